@@ -1,0 +1,58 @@
+# Rare Earth Leverage: the two commands a reader needs are `make report` and `make test`.
+# Each sets itself up: a venv in .venv (pinned by requirements*.txt + constraints.txt), and for
+# tests Debian's chromium and the npm package axe-core. Nothing is fetched at build time
+# beyond PyPI, Debian and npm.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
+
+.PHONY: report test pdf bench check-data venv dev browser clean constraints
+
+report: $(VENV)/.deps-report
+	$(BIN)/python scripts/build.py
+
+check-data: $(VENV)/.deps-report
+	$(BIN)/python scripts/build.py --check-data
+
+test: $(VENV)/.deps-dev browser
+	$(BIN)/python -m pytest
+
+pdf: report browser
+	$(BIN)/python scripts/pdf.py
+
+bench: $(VENV)/.deps-report
+	$(BIN)/python scripts/bench.py
+
+venv: $(VENV)/.deps-report
+dev: $(VENV)/.deps-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.deps-report: requirements.txt constraints.txt | $(VENV)/bin/python
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.deps-dev: requirements-dev.txt $(VENV)/.deps-report
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+# Debian's chromium (never a browser download), and axe-core from npm for accessibility checks.
+browser: node_modules/axe-core/axe.min.js
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-dejavu-core poppler-utils; \
+	  else echo "chromium is missing and apt-get is not available: install Chromium yourself" >&2; exit 1; fi; }
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+constraints: $(VENV)/.deps-dev
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze; } > constraints.new && mv constraints.new constraints.txt
+
+clean:
+	rm -rf _build

@@ -1,0 +1,192 @@
+"""The report's chart theme and the chart shapes every chapter uses.
+
+One theme (fonts, colours, sizes) for all charts, registered with Altair when this module is
+imported. Colours are chosen for at least 3:1 contrast against the white page (WCAG 1.4.11 for
+graphics) and text colours for 4.5:1; China and India keep the same colours in every chart.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+TEXT = "#222222"
+MUTED = "#595959"  # 7:1 on white
+GRID = "#e3e3e3"
+CHINA = "#b3261e"  # 6.2:1
+INDIA = "#9a5b00"  # 5.2:1
+USA = "#1f5a96"  # 6.9:1
+OTHER = "#6b6b6b"  # 5.3:1
+CATEGORICAL = [USA, CHINA, "#2e7d32", INDIA, "#6a3d9a", "#00695c", OTHER, "#ad1457"]
+SEQUENTIAL = ["#fde0c5", "#f4a582", "#d6604d", "#b3261e", "#67001f"]
+
+WIDTH = 620
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+
+
+@alt.theme.register("report", enable=True)
+def report_theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "background": "#ffffff",
+            "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": 300},
+            "title": {"color": TEXT, "fontSize": 15, "anchor": "start", "fontWeight": 600},
+            "axis": {
+                "labelColor": TEXT,
+                "titleColor": TEXT,
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "gridColor": GRID,
+                "domainColor": MUTED,
+                "tickColor": MUTED,
+            },
+            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "range": {"category": CATEGORICAL, "ramp": SEQUENTIAL},
+            "text": {"color": TEXT, "fontSize": 12},
+            "bar": {"color": USA},
+            "line": {"color": USA, "strokeWidth": 2},
+            "point": {"color": USA, "filled": True, "size": 60},
+        }
+    }
+
+
+def highlight_scale(values, highlight: dict[str, str] | None = None) -> alt.Scale:
+    """A colour scale that gives China and India their report colours and others grey."""
+    highlight = {"China": CHINA, "India": INDIA, **(highlight or {})}
+    domain = list(dict.fromkeys(values))
+    return alt.Scale(domain=domain, range=[highlight.get(v, OTHER) for v in domain])
+
+
+def ranked_bars(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    label: str,
+    value_title: str,
+    tooltip: list,
+    value_format: str = ",.0f",
+    highlight: dict[str, str] | None = None,
+    height_per_bar: int = 26,
+) -> alt.Chart:
+    """Horizontal bars sorted by value, labelled at the bar end, China/India highlighted."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(f"{label}:N", scale=highlight_scale(frame[label], highlight), legend=None),
+        tooltip=tooltip,
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text(f"{value}:Q", format=value_format))
+    return (bars + labels).properties(width=WIDTH - 120, height=height_per_bar * len(frame))
+
+
+def spread_dots(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    series: str,
+    value_title: str,
+    tooltip: list,
+    domain: tuple[float, float] = (0, 100),
+    sort: list | None = None,
+) -> alt.Chart:
+    """One row per category, a dot per source and a line from lowest to highest: shows where
+    sources agree and where they disagree."""
+    y = alt.Y(f"{category}:N", title=None, sort=sort)
+    x = alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=list(domain)))
+    rule = (
+        alt.Chart(frame)
+        .mark_rule(color=MUTED, strokeWidth=2)
+        .encode(y=y, x=alt.X(f"min({value}):Q"), x2=f"max({value}):Q")
+    )
+    dots = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=110, opacity=0.9)
+        .encode(y=y, x=x, color=alt.Color(f"{series}:N", title="Source"), shape=alt.Shape(f"{series}:N", title="Source"), tooltip=tooltip)
+    )
+    return (rule + dots).properties(width=WIDTH - 160, height=48 * frame[category].nunique())
+
+
+def time_series(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    y_title: str,
+    tooltip: list,
+    series: str | None = None,
+    bands: pd.DataFrame | None = None,
+    x_format: str = "%b %Y",
+    y_format: str = ",.0f",
+) -> alt.Chart:
+    """A line per series over time, with optional shaded periods (columns start, end, label)."""
+    enc = dict(
+        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format=x_format, labelAngle=0, tickCount=8)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+        tooltip=tooltip,
+    )
+    if series:
+        enc["color"] = alt.Color(f"{series}:N", title=None)
+    lines = alt.Chart(frame).mark_line(point=True).encode(**enc)
+    layers = [lines]
+    if bands is not None and len(bands):
+        band = alt.Chart(bands).mark_rect(color="#f2c6c2", opacity=0.55).encode(
+            x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Period")]
+        )
+        text = alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, dy=3, color=TEXT).encode(
+            x="start:T", y=alt.value(0), text="label:N"
+        )
+        layers = [band, text, lines]
+    return alt.layer(*layers).properties(width=WIDTH, height=300)
+
+
+def range_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    low: str,
+    high: str,
+    value_title: str,
+    tooltip: list,
+    value_format: str = ",.0f",
+    color: str = USA,
+) -> alt.Chart:
+    """A low–high band per category (e.g. magnet demand implied by an intensity range)."""
+    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", title=None, sort=None))
+    band = base.mark_bar(color=color, opacity=0.75, height=16).encode(
+        x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format=value_format)), x2=f"{high}:Q", tooltip=tooltip
+    )
+    lo = base.mark_text(align="right", dx=-4).encode(x=f"{low}:Q", text=alt.Text(f"{low}:Q", format=value_format))
+    hi = base.mark_text(align="left", dx=4).encode(x=f"{high}:Q", text=alt.Text(f"{high}:Q", format=value_format))
+    return (band + lo + hi).properties(width=WIDTH - 160, height=40 * frame[category].nunique())
+
+
+def event_timeline(
+    frame: pd.DataFrame,
+    *,
+    start: str,
+    lane: str,
+    label: str,
+    tooltip: list,
+    end: str | None = None,
+    color: str | None = None,
+    lane_sort: list | None = None,
+) -> alt.Chart:
+    """Events as points on lanes over time; where ``end`` is given, a bar to the end date."""
+    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort)
+    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0))
+    col = alt.Color(f"{color}:N", title=None) if color else alt.value(USA)
+    layers = []
+    if end:
+        spans = frame.dropna(subset=[end])
+        layers.append(
+            alt.Chart(spans).mark_bar(height=10, opacity=0.45).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip)
+        )
+    layers.append(alt.Chart(frame).mark_point(filled=True, size=120, opacity=1).encode(y=y, x=x, color=col, tooltip=tooltip))
+    layers.append(
+        alt.Chart(frame).mark_text(align="left", dx=7, dy=-9, fontSize=11).encode(y=y, x=x, text=f"{label}:N")
+    )
+    return alt.layer(*layers).properties(width=WIDTH - 60, height=54 * frame[lane].nunique())

@@ -1,0 +1,153 @@
+"""Show a chart as a report figure and save its downloads.
+
+``figure(chart, ...)`` returns an object that displays as an interactive chart (rendered in the
+browser by the report's own Vega runtime, ``_static/vega-runtime.js``: no CDN) with its source
+line and download links, and writes beside the page:
+
+- ``<name>.png`` at 2× scale and ``<name>.svg`` (for slides and print),
+- ``<name>.csv``: exactly the rows plotted, safe to open in a spreadsheet,
+- ``<name>.json``: what the figure shows, its unit, alt text and full sources.
+
+The figure's number and caption come from the notebook cell's ``mystnb: figure:`` metadata, so
+they stay in the chapter's text where a reader of the source expects them.
+
+Files go to ``$REPORT_FIGURE_DIR`` and are linked as ``$REPORT_FIGURE_URL`` (set per chapter by
+the execute stage); by hand they default to ``_static/figures`` under the working directory.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from . import charts  # noqa: F401  (registers the report theme)
+from .datasets import sources
+
+FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
+FIGURE_URL_ENV = "REPORT_FIGURE_URL"
+_LIVE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def figure_dir() -> Path:
+    return Path(os.environ.get(FIGURE_DIR_ENV, "_static/figures"))
+
+
+def figure_url() -> str:
+    return os.environ.get(FIGURE_URL_ENV, "_static/figures").rstrip("/")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+
+    Only text columns are touched: a negative number stays a number.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column]):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(safe[column]):
+            continue
+        safe[column] = safe[column].map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(_LIVE_PREFIXES) else v
+        )
+    return safe
+
+
+def _script_json(value) -> str:
+    """JSON that cannot close the <script> element it sits in, whatever the data holds."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@dataclass
+class Figure:
+    name: str
+    spec: dict
+    alt_text: str
+    source_line: str
+    files: dict[str, str] = field(default_factory=dict)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html(), "text/plain": f"Figure {self.name}: {self.alt_text}"}
+
+    def html(self) -> str:
+        alt_attr = html.escape(self.alt_text, quote=True)
+        chart_id = f"chart-{self.name}"
+        links = " · ".join(
+            f'<a href="{html.escape(url)}" download>{label}</a>' for label, url in self.files.items()
+        )
+        return (
+            f'<div class="report-figure">'
+            f'<div class="vega-chart" id="{chart_id}" role="img" aria-label="{alt_attr}"></div>'
+            f'<script type="application/json" class="vega-spec" data-chart="{chart_id}">'
+            f"{_script_json(self.spec)}</script>"
+            f'<noscript><img src="{html.escape(self.files["PNG"])}" alt="{alt_attr}" '
+            f'style="max-width:100%"></noscript>'
+            f'<p class="figure-source"><strong>Source:</strong> {html.escape(self.source_line)}</p>'
+            f'<p class="figure-downloads"><strong>Download:</strong> {links}</p>'
+            f"</div>"
+        )
+
+
+def figure(
+    chart: alt.TopLevelMixin,
+    *,
+    name: str,
+    alt_text: str,
+    source_ids,
+    data_dir: str | Path,
+    unit: str,
+    data: pd.DataFrame | None = None,
+) -> Figure:
+    """Save a chart's downloads and return it as a displayable report figure.
+
+    ``name`` is the figure's label (``fig-<chapter>-<what>``) and file stem; ``alt_text``
+    states the takeaway for readers who cannot see the chart; ``data`` is the table plotted
+    (defaults to the chart's own data).
+    """
+    if data is None:
+        data = chart.data
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"figure {name!r}: pass the plotted table as data=")
+    source_ids = list(dict.fromkeys(source_ids))
+    registry = sources(data_dir)
+    unknown = [sid for sid in source_ids if sid not in registry.index]
+    if unknown:
+        raise KeyError(f"figure {name!r} cites unknown source ids {unknown}")
+    spec = chart.properties(description=alt_text).to_dict()
+
+    out = figure_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.png").write_bytes(vlc.vegalite_to_png(spec, scale=2))
+    (out / f"{name}.svg").write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+    spreadsheet_safe(data).to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
+    source_rows = [
+        {k: registry.loc[sid, k] for k in ("id", "publisher", "title", "date", "url", "quality")}
+        for sid in source_ids
+    ]
+    meta = {
+        "figure": name,
+        "description": alt_text,
+        "unit": unit,
+        "columns": list(data.columns),
+        "rows": len(data),
+        "sources": source_rows,
+    }
+    (out / f"{name}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    url = figure_url()
+    files = {
+        "PNG": f"{url}/{name}.png",
+        "SVG": f"{url}/{name}.svg",
+        "Data (CSV)": f"{url}/{name}.csv",
+        "Metadata (JSON)": f"{url}/{name}.json",
+    }
+    source_line = "; ".join(f"{r['publisher']}, {r['title']} ({(r['date'] or '')[:4]})" for r in source_rows)
+    return Figure(name=name, spec=spec, alt_text=alt_text, source_line=source_line + f". Unit: {unit}.", files=files)

@@ -1,0 +1,52 @@
+"""Build the HTML site from the staging book with Jupyter Book, strictly.
+
+``--all`` every time: an incremental Sphinx build keeps glued numbers from the last run on
+pages whose own source did not change. ``-W -n --keep-going``: every warning and every broken
+reference fails the build, and all of them are listed at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import BuildError
+
+_running: list[subprocess.Popen] = []
+
+
+def stop_all() -> None:
+    for proc in list(_running):
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+def build_site(stage_dir: Path) -> Path:
+    """Run ``jupyter-book build`` on the staging book; returns its html folder."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jb), "build", "--all", "-W", "-n", "--keep-going", str(stage_dir)]
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
+    _running.append(proc)
+    try:
+        log, _ = proc.communicate()
+    finally:
+        _running.remove(proc)
+    html = stage_dir / "_build" / "html"
+    if proc.returncode != 0 or not (html / "index.html").exists():
+        raise BuildError(_summarise(log, stage_dir), stage="assemble")
+    return html
+
+
+def _summarise(log: str, stage_dir: Path) -> str:
+    """The warnings and errors from Sphinx's output, with staging paths made book-relative."""
+    lines = [ln for ln in log.splitlines() if re.search(r"(WARNING|ERROR|Error|Exception)", ln)]
+    lines = [ln.replace(str(stage_dir) + os.sep, "book/") for ln in lines]
+    shown = "\n  ".join(lines[:20]) or log.strip().splitlines()[-1:]
+    return f"jupyter-book build failed:\n  {shown}"

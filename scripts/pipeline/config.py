@@ -1,0 +1,98 @@
+"""What the report is made of: the site configuration, its pages and its chapter notebooks.
+
+Everything is read from the repository's own files: ``_config.yml`` (Jupyter Book's settings plus
+the report's edition metadata under ``report:``), ``_toc.yml`` (the pages, in order) and each
+chapter's MyST notebook in ``book/`` whose front matter declares the datasets it reads::
+
+    report:
+      datasets: [mine_production_by_country, reserves_by_country]
+      parameters:
+        year: {min: 2020, max: 2030}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_FORMAT = "md:myst"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One parameterized chapter notebook (a MyST markdown notebook in book/)."""
+
+    name: str
+    source: Path
+    datasets: tuple[str, ...]
+    parameter_rules: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    config: dict
+    toc: dict
+    pages: tuple[str, ...]  # every file named in _toc.yml, in reading order
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def book_dir(self) -> Path:
+        return self.root / "book"
+
+    @property
+    def report(self) -> dict:
+        """The edition metadata: title, authors, edition, date, base URL (one source of truth)."""
+        meta = dict(self.config.get("report", {}))
+        meta.setdefault("title", self.config.get("title", ""))
+        return meta
+
+
+def toc_files(toc: dict) -> list[str]:
+    """Every ``file`` entry in a jb-book _toc.yml, root first, in reading order."""
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            for part in entry.get("parts", []) or []:
+                walk(part.get("chapters"))
+
+    for part in toc.get("parts", []) or []:
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST markdown page is a notebook when its front matter names a kernel."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return False
+    front = text.split("---", 2)[1]
+    return "kernelspec:" in front
+
+
+def read_chapter(name: str, source: Path) -> Chapter:
+    notebook = jupytext.read(source, fmt=NOTEBOOK_FORMAT)
+    meta = notebook.metadata.get("report", {})
+    datasets = tuple(meta.get("datasets", []))
+    return Chapter(name=name, source=source, datasets=datasets, parameter_rules=meta.get("parameters", {}))
+
+
+def load_site(root: Path = ROOT) -> Site:
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    pages = toc_files(toc)
+    chapters = []
+    for page in pages:
+        source = root / "book" / f"{page}.md"
+        if source.exists() and is_notebook(source):
+            chapters.append(read_chapter(page, source))
+    return Site(root=root, config=config, toc=toc, pages=tuple(pages), chapters=tuple(chapters))

@@ -1,0 +1,68 @@
+"""Lay out the staging copy of the book that the later stages execute and build.
+
+The staging folder holds the site configuration, every page of ``book/``, each chapter notebook
+converted to ``.ipynb`` (under ``.inputs/``, for papermill), the generated pages (data appendix,
+bibliography) and the chart runtime. ``book/`` and ``data/`` are only ever read.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+
+from . import appendix, runtime
+from .config import NOTEBOOK_FORMAT, Site
+
+INPUTS = ".inputs"
+
+
+def substitutions(site: Site) -> dict[str, str]:
+    """The edition metadata as MyST substitutions, so pages write {{ edition }}, never a date."""
+    report = site.report
+    return {
+        "report_title": report.get("title", ""),
+        "edition": report.get("edition", ""),
+        "edition_date": str(report.get("edition_date", "")),
+        "organisation": report.get("organisation", ""),
+        "base_url": report.get("base_url", ""),
+    }
+
+
+def write_config(site: Site, target: Path) -> None:
+    """The staged _config.yml: the committed one plus the edition substitutions."""
+    config = copy.deepcopy(site.config)
+    parse = config.setdefault("parse", {})
+    parse["myst_substitutions"] = {**parse.get("myst_substitutions", {}), **substitutions(site)}
+    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) -> Path:
+    """Create ``stage_dir`` afresh and fill it; returns it."""
+    if stage_dir.exists():
+        shutil.rmtree(stage_dir)
+    chapter_names = {c.name for c in site.chapters}
+    shutil.copytree(
+        site.book_dir,
+        stage_dir,
+        ignore=lambda d, names: [n for n in names if Path(n).stem in chapter_names and d == str(site.book_dir)]
+        + [n for n in names if n in ("_build", ".ipynb_checkpoints", "__pycache__")],
+    )
+    shutil.copy2(site.root / "_toc.yml", stage_dir / "_toc.yml")
+    write_config(site, stage_dir / "_config.yml")
+    inputs = stage_dir / INPUTS
+    inputs.mkdir()
+    for chapter in site.chapters:
+        notebook = jupytext.read(chapter.source, fmt=NOTEBOOK_FORMAT)
+        notebook.metadata.pop("jupytext", None)
+        nbformat.write(notebook, inputs / f"{chapter.name}.ipynb")
+    static = stage_dir / "_static"
+    static.mkdir(exist_ok=True)
+    runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
+    appendix.write_data_appendix(data_dir, stage_dir)
+    appendix.write_bibliography(data_dir, stage_dir / "references.bib")
+    return stage_dir
