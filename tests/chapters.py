@@ -1,0 +1,36 @@
+"""Run one chapter notebook as the build would, without building the site, for chapter tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pipeline import execute, stage
+from pipeline.config import load_site
+from pipeline.record import glued_values
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+
+
+def copy_data(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may edit."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> dict:
+    """Execute chapter ``name`` against ``data_dir`` with ``params``; returns its glued values
+    (name → value). Raises pipeline.errors.ChapterError if the notebook fails."""
+    site = load_site(REPO)
+    chapter = next(c for c in site.chapters if c.name == name)
+    stage_dir = tmp_path / f"stage-{name}"
+    (stage_dir / stage.INPUTS).mkdir(parents=True, exist_ok=True)
+    import jupytext
+    import nbformat
+
+    notebook = jupytext.read(chapter.source, fmt="md:myst")
+    nbformat.write(notebook, stage_dir / stage.INPUTS / f"{name}.ipynb")
+    run = execute.execute_chapter(chapter, stage_dir, Path(data_dir).resolve(), params, tmp_path / "failed")
+    return {key: item["value"] for key, item in glued_values(run.executed).items()}
