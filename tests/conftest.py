@@ -1,0 +1,21 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+# scripts/ holds the importable packages (pipeline, analysis)
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO / "tests"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real report, built once per test session from the repository's book and data/.
+
+    Returns the published html folder. Tests must not modify it (copy it first)."""
+    from pipeline.run import BuildOptions, build_report
+
+    out = tmp_path_factory.mktemp("site") / "html"
+    build_report(BuildOptions(output=out))
+    return out
