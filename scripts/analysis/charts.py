@@ -70,8 +70,10 @@ def ranked_bars(
     height_per_bar: int = 26,
 ) -> alt.Chart:
     """Horizontal bars sorted by value, labelled at the bar end, China/India highlighted."""
+    # An explicit order: "-x" sorting is not shared reliably between layers.
+    order = list(frame.sort_values(value, ascending=False)[label])
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        y=alt.Y(f"{label}:N", sort=order, title=None),
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
     )
     bars = base.mark_bar().encode(

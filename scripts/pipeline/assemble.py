@@ -7,6 +7,7 @@ reference fails the build, and all of them are listed at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -27,11 +28,17 @@ def stop_all() -> None:
             pass
 
 
-def build_site(stage_dir: Path) -> Path:
+def edition_epoch(edition_date: str) -> str:
+    """SOURCE_DATE_EPOCH for the edition date: the footer's dates are the edition's, not the clock's."""
+    day = dt.date.fromisoformat(str(edition_date))
+    return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+
+
+def build_site(stage_dir: Path, edition_date: str) -> Path:
     """Run ``jupyter-book build`` on the staging book; returns its html folder."""
     jb = Path(sys.executable).with_name("jupyter-book")
     command = [str(jb), "build", "--all", "-W", "-n", "--keep-going", str(stage_dir)]
-    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=edition_epoch(edition_date))
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
     _running.append(proc)
     try:

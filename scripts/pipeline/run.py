@@ -70,7 +70,7 @@ def _build(site: Site, data_dir: Path, output: Path, overrides: dict, jobs: int,
     with Timer(f"execute {len(site.chapters)} chapters"):
         execute.execute_chapters(site.chapters, stage_dir, data_dir, params, build_dir / "failed", jobs, say)
     with Timer("assemble site"):
-        html = assemble.build_site(stage_dir)
+        html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
     with Timer("publish"):
         publish.publish(html, output)
     return output / "index.html"
