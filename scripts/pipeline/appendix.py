@@ -1,0 +1,374 @@
+"""Generated pages: the "Data and sources" appendix and the BibTeX file, both from data/.
+
+Nothing here is typed by hand: titles, descriptions, columns, units, counts and sources all come from
+``datapackage.json``, the CSV files and ``sources.csv``, so the appendix cannot drift from the data.
+Every piece of text taken from the data is escaped, so that a ``|`` cannot break a table and a
+``<script>`` in a description shows as text.
+
+The source registry ends in one ``{bibliography}`` with ``:all:``. Chapters have their own
+``{bibliography}`` blocks (``:filter: docname in docnames``), which cite the same keys; an entry in two
+citation-list bibliographies triggers sphinxcontrib-bibtex's "duplicate citation" warning. So this
+page cites and lists the sources under a key prefix (``reg-usgs-mcs-2025``; ``:keyprefix:``) and
+numbers them with a label prefix (S1, S2 …; ``:labelprefix:``): its citations and labels never
+collide with those of a chapter, while chapters keep the plain keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path, PurePosixPath
+
+from .errors import DataError
+
+PAGE_NAME = "data_sources.md"
+DATASETS_DIR = "datasets"
+SOURCES_RESOURCE = "sources"
+SOURCE_ID_FIELDS = ("source_id", "authoritative_source_id")
+REGISTRY_KEY_PREFIX = "reg-"  # see module docstring: keeps this page's citations apart from chapters'
+REGISTRY_LABEL_PREFIX = "S"
+QUALITY_MEANING = {
+    "P": "primary — the original publisher's own document",
+    "S": "secondary — seen through another outlet, which names the original",
+    "W": "weak — unconfirmed or single-outlet report",
+    "D": "derived — computed in this report, working shown",
+}
+CONSTRAINT_TEXT = {
+    "minimum": "≥ {}",
+    "maximum": "≤ {}",
+    "exclusiveMinimum": "> {}",
+    "exclusiveMaximum": "< {}",
+    "minLength": "at least {} characters",
+    "maxLength": "at most {} characters",
+    "pattern": "pattern {}",
+}
+SAFE_PATH = re.compile(r"[A-Za-z0-9_.\-/]+")
+BIB_KEY = re.compile(r"[A-Za-z0-9_.:\-]+")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading data/
+# ---------------------------------------------------------------------------------------------
+
+
+def read_descriptor(data_dir: Path) -> dict:
+    return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8-sig"))
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if any((v or "").strip() for v in row.values())]
+
+
+def read_sources(data_dir: Path, package: dict | None = None) -> list[dict[str, str]]:
+    package = package or read_descriptor(data_dir)
+    resource = next((r for r in package["resources"] if r.get("name") == SOURCES_RESOURCE), None)
+    return read_rows(data_dir / (resource["path"] if resource else "sources.csv"))
+
+
+def datasets(package: dict) -> list[dict]:
+    """The resources a reader downloads, in descriptor order (the registry has its own section)."""
+    return [r for r in package["resources"] if r.get("name") != SOURCES_RESOURCE]
+
+
+# ---------------------------------------------------------------------------------------------
+# Escaping
+# ---------------------------------------------------------------------------------------------
+
+# Characters with inline meaning in MyST/CommonMark (emphasis, links, raw HTML, entities, roles,
+# substitutions, math, table cells); a backslash makes each one literal.
+MD_INLINE = re.compile(r"([\\`*_\[\]<>|$&{}~^])")
+# Characters that start a block (heading, list, quote, comment, target, fence) only at line start.
+MD_LINE_START = re.compile(r"^([#+\-=:%>]|\d+[.)])")
+
+
+def md(text) -> str:
+    """Data text made safe for one line of MyST: it shows exactly as written, never as markup."""
+    text = " ".join(str(text or "").split())  # one line: a newline would end a table row
+    text = MD_INLINE.sub(r"\\\1", text)
+    return MD_LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+
+
+def md_code(name: str) -> str:
+    """A column name as code when that is safe, else as escaped text."""
+    return f"`{name}`" if re.fullmatch(r"[A-Za-z0-9_.\-]+", name) else md(name)
+
+
+def md_link(text: str, url: str) -> str:
+    if not re.match(r"https?://", url or ""):
+        return md(text)
+    safe = re.sub(r"[\s<>|\\`]", lambda m: f"%{ord(m.group(0)):02X}", url)
+    return f"[{md(text)}](<{safe}>)"
+
+
+def bib_escape(text) -> str:
+    """Text for a BibTeX field: LaTeX specials escaped, braces always balanced."""
+    out = []
+    for ch in " ".join(str(text or "").split()):
+        if ch == "\\":
+            out.append(r"\textbackslash{}")
+        elif ch == "{":
+            out.append(r"\{")
+        elif ch == "}":
+            out.append(r"\}")
+        elif ch in "%&#_$":
+            out.append("\\" + ch)
+        elif ch == "~":
+            out.append(r"\textasciitilde{}")
+        elif ch == "^":
+            out.append(r"\textasciicircum{}")
+        else:
+            out.append(ch)
+    value = "".join(out)
+    # BibTeX counts \{ and \} as braces too: an unbalanced pair would break the whole .bib file
+    if not balanced(value):
+        value = value.replace(r"\{", r"\textbraceleft{}").replace(r"\}", r"\textbraceright{}")
+    return value
+
+
+def balanced(value: str) -> bool:
+    depth = 0
+    for ch in value:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def bib_url(url: str) -> str:
+    """URLs are taken verbatim by BibTeX styles; only braces and spaces need encoding."""
+    return re.sub(r"[{}\s\\]", lambda m: f"%{ord(m.group(0)):02X}", (url or "").strip())
+
+
+# ---------------------------------------------------------------------------------------------
+# The appendix page
+# ---------------------------------------------------------------------------------------------
+
+
+def write_data_appendix(data_dir: Path, stage_dir: Path) -> Path:
+    """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/."""
+    data_dir, stage_dir = Path(data_dir), Path(stage_dir)
+    package = read_descriptor(data_dir)
+    sources = read_sources(data_dir, package)
+    known = {s["id"] for s in sources}
+    parts = [page_intro(package)]
+    for resource in datasets(package):
+        rows = read_rows(data_dir / checked_path(resource))
+        copy_dataset(data_dir, stage_dir, resource)
+        parts.append(dataset_section(resource, rows, dataset_sources(resource, rows, known)))
+    parts.append(registry_section(sources))
+    page = stage_dir / PAGE_NAME
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    return page
+
+
+def checked_path(resource: dict) -> str:
+    """The resource path, refused unless it is a plain relative file name (it lands in a link and a copy)."""
+    path = resource.get("path", "")
+    if not SAFE_PATH.fullmatch(path) or ".." in PurePosixPath(path).parts or path.startswith("/"):
+        raise DataError(f'datapackage.json, resource "{resource.get("name")}": path "{path}" must be a plain'
+                        " relative file name (letters, digits, _ . - /)")
+    return path
+
+
+def copy_dataset(data_dir: Path, stage_dir: Path, resource: dict) -> Path:
+    target = stage_dir / DATASETS_DIR / checked_path(resource)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data_dir / resource["path"], target)
+    return target
+
+
+def page_intro(package: dict) -> str:
+    count = len(datasets(package))
+    return "\n".join([
+        "(data-sources)=",
+        "# Data and sources",
+        "",
+        f"Every figure in this report is computed at build time from the {count} datasets below."
+        " Each is a tidy CSV file — UTF-8, one observation per row, plain numbers, ISO dates, an explicit"
+        " unit on every row — described by the data package descriptor `datapackage.json` and checked"
+        " against it before any chapter is built. Every row names its source; the sources, with their"
+        " quality grade, are listed in the {ref}`source registry <data-source-registry>`."
+        " A figure that no source gives is left out or marked \"not available\", never estimated.",
+        "",
+        "This page is generated from the data files; download a dataset to reuse it.",
+    ])
+
+
+def dataset_sources(resource: dict, rows: list[dict], known: set[str]) -> list[str]:
+    """Source ids the descriptor lists, then any other cited by the rows, in first-seen order."""
+    listed = [s.get("id") if isinstance(s, dict) else s for s in resource.get("sources", []) or []]
+    in_rows = [row.get(f, "") for row in rows for f in SOURCE_ID_FIELDS]
+    ids = list(dict.fromkeys(i for i in listed + in_rows if isinstance(i, str) and i))
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise DataError(f'datapackage.json, resource "{resource.get("name")}": source ids not in sources.csv:'
+                        f" {', '.join(unknown)} (rule: source_id)")
+    return ids
+
+
+def units_of(rows: list[dict]) -> list[str]:
+    """Distinct values of the unit column(s), in order of first appearance."""
+    columns = [c for c in (rows[0] if rows else {}) if c == "unit" or c.endswith("_unit")]
+    return list(dict.fromkeys(row[c] for row in rows for c in columns if row.get(c)))
+
+
+def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> str:
+    name, path = resource["name"], checked_path(resource)
+    filename = PurePosixPath(path).name
+    lines = [f"(data-{name})=", f"## {md(resource.get('title') or name)}", ""]
+    if resource.get("description"):
+        lines += [md(resource["description"]), ""]
+    lines.append(f"- **Download:** {{download}}`{filename} <{DATASETS_DIR}/{path}>` ({len(rows)} rows)")
+    units = units_of(rows)
+    if units:
+        lines.append(f"- **{'Unit' if len(units) == 1 else 'Units'}:** {'; '.join(md(u) for u in units)}")
+    key = resource.get("schema", {}).get("primaryKey")
+    if key:
+        lines.append(f"- **Each row is one:** {', '.join(md_code(k) for k in as_list(key))}")
+    for rule in resource.get("rules", []) or []:
+        lines.append(f"- **Checked at build time:** {rule_text(rule)}")
+    if source_ids:
+        cited = ",".join(REGISTRY_KEY_PREFIX + i for i in source_ids)
+        lines.append(f"- **Sources:** {{cite:p}}`{cited}`")
+    lines += ["", *columns_table(resource.get("schema", {}).get("fields", []))]
+    return "\n".join(lines)
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def rule_text(rule: dict) -> str:
+    kind = rule.get("type")
+    if kind == "parts_within_total":
+        tolerance = rule.get("tolerance_pct", 0)
+        return (f"the {md_code(rule['part_field'])} rows sum to at most the {md(rule['total_value'])} row"
+                f" (+{md(tolerance)} %) within each {', '.join(md_code(c) for c in as_list(rule.get('group_by')))}")
+    if kind == "consistent_unit":
+        return f"one unit per {', '.join(md_code(c) for c in as_list(rule.get('series')))}"
+    if kind == "share_percent":
+        return f"{', '.join(md_code(c) for c in as_list(rule.get('fields')))} within 0–100 %"
+    if kind == "ordered":
+        return f"{md_code(rule.get('low', 'low'))} ≤ {md_code(rule.get('high', 'high'))}"
+    return md(kind)
+
+
+def columns_table(fields: list[dict]) -> list[str]:
+    lines = ["| Column | Type | Description | Constraints |", "| --- | --- | --- | --- |"]
+    for spec in fields:
+        lines.append(f"| {md_code(spec.get('name', ''))} | {md(spec.get('type', 'string'))}"
+                     f" | {md(spec.get('description', ''))} | {constraints_text(spec)} |")
+    return lines
+
+
+def constraints_text(spec: dict) -> str:
+    constraints = spec.get("constraints", {}) or {}
+    parts = []
+    if constraints.get("required"):
+        parts.append("required")
+    if constraints.get("unique"):
+        parts.append("unique")
+    for name, template in CONSTRAINT_TEXT.items():
+        if name in constraints:
+            parts.append(md(template.format(constraints[name])))
+    if "enum" in constraints:
+        parts.append("one of: " + ", ".join(md(v) for v in constraints["enum"]))
+    if spec.get("type") == "date":
+        parts.append("ISO date YYYY-MM-DD")
+    return "; ".join(parts) or "—"
+
+
+def registry_section(sources: list[dict]) -> str:
+    lines = [
+        "(data-source-registry)=",
+        "## Source registry",
+        "",
+        "Every source used anywhere in the report, from `sources.csv`. The publisher is the original"
+        " publisher; for a secondary source the outlet it was seen through is named in the bibliography"
+        " note. Quality grades: "
+        + "; ".join(f"**{q}** {md(text)}" for q, text in QUALITY_MEANING.items()) + ".",
+        "",
+        "| ID | Publisher | Title | Date | Quality |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for source in sources:
+        quality = source.get("quality", "")
+        meaning = QUALITY_MEANING.get(quality, "").split(" — ")[0]
+        lines.append(f"| {md_code(source['id'])} | {md(source.get('publisher'))}"
+                     f" | {md_link(source.get('title', ''), source.get('url', ''))} | {md(source.get('date'))}"
+                     f" | {md(quality)}{' (' + meaning + ')' if meaning else ''} |")
+    lines += [
+        "",
+        "### Bibliography",
+        "",
+        "```{bibliography}",
+        ":all:",
+        ":style: plain",
+        f":keyprefix: {REGISTRY_KEY_PREFIX}",
+        f":labelprefix: {REGISTRY_LABEL_PREFIX}",
+        "```",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# The BibTeX file
+# ---------------------------------------------------------------------------------------------
+
+
+def write_bibliography(data_dir: Path, out_path: Path) -> Path:
+    """Write one @misc entry per row of sources.csv (key = id) to out_path."""
+    data_dir, out_path = Path(data_dir), Path(out_path)
+    entries = [bib_entry(source) for source in read_sources(data_dir)]
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text("\n\n".join(entries) + "\n", encoding="utf-8")
+    return out_path
+
+
+def bib_entry(source: dict) -> str:
+    # @misc, not @online: pybtex (which renders the book's bibliography) has no style for @online.
+    key = source.get("id", "")
+    if not BIB_KEY.fullmatch(key):
+        raise DataError(f'sources.csv: id "{key}" cannot be a citation key (letters, digits, _ . : - only)'
+                        " (rule: source_id)")
+    fields = {
+        # double braces: a corporate author is one name (not "Last, First"), and titles keep their case
+        "author": "{" + bib_escape(source.get("publisher")) + "}",
+        "organization": bib_escape(source.get("publisher")),
+        "title": "{" + bib_escape(source.get("title")) + "}",
+        **date_fields(source.get("date", "")),
+        "url": bib_url(source.get("url", "")),
+        "urldate": bib_escape(source.get("accessed")),
+        "note": bib_escape(bib_note(source)),
+    }
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value not in ("", "{}"))
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def date_fields(date: str) -> dict[str, str]:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", (date or "").strip())
+    if not match:
+        return {}
+    year, month, _ = match.groups()
+    fields = {"year": year}
+    if month and 1 <= int(month) <= 12:
+        fields["month"] = MONTHS[int(month) - 1]
+    fields["date"] = date.strip()
+    return fields
+
+
+def bib_note(source: dict) -> str:
+    quality = source.get("quality", "")
+    meaning = QUALITY_MEANING.get(quality, "").split(" — ")[0]
+    note = f"Quality: {quality} ({meaning})" if meaning else f"Quality: {quality}"
+    if source.get("origin"):
+        note += f". Origin: {source['origin']}"
+    return note

@@ -1,0 +1,576 @@
+"""Stage 1 — validate: check every file in data/ against data/datapackage.json before anything is built.
+
+A chapter must never be computed from a malformed figure, so this stage reads each declared CSV,
+checks its bytes, header, types and constraints (types and constraints through ``frictionless``,
+with the schema taken from the descriptor) and then the project rules that frictionless does not
+know (``rules`` on each resource, source ids, foreign keys). All problems are collected and raised
+together as one :class:`DataError`, one person-readable line per problem, e.g.::
+
+    data/mine_production_by_country.csv, row 7, column "production": value must be ≥ 0 (rule: minimum) — got "-5"
+
+Row numbers are those a spreadsheet shows (header = row 1).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import frictionless
+
+from .errors import DataError
+
+DESCRIPTOR = "datapackage.json"
+SOURCES_RESOURCE = "sources"
+SOURCE_ID_FIELDS = ("source_id", "authoritative_source_id")
+MAX_SHOWN = 20
+# Contract: numbers are plain ("270000", "69.2"). frictionless also accepts "NaN", "Infinity",
+# "1_000" and " 12" (Python's Decimal does), so the plain form is checked here as well.
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+PLAIN_INTEGER = re.compile(r"-?\d+")
+TYPE_HINTS = {
+    "number": "value must be a plain number such as 12.5 — no thousands separators, decimal commas,"
+    " units, % signs or text; leave the cell empty when no figure is available",
+    "integer": "value must be a whole number such as 2024 — no separators, decimals or text",
+    "date": "value must be a real date written YYYY-MM-DD (ISO 8601)",
+    "datetime": "value must be an ISO date-time such as 2025-10-10T09:30:00",
+    "year": "value must be a year such as 2024",
+    "yearmonth": "value must be a month written YYYY-MM",
+    "boolean": "value must be true or false",
+}
+CONSTRAINT_TEXT = {
+    "minimum": "value must be ≥ {}",
+    "maximum": "value must be ≤ {}",
+    "exclusiveMinimum": "value must be > {}",
+    "exclusiveMaximum": "value must be < {}",
+    "minLength": "value must be at least {} characters long",
+    "maxLength": "value must be at most {} characters long",
+    "pattern": "value must match the pattern {}",
+}
+
+
+@dataclass
+class Table:
+    """One CSV as read from disk: its header and its data rows keyed by spreadsheet row number."""
+
+    label: str  # path as shown to a person, e.g. "data/sources.csv"
+    name: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    fields: dict[str, dict]
+    # Cells already reported: later checks skip them so one bad cell gives one message.
+    flagged: set[tuple[int, str]] = field(default_factory=set)
+
+    def values(self, column: str):
+        """(row number, cell) for every data row, skipping cells already reported."""
+        return ((n, row.get(column, "")) for n, row in self.rows if (n, column) not in self.flagged)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def validate_data(data_dir: Path, *, max_bytes: int = 20_000_000) -> list[str]:
+    """Check data/ against its datapackage.json; return one summary line per check that passed.
+
+    Raises DataError listing every problem found (at most MAX_SHOWN lines, then "… and N more").
+    """
+    data_dir = Path(data_dir)
+    package = load_descriptor(data_dir)
+    problems: list[str] = []
+    tables: dict[str, Table] = {}
+    for resource in package["resources"]:
+        table = check_resource(data_dir, resource, max_bytes, problems)
+        if table is not None:
+            tables[table.name] = table
+    sources_table = tables.get(SOURCES_RESOURCE)
+    summaries = [f"{DESCRIPTOR}: {len(package['resources'])} resources declared"]
+    if sources_table is None and SOURCES_RESOURCE not in {r.get("name") for r in package["resources"]}:
+        problems.append(f"{data_dir.name}/{DESCRIPTOR}: no resource named \"sources\" — source ids"
+                        " cannot be checked (rule: source_id)")
+    elif sources_table is not None:
+        n_refs = check_source_ids(tables, sources_table, package, data_dir, problems)
+        summaries.append(f"source ids: {n_refs} references, all found in {sources_table.label}")
+    check_foreign_keys(package, tables, problems)
+    if problems:
+        raise DataError(format_problems(problems))
+    summaries += [f"{PurePosixPath(t.label).name}: {len(t.rows)} rows ok" for t in tables.values()]
+    return summaries
+
+
+def format_problems(problems: list[str]) -> str:
+    """One line per problem, capped so a broken file does not bury the first messages."""
+    shown = problems[:MAX_SHOWN]
+    if len(problems) > MAX_SHOWN:
+        shown.append(f"… and {len(problems) - MAX_SHOWN} more")
+    return "\n".join(shown)
+
+
+# ---------------------------------------------------------------------------------------------
+# The descriptor
+# ---------------------------------------------------------------------------------------------
+
+
+def load_descriptor(data_dir: Path) -> dict:
+    """Read datapackage.json; without a usable descriptor nothing else can be checked."""
+    label = f"{data_dir.name}/{DESCRIPTOR}"
+    path = data_dir / DESCRIPTOR
+    if not path.is_file():
+        raise DataError(f"{label}: file not found — the data package descriptor is required")
+    try:
+        package = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{label}: not valid UTF-8 at byte {exc.start} (rule: encoding)") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"{label}, line {exc.lineno}, column {exc.colno}: malformed JSON — {exc.msg} (rule: json)"
+        ) from None
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list) or not resources:
+        raise DataError(f"{label}: no \"resources\" list — nothing is declared (rule: datapackage)")
+    problems = [p for r in resources for p in descriptor_problems(label, r)]
+    if problems:
+        raise DataError(format_problems(problems))
+    return package
+
+
+def descriptor_problems(label: str, resource) -> list[str]:
+    """A resource must name its file and its fields; the path must stay inside data/."""
+    if not isinstance(resource, dict):
+        return [f"{label}: every resource must be an object — got {json.dumps(resource)[:60]}"]
+    name = resource.get("name", "?")
+    where = f'{label}, resource "{name}"'
+    problems = []
+    path = resource.get("path")
+    if not isinstance(path, str) or not path:
+        problems.append(f"{where}: no \"path\" (rule: datapackage)")
+    elif PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts:
+        problems.append(f'{where}: path "{path}" must be a file inside the data folder (rule: datapackage)')
+    fields = resource.get("schema", {}).get("fields") if isinstance(resource.get("schema"), dict) else None
+    if not isinstance(fields, list) or not fields:
+        problems.append(f"{where}: no \"schema.fields\" (rule: datapackage)")
+    for rule in resource.get("rules", []) or []:
+        problems += rule_declaration_problems(where, rule, fields or [])
+    return problems
+
+
+def rule_declaration_problems(where: str, rule, fields: list) -> list[str]:
+    """A misspelt rule must fail loudly, or the check it names would silently never run."""
+    if not isinstance(rule, dict) or rule.get("type") not in RULES:
+        kind = rule.get("type") if isinstance(rule, dict) else rule
+        return [f'{where}: unknown rule "{kind}" — known rules: {", ".join(RULES)} (rule: rules)']
+    missing = [p for p in RULE_REQUIRED[rule["type"]] if rule.get(p) in (None, "", [])]
+    if missing:
+        return [f'{where}: rule {rule["type"]} lacks {", ".join(missing)} (rule: rules)']
+    names = {f.get("name") for f in fields if isinstance(f, dict)}
+    columns = [c for key in RULE_COLUMNS[rule["type"]] for c in as_list(rule.get(key))]
+    return [f'{where}: rule {rule["type"]} names column "{c}", which the schema does not declare'
+            f" (rule: rules)" for c in columns if c not in names]
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+# ---------------------------------------------------------------------------------------------
+# One resource: bytes → header → types and constraints → project rules
+# ---------------------------------------------------------------------------------------------
+
+
+def check_resource(data_dir: Path, resource: dict, max_bytes: int, problems: list[str]) -> Table | None:
+    """Run every per-file check; return the parsed table when it is sound enough for cross-file checks."""
+    table = read_table(data_dir, resource, max_bytes, problems)
+    if table is None:
+        return None
+    header_problems = check_header(table)
+    if header_problems:  # types would only repeat the header problem row after row
+        problems += header_problems
+        return None
+    problems += check_plain_numbers(table)  # first: frictionless would call "NaN" a number
+    problems += check_types(data_dir, resource, table)
+    for rule in resource.get("rules", []) or []:
+        problems += RULES[rule["type"]](table, rule)
+    return table
+
+
+def read_table(data_dir: Path, resource: dict, max_bytes: int, problems: list[str]) -> Table | None:
+    path = data_dir / resource["path"]
+    label = f"{data_dir.name}/{resource['path']}"
+    name = resource.get("name", path.stem)
+    if not path.is_file():
+        problems.append(f'{label}: file not found (declared by resource "{name}" in {DESCRIPTOR})')
+        return None
+    size = path.stat().st_size
+    if size == 0:
+        problems.append(f"{label}: file is empty (0 bytes) — expected a header row and data rows")
+        return None
+    if size > max_bytes:
+        problems.append(f"{label}: file is far too large ({size:,} bytes, limit {max_bytes:,})"
+                        " — is this the right file? (rule: max_bytes)")
+        return None
+    # surrogateescape keeps undecodable bytes so they can be located by row and column
+    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        problems.append(f"{label}: not readable as CSV — {exc} (rule: csv)")
+        return None
+    fields = {f["name"]: f for f in resource["schema"]["fields"] if isinstance(f, dict) and "name" in f}
+    header = records[0] if records else []
+    if not any(c.strip() for c in header):
+        problems.append(f"{label}: no header row — the first line must name the columns")
+        return None
+    rows = [(n, dict(zip(header, rec))) for n, rec in enumerate(records[1:], start=2)
+            if any(c.strip() for c in rec)]
+    encoding_problems = bad_bytes_problems(label, header, records)
+    if encoding_problems:
+        problems += encoding_problems
+        return None
+    if not rows:
+        problems.append(f"{label}: has a header but no data rows (header only)")
+        return None
+    return Table(label=label, name=name, header=header, rows=rows, fields=fields)
+
+
+def bad_bytes_problems(label: str, header: list[str], records: list[list[str]]) -> list[str]:
+    """Name each cell holding bytes that are not UTF-8 (e.g. a file saved as Windows-1252)."""
+    problems = []
+    for n, record in enumerate(records, start=1):
+        for i, cell in enumerate(record):
+            if any(0xDC80 <= ord(ch) <= 0xDCFF for ch in cell):
+                column = header[i] if n > 1 and i < len(header) else f"#{i + 1}"
+                shown = "".join(f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch
+                                for ch in cell)
+                problems.append(f'{label}, row {n}, column "{column}": bytes that are not valid UTF-8'
+                                f' — save the file as UTF-8 (rule: encoding) — got "{shown}"')
+    return problems
+
+
+def check_header(table: Table) -> list[str]:
+    problems = []
+    seen = set()
+    for name in table.header:
+        if name in seen:
+            problems.append(f'{table.label}, row 1, column "{name}": column appears twice (rule: header)')
+        seen.add(name)
+    for name in table.fields:
+        if name not in seen:
+            problems.append(f'{table.label}, row 1, column "{name}": missing column — declared in'
+                            f" {DESCRIPTOR} but not in the file (rule: header)")
+    for name in table.header:
+        if name not in table.fields:
+            problems.append(f'{table.label}, row 1, column "{name}": unknown column — not declared in'
+                            f" {DESCRIPTOR} (rule: header)")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Types and constraints (frictionless)
+# ---------------------------------------------------------------------------------------------
+
+
+def check_types(data_dir: Path, resource: dict, table: Table) -> list[str]:
+    try:
+        schema = frictionless.Schema.from_descriptor(schema_for_frictionless(resource["schema"]))
+    except frictionless.FrictionlessException as exc:
+        return [f'{data_dir.name}/{DESCRIPTOR}, resource "{table.name}": invalid schema —'
+                f" {exc.error.note or exc.error.title} (rule: datapackage)"]
+    checked = frictionless.Resource(
+        path=resource["path"],
+        basepath=str(data_dir),
+        schema=schema,
+        format="csv",
+        encoding="utf-8-sig",  # accepts the BOM spreadsheets write
+        dialect=frictionless.Dialect(controls=[frictionless.formats.CsvControl(delimiter=",")]),
+    )
+    report = checked.validate(limit_errors=10_000)
+    problems = []
+    for task in report.tasks:
+        for error in task.errors:
+            message = describe_error(table, resource, error)
+            if message:
+                problems.append(message)
+    for error in report.errors:  # package-level failure, e.g. the file could not be opened
+        problems.append(f"{table.label}: {error.note or error.title} (rule: {error.type})")
+    return problems
+
+
+def schema_for_frictionless(schema: dict) -> dict:
+    """The descriptor's schema, minus what this module checks itself."""
+    schema = copy.deepcopy(schema)
+    schema.pop("foreignKeys", None)  # they point at other files; checked in check_foreign_keys
+    schema["fieldsMatch"] = "equal"  # match columns by name, not position (the set is checked already)
+    for spec in schema.get("fields", []):
+        if spec.get("type") == "date":
+            spec.pop("format", None)  # contract: dates are ISO only, never "any" or "%d/%m/%Y"
+    return schema
+
+
+def describe_error(table: Table, resource: dict, error) -> str | None:
+    """Map a frictionless error to one line in this project's format (None: already said elsewhere)."""
+    row = getattr(error, "row_number", None)
+    column = getattr(error, "field_name", None) or ""
+    cell = "" if getattr(error, "cell", None) is None else str(error.cell)
+    where = f'{table.label}, row {row}, column "{column}"'
+    kind = error.type
+    if kind in ("type-error", "constraint-error") and (row, column) in table.flagged:
+        return None  # this cell was already reported as a badly written number
+    if kind == "type-error":
+        table.flagged.add((row, column))
+        ftype = table.fields.get(column, {}).get("type", "string")
+        hint = TYPE_HINTS.get(ftype, f"value must be a valid {ftype}")
+        return f'{where}: {hint} (rule: type {ftype}) — got "{cell}"'
+    if kind == "constraint-error":
+        return describe_constraint(table, resource, error, where, row, column, cell)
+    if kind == "unique-error":
+        return f'{where}: value must be unique (rule: unique) — got "{cell}", {same_row(error.note)}'
+    if kind == "primary-key":
+        return describe_duplicate_key(table, resource, row, error.note)
+    if kind == "blank-row":
+        return None  # blank lines are harmless: spreadsheets and editors leave them at the end
+    if kind == "extra-cell":
+        return f'{table.label}, row {row}: more cells than the header has columns (rule: row length) — got "{cell}"'
+    if kind == "missing-cell":
+        return f"{where}: the row ends before this column (rule: row length)"
+    place = f"{table.label}, row {row}" if row else table.label
+    return f"{place}: {error.title} — {error.note} (rule: {kind})"
+
+
+def describe_constraint(table, resource, error, where, row, column, cell) -> str | None:
+    match = re.search(r'constraint "(\w+)"', error.note or "")
+    name = match.group(1) if match else "constraint"
+    if name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and column in share_fields(resource):
+        return None  # the share_percent rule reports this cell in its own words
+    table.flagged.add((row, column))
+    limit = table.fields.get(column, {}).get("constraints", {}).get(name)
+    if name == "required":
+        return f"{where}: a value is required but the cell is empty (rule: required)"
+    if name == "enum":
+        allowed = ", ".join(str(v) for v in limit or [])
+        return f'{where}: value must be one of {allowed} (rule: enum) — got "{cell}"'
+    text = CONSTRAINT_TEXT.get(name, "value breaks the constraint {}").format(limit)
+    return f'{where}: {text} (rule: {name}) — got "{cell}"'
+
+
+def share_fields(resource: dict) -> set[str]:
+    return {f for r in resource.get("rules", []) or [] if r.get("type") == "share_percent"
+            for f in as_list(r.get("fields"))}
+
+
+def same_row(note: str) -> str:
+    match = re.search(r"position (\d+)", note or "")
+    return f"same as row {match.group(1)}" if match else "repeated"
+
+
+def describe_duplicate_key(table: Table, resource: dict, row: int, note: str) -> str | None:
+    key = as_list(resource["schema"].get("primaryKey"))
+    cells = dict(table.rows).get(row)
+    if cells is None:
+        return None  # a blank row: nothing a person can fix there
+    table.flagged.update((row, column) for column in table.header)  # keep it out of sums and rules
+    values = ", ".join(f'{k}="{cells.get(k, "")}"' for k in key)
+    columns = ", ".join(f'"{k}"' for k in key)
+    return (f"{table.label}, row {row}, columns {columns}: duplicate key {values} — {same_row(note)}"
+            f" (rule: primaryKey)")
+
+
+def check_plain_numbers(table: Table) -> list[str]:
+    """Reject number spellings frictionless tolerates but the contract forbids (NaN, 1_000, ' 12')."""
+    problems = []
+    for column, spec in table.fields.items():
+        pattern = {"number": PLAIN_NUMBER, "integer": PLAIN_INTEGER}.get(spec.get("type"))
+        if pattern is None:
+            continue
+        for row, cell in table.values(column):
+            if cell and not pattern.fullmatch(cell):
+                table.flagged.add((row, column))
+                problems.append(f'{table.label}, row {row}, column "{column}": {TYPE_HINTS[spec["type"]]}'
+                                f' (rule: type {spec["type"]}) — got "{cell}"')
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Project rules (the custom "rules" list of each resource)
+# ---------------------------------------------------------------------------------------------
+
+
+def number(cell: str) -> float | None:
+    """The cell as a float, or None when empty or not a plain number (reported by the type check)."""
+    return float(cell) if cell and PLAIN_NUMBER.fullmatch(cell) else None
+
+
+def fmt(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def rows_text(numbers: list[int]) -> str:
+    """'row 7', 'rows 2–12' or 'rows 2–4, 9' — as a person would look them up."""
+    numbers = sorted(set(numbers))
+    runs = [[numbers[0], numbers[0]]]
+    for n in numbers[1:]:
+        if n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    runs = [f"{a}" if a == b else f"{a}–{b}" for a, b in runs]
+    return ("row " if len(numbers) == 1 else "rows ") + ", ".join(runs)
+
+
+def group_rows(table: Table, by: list[str]) -> dict[tuple, list[tuple[int, dict]]]:
+    groups: dict[tuple, list] = {}
+    for n, row in table.rows:
+        groups.setdefault(tuple(row.get(c, "") for c in by), []).append((n, row))
+    return groups
+
+
+def group_text(by: list[str], key: tuple) -> str:
+    return ", ".join(f"{c}={v}" for c, v in zip(by, key))
+
+
+def check_parts_within_total(table: Table, rule: dict) -> list[str]:
+    by, part, total_name = as_list(rule.get("group_by")), rule["part_field"], str(rule["total_value"])
+    value, tolerance = rule["value_field"], float(rule.get("tolerance_pct", 0))
+    problems = []
+    for key, members in group_rows(table, by).items():
+        totals = [(n, r) for n, r in members if r.get(part) == total_name]
+        parts = [(n, r) for n, r in members if r.get(part) != total_name
+                 and (n, value) not in table.flagged and number(r.get(value, "")) is not None]
+        if len(totals) != 1 or not parts or number(totals[0][1].get(value, "")) is None:
+            continue  # no single usable total: nothing to compare against (the key check covers repeats)
+        total = number(totals[0][1][value])
+        parts_sum = sum(number(r[value]) for _, r in parts)
+        if parts_sum > total * (1 + tolerance / 100):
+            unit = f' {totals[0][1]["unit"]}' if totals[0][1].get("unit") else ""
+            margin = f"more than {fmt(tolerance)}% " if tolerance else ""
+            problems.append(
+                f'{table.label}, {rows_text([n for n, _ in parts])}, column "{value}": parts sum to'
+                f' {fmt(parts_sum)}{unit}, {margin}above the total "{total_name}" {fmt(total)}'
+                f" in group {group_text(by, key)} (rule: parts_within_total)")
+    return problems
+
+
+def check_consistent_unit(table: Table, rule: dict) -> list[str]:
+    by, unit_field = as_list(rule.get("series")), rule.get("unit_field", "unit")
+    problems = []
+    for key, members in group_rows(table, by).items():
+        units: dict[str, list[int]] = {}
+        for n, row in members:
+            units.setdefault(row.get(unit_field, ""), []).append(n)
+        if len(units) > 1:
+            found = "; ".join(f'"{u}" in {rows_text(ns)}' for u, ns in units.items())
+            problems.append(
+                f'{table.label}, {rows_text([n for n, _ in members])}, column "{unit_field}": series'
+                f" {group_text(by, key)} uses more than one unit — {found} (rule: consistent_unit)")
+    return problems
+
+
+def check_share_percent(table: Table, rule: dict) -> list[str]:
+    problems = []
+    for column in as_list(rule.get("fields")):
+        for row, cell in table.values(column):
+            share = number(cell)
+            if share is not None and not 0 <= share <= 100:
+                problems.append(f'{table.label}, row {row}, column "{column}": share must be within'
+                                f' 0–100 (rule: share_percent) — got "{cell}"')
+    return problems
+
+
+def check_ordered(table: Table, rule: dict) -> list[str]:
+    low_name, high_name = rule.get("low", "low"), rule.get("high", "high")
+    problems = []
+    for row, cells in table.rows:
+        if (row, low_name) in table.flagged or (row, high_name) in table.flagged:
+            continue
+        low, high = number(cells.get(low_name, "")), number(cells.get(high_name, ""))
+        if low is not None and high is not None and low > high:
+            problems.append(
+                f'{table.label}, row {row}, columns "{low_name}" and "{high_name}": {low_name} must be'
+                f' ≤ {high_name} (rule: ordered) — got {low_name} "{cells[low_name]}" >'
+                f' {high_name} "{cells[high_name]}"')
+    return problems
+
+
+RULES = {
+    "parts_within_total": check_parts_within_total,
+    "consistent_unit": check_consistent_unit,
+    "share_percent": check_share_percent,
+    "ordered": check_ordered,
+}
+# Parameters a rule cannot run without.
+RULE_REQUIRED = {
+    "parts_within_total": ("part_field", "total_value", "value_field"),
+    "consistent_unit": ("series",),
+    "share_percent": ("fields",),
+    "ordered": (),
+}
+# Which rule parameters name columns (checked against the schema when the descriptor is read).
+RULE_COLUMNS = {
+    "parts_within_total": ("group_by", "part_field", "value_field"),
+    "consistent_unit": ("series", "unit_field"),
+    "share_percent": ("fields",),
+    "ordered": ("low", "high"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-file checks: source ids and foreign keys
+# ---------------------------------------------------------------------------------------------
+
+
+def check_source_ids(tables: dict[str, Table], sources: Table, package: dict, data_dir: Path,
+                     problems: list[str]) -> int:
+    """Every source_id (and authoritative_source_id) must be an id in sources.csv; returns the count."""
+    known = {row.get("id", "") for _, row in sources.rows}
+    count = 0
+    for table in tables.values():
+        for column in SOURCE_ID_FIELDS:
+            if column not in table.fields:
+                continue
+            for row, cell in table.values(column):
+                if not cell:
+                    if column == "source_id":  # contract: every data row names its source
+                        problems.append(f'{table.label}, row {row}, column "{column}": every row needs'
+                                        f" a source id (rule: source_id)")
+                    continue
+                count += 1
+                if cell not in known:
+                    problems.append(f'{table.label}, row {row}, column "{column}": source id is not in'
+                                    f' {sources.label} (rule: source_id) — got "{cell}"')
+    for resource in package["resources"]:
+        for source in as_list(resource.get("sources")):
+            sid = source.get("id") if isinstance(source, dict) else source
+            if isinstance(sid, str) and sid not in known:
+                problems.append(f'{data_dir.name}/{DESCRIPTOR}, resource "{resource.get("name")}":'
+                                f' lists source "{sid}", which is not in {sources.label} (rule: source_id)')
+    return count
+
+
+def check_foreign_keys(package: dict, tables: dict[str, Table], problems: list[str]) -> None:
+    """schema.foreignKeys, e.g. india_sector_evidence.sector → india_sector_impact.sector."""
+    for resource in package["resources"]:
+        table = tables.get(resource.get("name"))
+        for fk in resource.get("schema", {}).get("foreignKeys", []) or []:
+            if table is None:
+                continue
+            ref = fk.get("reference", {})
+            target = tables.get(ref.get("resource") or table.name)
+            if target is None:
+                continue  # the referenced file has its own problems, reported already
+            columns, ref_columns = as_list(fk.get("fields")), as_list(ref.get("fields"))
+            known = {tuple(r.get(c, "") for c in ref_columns) for _, r in target.rows}
+            for row, cells in table.rows:
+                value = tuple(cells.get(c, "") for c in columns)
+                if all(value) and value not in known:
+                    shown = ", ".join(value)
+                    names = ", ".join(f'"{c}"' for c in columns)
+                    problems.append(f"{table.label}, row {row}, column {names}: value is not a"
+                                    f" {'/'.join(ref_columns)} in {target.label} (rule: foreignKey)"
+                                    f' — got "{shown}"')
