@@ -1,0 +1,143 @@
+"""What-if: EV output at risk in India from a cut in rare-earth magnet supply.
+
+The model (deliberately simple; every assumption is a parameter or stated here)::
+
+    uncovered_months = max(0, disruption_months - inventory_weeks / WEEKS_PER_MONTH)
+    monthly_output   = annual_sales / 12
+    output_at_risk   = monthly_output * supply_cut_share * uncovered_months
+
+with ``WEEKS_PER_MONTH = 365 / 7 / 12`` (about 4.345) and ``0 <= disruption_months <= 12``
+(a one-year view: a disruption longer than a year is outside the model).
+
+Assumptions:
+
+- every vehicle in a segment needs imported rare-earth magnets, and output falls in proportion
+  to the magnets missing (no substitution by ferrite or light-rare-earth magnets, no other
+  shortage, no reallocation of magnets between segments or firms);
+- magnet stocks cover ``inventory_weeks`` of normal output at the start of the cut, and are
+  used first; after they run out output is cut by ``supply_cut_share`` until the disruption ends;
+- output lost is not made up later in the year (it is "at risk", not "lost for good");
+- monthly output is a twelfth of annual sales in the chosen period (no seasonality), so sales
+  stand in for production.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+WEEKS_PER_MONTH = 365 / 7 / 12
+MAX_MONTHS = 12
+MAX_INVENTORY_WEEKS = 52
+
+
+def _number(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return value
+
+
+def check_parameters(supply_cut_share, disruption_months, inventory_weeks) -> tuple[float, float, float]:
+    """Validate the what-if parameters; returns them as floats or raises ValueError."""
+    cut = _number("supply_cut_share", supply_cut_share)
+    months = _number("disruption_months", disruption_months)
+    weeks = _number("inventory_weeks", inventory_weeks)
+    if not 0 <= cut <= 1:
+        raise ValueError(f"supply_cut_share must be between 0 and 1 (a share of normal supply), got {cut}")
+    if not 0 <= months <= MAX_MONTHS:
+        raise ValueError(f"disruption_months must be between 0 and {MAX_MONTHS} (a one-year view), got {months}")
+    if not 0 <= weeks <= MAX_INVENTORY_WEEKS:
+        raise ValueError(f"inventory_weeks must be between 0 and {MAX_INVENTORY_WEEKS}, got {weeks}")
+    return cut, months, weeks
+
+
+def uncovered_months(disruption_months, inventory_weeks) -> float:
+    """Months of the disruption left after magnet stocks run out: max(0, months − weeks/4.345)."""
+    _, months, weeks = check_parameters(0, disruption_months, inventory_weeks)
+    return max(0.0, months - weeks / WEEKS_PER_MONTH)
+
+
+def output_at_risk(
+    sales: pd.DataFrame,
+    *,
+    supply_cut_share: float,
+    disruption_months: float,
+    inventory_weeks: float,
+    segment: str = "segment",
+    value: str = "sales",
+) -> pd.DataFrame:
+    """EV output at risk per segment (one row per row of ``sales``).
+
+    ``sales`` holds one annual sales figure per segment (``segment``, ``value`` columns; units).
+    Returns segment, annual_sales, monthly_output, uncovered_months, output_at_risk (units) and
+    share_of_year_pct (output at risk as a percentage of the segment's annual sales).
+    """
+    cut, months, weeks = check_parameters(supply_cut_share, disruption_months, inventory_weeks)
+    for column in (segment, value):
+        if column not in sales.columns:
+            raise ValueError(f"sales table needs a {column!r} column (has {list(sales.columns)})")
+    if sales[segment].duplicated().any():
+        dupes = sorted(sales.loc[sales[segment].duplicated(), segment].astype(str))
+        raise ValueError(f"one annual sales figure per segment expected; repeated: {dupes}")
+    annual = pd.to_numeric(sales[value]).astype(float)
+    if annual.isna().any() or (annual < 0).any():
+        raise ValueError("annual sales must be given and non-negative for every segment")
+    gap = max(0.0, months - weeks / WEEKS_PER_MONTH)
+    out = pd.DataFrame({"segment": sales[segment].astype(str).to_numpy(), "annual_sales": annual.to_numpy()})
+    out["monthly_output"] = out["annual_sales"] / 12
+    out["uncovered_months"] = gap
+    out["output_at_risk"] = out["monthly_output"] * cut * gap
+    out["share_of_year_pct"] = (100 * out["output_at_risk"] / out["annual_sales"]).where(out["annual_sales"] > 0, 0.0)
+    return out
+
+
+@dataclass(frozen=True)
+class Assumption:
+    assumption: str
+    value: str
+    basis: str
+
+
+def assumptions_table(rows: list[Assumption]) -> pd.DataFrame:
+    """The assumptions shown beside the result, as a table with human column names."""
+    return pd.DataFrame(
+        [{"Assumption": r.assumption, "Value used": r.value, "Basis / source": r.basis} for r in rows]
+    )
+
+
+def _count(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def describe(result: pd.DataFrame, *, supply_cut_share, disruption_months, inventory_weeks, labels: dict[str, str]) -> str:
+    """One sentence describing the what-if result; its wording depends on the result.
+
+    ``labels`` maps segment codes to plural reader names (e.g. ``{"e2w": "electric two-wheelers"}``).
+    """
+    cut, months, weeks = check_parameters(supply_cut_share, disruption_months, inventory_weeks)
+    setting = (
+        f"a {100 * cut:.0f}% cut in rare-earth magnet supply lasting {months:g} "
+        f"month{'s' if months != 1 else ''}, with {weeks:g} week{'s' if weeks != 1 else ''} of magnet stocks"
+    )
+    total = float(result["output_at_risk"].sum())
+    if cut == 0:
+        return f"With {setting}, no EV output is at risk: supply is not cut."
+    if len(result) == 0:
+        raise ValueError("no segments to describe")
+    if float(result["uncovered_months"].max()) <= 0:
+        return f"With {setting}, no EV output is at risk: the stocks outlast the disruption."
+    parts = [f"{_count(r.output_at_risk)} {labels.get(r.segment, r.segment)}" for r in result.itertuples()]
+    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    share = 100 * total / float(result["annual_sales"].sum())
+    return (
+        f"With {setting}, about {listing} would be at risk — {_count(total)} vehicles in all, "
+        f"{share:.1f}% of a year's sales in these segments."
+    )
