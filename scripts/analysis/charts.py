@@ -192,3 +192,115 @@ def event_timeline(
         alt.Chart(frame).mark_text(align="left", dx=7, dy=-9, fontSize=11).encode(y=y, x=x, text=f"{label}:N")
     )
     return alt.layer(*layers).properties(width=WIDTH - 60, height=54 * frame[lane].nunique())
+
+
+# --- Shapes added for the sector-impact and strategy-roadmap chapters --------------------------
+
+import json as _json  # noqa: E402  (quotes labels safely inside Vega expressions)
+
+
+def column_bars(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    y_title: str,
+    tooltip: list,
+    title: str | None = None,
+    y_format: str = ",.0f",
+    color: str = USA,
+    width: int = 260,
+    height: int = 240,
+) -> alt.Chart:
+    """Vertical bars in the given category order, labelled on top. Put two side by side with
+    ``alt.hconcat(a, b).resolve_scale(y="independent")`` to show series that must not share an
+    axis (e.g. quantities two orders of magnitude apart)."""
+    order = list(dict.fromkeys(frame[x]))
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+    )
+    bars = base.mark_bar(color=color).encode(tooltip=tooltip)
+    labels = base.mark_text(baseline="bottom", dy=-3).encode(text=alt.Text(f"{y}:Q", format=y_format))
+    chart = (bars + labels).properties(width=width, height=height)
+    return chart.properties(title=title) if title else chart
+
+
+def grouped_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    group: str,
+    value_title: str,
+    tooltip: list,
+    value_format: str = ",.0f",
+    category_sort: list | None = None,
+    group_sort: list | None = None,
+) -> alt.Chart:
+    """Horizontal bars, one row per category with a bar per group (e.g. one per counter where
+    counters disagree), labelled at the bar end."""
+    groups = group_sort or list(dict.fromkeys(frame[group]))
+    y = alt.Y(f"{category}:N", title=None, sort=category_sort)
+    offset = alt.YOffset(f"{group}:N", sort=groups)
+    x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format))
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=y, yOffset=offset, x=x, tooltip=tooltip,
+        color=alt.Color(f"{group}:N", title=None, sort=groups, scale=alt.Scale(domain=groups)),
+    )
+    labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=11).encode(
+        y=y, yOffset=offset, x=x, text=alt.Text(f"{value}:Q", format=value_format)
+    )
+    rows = frame[category].nunique()
+    return (bars + labels).properties(width=WIDTH - 180, height=max(60, 20 * len(groups) * rows))
+
+
+def log_bars(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    label: str,
+    value_title: str,
+    tooltip: list,
+    color: str | None = None,
+    value_format: str = ",.0f",
+    sort: list | None = None,
+) -> alt.Chart:
+    """Horizontal bars on a LOG scale (the axis title says so) for quantities that differ by
+    orders of magnitude; each bar is labelled with its value."""
+    y = alt.Y(f"{label}:N", title=None, sort=sort if sort is not None else "-x")
+    x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log"),
+              axis=alt.Axis(format="~s"))
+    col = alt.Color(f"{color}:N", title=None) if color else alt.value(USA)
+    bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, color=col, tooltip=tooltip)
+    labels = alt.Chart(frame).mark_text(align="left", dx=4).encode(y=y, x=x, text=alt.Text(f"{value}:Q", format=value_format))
+    return (bars + labels).properties(width=WIDTH - 220, height=30 * frame[label].nunique())
+
+
+def bars_and_line(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    bar: str,
+    line: str,
+    bar_label: str,
+    line_label: str,
+    y_title: str,
+    tooltip: list,
+    y_format: str = ",.0f",
+    bar_color: str = INDIA,
+    line_color: str = TEXT,
+) -> alt.Chart:
+    """Bars (e.g. domestic capacity) and a line (e.g. demand) over ordinal periods, one axis,
+    with a legend naming both."""
+    domain = [bar_label, line_label]
+    scale = alt.Scale(domain=domain, range=[bar_color, line_color])
+    xenc = alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=0))
+    bars = alt.Chart(frame).transform_calculate(series=_json.dumps(bar_label)).mark_bar(opacity=0.85).encode(
+        x=xenc, y=alt.Y(f"{bar}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+        color=alt.Color("series:N", title=None, scale=scale), tooltip=tooltip,
+    )
+    lines = alt.Chart(frame).transform_calculate(series=_json.dumps(line_label)).mark_line(point=True, strokeWidth=2.5).encode(
+        x=xenc, y=alt.Y(f"{line}:Q"), color=alt.Color("series:N", title=None, scale=scale), tooltip=tooltip,
+    )
+    return alt.layer(bars, lines).properties(width=WIDTH - 100, height=300)
