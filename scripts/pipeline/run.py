@@ -7,6 +7,7 @@ work folder is removed (also on SIGINT/SIGTERM).
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -29,16 +30,35 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
+# Test hook, used by tests/test_interrupt.py only: with REPORT_TEST_PAUSE=<stage>:<start|end>
+# (stage = validate, stage, execute, assemble or publish) the build waits REPORT_TEST_PAUSE_S
+# seconds (default 60) at that point of that stage, so a test can signal it there. Unset, it
+# does nothing.
+PAUSE_ENV = "REPORT_TEST_PAUSE"
+
+
+def _test_pause(stage_name: str, when: str) -> None:
+    if os.environ.get(PAUSE_ENV) == f"{stage_name}:{when}":
+        say(f"paused at {stage_name}:{when} ({PAUSE_ENV})")
+        time.sleep(float(os.environ.get("REPORT_TEST_PAUSE_S", "60")))
+
+
 class Timer:
+    """Prints "<label> …" when a stage starts and "<label>  <seconds> s" when it has finished."""
+
     def __init__(self, label: str):
         self.label = label
+        self.stage = label.split()[0]  # validate, stage, execute, assemble, publish
 
     def __enter__(self):
+        say(f"{self.label} …")
+        _test_pause(self.stage, "start")
         self.started = time.monotonic()
         return self
 
     def __exit__(self, *exc):
         if exc[0] is None:
+            _test_pause(self.stage, "end")
             say(f"{self.label:<28} {time.monotonic() - self.started:5.1f} s")
 
 
