@@ -1,0 +1,98 @@
+"""The seed article's claims beside the authoritative figures, with a verdict for each.
+
+Model. ``seed_claims`` holds each claim in the article's words, the figure it gives
+(``seed_value``, text such as ``~70%``), the authoritative figure the data team found and the
+verdict (agrees, agrees_understates, disagrees, needs_update, unverifiable). Two checks are
+computed here rather than taken on trust:
+
+- ``parse_value`` reads the number in a figure written as text (``~70%``, ``90 %``, ``6,150 t``);
+- ``closest_match`` says which of several authoritative figures a claimed number lies nearest
+  to (e.g. the article's "~70% of light rare-earth magnets" lies nearest China's share of *mine
+  production*, not its share of magnet making), and how far it is from each.
+
+Assumptions: a claimed figure with "~" or "about" is approximate; "nearest" is the smallest
+absolute difference in the claim's own unit (percentage points for shares).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+VERDICTS = {
+    "agrees": "Agrees",
+    "agrees_understates": "Agrees, but understates",
+    "disagrees": "Disagrees",
+    "needs_update": "Needs updating",
+    "unverifiable": "Cannot be verified",
+}
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def parse_value(text) -> float | None:
+    """The first number in a figure written as text (``"~70%"`` → 70.0); None when there is none."""
+    if text is None or text is pd.NA or (isinstance(text, float) and math.isnan(text)):
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    match = _NUMBER.search(str(text))
+    if not match:
+        return None
+    return float(match.group(0).replace(",", ""))
+
+
+def verdict_text(code: str) -> str:
+    """The reader-facing words for a verdict code; ValueError for an unknown code."""
+    if code not in VERDICTS:
+        raise ValueError(f"unknown verdict {code!r}; expected one of {sorted(VERDICTS)}")
+    return VERDICTS[code]
+
+
+def closest_match(value: float, candidates: dict[str, float]) -> dict:
+    """Which candidate figure ``value`` is nearest to.
+
+    Returns {label, value, gap, gaps} where gap is the absolute difference to the nearest and
+    gaps maps every label to its difference (candidate minus value). ValueError with no
+    candidates or a non-finite value.
+    """
+    if value is None or not math.isfinite(float(value)):
+        raise ValueError(f"a claimed value must be a finite number; got {value!r}")
+    usable = {k: float(v) for k, v in candidates.items() if v is not None and math.isfinite(float(v))}
+    if not usable:
+        raise ValueError("no authoritative figures to compare the claim with")
+    gaps = {k: v - float(value) for k, v in usable.items()}
+    label = min(gaps, key=lambda k: abs(gaps[k]))
+    return {"label": label, "value": usable[label], "gap": abs(gaps[label]), "gaps": gaps}
+
+
+def claims_table(claims: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    """A reader-facing table: claim, the article's figure, the authoritative figure and its
+    publisher, the verdict and why. ``registry`` is ``datasets.sources()`` (indexed by id)."""
+    if claims.empty:
+        raise ValueError("no seed claims to compare")
+    unknown = sorted(set(claims["verdict"].dropna()) - set(VERDICTS))
+    if unknown:
+        raise ValueError(f"unknown verdicts in seed_claims: {unknown}")
+
+    def publisher(ids) -> str:
+        if ids is None or ids is pd.NA or not str(ids).strip():
+            return "—"
+        names = []
+        for sid in re.split(r"[;,]\s*", str(ids).strip()):
+            if sid not in registry.index:
+                raise ValueError(f"seed_claims cites unknown source id {sid!r}")
+            names.append(str(registry.loc[sid, "publisher"]))
+        return "; ".join(dict.fromkeys(names))
+
+    return pd.DataFrame(
+        {
+            "Seed article's claim": claims["claim"].astype(str),
+            "Article's figure": claims["seed_value"].fillna("—").astype(str),
+            "Authoritative figure": claims["authoritative_value"].fillna("—").astype(str),
+            "Authoritative source": [publisher(v) for v in claims["authoritative_source_id"]],
+            "Verdict": [verdict_text(v) for v in claims["verdict"]],
+            "Why": claims["explanation"].fillna("").astype(str),
+        }
+    ).reset_index(drop=True)

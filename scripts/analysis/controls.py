@@ -1,0 +1,200 @@
+"""The status of each export-control measure or event on a given date.
+
+Model. Each row of ``export_control_timeline`` records what a source last confirmed: a status
+(in_force, suspended, superseded, expired, unknown) and the date it was confirmed
+(``status_confirmed``), with the measure's own dates (``date`` announced, ``effective_date``,
+``scheduled_end``). For a date ``as_of`` the status is, in this order:
+
+1. ``not_announced`` — ``as_of`` is before the announcement date;
+2. ``announced`` — announced but before its effective date;
+3. ``end_passed_unconfirmed`` — a scheduled end date has passed and no source confirms what
+   followed (status confirmed before the end date, or never). The report then says so, rather
+   than guess whether the measure lapsed, was extended or replaced;
+4. ``unconfirmed_change`` — the recorded status is not "in force", and ``as_of`` falls between the
+   effective date and the date the sources confirm that status: the measure took effect, and by
+   the confirmation date it had been suspended (or superseded…), but the sources in the data do
+   not date the change relative to ``as_of``;
+5. for a measure recorded as suspended, the suspension it is under (inferred, see
+   ``governing_suspension``) decides: in force before the suspension, suspended during it, and
+   ``end_passed_unconfirmed`` after the suspension's scheduled end unless a later source confirms;
+6. otherwise the recorded status (a measure recorded as in force is assumed to have stayed in
+   force from its effective date; one confirmed after its scheduled end keeps its recorded
+   status, e.g. ``expired``).
+
+Assumptions: dates are ISO ``YYYY-MM-DD``; an empty effective date means "on announcement"; a
+scheduled end is the last day the measure (or the suspension) runs, so it still holds on that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+STATUSES = ("in_force", "suspended", "superseded", "expired", "unknown")
+STATUS_TEXT = {
+    "in_force": "in force",
+    "suspended": "suspended",
+    "superseded": "superseded",
+    "expired": "expired",
+    "unknown": "status unknown",
+    "not_announced": "not yet announced",
+    "announced": "announced, not yet in effect",
+    "end_passed_unconfirmed": "scheduled end passed, no source confirms what followed",
+    "unconfirmed_change": "took effect; later change not dated by the sources",
+}
+
+
+def to_date(value, *, what: str = "date") -> dt.date | None:
+    """An ISO date string (or date) as a date; empty → None; anything else → ValueError."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def governing_suspension(event, events: pd.DataFrame):
+    """The suspension that a row recorded as ``suspended`` is under, or None.
+
+    The timeline does not link a suspended measure to the instrument that suspended it, so it
+    is inferred: the latest event of category ``suspension`` announced on or after the measure
+    and on or before the date its suspended status was confirmed. (In the data, Nos. 55–62 of
+    9 Oct 2025 → No. 70 of 7 Nov 2025; No. 46 of 2024 → the 9 Nov 2025 suspension.)
+    """
+    if event.get("status") != "suspended" or "category" not in events.columns:
+        return None
+    start = to_date(event.get("date"))
+    confirmed = to_date(event.get("status_confirmed"))
+    if start is None or confirmed is None:
+        return None
+    best = None
+    for row in events[events["category"] == "suspension"].to_dict("records"):
+        if row.get("event_id") == event.get("event_id"):
+            continue
+        day = to_date(row.get("date"))
+        if day is not None and start <= day <= confirmed and (best is None or day > to_date(best["date"])):
+            best = row
+    return best
+
+
+def status_on(event, as_of, suspension=None) -> str:
+    """The status code of one event (a mapping with the timeline's columns) on ``as_of``.
+
+    ``suspension`` is the suspension event a suspended measure is under (see
+    ``governing_suspension``): before it the measure was in force; after its scheduled end,
+    unless a later source confirms the status, what followed is unknown.
+    """
+    day = to_date(as_of, what="as_of")
+    if day is None:
+        raise ValueError("as_of is required (an ISO date)")
+    name = event.get("event_id", "?")
+    announced = to_date(event.get("date"), what=f"{name}: date")
+    if announced is None:
+        raise ValueError(f"{name}: the event has no date")
+    effective = to_date(event.get("effective_date"), what=f"{name}: effective_date") or announced
+    end = to_date(event.get("scheduled_end"), what=f"{name}: scheduled_end")
+    confirmed = to_date(event.get("status_confirmed"), what=f"{name}: status_confirmed")
+    status = event.get("status")
+    status = None if status is None or status is pd.NA else str(status)
+    if status not in STATUSES:
+        raise ValueError(f"{name}: status {status!r} is not one of {STATUSES}")
+    if effective < announced:
+        effective = announced  # measures "effective on publication"
+    if end is not None and end < effective:
+        raise ValueError(f"{name}: scheduled_end {end} is before the effective date {effective}")
+
+    if day < announced:
+        return "not_announced"
+    if day < effective:
+        return "announced"
+    if end is not None and day > end:
+        if confirmed is None or confirmed <= end:
+            return "end_passed_unconfirmed"
+        return status
+    if suspension is not None:
+        paused = to_date(suspension.get("effective_date")) or to_date(suspension.get("date"))
+        if day < paused:
+            return "in_force"
+        until = to_date(suspension.get("scheduled_end"))
+        if until is not None and day > until and (confirmed is None or confirmed <= until):
+            return "end_passed_unconfirmed"
+        return status
+    if status != "in_force" and confirmed is not None and day < confirmed:
+        return "unconfirmed_change"
+    return status
+
+
+def status_table(events: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The timeline with ``status_as_of`` (code) and ``status_text`` for the date ``as_of``."""
+    if events.empty:
+        raise ValueError("the export-control timeline is empty")
+    out = events.copy()
+    rows = events.to_dict("records")
+    out["status_as_of"] = [status_on(row, as_of, governing_suspension(row, events)) for row in rows]
+    out["suspended_by"] = [(governing_suspension(row, events) or {}).get("event_id") for row in rows]
+    out["status_text"] = out["status_as_of"].map(STATUS_TEXT)
+    return out
+
+
+def long_date(value) -> str:
+    """``2026-11-10`` → ``10 November 2026`` (the report's prose style)."""
+    day = to_date(value)
+    if day is None:
+        raise ValueError("no date to write")
+    return f"{day.day} {day:%B %Y}"
+
+
+def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument") -> str:
+    """One sentence on the measures whose scheduled end passed with no confirmation of what followed.
+
+    ``table`` is the output of ``status_table``. A suspension whose end passed is named with the
+    measures it suspended. With none, the sentence says which scheduled end is next (or that
+    none is recorded), so the chapter's wording follows the data.
+    """
+    day = to_date(as_of, what="as_of")
+    passed = table[table["status_as_of"] == "end_passed_unconfirmed"]
+    own_end = [to_date(v) is not None for v in passed["scheduled_end"]]
+    primary = passed[own_end]
+    if len(passed):
+        parts = []
+        for row in primary.sort_values("scheduled_end").to_dict("records"):
+            deps = passed[passed["suspended_by"] == row["event_id"]] if "suspended_by" in passed else passed.iloc[0:0]
+            what = f"{row[label]} was scheduled to end on {long_date(row['scheduled_end'])}"
+            if len(deps):
+                what += f" (it suspended {_join(list(deps[label]))})"
+            confirmed = to_date(row.get("status_confirmed"))
+            what += f"; the latest source in the data confirms its status on {long_date(confirmed)}" if confirmed else "; no source in the data confirms its status"
+            parts.append(what)
+        orphans = passed[[not o for o in own_end]]
+        orphans = orphans[~orphans["suspended_by"].isin(list(primary["event_id"]))] if "suspended_by" in orphans else orphans
+        if len(orphans):
+            parts.append(f"the suspension of {_join(list(orphans[label]))} has also passed its scheduled end")
+        return (
+            f"As of {long_date(day)}, " + "; ".join(parts)
+            + ". No source in the data says what followed (lapse, extension or replacement), so this report does not guess."
+        )
+    ends = [to_date(v) for v in table["scheduled_end"]]
+    ahead = table[[e is not None and e >= day and s != "not_announced" for e, s in zip(ends, table["status_as_of"])]]
+    if len(ahead):
+        row = ahead.sort_values("scheduled_end").iloc[0]
+        return f"As of {long_date(day)}, no scheduled end date has passed; the next is {long_date(row['scheduled_end'])} ({row[label]})."
+    return f"As of {long_date(day)}, no measure in the data has a scheduled end date that has passed."
+
+
+def _join(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many events have each status code on the table's date."""
+    return {code: int(n) for code, n in table["status_as_of"].value_counts().items()}

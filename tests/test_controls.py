@@ -1,0 +1,115 @@
+"""Tests for scripts/analysis/controls.py."""
+
+import pandas as pd
+import pytest
+
+from analysis import controls as k
+
+SUSPENSION = {
+    "event_id": "mofcom-2025-70", "date": "2025-11-07", "effective_date": "2025-11-07",
+    "scheduled_end": "2026-11-10", "status": "in_force", "status_confirmed": "2025-12-18",
+    "instrument": "MOFCOM/GAC Announcement 2025 No. 70",
+}
+APRIL = {
+    "event_id": "mofcom-2025-18", "date": "2025-04-04", "effective_date": "", "scheduled_end": None,
+    "status": "in_force", "status_confirmed": "2025-12-18", "instrument": "No. 18",
+}
+OCTOBER = {
+    "event_id": "mofcom-2025-57", "date": "2025-10-09", "effective_date": "2025-11-08", "scheduled_end": "",
+    "status": "suspended", "status_confirmed": "2025-11-07", "instrument": "No. 57",
+}
+
+
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [
+        ("2025-11-01", "not_announced"),
+        ("2025-11-07", "in_force"),
+        ("2026-11-10", "in_force"),  # the end day itself still counts
+        ("2026-11-11", "end_passed_unconfirmed"),
+        ("2026-11-25", "end_passed_unconfirmed"),
+    ],
+)
+def test_scheduled_end_before_and_after(as_of, expected):
+    assert k.status_on(SUSPENSION, as_of) == expected
+
+
+def test_end_passed_but_confirmed_afterwards_keeps_recorded_status():
+    later = dict(SUSPENSION, status="expired", status_confirmed="2026-11-12")
+    assert k.status_on(later, "2026-11-25") == "expired"
+
+
+def test_announced_but_not_effective():
+    assert k.status_on(OCTOBER, "2025-10-20") == "announced"
+
+
+def test_change_not_dated_by_sources():
+    changed = dict(OCTOBER, effective_date="2025-10-09", status_confirmed="2025-11-20")
+    assert k.status_on(changed, "2025-11-10") == "unconfirmed_change"
+    assert k.status_on(changed, "2025-11-20") == "suspended"
+
+
+def test_empty_effective_date_means_on_announcement():
+    assert k.status_on(APRIL, "2025-04-04") == "in_force"
+    assert k.status_on(APRIL, "2025-04-03") == "not_announced"
+
+
+@pytest.mark.parametrize(
+    "event, as_of, message",
+    [
+        (APRIL, "25/11/2026", "not an ISO date"),
+        (dict(APRIL, status="paused"), "2025-05-01", "is not one of"),
+        (dict(APRIL, date=""), "2025-05-01", "has no date"),
+        (dict(SUSPENSION, scheduled_end="2025-01-01"), "2025-12-01", "before the effective date"),
+    ],
+)
+def test_bad_inputs_raise(event, as_of, message):
+    with pytest.raises(ValueError, match=message):
+        k.status_on(event, as_of)
+
+
+def test_table_and_sentence_follow_as_of():
+    events = pd.DataFrame([APRIL, OCTOBER, SUSPENSION])
+    after = k.status_table(events, "2026-11-25")
+    assert list(after["status_as_of"]) == ["in_force", "suspended", "end_passed_unconfirmed"]
+    sentence = k.end_passed_sentence(after, "2026-11-25")
+    assert "10 November 2026" in sentence and "No. 70" in sentence and "does not guess" in sentence
+    before = k.status_table(events, "2026-01-15")
+    assert "end_passed_unconfirmed" not in set(before["status_as_of"])
+    assert "no scheduled end date has passed" in k.end_passed_sentence(before, "2026-01-15")
+    assert k.counts(after)["in_force"] == 1
+
+
+def test_empty_timeline_raises():
+    with pytest.raises(ValueError, match="empty"):
+        k.status_table(pd.DataFrame(columns=list(APRIL)), "2026-01-01")
+
+
+def test_long_date():
+    assert k.long_date("2017-12-08") == "8 December 2017"
+
+
+def test_suspended_measure_follows_its_suspension():
+    suspension = dict(SUSPENSION, category="suspension")
+    october = dict(OCTOBER, effective_date="2025-10-09", category="elements")
+    events = pd.DataFrame([dict(APRIL, category="elements"), october, suspension])
+    assert k.governing_suspension(october, events)["event_id"] == "mofcom-2025-70"
+    assert k.governing_suspension(dict(APRIL, category="elements"), events) is None
+    by_date = {d: k.status_table(events, d).set_index("event_id")["status_as_of"]["mofcom-2025-57"]
+               for d in ["2025-10-08", "2025-10-20", "2025-11-07", "2026-11-10", "2026-11-25"]}
+    assert by_date == {
+        "2025-10-08": "not_announced",
+        "2025-10-20": "in_force",
+        "2025-11-07": "suspended",
+        "2026-11-10": "suspended",
+        "2026-11-25": "end_passed_unconfirmed",
+    }
+
+
+def test_sentence_names_the_suspended_measures():
+    suspension = dict(SUSPENSION, category="suspension")
+    october = dict(OCTOBER, effective_date="2025-10-09", category="elements")
+    table = k.status_table(pd.DataFrame([october, suspension]), "2026-11-25")
+    sentence = k.end_passed_sentence(table, "2026-11-25")
+    assert "MOFCOM/GAC Announcement 2025 No. 70 was scheduled to end on 10 November 2026 (it suspended No. 57)" in sentence
+    assert "7 November 2025" not in sentence or "confirms its status on 18 December 2025" in sentence
