@@ -14,7 +14,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pipeline import validate  # noqa: E402
 from pipeline.errors import BuildError  # noqa: E402
 from pipeline.run import BuildOptions, build_report  # noqa: E402
 from pipeline.config import ROOT  # noqa: E402
@@ -23,10 +22,13 @@ from pipeline.config import ROOT  # noqa: E402
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="scripts/build.py", description="Build the report into a static HTML site.")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="datasets folder (default: data/)")
-    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "html", help="where the site is published (default: _build/html)")
+    parser.add_argument("--output", type=Path, default=None, help="where the site is published (default: _build/html; a scenario: _build/scenarios/NAME/html)")
     parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE", help="set a chapter parameter (repeatable)")
     parser.add_argument("--jobs", type=int, default=2, help="chapters executed at once (default: 2)")
     parser.add_argument("--check-data", action="store_true", help="only validate data/ and stop")
+    parser.add_argument("--force", action="store_true", help="re-execute every chapter and rebuild, even when nothing changed")
+    parser.add_argument("--scenario", metavar="NAME", help="build the scenario in scenarios/NAME.yml (published apart from the report)")
+    parser.add_argument("--record-edition", action="store_true", help="build, then store the edition record in editions/ (make edition)")
     # Hidden: build another report root (its _config.yml, _toc.yml, book/); used by the tests.
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -45,11 +47,27 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if args.check_data:
+            from pipeline import validate
+
             for line in validate.validate_data(args.data_dir.resolve()):
                 print(line)
             print("data ok")
             return 0
-        index = build_report(BuildOptions(data_dir=args.data_dir, output=args.output, overrides=args.overrides, jobs=args.jobs, root=args.root.resolve()))
+        if args.record_edition and (args.scenario or args.overrides):
+            print("--record-edition records the baseline report: drop --scenario and -p", file=sys.stderr)
+            return 2
+        root = args.root.resolve()
+        output, cache_dir = args.output, None
+        if output is None and args.scenario:
+            # A scenario shares the report's chapter cache: only the chapters it changes execute.
+            output, cache_dir = root / "_build" / "scenarios" / args.scenario / "html", root / "_build" / "cache"
+        options = BuildOptions(data_dir=args.data_dir, output=output or root / "_build" / "html", overrides=args.overrides,
+                               jobs=args.jobs, root=root, force=args.force, scenario=args.scenario, cache_dir=cache_dir)
+        index = build_report(options)
+        if args.record_edition:
+            from pipeline.manifest import store_edition
+
+            print(f"edition record stored: {store_edition(index.parent, root / 'editions')}")
     except BuildError as error:
         print(f"build failed {error}", file=sys.stderr)
         print("nothing was published; the previous report is unchanged.", file=sys.stderr)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +79,8 @@ def is_notebook(path: Path) -> bool:
 
 
 def read_chapter(name: str, source: Path) -> Chapter:
+    import jupytext  # lazily: a no-op rebuild never needs it
+
     notebook = jupytext.read(source, fmt=NOTEBOOK_FORMAT)
     meta = notebook.metadata.get("report", {})
     datasets = tuple(meta.get("datasets", []))

@@ -127,14 +127,35 @@ def tidy_executed(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
-def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str, dict], failed_dir: Path, jobs: int, report) -> list[ChapterRun]:
-    """Run chapters ``jobs`` at a time; the first failure stops the others and is raised."""
-    runs = []
+def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str, dict], failed_dir: Path, jobs: int, report,
+                     cache=None, force: bool = False) -> list[ChapterRun]:
+    """Run chapters ``jobs`` at a time; the first failure stops the others and is raised.
+
+    With a ``cache`` (pipeline.cache.ChapterCache) a chapter whose inputs are unchanged is
+    restored from it instead ("reused"); ``force`` executes every chapter (and refreshes the cache).
+    """
+    from . import cache as chapter_cache
+
+    runs, todo, keys = [], [], {}
+    for chapter in chapters:
+        started = time.monotonic()
+        chapter_params = params.get(chapter.name, {})
+        if cache is not None:
+            keys[chapter.name] = chapter_cache.chapter_key(chapter, data_dir, chapter_params)
+            executed = stage_dir / f"{chapter.name}.ipynb"
+            if not force and cache.restore(chapter.name, keys[chapter.name], executed, figure_paths(stage_dir, chapter.name)[0]):
+                run = ChapterRun(chapter.name, time.monotonic() - started, executed, reused=True)
+                report(f"  reused   {run.chapter:<18} {run.seconds:5.1f} s")
+                runs.append(run)
+                continue
+        todo.append(chapter)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir): c for c in chapters}
+        futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir): c for c in todo}
         try:
             for future in _as_completed(futures):
                 run = future.result()
+                if cache is not None:
+                    cache.store(run.chapter, keys[run.chapter], run.executed, figure_paths(stage_dir, run.chapter)[0])
                 report(f"  executed {run.chapter:<18} {run.seconds:5.1f} s")
                 runs.append(run)
         except BaseException:

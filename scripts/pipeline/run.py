@@ -12,9 +12,13 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from . import assemble, execute, parameters, publish, stage, validate
+from . import manifest, publish
 from .config import ROOT, Site, load_site
+
+# The heavy stages (jupytext, papermill, nbformat, frictionless, vl-convert) are imported inside
+# _build: a no-op rebuild only hashes files and must stay well under a second and a half.
 
 
 @dataclass
@@ -24,6 +28,11 @@ class BuildOptions:
     overrides: list[str] = field(default_factory=list)
     jobs: int = 2
     root: Path = ROOT
+    force: bool = False  # re-execute every chapter and rebuild even when nothing changed
+    scenario: str | None = None  # scenarios/<name>.yml
+    cache_dir: Path | None = None  # default: <output.parent>/cache
+    editions_dir: Path | None = None  # default: <root>/editions
+    progress: Callable[[str], None] | None = None  # default: print
 
 
 def say(message: str) -> None:
@@ -37,60 +46,102 @@ def say(message: str) -> None:
 PAUSE_ENV = "REPORT_TEST_PAUSE"
 
 
-def _test_pause(stage_name: str, when: str) -> None:
+def _test_pause(stage_name: str, when: str, report: Callable[[str], None] = say) -> None:
     if os.environ.get(PAUSE_ENV) == f"{stage_name}:{when}":
-        say(f"paused at {stage_name}:{when} ({PAUSE_ENV})")
+        report(f"paused at {stage_name}:{when} ({PAUSE_ENV})")
         time.sleep(float(os.environ.get("REPORT_TEST_PAUSE_S", "60")))
 
 
 class Timer:
     """Prints "<label> …" when a stage starts and "<label>  <seconds> s" when it has finished."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, report: Callable[[str], None] = say):
         self.label = label
-        self.stage = label.split()[0]  # validate, stage, execute, assemble, publish
+        self.stage = label.split()[0]  # validate, stage, execute, edition, assemble, publish
+        self.report = report
 
     def __enter__(self):
-        say(f"{self.label} …")
-        _test_pause(self.stage, "start")
+        self.report(f"{self.label} …")
+        _test_pause(self.stage, "start", self.report)
         self.started = time.monotonic()
         return self
 
     def __exit__(self, *exc):
         if exc[0] is None:
-            _test_pause(self.stage, "end")
-            say(f"{self.label:<28} {time.monotonic() - self.started:5.1f} s")
+            _test_pause(self.stage, "end", self.report)
+            self.report(f"{self.label:<28} {time.monotonic() - self.started:5.1f} s")
 
 
 def build_report(options: BuildOptions) -> Path:
-    """Build and publish the report; returns the path of the published ``index.html``."""
-    site = load_site(options.root)
+    """Build and publish the report; returns the path of the published ``index.html``.
+
+    When nothing the build reads has changed since the site at ``output`` was published, and
+    that site is as it was published, nothing runs (no papermill, no Sphinx).
+    """
+    report = options.progress or say
+    started = time.monotonic()
+    root = Path(options.root).resolve()
     data_dir = options.data_dir.resolve()
     output = options.output.resolve()
-    overrides = parameters.parse_assignments(options.overrides)
+    cache_dir = (options.cache_dir or output.parent / "cache").resolve()
+    editions_dir = (options.editions_dir or root / "editions").resolve()
+    scenario_path = None
+    if options.scenario is not None:
+        from .scenarios import scenario_file
+
+        scenario_path = scenario_file(root, options.scenario)
     with publish.build_lock(output):
+        inputs = manifest.build_inputs_digest(root, data_dir, editions_dir, overrides=options.overrides, scenario=scenario_path)
+        if not options.force and not os.environ.get(PAUSE_ENV) and manifest.is_up_to_date(output, inputs):
+            report(f"{'up to date, nothing to do':<28} {time.monotonic() - started:5.1f} s")
+            return output / "index.html"
         work = publish.work_dir(output)
         shutil.rmtree(work, ignore_errors=True)  # left by a build that was killed outright
         try:
-            return _build(site, data_dir, output, overrides, options.jobs, work)
+            return _build(options, root, data_dir, output, cache_dir, editions_dir, inputs, work, report)
         finally:
+            from . import assemble, execute
+
             execute.stop_all()
             assemble.stop_all()
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _build(site: Site, data_dir: Path, output: Path, overrides: dict, jobs: int, work: Path) -> Path:
-    build_dir = output.parent
-    with Timer("validate data"):
+def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
+           inputs: str, work: Path, report) -> Path:
+    from . import assemble, changes, execute, parameters, stage, validate
+    from .cache import ChapterCache
+
+    site: Site = load_site(root)
+    overrides = parameters.parse_assignments(options.overrides)
+    scenario = None
+    if options.scenario is not None:
+        from . import scenarios
+
+        scenario = scenarios.load_scenario(root, options.scenario)
+        site = scenarios.apply(site, scenario, scenario["parameters"])
+    with Timer("validate data", report):
         validate.validate_data(data_dir)
-    with Timer("stage book"):
-        stage_dir = stage.prepare_stage(site, work / "stage", data_dir, build_dir / "cache")
+    with Timer("stage book", report):
+        stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
         notebooks = {c.name: stage_dir / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}
-        params = parameters.resolve(list(site.chapters), notebooks, overrides)
-    with Timer(f"execute {len(site.chapters)} chapters"):
-        execute.execute_chapters(site.chapters, stage_dir, data_dir, params, build_dir / "failed", jobs, say)
-    with Timer("assemble site"):
+        per_chapter = scenarios.as_text(scenario["parameters"]) if scenario else None
+        params = parameters.resolve(list(site.chapters), notebooks, overrides, per_chapter)
+    with Timer(f"execute {len(site.chapters)} chapters", report):
+        runs = execute.execute_chapters(
+            site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,
+            cache=ChapterCache(cache_dir), force=options.force,
+        )
+    with Timer("edition record", report):
+        record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, scenario)
+        manifest.write_record(record, stage_dir / manifest.RECORD_URL)
+        if changes.PAGE in site.pages:
+            changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
+    with Timer("assemble site", report):
         html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
-    with Timer("publish"):
+        tree = manifest.tree_digest(html)
+    with Timer("publish", report):
+        manifest.clear_state(output)
         publish.publish(html, output)
+        manifest.write_state(output, inputs, tree)
     return output / "index.html"

@@ -1,0 +1,133 @@
+"""The data-aware chapter cache: re-execute a chapter only when something it reads changed.
+
+Jupyter Book's own execution cache hashes a notebook's code only, so a changed CSV goes
+unnoticed (jupyter-book#1633). Here a chapter's key is a content hash of everything its
+execution can depend on:
+
+- its notebook source (``book/<chapter>.md``) and the parameters it is run with;
+- the datasets its front matter declares (``report: datasets:``; ``analysis.datasets.load``
+  refuses any other, so the list is complete), plus ``sources.csv`` and ``datapackage.json``,
+  which every chapter reads;
+- the project library it imports (``scripts/analysis/*.py``) and the execute stage itself.
+
+Hashes of contents, never modification times. A hit restores the executed notebook and the
+chapter's figure files (``_static/figures/<chapter>/``) from
+``<cache>/chapters/<chapter>/<key>/``; a miss executes and then stores both there, atomically
+(a half-written entry is never seen, and two builds may share one cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parents[1]
+LIBRARY = SCRIPTS / "analysis"
+# Bump when the way chapters are executed or tidied changes what an executed notebook holds.
+CACHE_VERSION = "1"
+KEEP_PER_CHAPTER = 4
+NOTEBOOK = "executed.ipynb"
+FIGURES = "figures"
+ALWAYS_READ = ("sources.csv", "datapackage.json")
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, or a marker when it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+
+
+def library_files(library: Path = LIBRARY) -> list[Path]:
+    return sorted(library.glob("*.py"))
+
+
+def dataset_files(datasets, data_dir: Path) -> dict[str, Path]:
+    """name → CSV path for each declared dataset (as datapackage.json maps it), plus the files
+    every chapter reads. A name the descriptor lacks maps to a path that does not exist, so the
+    key still changes when it appears."""
+    try:
+        package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+        paths = {r["name"]: r.get("path", f"{r['name']}.csv") for r in package.get("resources", [])}
+    except (FileNotFoundError, ValueError):
+        paths = {}
+    files = {name: data_dir / paths.get(name, f"{name}.csv") for name in sorted(set(datasets))}
+    for always in ALWAYS_READ:
+        files[always] = data_dir / always
+    return files
+
+
+def chapter_inputs(chapter, data_dir: Path, params: dict) -> dict:
+    """Every input of one chapter's execution, as a JSON-able dict of content hashes."""
+    return {
+        "version": CACHE_VERSION,
+        "python": sys.version.split()[0],
+        "notebook": file_digest(chapter.source),
+        "parameters": json.dumps(params, sort_keys=True, default=str),
+        "datasets": {name: file_digest(path) for name, path in dataset_files(chapter.datasets, data_dir).items()},
+        "library": {p.name: file_digest(p) for p in library_files()},
+        "execute": file_digest(Path(__file__).with_name("execute.py")),
+    }
+
+
+def chapter_key(chapter, data_dir: Path, params: dict) -> str:
+    inputs = chapter_inputs(chapter, data_dir, params)
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:24]
+
+
+class ChapterCache:
+    """Executed chapters stored by key under ``<cache_dir>/chapters/``."""
+
+    def __init__(self, cache_dir: Path):
+        self.root = Path(cache_dir) / "chapters"
+
+    def entry(self, chapter: str, key: str) -> Path:
+        return self.root / chapter / key
+
+    def restore(self, chapter: str, key: str, executed: Path, fig_dir: Path) -> bool:
+        """Copy a stored run into the stage; False when there is none."""
+        entry = self.entry(chapter, key)
+        notebook = entry / NOTEBOOK
+        if not notebook.is_file():
+            return False
+        if fig_dir.exists():
+            shutil.rmtree(fig_dir)
+        shutil.copytree(entry / FIGURES, fig_dir)
+        shutil.copyfile(notebook, executed)
+        os.utime(entry)  # most recently used, for pruning
+        return True
+
+    def store(self, chapter: str, key: str, executed: Path, fig_dir: Path) -> None:
+        """Keep a fresh run; written beside the entry and renamed into place."""
+        entry = self.entry(chapter, key)
+        if (entry / NOTEBOOK).is_file():
+            return
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.parent / f".{key}.{uuid.uuid4().hex}.tmp"
+        try:
+            tmp.mkdir()
+            if fig_dir.exists():
+                shutil.copytree(fig_dir, tmp / FIGURES)
+            else:
+                (tmp / FIGURES).mkdir()
+            shutil.copyfile(executed, tmp / NOTEBOOK)
+            try:
+                os.rename(tmp, entry)
+            except OSError:  # another build stored the same key first
+                pass
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.prune(chapter)
+
+    def prune(self, chapter: str, keep: int = KEEP_PER_CHAPTER) -> None:
+        """Keep the ``keep`` most recently used entries of a chapter (baseline and scenarios)."""
+        entries = [p for p in (self.root / chapter).iterdir() if p.is_dir() and not p.name.startswith(".")]
+        entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
+            shutil.rmtree(old, ignore_errors=True)

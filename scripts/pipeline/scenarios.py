@@ -1,0 +1,96 @@
+"""Scenario builds: the report re-run with a named set of chapter parameters.
+
+``python scripts/build.py --scenario NAME`` reads ``scenarios/NAME.yml``::
+
+    title: "Six-month halt of heavy rare-earth magnet supply"
+    description: "One sentence a reader sees in the banner."
+    parameters:
+      sector_impact: {supply_cut_share: 1.0, disruption_months: 6}
+
+The parameters are checked like ``-p`` overrides (pipeline.parameters.resolve, per chapter).
+The staged configuration gains ``report: scenario:`` (title, name, description, parameters) for
+the cite-this blocks, and a banner on every page naming the scenario and its parameters. The
+site is published to ``_build/scenarios/NAME/html``; the baseline site is never touched.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import html
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import ParameterError
+
+NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def scenario_file(root: Path, name: str) -> Path:
+    if not NAME.fullmatch(name or ""):
+        raise ParameterError(f"scenario {name!r}: use a file name from scenarios/ without .yml (lower-case, digits, - and _)")
+    path = root / "scenarios" / f"{name}.yml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (root / "scenarios").glob("*.yml"))
+        raise ParameterError(f"no scenario {name!r}: {path} does not exist (scenarios: {', '.join(known) or 'none'})")
+    return path
+
+
+def load_scenario(root: Path, name: str) -> dict:
+    """The scenario as {name, title, description, parameters: {chapter: {param: value}}}."""
+    path = scenario_file(root, name)
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ParameterError(f"scenarios/{path.name}: not valid YAML: {error}") from None
+    where = f"scenarios/{path.name}"
+    if not isinstance(spec, dict) or not isinstance(spec.get("title"), str) or not spec["title"].strip():
+        raise ParameterError(f"{where}: needs a 'title' (text)")
+    params = spec.get("parameters")
+    if not isinstance(params, dict) or not params or not all(isinstance(v, dict) and v for v in params.values()):
+        raise ParameterError(f"{where}: needs 'parameters:' mapping each chapter to {{parameter: value}}")
+    unknown = set(spec) - {"title", "description", "parameters"}
+    if unknown:
+        raise ParameterError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} (allowed: title, description, parameters)")
+    return {
+        "name": name,
+        "title": spec["title"].strip(),
+        "description": str(spec.get("description") or "").strip(),
+        "parameters": {str(c): {str(k): v for k, v in p.items()} for c, p in params.items()},
+    }
+
+
+def as_text(values: dict) -> dict[str, dict[str, str]]:
+    """Scenario values as the text ``-p`` would give, for parameters.resolve(per_chapter=)."""
+    return {c: {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in p.items()} for c, p in values.items()}
+
+
+def banner_html(scenario: dict, resolved: dict[str, dict]) -> str:
+    """The banner on every page: the scenario's title, description and parameters (escaped)."""
+    settings = "; ".join(
+        f"{html.escape(chapter)}: " + ", ".join(f"{html.escape(k)} = {html.escape(str(v))}" for k, v in sorted(resolved.get(chapter, {}).items()))
+        for chapter in sorted(scenario["parameters"])
+    )
+    description = f" {html.escape(scenario['description'])}" if scenario["description"] else ""
+    return (
+        f'<div class="report-scenario" role="note"><strong>Scenario: {html.escape(scenario["title"])}.</strong>{description} '
+        f"Parameters — {settings}. This is not the baseline report; its figures follow from these assumptions.</div>"
+    )
+
+
+def apply(site, scenario: dict, resolved: dict[str, dict]):
+    """A copy of ``site`` whose configuration carries the scenario (for the stage to write)."""
+    config = copy.deepcopy(site.config)
+    report = config.setdefault("report", {})
+    report["scenario"] = scenario["title"]
+    report["scenario_name"] = scenario["name"]
+    report["scenario_description"] = scenario["description"]
+    report["scenario_parameters"] = {c: dict(sorted(resolved.get(c, {}).items())) for c in sorted(scenario["parameters"])}
+    banner = banner_html(scenario, resolved)
+    config.setdefault("html", {})["announcement"] = banner
+    options = config.setdefault("sphinx", {}).setdefault("config", {}).setdefault("html_theme_options", {})
+    options["announcement"] = banner
+    config["title"] = f"{config.get('title', '')} — scenario: {scenario['title']}"
+    return dataclasses.replace(site, config=config)

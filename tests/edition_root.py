@@ -1,0 +1,212 @@
+"""A small report root for the edition/cache/scenario tests: three pages, two datasets.
+
+``leverage`` reads ``mine_production_by_country``; ``reserves`` reads ``reserves_by_country``.
+It uses the repository's _config.yml and pipeline, so it builds exactly like the real report
+but in a fraction of the time (the real book is built once per session by conftest.built_site).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+TOC = """format: jb-book
+root: index
+chapters:
+  - file: leverage
+  - file: reserves
+  - file: what_changed
+  - file: data_sources
+"""
+
+INDEX = """(home)=
+# Test report
+
+China mined {glue:text}`leverage.ipynb::china_mine_share_pct:.0f` per cent. Edition {{ edition }}.
+"""
+
+FRONT = """---
+jupytext:
+  text_representation:
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+report:
+  datasets: [%s]
+  parameters:
+%s
+---
+"""
+
+LEVERAGE = FRONT % ("mine_production_by_country", "    year: {min: 2020, max: 2030}\n    cut_share: {min: 0, max: 1}") + """
+(leverage)=
+# Leverage
+
+## Key points
+
+- China mined {glue:text}`china_mine_share_pct:.1f` per cent in {glue:text}`mine_year:d`;
+  after a cut {glue:text}`after_cut_pct:.1f` per cent.
+
+```{code-cell} ipython3
+:tags: [parameters, remove-cell]
+data_dir = "../data"
+year = 2024
+cut_share = 0.0
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+from analysis import datasets
+from analysis.keyfigures import key
+
+production = datasets.load("mine_production_by_country", data_dir)
+this_year = production[production["year"] == year]
+world = this_year.loc[this_year["country"] == "World", "production"].iloc[0]
+china = this_year.loc[this_year["country"] == "China", "production"].iloc[0]
+key("mine_year", year)
+key("china_mine_share_pct", 100 * china / world, unit="%", dataset="mine_production_by_country", source_ids=["usgs-mcs-2025"])
+key("after_cut_pct", 100 * china * (1 - cut_share) / world, unit="%", dataset="mine_production_by_country", source_ids=["usgs-mcs-2025"])
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+import pathlib, os
+pathlib.Path(os.environ.get("REPORT_FIGURE_DIR", ".")).joinpath("leverage.csv").write_text(f"china,{china}\\n")
+```
+"""
+
+RESERVES = FRONT % ("reserves_by_country", "    year: {min: 2020, max: 2030}") + """
+(reserves)=
+# Reserves
+
+China holds {glue:text}`china_reserves:,.0f` t.
+
+```{code-cell} ipython3
+:tags: [parameters, remove-cell]
+data_dir = "../data"
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+from analysis import datasets
+from analysis.keyfigures import key
+
+reserves = datasets.load("reserves_by_country", data_dir)
+key("china_reserves", reserves.loc[reserves["country"] == "China", "reserves"].iloc[0], unit="t REO",
+    dataset="reserves_by_country", source_ids=["usgs-mcs-2025"])
+```
+"""
+
+UNDECLARED = FRONT % ("reserves_by_country", "    year: {min: 2020, max: 2030}") + """
+(reserves)=
+# Reserves
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+from analysis import datasets
+
+production = datasets.load("mine_production_by_country", "../data")
+```
+"""
+
+SOURCES = """id,publisher,title,date,url,accessed,quality,origin,note
+usgs-mcs-2025,U.S. Geological Survey,Mineral Commodity Summaries 2025: Rare Earths,2025-01-31,https://pubs.usgs.gov/periodicals/mcs2025/mcs2025-rare-earths.pdf,2026-11-25,P,,
+"""
+
+PRODUCTION = """country,iso3,year,production,unit,estimated,source_id,note
+China,CHN,2024,270000,t REO,true,usgs-mcs-2025,
+United States,USA,2024,45000,t REO,true,usgs-mcs-2025,
+India,IND,2024,2900,t REO,true,usgs-mcs-2025,
+World,WLD,2024,390000,t REO,true,usgs-mcs-2025,
+"""
+
+RESERVES_CSV = """country,iso3,reserves,unit,source_id,note
+China,CHN,44000000,t REO,usgs-mcs-2025,
+India,IND,6900000,t REO,usgs-mcs-2025,
+"""
+
+
+def _field(name, kind="string"):
+    return {"name": name, "type": kind}
+
+
+PACKAGE = {
+    "name": "edition-test",
+    "resources": [
+        {"name": "mine_production_by_country", "path": "mine_production_by_country.csv", "title": "Mine production",
+         "description": "Mine production", "sources": ["usgs-mcs-2025"],
+         "schema": {"fields": [_field("country"), _field("iso3"), _field("year", "integer"), _field("production", "number"),
+                               _field("unit"), _field("estimated", "boolean"), _field("source_id"), _field("note")],
+                    "primaryKey": ["country", "year", "source_id"]}},
+        {"name": "reserves_by_country", "path": "reserves_by_country.csv", "title": "Reserves",
+         "description": "Reserves", "sources": ["usgs-mcs-2025"],
+         "schema": {"fields": [_field("country"), _field("iso3"), _field("reserves", "number"), _field("unit"),
+                               _field("source_id"), _field("note")], "primaryKey": ["country"]}},
+        {"name": "sources", "path": "sources.csv", "title": "Sources", "description": "Source registry",
+         "schema": {"fields": [_field("id"), _field("publisher"), _field("title"), _field("date", "date"), _field("url"),
+                               _field("accessed", "date"), _field("quality"), _field("origin"), _field("note")],
+                    "primaryKey": ["id"]}},
+    ],
+}
+
+SCENARIO = """title: "Test cut"
+description: "China's output cut by a half."
+parameters:
+  leverage:
+    cut_share: 0.5
+"""
+
+
+def make_root(root: Path, *, undeclared: bool = False) -> Path:
+    """Write the test report into ``root`` (created); returns it."""
+    (root / "book").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "scenarios").mkdir()
+    (root / "editions").mkdir()
+    shutil.copy(REPO / "_config.yml", root / "_config.yml")
+    if (REPO / "book" / "_static").is_dir():
+        shutil.copytree(REPO / "book" / "_static", root / "book" / "_static")
+    (root / "scripts").symlink_to(REPO / "scripts")  # local Sphinx extensions are named from the root
+    (root / "_toc.yml").write_text(TOC, encoding="utf-8")
+    (root / "book" / "index.md").write_text(INDEX, encoding="utf-8")
+    (root / "book" / "leverage.md").write_text(LEVERAGE, encoding="utf-8")
+    (root / "book" / "reserves.md").write_text(UNDECLARED if undeclared else RESERVES, encoding="utf-8")
+    (root / "data" / "sources.csv").write_text(SOURCES, encoding="utf-8")
+    (root / "data" / "mine_production_by_country.csv").write_text(PRODUCTION, encoding="utf-8")
+    (root / "data" / "reserves_by_country.csv").write_text(RESERVES_CSV, encoding="utf-8")
+    (root / "data" / "datapackage.json").write_text(json.dumps(PACKAGE, indent=1), encoding="utf-8")
+    (root / "scenarios" / "cut.yml").write_text(SCENARIO, encoding="utf-8")
+    return root
+
+
+def build(root: Path, output: Path | None = None, **options) -> tuple[Path, list[str]]:
+    """Build the test report (in-process, like scripts/build.py); returns (index.html, progress lines)."""
+    from pipeline.run import BuildOptions, build_report
+
+    lines: list[str] = []
+    index = build_report(BuildOptions(root=root, data_dir=root / "data", output=output or root / "_build" / "html",
+                                      progress=lines.append, **options))
+    return index, lines
+
+
+def chapters_run(lines: list[str]) -> dict[str, set[str]]:
+    """{"executed": {...}, "reused": {...}} from the build's per-chapter progress lines."""
+    found: dict[str, set[str]] = {"executed": set(), "reused": set()}
+    for line in lines:
+        words = line.split()
+        if len(words) >= 2 and words[0] in found and line.startswith("  "):
+            found[words[0]].add(words[1])
+    return found
+
+
+def edit_china_production(data_dir: Path, value: int) -> None:
+    """Change China's 2024 mine production in the test data (a figure only ``leverage`` reads)."""
+    path = data_dir / "mine_production_by_country.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "China,CHN,2024,270000," in text
+    path.write_text(text.replace("China,CHN,2024,270000,", f"China,CHN,2024,{value},"), encoding="utf-8")
