@@ -84,7 +84,7 @@ def test_sentence_wording_follows_result():
     nocut = whatif.describe(run(0, 6, 3), supply_cut_share=0, disruption_months=6, inventory_weeks=3, **kw)
     assert "supply is not cut" in nocut
     one = whatif.describe(run(1, 1, 0), supply_cut_share=1, disruption_months=1, inventory_weeks=0, **kw)
-    assert "1 month," in one and "0 weeks" in one
+    assert "1 month and" in one and "0 weeks" in one
 
 
 def test_assumptions_table_columns():

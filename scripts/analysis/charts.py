@@ -211,13 +211,14 @@ def column_bars(
     color: str = USA,
     width: int = 260,
     height: int = 240,
+    label_angle: int = 0,
 ) -> alt.Chart:
     """Vertical bars in the given category order, labelled on top. Put two side by side with
     ``alt.hconcat(a, b).resolve_scale(y="independent")`` to show series that must not share an
     axis (e.g. quantities two orders of magnitude apart)."""
     order = list(dict.fromkeys(frame[x]))
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{x}:N", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+        x=alt.X(f"{x}:N", title=None, sort=order, axis=alt.Axis(labelAngle=label_angle, labelLimit=160)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
     )
     bars = base.mark_bar(color=color).encode(tooltip=tooltip)
@@ -239,14 +240,16 @@ def grouped_bars(
     group_sort: list | None = None,
 ) -> alt.Chart:
     """Horizontal bars, one row per category with a bar per group (e.g. one per counter where
-    counters disagree), labelled at the bar end."""
+    counters disagree), labelled at the bar end. Groups take neutral colours (never China red or
+    India ochre, which mean countries in this report)."""
     groups = group_sort or list(dict.fromkeys(frame[group]))
+    neutral = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
     y = alt.Y(f"{category}:N", title=None, sort=category_sort)
     offset = alt.YOffset(f"{group}:N", sort=groups)
     x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format))
     bars = alt.Chart(frame).mark_bar().encode(
         y=y, yOffset=offset, x=x, tooltip=tooltip,
-        color=alt.Color(f"{group}:N", title=None, sort=groups, scale=alt.Scale(domain=groups)),
+        color=alt.Color(f"{group}:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))])),
     )
     labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=11).encode(
         y=y, yOffset=offset, x=x, text=alt.Text(f"{value}:Q", format=value_format)
@@ -304,3 +307,90 @@ def bars_and_line(
         x=xenc, y=alt.Y(f"{line}:Q"), color=alt.Color("series:N", title=None, scale=scale), tooltip=tooltip,
     )
     return alt.layer(bars, lines).properties(width=WIDTH - 100, height=300)
+
+
+# --- Shapes added for the leverage and geopolitics chapters -----------------------------------
+
+
+def stagger_levels(frame: pd.DataFrame, *, start: str, lane: str, min_gap_days: int = 60, levels: int = 4) -> list[int]:
+    """A label level (0, 1, 2…) per row so that labels of events close in time on the same lane
+    sit on different lines: greedy, in date order, the lowest level whose previous label is at
+    least ``min_gap_days`` earlier (cycling when all are taken)."""
+    dates = pd.to_datetime(frame[start])
+    out = [0] * len(frame)
+    for _, rows in frame.assign(_d=dates.values, _i=range(len(frame))).sort_values("_d").groupby(lane, sort=False):
+        last: dict[int, pd.Timestamp] = {}
+        for n, (d, i) in enumerate(zip(rows["_d"], rows["_i"])):
+            free = [lv for lv in range(levels) if lv not in last or (d - last[lv]).days >= min_gap_days]
+            level = free[0] if free else n % levels
+            last[level] = d
+            out[i] = level
+    return out
+
+
+def staggered_timeline(
+    frame: pd.DataFrame,
+    *,
+    start: str,
+    lane: str,
+    label: str,
+    tooltip: list,
+    end: str | None = None,
+    color: str | None = None,
+    color_domain: list | None = None,
+    color_range: list | None = None,
+    lane_sort: list | None = None,
+    min_gap_days: int = 60,
+    width: int = WIDTH - 40,
+) -> alt.Chart:
+    """Events as points on lanes over time, with a bar to ``end`` where given, and labels set on
+    alternating lines above and below the lane so that close events stay readable."""
+    data = frame.copy()
+    data["_level"] = stagger_levels(data, start=start, lane=lane, min_gap_days=min_gap_days)
+    offsets = {0: -11, 1: 15, 2: -25, 3: 29}
+    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=160))
+    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    if color:
+        scale = alt.Scale(domain=color_domain, range=color_range) if color_domain else alt.Undefined
+        col = alt.Color(f"{color}:N", title=None, scale=scale, legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
+    else:
+        col = alt.value(USA)
+    layers = []
+    if end:
+        spans = data[data[end].notna() & (data[end].astype(str) != "")]
+        if len(spans):
+            layers.append(alt.Chart(spans).mark_bar(height=8, opacity=0.4).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip))
+    layers.append(alt.Chart(data).mark_point(filled=True, size=110, opacity=1, stroke="#ffffff", strokeWidth=1).encode(y=y, x=x, color=col, tooltip=tooltip))
+    for level, dy in offsets.items():
+        rows = data[data["_level"] == level]
+        if len(rows):
+            layers.append(
+                alt.Chart(rows).mark_text(align="left", dx=6, dy=dy, fontSize=10.5, color=TEXT).encode(y=y, x=x, text=f"{label}:N")
+            )
+    return alt.layer(*layers).properties(width=width, height=78 * data[lane].nunique())
+
+
+def membership_matrix(
+    frame: pd.DataFrame,
+    *,
+    row: str,
+    column: str,
+    value: str,
+    text: str,
+    tooltip: list,
+    value_domain: list,
+    value_range: list,
+    row_sort: list | None = None,
+    column_sort: list | None = None,
+) -> alt.Chart:
+    """A grid of rows × columns (e.g. frameworks × countries), each cell coloured by a category
+    (e.g. member / not a member) and labelled with ``text`` so colour is never the only cue."""
+    y = alt.Y(f"{row}:N", title=None, sort=row_sort, axis=alt.Axis(labelLimit=240))
+    x = alt.X(f"{column}:N", title=None, sort=column_sort, axis=alt.Axis(orient="top", labelAngle=0))
+    cells = alt.Chart(frame).mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        y=y, x=x, tooltip=tooltip,
+        color=alt.Color(f"{value}:N", title=None, scale=alt.Scale(domain=value_domain, range=value_range)),
+    )
+    labels = alt.Chart(frame).mark_text(fontSize=11, color="#ffffff", fontWeight=600).encode(y=y, x=x, text=f"{text}:N")
+    n_cols = frame[column].nunique()
+    return (cells + labels).properties(width=min(WIDTH - 200, 110 * n_cols), height=52 * frame[row].nunique())

@@ -125,7 +125,7 @@ def describe(result: pd.DataFrame, *, supply_cut_share, disruption_months, inven
     cut, months, weeks = check_parameters(supply_cut_share, disruption_months, inventory_weeks)
     setting = (
         f"a {100 * cut:.0f}% cut in rare-earth magnet supply lasting {months:g} "
-        f"month{'s' if months != 1 else ''}, with {weeks:g} week{'s' if weeks != 1 else ''} of magnet stocks"
+        f"month{'s' if months != 1 else ''} and {weeks:g} week{'s' if weeks != 1 else ''} of magnet stocks"
     )
     total = float(result["output_at_risk"].sum())
     if cut == 0:
