@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report test pdf bench check-data venv dev browser clean constraints
+.PHONY: report test pdf bench edition check-data venv dev browser clean constraints
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -19,11 +19,15 @@ check-data: $(VENV)/.deps-report
 test: $(VENV)/.deps-dev browser
 	$(BIN)/python -m pytest
 
-pdf: report browser
+pdf: report browser $(VENV)/.deps-dev
 	$(BIN)/python scripts/pdf.py
 
 bench: $(VENV)/.deps-report
 	$(BIN)/python scripts/bench.py
+
+# Publish a new edition: build the report, then store its record in editions/ (commit it).
+edition: $(VENV)/.deps-report
+	$(BIN)/python scripts/build.py --record-edition
 
 venv: $(VENV)/.deps-report
 dev: $(VENV)/.deps-dev
