@@ -15,7 +15,7 @@ import jupytext
 import nbformat
 import yaml
 
-from . import appendix, runtime
+from . import appendix, citation, runtime
 from .config import NOTEBOOK_FORMAT, Site
 
 INPUTS = ".inputs"
@@ -38,6 +38,16 @@ def write_config(site: Site, target: Path) -> None:
     config = copy.deepcopy(site.config)
     parse = config.setdefault("parse", {})
     parse["myst_substitutions"] = {**parse.get("myst_substitutions", {}), **substitutions(site)}
+    # local Sphinx extensions are named relative to the repository root; the book is built from
+    # the staging folder, so they are made absolute (scripts/sphinx_ext/report_cite.py)
+    sphinx = config.setdefault("sphinx", {})
+    local = sphinx.get("local_extensions") or {}
+    sphinx["local_extensions"] = {name: str((site.root / path).resolve()) for name, path in local.items()}
+    # the edition on every page, from the report block (how to cite; the PDF link is added by pdf.py)
+    footer = citation.footer_html(citation.meta(config.get("report") or site.report))
+    config.setdefault("html", {})["extra_footer"] = footer
+    # sphinx.config.html_theme_options replaces the theme options jupyter-book makes from html:
+    sphinx.setdefault("config", {}).setdefault("html_theme_options", {})["extra_footer"] = footer
     target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
@@ -65,4 +75,6 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
     appendix.write_data_appendix(data_dir, stage_dir)
     appendix.write_bibliography(data_dir, stage_dir / "references.bib")
+    staged = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))
+    citation.write_how_to_cite(citation.meta(staged.get("report") or site.report), stage_dir)
     return stage_dir

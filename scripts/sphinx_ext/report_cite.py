@@ -1,0 +1,224 @@
+"""Sphinx extension: canonical section anchors and "Cite this" blocks, without touching chapter files.
+
+At ``doctree-read`` (before Sphinx collects the page's table of contents) each page is changed so:
+
+1. **Stable anchors.** A section's explicit label (``(leverage-mining)=`` before ``## Heading``) becomes
+   its *first* id, so the heading's ``id``, its ¶ permalink, the "On this page" links and the cite
+   blocks all use the label, not the slug of the heading's wording. A section with no label gets
+   ``<page>-<slug>`` (never data-dependent either); chapter authors are asked to label every section.
+2. **Cite this.** Every page except the home page and the How-to-cite page ends with a
+   *Cite this chapter* section: the citation of the chapter and of each of its sections, as text and
+   as BibTeX, each with its URL ending in the section's label, and a copy button
+   (``_static/report-cite.js``; the text is selectable without JavaScript). Under each heading a small
+   *Cite this section* link leads to that section's entry.
+3. ``{report-cite}``: a directive that renders the whole report's citation (How-to-cite page).
+4. Bibliography: myst-parser 3 warns "No footnote definitions found for label: 'footcite-…'" for every
+   ``{footcite:p}`` in a page, because it looks for Markdown footnote definitions before
+   sphinxcontrib-bibtex's ``{footbibliography}`` has made them (fixed in myst-parser 4, which
+   jupyter-book 1 cannot use). Under ``-W`` that fails the build, so exactly that message, for
+   ``footcite-`` labels only, is dropped; every other footnote warning still fails the build.
+
+All metadata comes from the ``report:`` block of the staged ``_config.yml`` (through
+``pipeline.citation``), including ``report: scenario:`` in scenario builds.
+"""
+
+from __future__ import annotations
+
+import html
+import logging as std_logging
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.util import logging
+from sphinx.util.nodes import clean_astext
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # scripts/: the pipeline package
+
+from pipeline import citation  # noqa: E402
+
+logger = logging.getLogger(__name__)
+CITE_SECTION_ID = "cite-this"
+JS_FILE = "report-cite.js"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def load_meta(app) -> citation.Meta:
+    """The report block of the staged _config.yml (the book's source folder)."""
+    config_file = Path(app.srcdir) / "_config.yml"
+    report = {}
+    if config_file.exists():
+        report = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("report") or {}
+    report = {**(app.config.report_cite_meta or {}), **report}
+    return citation.meta(report)
+
+
+def on_builder_inited(app) -> None:
+    app.env.report_cite_meta = load_meta(app)
+
+
+def _meta(app) -> citation.Meta:
+    m = getattr(app.env, "report_cite_meta", None)
+    if m is None:
+        m = app.env.report_cite_meta = load_meta(app)
+    return m
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchors
+# ---------------------------------------------------------------------------------------------
+
+
+def explicit_label(section: nodes.section, document: nodes.document) -> str | None:
+    """The id of the section's explicit label ``(name)=``, if it has one."""
+    for name in section["names"]:
+        if document.nametypes.get(name):  # True: explicit target
+            ref = document.nameids.get(name)
+            if ref and ref in section["ids"]:
+                return ref
+    return None
+
+
+def make_canonical(section: nodes.section, document: nodes.document, docname: str) -> str:
+    """Put the section's label first in its ids (adding ``<page>-<slug>`` if it has none)."""
+    anchor = explicit_label(section, document)
+    if anchor is None:
+        anchor = f"{docname}-{_slug(clean_astext(section[0]))}"
+        base, n = anchor, 2
+        while anchor in document.ids and document.ids[anchor] is not section:
+            anchor, n = f"{base}-{n}", n + 1
+        document.ids[anchor] = section
+    section["ids"] = [anchor] + [i for i in section["ids"] if i != anchor]
+    return anchor
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML of the cite entries
+# ---------------------------------------------------------------------------------------------
+
+
+def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str) -> str:
+    """One citation: heading (already HTML), text, BibTeX; copy buttons appear when JS runs."""
+    e = html.escape
+    text_id, bib_id = f"{entry_id}-text", f"{entry_id}-bibtex"
+    text_html = e(text[: len(text) - len(url)]) + f'<span class="cite-url">{e(url)}</span>'
+    return (
+        f'<div class="cite-entry" id="{e(entry_id)}" data-cite-url="{e(url)}">'
+        f'<p class="cite-heading">{heading}</p>'
+        f'<p class="cite-text" id="{e(text_id)}">{text_html}</p>'
+        f'<p class="cite-actions"><button type="button" class="cite-copy" data-copy-target="{e(text_id)}" hidden>'
+        f"Copy citation</button></p>"
+        f'<details class="cite-bibtex"><summary>BibTeX</summary>'
+        f'<pre id="{e(bib_id)}" tabindex="0">{e(bibtex)}</pre>'
+        f'<p class="cite-actions"><button type="button" class="cite-copy" data-copy-target="{e(bib_id)}" hidden>'
+        f"Copy BibTeX</button></p></details>"
+        f"</div>"
+    )
+
+
+def _raw(markup: str) -> nodes.raw:
+    return nodes.raw("", markup, format="html")
+
+
+def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.section) -> None:
+    m = _meta(app)
+    page = app.builder.get_target_uri(docname)
+    chapter_anchor = top["ids"][0]
+    chapter_title = clean_astext(top[0])
+    sections = [s for s in top.children if isinstance(s, nodes.section)]
+
+    def entry(anchor: str, title: str, is_chapter: bool) -> str:
+        url = citation.page_url(m, page, anchor)
+        if is_chapter:
+            text = citation.cite_text(m, url, chapter=chapter_title)
+            bib = citation.cite_bibtex(m, url, anchor, chapter=chapter_title)
+            heading = f'Chapter: <a href="#{html.escape(anchor)}">{html.escape(title)}</a>'
+        else:
+            text = citation.cite_text(m, url, chapter=chapter_title, section=title)
+            bib = citation.cite_bibtex(m, url, anchor, chapter=chapter_title, section=title)
+            heading = f'Section: <a href="#{html.escape(anchor)}">{html.escape(title)}</a>'
+        return entry_html(f"cite-{anchor}", heading, text, bib, url)
+
+    parts = [
+        f'<p class="cite-intro">{html.escape(m.edition_line)}. The link in each citation ends in the'
+        " section's label, which stays the same in later editions.</p>",
+        entry(chapter_anchor, chapter_title, True),
+    ]
+    if sections:
+        parts.append('<p class="cite-sections-title"><strong>Sections of this chapter</strong></p>')
+        parts += [entry(s["ids"][0], clean_astext(s[0]), False) for s in sections]
+
+    block = nodes.section(ids=[CITE_SECTION_ID], names=[], classes=["report-cite"])
+    block += nodes.title("", "Cite this chapter")
+    block += _raw('<div class="report-cite-body">' + "".join(parts) + "</div>")
+    top += block
+
+    link = '<p class="cite-section-link"><a href="#cite-{}">{}</a></p>'
+    top.insert(1, _raw(link.format(html.escape(chapter_anchor), "Cite this chapter")))
+    for section in sections:
+        section.insert(1, _raw(link.format(html.escape(section["ids"][0]), "Cite this section")))
+
+
+def on_doctree_read(app, doctree: nodes.document) -> None:
+    docname = app.env.docname
+    tops = [n for n in doctree.children if isinstance(n, nodes.section)]
+    for section in doctree.findall(nodes.section):
+        make_canonical(section, doctree, docname)
+    if not tops or app.builder.format != "html":
+        return
+    if docname == app.config.root_doc or docname in app.config.report_cite_exclude:
+        return
+    add_cite_block(app, doctree, docname, tops[0])
+
+
+class ReportCite(Directive):
+    """``{report-cite}``: the whole report's citation, as on the chapters' cite blocks."""
+
+    has_content = False
+
+    def run(self):
+        app = self.state.document.settings.env.app
+        m = _meta(app)
+        url = citation.page_url(m)
+        text = citation.cite_text(m, url)
+        bib = citation.cite_bibtex(m, url)
+        heading = f"Report: <em>{html.escape(m.title)}</em>"
+        return [_raw('<div class="report-cite-body">' + entry_html("cite-report", heading, text, bib, url) + "</div>")]
+
+
+class FootciteFalseWarning(std_logging.Filter):
+    """Drops myst-parser 3's warning for footcite references (see module docstring, item 4)."""
+
+    PREFIX = "No footnote definitions found for label: 'footcite-"
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a record we cannot format is not ours to judge
+            return True
+        return not message.startswith(self.PREFIX)
+
+
+def install_footcite_filter() -> None:
+    for handler in std_logging.getLogger("sphinx").handlers:
+        if isinstance(handler, logging.WarningStreamHandler) and not any(
+            isinstance(f, FootciteFalseWarning) for f in handler.filters
+        ):
+            handler.filters.insert(0, FootciteFalseWarning())
+
+
+def setup(app):
+    install_footcite_filter()
+    app.add_config_value("report_cite_exclude", ["how_to_cite"], "env")
+    app.add_config_value("report_cite_meta", {}, "env")
+    app.add_directive("report-cite", ReportCite)
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("doctree-read", on_doctree_read, priority=400)  # before the TOC collector (500)
+    app.add_js_file(JS_FILE, loading_method="defer")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

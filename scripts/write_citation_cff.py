@@ -1,0 +1,26 @@
+"""Write CITATION.cff at the repository root from the report: block of _config.yml.
+
+``python scripts/write_citation_cff.py`` after changing the edition; tests/test_citation.py fails
+while the two disagree.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pipeline import citation  # noqa: E402
+from pipeline.config import ROOT, load_site  # noqa: E402
+
+
+def main() -> int:
+    target = ROOT / "CITATION.cff"
+    target.write_text(citation.cff_text(citation.meta(load_site(ROOT).report)), encoding="utf-8")
+    print(f"written {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
