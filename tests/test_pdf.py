@@ -1,0 +1,105 @@
+"""The PDF: whole report in order, every figure, page numbers, internal links, linked from the site.
+
+Prints a copy of the session's built report (the fixture's site is left as it is) with Debian's
+Chromium; needs /usr/bin/chromium and poppler-utils (``make browser``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import pdf
+from pipeline import citation
+from sitepages import article, cited_pages, pages_in_order, soup
+
+pytestmark = pytest.mark.skipif(not Path(pdf.CHROMIUM).exists() or not shutil.which("pdftotext"),
+                                reason="needs Debian's chromium and poppler-utils (make browser)")
+
+
+@pytest.fixture(scope="module")
+def printed(built_site, tmp_path_factory):
+    """(site copy republished with the PDF, the PDF's path, its text pages)."""
+    import os
+
+    root = Path(os.environ.get("REPORT_TEST_ROOT", Path(__file__).resolve().parents[1]))
+    base = tmp_path_factory.mktemp("pdf")
+    site = base / "html"
+    shutil.copytree(built_site, site)
+    out = pdf.make_pdf(site, base / "pdf" / "report.pdf", publish_site=True, root=root)
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    return site, out, text.split("\f")
+
+
+def _title(page_html: Path) -> str:
+    heading = article(soup(page_html)).find("h1")
+    return heading.get_text(" ", strip=True).rstrip("#¶ ").strip()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_pdf_has_every_page_title_in_order_each_on_a_new_page(built_site, printed):
+    _, _, pages = printed
+    titles = [_title(built_site / f"{p}.html") for p in pages_in_order(built_site)[1:]]
+    body = [p for p in pages if not _squash(p).startswith("Contents")]
+    firsts = [_squash(p).split(" Rare Earth")[0] for p in body]
+    position = 0
+    for title in titles:
+        starts = [i for i, page in enumerate(body) if _squash(page).startswith(title)]
+        assert starts, f"no PDF page starts with the title {title!r}; page starts: {firsts[:20]}"
+        later = [i for i in starts if i >= position]
+        assert later, f"{title!r} is out of order in the PDF"
+        position = later[0]
+
+
+def test_pdf_has_every_figure_number(built_site, printed):
+    _, _, pages = printed
+    text = _squash(" ".join(pages))
+    numbers = [n.get_text(strip=True) for p in pages_in_order(built_site)
+               for n in soup(built_site / f"{p}.html").select("figure .caption-number")]
+    assert numbers, "the report has no numbered figures"
+    for number in numbers:
+        assert re.search(rf"{re.escape(number)}\b", text), f"{number} is not in the PDF"
+
+
+def test_pdf_has_page_numbers_and_the_edition(built_site, printed):
+    _, out, pages = printed
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert count > 1
+    for number in (1, count):
+        assert f"Page {number} of {count}" in _squash(pages[number - 1])
+    edition = soup(built_site / "index.html").select_one(".report-edition-name").get_text(" ", strip=True)
+    assert edition.split(" — ")[-1] in _squash(pages[0])
+
+
+def test_pdf_internal_links_lead_to_chapters(built_site, printed):
+    _, out, _ = printed
+    dests = subprocess.run(["pdfinfo", "-dests", str(out)], check=True, capture_output=True, text=True).stdout
+    for page in pages_in_order(built_site)[1:]:
+        assert f'"page--{page}"' in dests, f"the contents link to {page} is not a working PDF link"
+    # a {numref} to a figure is a link too: its target is a destination
+    for page in cited_pages(built_site):
+        for ref in soup(built_site / f"{page}.html").select("article a.reference.internal[href*='#fig-']"):
+            target, fragment = ref["href"].split("#")
+            name = target.removesuffix(".html") or page
+            assert f'"{name}--{fragment}"' in dests, f"{page}: link to {ref['href']} is dead in the PDF"
+
+
+def test_site_links_the_pdf_only_once_it_is_there(built_site, printed):
+    site, out, _ = printed
+    assert (site / citation.PDF_NAME).read_bytes() == out.read_bytes()
+    assert not (site / pdf.PRINT_PAGE).exists()
+    for page in pages_in_order(site):
+        link = soup(site / f"{page}.html").select_one("a.report-pdf-link[href]")
+        assert link is not None, f"{page}.html has no PDF link"
+        assert (site / link["href"]).resolve() == (site / citation.PDF_NAME).resolve()
+    # the site as built by `make report` alone links no PDF (so never a dead link)
+    assert not soup(built_site / "index.html").select("a.report-pdf-link")
+    assert not (built_site / citation.PDF_NAME).exists()
