@@ -1,0 +1,229 @@
+"""Benchmark the build (``make bench``): our pipeline against plain Jupyter Book, on this book.
+
+Measures, in temporary folders (the repository's _build/ and data/ are not touched):
+
+(a) a clean build with our pipeline (papermill in parallel, then Sphinx) against plain
+    ``jupyter-book build`` with ``execute_notebooks: force`` on the same staged content;
+(b) a no-op rebuild (nothing changed): ``python scripts/build.py`` as a person runs it;
+(c) after editing one CSV in a copy of data/: which chapters our build re-executes, and whether
+    plain Jupyter Book in ``cache`` mode notices (it hashes code only, jupyter-book#1633: a glued
+    number in its output stays as it was);
+(d) bytes of the largest chapter page and of the shared chart runtime.
+
+Times are the median of ``--runs`` runs (default 3). Prints a table with each target met yes/no.
+This is a benchmark, not a test: it always exits 0 unless a build fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent
+ROOT = SCRIPTS.parent
+sys.path.insert(0, str(SCRIPTS))
+
+from pipeline import assemble, changes, stage  # noqa: E402
+from pipeline.config import load_site  # noqa: E402
+
+BUILD = [sys.executable, str(SCRIPTS / "build.py")]
+EDIT_DATASET = "mine_production_by_country"
+
+
+def timed(command, **kwargs) -> tuple[float, str]:
+    started = time.monotonic()
+    proc = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    elapsed = time.monotonic() - started
+    if proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return elapsed, proc.stdout
+
+
+def ours(data_dir: Path, output: Path, *extra) -> tuple[float, str]:
+    return timed(BUILD + ["--root", str(ROOT), "--data-dir", str(data_dir), "--output", str(output), *extra])
+
+
+def chapters_run(log: str) -> dict[str, list[str]]:
+    found = {"executed": [], "reused": []}
+    for line in log.splitlines():
+        words = line.split()
+        if line.startswith("  ") and len(words) >= 2 and words[0] in found:
+            found[words[0]].append(words[1])
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def plain_book(site, data_dir: Path, work: Path, mode: str) -> Path:
+    """The staged book as plain Jupyter Book would get it: un-executed notebooks, ``mode``."""
+    import yaml
+
+    book = work / "book"
+    stage.prepare_stage(site, book, data_dir, work / "cache")
+    for chapter in site.chapters:
+        shutil.move(book / stage.INPUTS / f"{chapter.name}.ipynb", book / f"{chapter.name}.ipynb")
+    record = {"edition": {"name": site.report.get("edition", ""), "date": str(site.report.get("edition_date", ""))}}
+    if changes.PAGE in site.pages:
+        (book / f"{changes.PAGE}.md").write_text(changes.page_text(record, None), encoding="utf-8")
+    (book / "_static" / "edition.json").write_text("{}\n", encoding="utf-8")
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("execute", {}).update(execute_notebooks=mode, timeout=600)
+    (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    link = work / "data"  # the notebooks read "../data"
+    if not link.exists():
+        link.symlink_to(data_dir)
+    return book
+
+
+def jupyter_book(book: Path, edition_date: str) -> float:
+    env = dict(os.environ, PYTHONPATH=str(SCRIPTS), PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=assemble.edition_epoch(edition_date))
+    jb = Path(sys.executable).with_name("jupyter-book")
+    elapsed, _ = timed([str(jb), "build", "--all", "-n", "--keep-going", str(book)], env=env)
+    return elapsed
+
+
+def edit_one_csv(data_dir: Path) -> str:
+    """Lower China's latest mine production by a tenth (stays within the World total)."""
+    path = data_dir / f"{EDIT_DATASET}.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    china = [r for r in rows if r["country"] == "China" and r["production"]]
+    latest = max(china, key=lambda r: int(r["year"]))
+    old = float(latest["production"])
+    latest["production"] = str(int(round(old * 0.9)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return f"{path.name}: China {latest['year']} production {old:,.0f} → {latest['production']}"
+
+
+def glued(folder: Path) -> dict[str, dict]:
+    """chapter → {key: value} from plain Jupyter Book's output (myst-nb's <chapter>.glue.json)."""
+    import ast
+    import json
+
+    found = {}
+    for path in sorted(folder.glob("*.glue.json")):
+        items = json.loads(path.read_text(encoding="utf-8"))
+        values = {}
+        for name, output in items.items():
+            text = output.get("data", {}).get("text/plain", "")
+            try:
+                values[name] = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                values[name] = text
+        found[path.name.removesuffix(".glue.json")] = values
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per timing (median; default 3)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)  # another report root (testing)
+    args = parser.parse_args(argv)
+    global ROOT
+    ROOT = (args.root or ROOT).resolve()
+    site = load_site(ROOT)
+    tmp = Path(tempfile.mkdtemp(prefix="rel-bench-"))
+    try:
+        data = tmp / "data"
+        shutil.copytree(ROOT / "data", data)
+        date = str(site.report.get("edition_date", "1970-01-01"))
+
+        print(f"(a) clean builds, {args.runs} runs each …", flush=True)
+        our_times, plain_times = [], []
+        for run in range(args.runs):
+            seconds, _ = ours(data, tmp / f"ours{run}" / "html")
+            our_times.append(seconds)
+            print(f"    our pipeline        run {run + 1}: {seconds:6.1f} s", flush=True)
+            book = plain_book(site, data, tmp / f"plain{run}", "force")
+            seconds = jupyter_book(book, date)
+            plain_times.append(seconds)
+            print(f"    jupyter-book force  run {run + 1}: {seconds:6.1f} s", flush=True)
+        clean_ours, clean_plain = statistics.median(our_times), statistics.median(plain_times)
+
+        print("(b) no-op rebuilds …", flush=True)
+        site_dir = tmp / "ours0" / "html"
+        noop = []
+        for _ in range(args.runs):
+            seconds, log = ours(data, site_dir)
+            if "up to date" not in log:
+                print("    (not a no-op: the inputs changed while benchmarking)\n" + log, flush=True)
+            noop.append(seconds)
+        noop_s = statistics.median(noop)
+
+        print("(c) edit one CSV …", flush=True)
+        # plain Jupyter Book in cache mode: a first build fills its cache, then the same edit
+        cached_book = plain_book(site, data, tmp / "plaincache", "cache")
+        jupyter_book(cached_book, date)
+        before = glued(cached_book / "_build" / "jupyter_execute")
+        import json
+
+        record_before = json.loads((site_dir / "_static" / "edition.json").read_text(encoding="utf-8"))
+        edit = edit_one_csv(data)
+        print(f"    {edit}", flush=True)
+        jupyter_book(cached_book, date)
+        after = glued(cached_book / "_build" / "jupyter_execute")
+        readers = sorted(c.name for c in site.chapters if EDIT_DATASET in c.datasets)
+        edit_s, log = ours(data, site_dir)
+        run = chapters_run(log)
+        # the figures our build changed, looked up in plain Jupyter Book's output
+        record = json.loads((site_dir / "_static" / "edition.json").read_text(encoding="utf-8"))
+        changed = []
+        for chapter in readers:
+            for name, item in record["figures"].get(chapter, {}).items():
+                old = record_before["figures"].get(chapter, {}).get(name, {}).get("value")
+                if old != item["value"]:
+                    changed.append((chapter, name, old, item["value"], before.get(chapter, {}).get(name), after.get(chapter, {}).get(name)))
+        plain_noticed = any(before.get(c) != after.get(c) for c in readers)
+
+        print("(d) page sizes …", flush=True)
+        pages = {c.name: (site_dir / f"{c.name}.html").stat().st_size for c in site.chapters}
+        largest = max(pages, key=pages.get)
+        runtime_bytes = (site_dir / "_static" / "vega-runtime.js").stat().st_size
+
+        ratio = clean_ours / clean_plain
+        rows = [
+            ("(a) clean build, our pipeline", f"{clean_ours:.1f} s", "", ""),
+            ("(a) clean build, jupyter-book force", f"{clean_plain:.1f} s", "", ""),
+            ("(a) ratio ours / jupyter-book", f"{ratio:.2f}", "≤ 0.60", "yes" if ratio <= 0.6 else "no"),
+            ("(b) no-op rebuild", f"{noop_s:.2f} s", "≤ 1.5 s", "yes" if noop_s <= 1.5 else "no"),
+            ("(c) rebuild after editing one CSV", f"{edit_s:.1f} s", "", ""),
+            ("(c) chapters re-executed", ", ".join(run["executed"]) or "none", f"readers: {', '.join(readers)}",
+             "yes" if run["executed"] == readers else "no"),
+            ("(c) chapters reused", ", ".join(run["reused"]) or "none", "", ""),
+            ("(c) plain jupyter-book (cache) noticed", "yes" if plain_noticed else "no", "(it should not)", ""),
+            (f"(d) largest chapter page ({largest}.html)", f"{pages[largest]:,} B", "", ""),
+            ("(d) chart runtime (_static/vega-runtime.js)", f"{runtime_bytes:,} B", "", ""),
+        ]
+        width = max(len(r[0]) for r in rows)
+        print()
+        print(f"{'measure':<{width}}  {'result':>20}  {'target':<28} met")
+        print("-" * (width + 58))
+        for name, result, target, met in rows:
+            print(f"{name:<{width}}  {result:>20}  {target:<28} {met}")
+        print()
+        print(f"edited: {edit}")
+        for chapter, name, old, new, plain_old, plain_new in changed[:5]:
+            print(f"  {chapter}.{name}: our build {old} → {new}; plain jupyter-book (cache) {plain_old} → {plain_new}")
+        print(f"runs: ours {', '.join(f'{t:.1f}' for t in our_times)} s; jupyter-book {', '.join(f'{t:.1f}' for t in plain_times)} s; "
+              f"no-op {', '.join(f'{t:.2f}' for t in noop)} s")
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
