@@ -270,12 +270,25 @@ def log_bars(
     sort: list | None = None,
 ) -> alt.Chart:
     """Horizontal bars on a LOG scale (the axis title says so) for quantities that differ by
-    orders of magnitude; each bar is labelled with its value."""
+    orders of magnitude; each bar is labelled with its value. Bars start at the power of ten
+    below the smallest value (a log scale has no zero); groups in ``color`` take neutral colours."""
+    import math
+
+    positive = [float(v) for v in frame[value] if float(v) > 0]
+    if len(positive) != len(frame):
+        raise ValueError("log_bars needs positive values only")
+    base = 10 ** math.floor(math.log10(min(positive)))
+    top = 10 ** math.ceil(math.log10(max(positive)) + 0.3)
     y = alt.Y(f"{label}:N", title=None, sort=sort if sort is not None else "-x")
-    x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log"),
+    x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log", domain=[base, top]),
               axis=alt.Axis(format="~s"))
-    col = alt.Color(f"{color}:N", title=None) if color else alt.value(USA)
-    bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, color=col, tooltip=tooltip)
+    neutral = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
+    if color:
+        groups = list(dict.fromkeys(frame[color]))
+        col = alt.Color(f"{color}:N", title=None, scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))]))
+    else:
+        col = alt.value(USA)
+    bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, x2=alt.datum(base), color=col, tooltip=tooltip)
     labels = alt.Chart(frame).mark_text(align="left", dx=4).encode(y=y, x=x, text=alt.Text(f"{value}:Q", format=value_format))
     return (bars + labels).properties(width=WIDTH - 220, height=30 * frame[label].nunique())
 
