@@ -24,7 +24,7 @@ def parse_args(argv):
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="datasets folder (default: data/)")
     parser.add_argument("--output", type=Path, default=None, help="where the site is published (default: _build/html; a scenario: _build/scenarios/NAME/html)")
     parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE", help="set a chapter parameter (repeatable)")
-    parser.add_argument("--jobs", type=int, default=2, help="chapters executed at once (default: 2)")
+    parser.add_argument("--jobs", type=int, default=0, help="chapters executed at once (default: one per chapter, up to twice the CPUs)")
     parser.add_argument("--check-data", action="store_true", help="only validate data/ and stop")
     parser.add_argument("--force", action="store_true", help="re-execute every chapter and rebuild, even when nothing changed")
     parser.add_argument("--scenario", metavar="NAME", help="build the scenario in scenarios/NAME.yml (published apart from the report)")

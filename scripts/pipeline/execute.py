@@ -149,6 +149,8 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
                 runs.append(run)
                 continue
         todo.append(chapter)
+    if jobs <= 0:  # a chapter waits on its kernel much of the time: run more than one per CPU
+        jobs = min(len(todo), 2 * (os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir): c for c in todo}
         try:

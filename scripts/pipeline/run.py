@@ -26,7 +26,7 @@ class BuildOptions:
     data_dir: Path = ROOT / "data"
     output: Path = ROOT / "_build" / "html"
     overrides: list[str] = field(default_factory=list)
-    jobs: int = 2
+    jobs: int = 0  # chapters executed at once; 0: one per chapter, up to twice the CPUs
     root: Path = ROOT
     force: bool = False  # re-execute every chapter and rebuild even when nothing changed
     scenario: str | None = None  # scenarios/<name>.yml
