@@ -189,3 +189,13 @@ def test_stage_share_takes_latest_year_then_latest_publication():
         c.stage_share(chain, registry(), "mining", "IEA")
     with pytest.raises(ValueError, match="no value-chain rows"):
         c.stage_share(chain, registry(), "magnet_manufacturing", "IEA")
+
+
+def test_residual_is_never_below_the_other_countries_row():
+    # named countries sum above a rounded world total: the residual is the "other" row's share
+    rows = production([("China", "CHN", 2024, 70, "s"), ("USA", "USA", 2024, 31, "s"),
+                       ("Other countries", "OTH", 2024, 1, "s"), ("World", "WLD", 2024, 100, "s")])
+    result = c.concentration(rows)
+    assert result["named_share_pct"] == pytest.approx(101)
+    assert result["residual_share_pct"] == pytest.approx(1)
+    assert result["hhi_upper"] == pytest.approx(70**2 + 31**2 + 1)

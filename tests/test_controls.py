@@ -16,7 +16,7 @@ APRIL = {
 }
 OCTOBER = {
     "event_id": "mofcom-2025-57", "date": "2025-10-09", "effective_date": "2025-11-08", "scheduled_end": "",
-    "status": "suspended", "status_confirmed": "2025-11-07", "instrument": "No. 57",
+    "status": "suspended", "status_confirmed": "2025-11-07", "instrument": "MOFCOM/GAC Announcement 2025 No. 57",
 }
 
 
@@ -111,5 +111,18 @@ def test_sentence_names_the_suspended_measures():
     october = dict(OCTOBER, effective_date="2025-10-09", category="elements")
     table = k.status_table(pd.DataFrame([october, suspension]), "2026-11-25")
     sentence = k.end_passed_sentence(table, "2026-11-25")
-    assert "MOFCOM/GAC Announcement 2025 No. 70 was scheduled to end on 10 November 2026 (it suspended No. 57)" in sentence
+    assert "MOFCOM/GAC Announcement 2025 No. 70 was scheduled to end on 10 November 2026 (it suspended No. 57 of 2025)" in sentence
     assert "7 November 2025" not in sentence or "confirms its status on 18 December 2025" in sentence
+
+
+def test_short_label_and_chart_rows_merge_same_day_events():
+    assert k.short_label("MOFCOM/GAC Announcement 2025 No. 18") == "No. 18 (2025)"
+    assert k.short_label("State Council Regulations on Export Control of Dual-Use Items") == "State Council Regulations on…"
+    events = pd.DataFrame([
+        dict(OCTOBER, event_id="a", instrument="Announcement 2025 No. 55", category="package", measure="x"),
+        dict(OCTOBER, event_id="b", instrument="Announcement 2025 No. 56", category="package", measure="y"),
+        dict(SUSPENSION, category="suspension", measure="z"),
+    ])
+    rows = k.chart_rows(k.status_table(events, "2026-01-01"))
+    assert list(rows["label"]) == ["Nos. 55, 56 (2025)", "No. 70 (2025)"]
+    assert rows.loc[1, "scheduled_end"] == "2026-11-10"

@@ -68,3 +68,14 @@ def test_errors():
     bad.loc[7, "exports"] = 99_999
     with pytest.raises(ValueError, match="exceed the World total"):
         m.destination_share(bad, "United States")
+
+
+def test_back_above_year_earlier():
+    data = frame([
+        ("2024-06", "World", 5150, "derived", "d"), ("2024-07", "World", 5278, "reported", "r"),
+        ("2025-05", "World", 1238, "reported", "r"), ("2025-06", "World", 3188, "reported", "r"),
+        ("2025-07", "World", 5577, "reported", "r"),
+    ])
+    got = m.back_above_year_earlier(m.series(data), "2025-05")
+    assert got["month"] == "2025-07" and got["year_earlier"] == 5278
+    assert m.back_above_year_earlier(m.series(data), "2025-07") is None

@@ -189,7 +189,10 @@ def concentration(rows: pd.DataFrame, *, value: str = "production") -> dict:
     if countries.empty:
         raise ValueError("no individual country rows to measure concentration")
     named = [float(s) for s in countries["share_pct"]]
-    residual = max(0.0, 100.0 - sum(named))
+    # What the named countries leave: the world minus their sum, and never less than the
+    # "other countries" row itself (a rounded world total can be below the sum of the parts).
+    aggregates = table[~table["is_country"] & table[value].notna()]
+    residual = max(0.0, 100.0 - sum(named), float(aggregates["share_pct"].sum()) if len(aggregates) else 0.0)
     lower = hhi(named)
     upper = hhi(named + ([residual] if residual > 0 else []))
     top = countries.iloc[0]
@@ -203,6 +206,7 @@ def concentration(rows: pd.DataFrame, *, value: str = "production") -> dict:
         "reading": hhi_reading(lower),
         "reading_upper": hhi_reading(upper),
         "n_countries": int(len(countries)),
+        "named_share_pct": float(sum(named)),
     }
 
 

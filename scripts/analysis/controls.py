@@ -44,6 +44,10 @@ STATUS_TEXT = {
     "unconfirmed_change": "took effect; later change not dated by the sources",
 }
 
+# Shorter words for chart labels (the full words are in STATUS_TEXT and in tooltips).
+STATUS_SHORT = {**STATUS_TEXT, "end_passed_unconfirmed": "end passed, outcome unconfirmed",
+                "unconfirmed_change": "changed, date unconfirmed", "announced": "announced, not yet effective"}
+
 
 def to_date(value, *, what: str = "date") -> dt.date | None:
     """An ISO date string (or date) as a date; empty → None; anything else → ValueError."""
@@ -170,7 +174,7 @@ def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument"
             deps = passed[passed["suspended_by"] == row["event_id"]] if "suspended_by" in passed else passed.iloc[0:0]
             what = f"{row[label]} was scheduled to end on {long_date(row['scheduled_end'])}"
             if len(deps):
-                what += f" (it suspended {_join(list(deps[label]))})"
+                what += f" (it suspended {_numbers(list(deps[label]))})"
             confirmed = to_date(row.get("status_confirmed"))
             what += f"; the latest source in the data confirms its status on {long_date(confirmed)}" if confirmed else "; no source in the data confirms its status"
             parts.append(what)
@@ -190,6 +194,17 @@ def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument"
     return f"As of {long_date(day)}, no measure in the data has a scheduled end date that has passed."
 
 
+def _numbers(instruments: list[str]) -> str:
+    """"Nos. 55, 56 and 62 (2025)" when every instrument is a numbered announcement of one year."""
+    import re
+
+    found = [re.search(r"(\d{4}) No\. (\d+)", str(i)) for i in instruments]
+    if found and all(found) and len({f.group(1) for f in found}) == 1:
+        nums = [f.group(2) for f in found]
+        return (f"No. {nums[0]}" if len(nums) == 1 else f"Nos. {_join(nums)}") + f" of {found[0].group(1)}"
+    return _join(instruments)
+
+
 def _join(items: list[str]) -> str:
     items = list(dict.fromkeys(items))
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -198,3 +213,57 @@ def _join(items: list[str]) -> str:
 def counts(table: pd.DataFrame) -> dict[str, int]:
     """How many events have each status code on the table's date."""
     return {code: int(n) for code, n in table["status_as_of"].value_counts().items()}
+
+
+def short_label(instrument: str) -> str:
+    """A short name for a chart label: "MOFCOM/GAC Announcement 2025 No. 18" → "No. 18 (2025)";
+    an instrument without a number keeps its first words."""
+    import re
+
+    match = re.search(r"(\d{4}) No\. (\d+)", str(instrument))
+    if match:
+        return f"No. {match.group(2)} ({match.group(1)})"
+    words = str(instrument).split()
+    return " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+
+
+CATEGORY_LANES = {
+    "technology": "Technology bans",
+    "regulation": "Legal framework",
+    "elements": "Element controls",
+    "package": "October 2025 package",
+    "licensing": "Licensing rules",
+    "suspension": "Suspensions",
+    "truce": "Truces",
+}
+
+
+def chart_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """One chart row per (date, lane): events of the same day in the same lane are merged, their
+    short labels joined ("Nos. 55, 56, 58 (2025)"). Keeps date, scheduled_end, lane, label,
+    status_text and the instruments' full names for tooltips."""
+    data = table.copy()
+    data["lane"] = data["category"].map(CATEGORY_LANES).fillna(data["category"])
+    data["label"] = data["instrument"].map(short_label)
+    rows = []
+    for (day, lane), group in data.groupby(["date", "lane"], sort=True):
+        labels = list(group["label"])
+        if len(labels) > 1 and all(lbl.startswith("No. ") for lbl in labels):
+            import re
+
+            nums = [re.match(r"No\. (\d+) \((\d{4})\)", lbl) for lbl in labels]
+            if all(nums) and len({n.group(2) for n in nums}) == 1:
+                labels = [f"Nos. {', '.join(n.group(1) for n in nums)} ({nums[0].group(2)})"]
+        ends = [v for v in group["scheduled_end"] if to_date(v) is not None]
+        rows.append(
+            {
+                "date": day,
+                "scheduled_end": max(ends) if ends else None,
+                "lane": lane,
+                "label": "; ".join(labels),
+                "status": "; ".join(dict.fromkeys(group["status_text"])),
+                "instrument": "; ".join(group["instrument"]),
+                "measure": " | ".join(group["measure"].fillna("")),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -98,3 +98,17 @@ def destination_share(frame: pd.DataFrame, destination: str) -> pd.DataFrame:
         raise ValueError(f"{destination} exports exceed the World total in some month")
     both["share_pct"] = 100.0 * both["exports"] / both["exports_world"]
     return both.rename(columns={"exports_world": "world"})
+
+
+def back_above_year_earlier(months: pd.DataFrame, after: str) -> dict | None:
+    """The first month after ``after`` whose exports are at or above the same month a year
+    earlier (only months whose year-earlier figure is in the data count). None if none is."""
+    cut = _month_start(after)
+    by_month = dict(zip(months["month"], months["exports"]))
+    for row in months[months["date"].dt.date > cut].to_dict("records"):
+        d = row["date"].date()
+        earlier = f"{d.year - 1:04d}-{d.month:02d}"
+        if earlier in by_month and row["exports"] >= by_month[earlier]:
+            return {"month": row["month"], "exports": float(row["exports"]), "basis": row["basis"],
+                    "year_earlier": float(by_month[earlier]), "year_earlier_month": earlier}
+    return None
