@@ -404,6 +404,6 @@ def membership_matrix(
         y=y, x=x, tooltip=tooltip,
         color=alt.Color(f"{value}:N", title=None, scale=alt.Scale(domain=value_domain, range=value_range)),
     )
-    labels = alt.Chart(frame).mark_text(fontSize=11, color="#ffffff", fontWeight=600).encode(y=y, x=x, text=f"{text}:N")
+    labels = alt.Chart(frame).mark_text(fontSize=10.5, color="#ffffff", fontWeight=600).encode(y=y, x=x, text=f"{text}:N")
     n_cols = frame[column].nunique()
-    return (cells + labels).properties(width=min(WIDTH - 200, 110 * n_cols), height=52 * frame[row].nunique())
+    return (cells + labels).properties(width=min(WIDTH - 90, 110 * n_cols), height=46 * frame[row].nunique())
