@@ -39,9 +39,9 @@ def test_every_scenario_page_carries_the_banner(scenario_build):
     assert len(pages) >= 4
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert 'class="report-scenario"' in text, page.name
+        assert 'class="report-scenario-banner"' in text, page.name
         assert "Scenario: Test cut." in text and "cut_share = 0.5" in text, page.name
-    assert "report-scenario" not in (root / "_build" / "html" / "leverage.html").read_text(encoding="utf-8")
+    assert "report-scenario-banner" not in (root / "_build" / "html" / "leverage.html").read_text(encoding="utf-8")
 
 
 def test_scenario_reruns_only_its_chapters_and_records_itself(scenario_build):

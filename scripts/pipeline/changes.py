@@ -65,9 +65,13 @@ def number_text(value) -> str:
     return f"{value:.3g}"
 
 
-def _value(item: dict) -> str:
+def _value(item: dict, other: dict) -> str:
+    """The figure as a reader reads it; in full where rounding would hide the difference."""
     unit = item.get("unit") or ""
-    return md(f"{number_text(item.get('value'))} {unit}".strip())
+    text = number_text(item.get("value"))
+    if text == number_text(other.get("value")):
+        text = str(item.get("value"))
+    return md(f"{text} {unit}".strip())
 
 
 def _dataset_file(record: dict, dataset: str) -> str | None:
@@ -83,7 +87,8 @@ def page_text(current: dict, previous: dict | None) -> str:
         f"({LABEL})=",
         "# What changed in this edition",
         "",
-        f"This is the {md(edition['name'])}, dated {md(edition['date'])}. "
+        f"This report is the {md(edition['name']).lower() if edition['name'].lower().endswith('edition') else md(edition['name'])}, "
+        f"dated {md(edition['date'])}. "
         f'Its full record — the hash of every input, the parameters, the tool versions and every key figure '
         f'with its value and sources — is the file <a href="{RECORD_URL}">edition.json</a>.',
         "",
@@ -94,7 +99,7 @@ def page_text(current: dict, previous: dict | None) -> str:
     before = previous["edition"]
     rows = changed_figures(previous, current)
     data_changed = changed_inputs(previous, current, "data/")
-    lines += [f"Compared with the {md(before['name'])}, dated {md(before['date'])}.", ""]
+    lines += [f"Compared here with the previous edition: {md(before['name'])}, dated {md(before['date'])}.", ""]
     if data_changed:
         lines += ["Datasets updated since then: " + ", ".join(f"`{Path(p).name}`" for p in data_changed) + ".", ""]
     else:
@@ -116,7 +121,7 @@ def page_text(current: dict, previous: dict | None) -> str:
             dataset_text += " (updated)"
         sources = ", ".join(new.get("source_ids") or []) or "—"
         lines.append(
-            f"| {{doc}}`{row['chapter']}` | {md(new.get('label') or row['name'])} | {_value(row['old'])} | {_value(new)} "
+            f"| {{doc}}`{row['chapter']}` | {md(new.get('label') or row['name'])} | {_value(row['old'], new)} | {_value(new, row['old'])} "
             f"| {dataset_text} | {md(sources)} |"
         )
     lines.append("")

@@ -48,8 +48,8 @@ def input_files(root: Path, data_dir: Path, *, pipeline_code: bool = False) -> d
     found = {f"data/{p.relative_to(data_dir).as_posix()}": p for p in _files(data_dir)}
     found.update({f"book/{p.relative_to(root / 'book').as_posix()}": p for p in _files(root / "book")})
     found.update({f"scripts/analysis/{p.name}": p for p in _files(scripts / "analysis", "*.py")})
-    if pipeline_code:
-        found.update({f"scripts/pipeline/{p.name}": p for p in _files(scripts / "pipeline", "*.py")})
+    if pipeline_code:  # the build's own code: pipeline, Sphinx extensions, everything under scripts/
+        found.update({f"scripts/{p.relative_to(scripts).as_posix()}": p for p in _files(scripts, "**/*.py")})
     for name in ("_config.yml", "_toc.yml"):
         found[name] = root / name
     return found

@@ -75,7 +75,7 @@ def banner_html(scenario: dict, resolved: dict[str, dict]) -> str:
     )
     description = f" {html.escape(scenario['description'])}" if scenario["description"] else ""
     return (
-        f'<div class="report-scenario" role="note"><strong>Scenario: {html.escape(scenario["title"])}.</strong>{description} '
+        f'<div class="report-scenario-banner" role="note"><strong>Scenario: {html.escape(scenario["title"])}.</strong>{description} '
         f"Parameters — {settings}. This is not the baseline report; its figures follow from these assumptions.</div>"
     )
 
