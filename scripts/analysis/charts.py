@@ -102,7 +102,7 @@ def spread_dots(
     rule = (
         alt.Chart(frame)
         .mark_rule(color=MUTED, strokeWidth=2)
-        .encode(y=y, x=alt.X(f"min({value}):Q"), x2=f"max({value}):Q")
+        .encode(y=y, x=alt.X(f"min({value}):Q", scale=alt.Scale(domain=list(domain))), x2=f"max({value}):Q")
     )
     dots = (
         alt.Chart(frame)
@@ -175,12 +175,17 @@ def event_timeline(
     tooltip: list,
     end: str | None = None,
     color: str | None = None,
+    color_scale: alt.Scale | None = None,
     lane_sort: list | None = None,
+    lane_height: int = 54,
 ) -> alt.Chart:
     """Events as points on lanes over time; where ``end`` is given, a bar to the end date."""
     y = alt.Y(f"{lane}:N", title=None, sort=lane_sort)
     x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0))
-    col = alt.Color(f"{color}:N", title=None) if color else alt.value(USA)
+    if color:
+        col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined)
+    else:
+        col = alt.value(USA)
     layers = []
     if end:
         spans = frame.dropna(subset=[end])
@@ -191,7 +196,7 @@ def event_timeline(
     layers.append(
         alt.Chart(frame).mark_text(align="left", dx=7, dy=-9, fontSize=11).encode(y=y, x=x, text=f"{label}:N")
     )
-    return alt.layer(*layers).properties(width=WIDTH - 60, height=54 * frame[lane].nunique())
+    return alt.layer(*layers).properties(width=WIDTH - 60, height=lane_height * frame[lane].nunique())
 
 
 # --- Shapes added for the sector-impact and strategy-roadmap chapters --------------------------
