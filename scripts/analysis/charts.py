@@ -18,7 +18,7 @@ INDIA = "#9a5b00"  # 5.2:1
 USA = "#1f5a96"  # 6.9:1
 OTHER = "#6b6b6b"  # 5.3:1
 # Series that are not countries never borrow China's red or India's ochre.
-CATEGORICAL = [USA, "#2e7d32", "#6a3d9a", "#00695c", "#ad1457", OTHER, "#7a4f1d", "#3f51b5"]
+CATEGORICAL = [USA, "#2e7d32", "#6a3d9a", "#00695c", "#ad1457", OTHER, "#37474f", "#3f51b5"]
 SEQUENTIAL = ["#fde0c5", "#f4a582", "#d6604d", "#b3261e", "#67001f"]
 
 WIDTH = 620
