@@ -109,6 +109,12 @@ class Figure:
         )
 
 
+def _source_text(row: dict) -> str:
+    """"Publisher, Title (year)"; a source with no recorded date gets no empty brackets."""
+    year = (row["date"] or "")[:4]
+    return f"{row['publisher']}, {row['title']}" + (f" ({year})" if year else "")
+
+
 def figure(
     chart: alt.TopLevelMixin,
     *,
@@ -162,5 +168,5 @@ def figure(
         "Data (CSV)": f"{url}/{name}.csv",
         "Metadata (JSON)": f"{url}/{name}.json",
     }
-    source_line = "; ".join(f"{r['publisher']}, {r['title']} ({(r['date'] or '')[:4]})" for r in source_rows)
+    source_line = "; ".join(_source_text(r) for r in source_rows)
     return Figure(name=name, spec=spec, alt_text=alt_text, source_line=source_line + f". Unit: {unit}.", files=files)
