@@ -99,9 +99,10 @@ def sources(data_dir: str | Path) -> pd.DataFrame:
 def cite_text(source_ids, data_dir: str | Path) -> str:
     """A short source line: "Publisher, Title (date); …" for the given ids, in first-seen order."""
     registry = sources(data_dir)
-    parts = []
-    for sid in dict.fromkeys(source_ids):
-        row = registry.loc[sid]
-        year = (row["date"] or "")[:4]
-        parts.append(f"{row['publisher']}, {row['title']}" + (f" ({year})" if year else ""))
-    return "; ".join(parts)
+    return "; ".join(source_label(registry.loc[sid]) for sid in dict.fromkeys(source_ids))
+
+
+def source_label(row) -> str:
+    """"Publisher, Title (year)" for one registry row; no empty brackets when the date is unknown."""
+    year = (row["date"] or "")[:4]
+    return f"{row['publisher']}, {row['title']}" + (f" ({year})" if year else "")

@@ -29,7 +29,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from . import charts  # noqa: F401  (registers the report theme)
-from .datasets import sources
+from .datasets import source_label, sources
 
 FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
 FIGURE_URL_ENV = "REPORT_FIGURE_URL"
@@ -109,12 +109,6 @@ class Figure:
         )
 
 
-def _source_text(row: dict) -> str:
-    """"Publisher, Title (year)"; a source with no recorded date gets no empty brackets."""
-    year = (row["date"] or "")[:4]
-    return f"{row['publisher']}, {row['title']}" + (f" ({year})" if year else "")
-
-
 def figure(
     chart: alt.TopLevelMixin,
     *,
@@ -168,5 +162,5 @@ def figure(
         "Data (CSV)": f"{url}/{name}.csv",
         "Metadata (JSON)": f"{url}/{name}.json",
     }
-    source_line = "; ".join(_source_text(r) for r in source_rows)
+    source_line = "; ".join(source_label(r) for r in source_rows)
     return Figure(name=name, spec=spec, alt_text=alt_text, source_line=source_line + f". Unit: {unit}.", files=files)
