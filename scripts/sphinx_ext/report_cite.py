@@ -12,7 +12,10 @@ At ``doctree-read`` (before Sphinx collects the page's table of contents) each p
    (``_static/report-cite.js``; the text is selectable without JavaScript). Under each heading a small
    *Cite this section* link leads to that section's entry.
 3. ``{report-cite}``: a directive that renders the whole report's citation (How-to-cite page).
-4. Bibliography: myst-parser 3 warns "No footnote definitions found for label: 'footcite-…'" for every
+4. pandas Styler tables carry ids from a random uuid (``T_96fb0_row0_col0``), different on every
+   run; they are renamed ``T_<page>-t<n>`` in page order (table and its <style> alike), so every id
+   on a page is the same from one build to the next.
+5. Bibliography: myst-parser 3 warns "No footnote definitions found for label: 'footcite-…'" for every
    ``{footcite:p}`` in a page, because it looks for Markdown footnote definitions before
    sphinxcontrib-bibtex's ``{footbibliography}`` has made them (fixed in myst-parser 4, which
    jupyter-book 1 cannot use). Under ``-W`` that fails the build, so exactly that message, for
@@ -165,8 +168,27 @@ def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.sectio
         section.insert(1, _raw(link.format(html.escape(section["ids"][0]), "Cite this section")))
 
 
+STYLER_ID = re.compile(r"\bT_([0-9a-f]{5})(?![0-9A-Za-z])")
+
+
+def stable_styler_ids(doctree: nodes.document, docname: str) -> None:
+    """Rename pandas Styler's random table ids to ``T_<page>-t<n>`` (item 4 of the docstring)."""
+    mapping: dict[str, str] = {}
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split():
+            continue
+        text = raw.astext()
+        found = list(dict.fromkeys(STYLER_ID.findall(text)))
+        if not found:
+            continue
+        for uuid in found:
+            mapping.setdefault(uuid, f"{docname}-t{len(mapping) + 1}")
+        raw.children = [nodes.Text(STYLER_ID.sub(lambda m: f"T_{mapping[m.group(1)]}", text))]
+
+
 def on_doctree_read(app, doctree: nodes.document) -> None:
     docname = app.env.docname
+    stable_styler_ids(doctree, docname)
     tops = [n for n in doctree.children if isinstance(n, nodes.section)]
     for section in doctree.findall(nodes.section):
         make_canonical(section, doctree, docname)
@@ -193,7 +215,7 @@ class ReportCite(Directive):
 
 
 class FootciteFalseWarning(std_logging.Filter):
-    """Drops myst-parser 3's warning for footcite references (see module docstring, item 4)."""
+    """Drops myst-parser 3's warning for footcite references (see module docstring, item 5)."""
 
     PREFIX = "No footnote definitions found for label: 'footcite-"
 
