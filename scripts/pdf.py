@@ -41,7 +41,7 @@ from pipeline.errors import BuildError  # noqa: E402
 
 CHROMIUM = os.environ.get("REPORT_CHROMIUM", "/usr/bin/chromium")
 PRINT_PAGE = "_print.html"
-CHART_TIMEOUT_MS = 120_000
+CHART_TIMEOUT_MS = 60_000
 ID_ATTRS = ("data-chart", "data-copy-target", "for", "aria-labelledby", "aria-describedby", "aria-controls")
 
 PRINT_CSS = """
@@ -178,6 +178,7 @@ def footer_template(meta: citation.Meta) -> str:
 
 
 def render_pdf(url: str, target: Path, meta: citation.Meta) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -189,13 +190,19 @@ def render_pdf(url: str, target: Path, meta: citation.Meta) -> None:
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url, wait_until="load")
-            page.wait_for_function(
-                "() => Array.from(document.querySelectorAll('.vega-chart')).every("
-                "e => ['yes', 'failed'].includes(e.getAttribute('data-rendered')))",
-                timeout=CHART_TIMEOUT_MS,
-            )
+            try:
+                page.wait_for_function(
+                    "() => Array.from(document.querySelectorAll('.vega-chart')).every("
+                    "e => ['yes', 'failed'].includes(e.getAttribute('data-rendered')))",
+                    timeout=CHART_TIMEOUT_MS,
+                )
+            except PlaywrightTimeout:
+                pending = page.eval_on_selector_all(
+                    ".vega-chart:not([data-rendered=yes])", "els => els.map(e => e.id.split('--').pop())")
+                raise BuildError(f"charts not drawn after {CHART_TIMEOUT_MS // 1000} s: {', '.join(pending)};"
+                                 f" page errors: {errors[:3]}", stage="pdf") from None
             failed = page.eval_on_selector_all(
-                ".vega-chart:not([data-rendered=yes])", "els => els.map(e => e.id)")
+                ".vega-chart:not([data-rendered=yes])", "els => els.map(e => e.id.split('--').pop())")
             if failed:
                 raise BuildError(f"charts not drawn: {', '.join(failed)} {errors[:3]}", stage="pdf")
             page.emulate_media(media="print")
