@@ -24,9 +24,17 @@ function reportRenderCharts() {
     var target = document.getElementById(script.getAttribute("data-chart"));
     if (!target || target.getAttribute("data-rendered")) { return; }
     target.setAttribute("data-rendered", "pending");
+    var label = target.getAttribute("aria-label");
     var spec = JSON.parse(script.textContent);
     window.vegaEmbed(target, spec, { renderer: "svg", actions: false })
-      .then(function () { target.setAttribute("data-rendered", "yes"); })
+      .then(function () {
+        // Vega makes the container a "graphics-document" whose marks a screen reader walks one
+        // by one; each chart keeps one text alternative, its takeaway, as an image.
+        target.setAttribute("role", "img");
+        target.removeAttribute("aria-roledescription");
+        if (label) { target.setAttribute("aria-label", label); }
+        target.setAttribute("data-rendered", "yes");
+      })
       .catch(function (error) {
         target.setAttribute("data-rendered", "failed");
         target.textContent = "This chart could not be drawn: " + error.message;
@@ -46,10 +54,17 @@ def runtime_source() -> str:
     return "(function () {\n" + vl_convert.javascript_bundle() + "\n}());\n(function () {\n" + RENDER_ALL + "}());\n"
 
 
+def _ends_with(path: Path, tail: bytes) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - len(tail)))
+        return handle.read() == tail
+
+
 def write_runtime(target: Path, cache_dir: Path) -> Path:
     """Write the runtime to ``target``, reusing the copy built for this vl-convert version."""
     cached = cache_dir / f"vega-runtime-{vl_convert.__version__}.js"
-    if not cached.exists():
+    tail = ("(function () {\n" + RENDER_ALL + "}());\n").encode("utf-8")
+    if not cached.exists() or not _ends_with(cached, tail):  # an edit to RENDER_ALL takes effect
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(runtime_source(), encoding="utf-8")

@@ -1,0 +1,116 @@
+"""The real report in a real browser: Debian's Chromium, driven by Playwright, over every page of
+the session's build served on 127.0.0.1.
+
+Each page must: make no request to any other host (all are aborted and recorded, as in an
+office that blocks them), raise no page error and log no console error, answer every request
+with success (no 404 such as /favicon.ico), and draw every chart (``data-rendered=yes`` with an
+``<svg>``) visibly and with a real size. Search must find a chapter by a word in it. A failing
+page keeps a screenshot under _build/test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.config import load_site
+from site_server import REPO, PageLog, browser, html_pages, new_page, screenshot_on_failure, serve, wait_for_charts
+
+# Every page of the book as _toc.yml lists it, plus the two Sphinx makes.
+PAGES = [f"{name}.html" for name in load_site(REPO).pages] + ["genindex.html", "search.html"]
+
+
+@pytest.fixture(scope="module")
+def served(built_site):
+    with serve(built_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def context():
+    with browser() as chromium:
+        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+        yield ctx
+        ctx.close()
+
+
+def test_every_page_is_checked(built_site):
+    """The pages below are every page the site has (none is left out of the browser checks)."""
+    assert sorted(html_pages(built_site)) == sorted(PAGES)
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_loads_offline_and_cleanly(served, context, page_name):
+    log = PageLog()
+    page = new_page(context, log)
+    try:
+        page.goto(served + page_name, wait_until="load")
+        wait_for_charts(page)
+        page.wait_for_load_state("networkidle")
+        problems = log.problems()
+        assert not problems, f"{page_name}:\n" + "\n".join(problems)
+        charts = page.locator(".vega-chart")
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            name = chart.get_attribute("id")
+            assert chart.get_attribute("data-rendered") == "yes", f"{page_name}: chart {name} was not drawn: {chart.inner_text()}"
+            svg = chart.locator("svg").first
+            assert svg.count() == 1, f"{page_name}: chart {name} has no svg"
+            chart.scroll_into_view_if_needed()
+            assert svg.is_visible(), f"{page_name}: chart {name} is not visible"
+            box = svg.bounding_box()
+            assert box and box["width"] > 50 and box["height"] > 20, f"{page_name}: chart {name} is {box}"
+            assert svg.locator("path, rect, line, circle, text").count() > 3, f"{page_name}: chart {name} is empty"
+    except BaseException:
+        screenshot_on_failure(page, f"browser-{page_name}")
+        raise
+    finally:
+        page.close()
+
+
+def test_chapters_have_charts(built_site):
+    """The chart checks above are not vacuous: the chapters hold charts."""
+    count = sum(len(re.findall(r'class="vega-chart"', (built_site / p).read_text(encoding="utf-8"))) for p in PAGES)
+    assert count >= 5
+
+
+def chapter_word(built_site) -> tuple[str, str]:
+    """(page, word): a long word from a chapter's title, to search for."""
+    for chapter in load_site(REPO).chapters:
+        text = (built_site / f"{chapter.name}.html").read_text(encoding="utf-8")
+        title = re.search(r"<h1[^>]*>(.*?)<", text, re.S).group(1)
+        words = sorted(re.findall(r"[A-Za-z]{6,}", title), key=len, reverse=True)
+        if words:
+            return f"{chapter.name}.html", words[0].lower()
+    pytest.skip("no chapter title with a long word")
+
+
+def test_search_finds_a_chapter_by_a_word_in_it(built_site, served, context):
+    target, word = chapter_word(built_site)
+    log = PageLog()
+    page = new_page(context, log)
+    try:
+        page.goto(f"{served}search.html?q={word}", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
+        hrefs = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert any(h.split("?")[0].split("#")[0] == target for h in hrefs), f"{word!r}: {hrefs}"
+        assert not log.problems(), log.problems()
+    except BaseException:
+        screenshot_on_failure(page, f"search-{word}")
+        raise
+    finally:
+        page.close()
+
+
+def test_search_for_nonsense_finds_nothing(served, context):
+    """The search test above would notice a search page that lists every page for any query."""
+    log = PageLog()
+    page = new_page(context, log)
+    try:
+        page.goto(f"{served}search.html?q=zqxjkvbwp", wait_until="load")
+        page.wait_for_function("() => /did not match|no.*result|0 result|Search finished/i.test("
+                               "document.querySelector('#search-results').innerText)", timeout=20_000)
+        assert page.locator("#search-results ul.search li").count() == 0
+    finally:
+        page.close()
