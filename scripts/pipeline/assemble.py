@@ -10,23 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
+from . import children
 from .errors import BuildError
-
-_running: list[subprocess.Popen] = []
-
-
-def stop_all() -> None:
-    for proc in list(_running):
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-
 
 def edition_epoch(edition_date: str) -> str:
     """SOURCE_DATE_EPOCH for the edition date: the footer's dates are the edition's, not the clock's."""
@@ -39,14 +27,9 @@ def build_site(stage_dir: Path, edition_date: str) -> Path:
     jb = Path(sys.executable).with_name("jupyter-book")
     command = [str(jb), "build", "--all", "-W", "-n", "--keep-going", str(stage_dir)]
     env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=edition_epoch(edition_date))
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
-    _running.append(proc)
-    try:
-        log, _ = proc.communicate()
-    finally:
-        _running.remove(proc)
+    returncode, log = children.run(command, env)
     html = stage_dir / "_build" / "html"
-    if proc.returncode != 0 or not (html / "index.html").exists():
+    if returncode != 0 or not (html / "index.html").exists():
         raise BuildError(_summarise(log, stage_dir), stage="assemble")
     return html
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import children
 from .config import Chapter
 from .errors import ChapterError
 from .stage import INPUTS
@@ -35,18 +34,6 @@ class ChapterRun:
     seconds: float
     executed: Path
     reused: bool = False
-
-
-_running: set[subprocess.Popen] = set()
-
-
-def stop_all() -> None:
-    """Stop every papermill process this build started (on interrupt)."""
-    for proc in list(_running):
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
 
 
 def figure_paths(stage_dir: Path, chapter: str) -> tuple[Path, str]:
@@ -76,14 +63,9 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
         "-f", str(params_file), "--cwd", str(stage_dir), "-k", "python3",
         "--no-progress-bar", "--execution-timeout", str(TIMEOUT_S),
     ]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    _running.add(proc)
-    try:
-        log, _ = proc.communicate()
-    finally:
-        _running.discard(proc)
-    if proc.returncode != 0:
-        raise _chapter_failure(chapter, executed, failed_dir, log, proc.returncode)
+    returncode, log = children.run(command, env)
+    if returncode != 0:
+        raise _chapter_failure(chapter, executed, failed_dir, log, returncode)
     tidy_executed(executed)
     return ChapterRun(chapter.name, time.monotonic() - started, executed)
 
@@ -163,7 +145,7 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
         except BaseException:
             for future in futures:
                 future.cancel()
-            stop_all()
+            children.stop_all()
             raise
     return runs
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import manifest, publish
+from . import children, manifest, publish
 from .config import ROOT, Site, load_site
 
 # The heavy stages (jupytext, papermill, nbformat, frictionless, vl-convert) are imported inside
@@ -100,10 +100,7 @@ def build_report(options: BuildOptions) -> Path:
         try:
             return _build(options, root, data_dir, output, cache_dir, editions_dir, inputs, work, report)
         finally:
-            from . import assemble, execute
-
-            execute.stop_all()
-            assemble.stop_all()
+            children.stop_all()
             shutil.rmtree(work, ignore_errors=True)
 
 
