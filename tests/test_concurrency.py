@@ -119,3 +119,47 @@ def test_two_builds_started_together_publish_one_whole_site(site):
     again = run_build(output, root=root, data_dir=base / loser)
     assert again.returncode == 0, again.stdout + again.stderr
     assert published_value(output) == values[loser]
+
+
+def test_readers_never_see_a_missing_or_mixed_site(site):
+    """While a build publishes, a reader polling the site (as a web server would, path by path)
+    always finds it, and never one page from the old site with a figure file from the new."""
+    import hashlib
+    import threading
+
+    base, root, output = site
+    page = output / "leverage.html"
+    figure = output / "_static" / "figures" / "leverage" / "fig-leverage-production.csv"
+
+    def read(path: Path):
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return None
+
+    old = (read(page), read(figure))
+    missing, mixed, seen = [], [], set()
+    done = threading.Event()
+
+    def reader():
+        while not done.is_set():
+            a1, b, a2 = read(page), read(figure), read(page)
+            if None in (a1, b, a2):
+                missing.append((a1, b, a2))
+            elif a1 == a2:  # no swap between the two reads of the page: page and figure must agree
+                seen.add((a1, b))
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    try:
+        proc = run_build(output, root=root, data_dir=data_with_production(base, root, "data-e", 205000))
+    finally:
+        done.set()
+        thread.join(timeout=10)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    new = (read(page), read(figure))
+    assert new != old and new[0] != old[0] and new[1] != old[1]
+    assert not missing, f"the site was missing {len(missing)} times while publishing"
+    mixed = seen - {old, new}
+    assert not mixed, f"a reader saw {len(mixed)} mixed states (old page with new figure or the reverse)"
+    assert old in seen and new in seen, "the reader did not run across the publish"
