@@ -30,14 +30,17 @@ from test_browser import PAGES
 
 IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'
 SCRIPT = "<script>window.__pwned=2;alert(2)</script>"
-# (file, row predicate column, row predicate value or None for the first row, column, new text)
+NAME = '<img src=y onerror="window.__pwned=3;alert(3)">'  # reaches a chart's alt text
+# (file, row key column, key value (None: the first row; "*": every row), column, new text;
+#  for "*" the text is appended to each cell)
 EDITS = [
     ("mine_production_by_country.csv", "country", "Burma", "country", f"Burma {IMG}"),
     ("sources.csv", "id", "usgs-mcs-2025", "title", f"Mineral Commodity Summaries 2025 {SCRIPT}"),
     ("india_sector_evidence.csv", None, None, "description", f"{IMG} Chetak e-scooter production"),
     ("geopolitical_events.csv", None, None, "event", f"{SCRIPT} China answers US tariffs"),
+    ("policy_instruments.csv", "*", None, "name", NAME),
 ]
-RAW = [IMG, SCRIPT, "<img src=x", "<script>window.__pwned"]
+RAW = [IMG, SCRIPT, NAME, "<img src=x", "<img src=y", "<script>window.__pwned"]
 
 
 def inject(data: Path) -> None:
@@ -45,11 +48,15 @@ def inject(data: Path) -> None:
         path = data / file
         records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
         head = records[0]
-        rows = [r for r in records[1:] if key is None or r[head.index(key)] == value]
-        rows = rows if key is not None else rows[:1]
-        assert rows, f"{file}: no row to edit"
-        for row in rows:
-            row[head.index(column)] = text
+        if key == "*":
+            for row in records[1:]:
+                row[head.index(column)] += f" {text}"
+        else:
+            rows = [r for r in records[1:] if key is None or r[head.index(key)] == value]
+            rows = rows if key is not None else rows[:1]
+            assert rows, f"{file}: no row to edit"
+            for row in rows:
+                row[head.index(column)] = text
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(records)
         path.write_text(out.getvalue(), encoding="utf-8")
@@ -99,6 +106,13 @@ def test_the_markup_reaches_pages_as_text(marked_site, file, key, value, column,
     found = [p for p, t in page_texts(marked_site).items()
              if (typed not in t and typed in html.unescape(t)) or json_escaped in t]
     assert found, f"{file} {column}: {typed!r} appears on no page"
+
+
+def test_alt_text_holds_the_markup_as_text(marked_site):
+    """A policy instrument's name is in a chart's alt text: in the attribute as text, escaped."""
+    labels = [html.unescape(label) for text in page_texts(marked_site).values()
+              for label in re.findall(r'aria-label="([^"]*)"', text)]
+    assert any(NAME in label for label in labels), "the injected name is in no chart's alt text"
 
 
 def test_chart_specs_hold_the_markup_as_plain_strings(marked_site):
@@ -165,13 +179,13 @@ def test_nothing_runs_in_the_browser(served, context, page_name):
         assert not log.dialogs, log.dialogs
         assert page.evaluate("() => window.__pwned") is None, "injected script ran"
         # the chart specs (<script type="application/json">) hold the text as data: not code
-        injected = page.evaluate("""() => Array.from(document.querySelectorAll('img[src="x"], [onerror], script'))
-            .filter(e => e.getAttribute('src') === 'x' || e.hasAttribute('onerror')
+        injected = page.evaluate("""() => Array.from(document.querySelectorAll('img[src="x"], img[src="y"], [onerror], script'))
+            .filter(e => ['x', 'y'].includes(e.getAttribute('src')) || e.hasAttribute('onerror')
                          || (/__pwned/.test(e.textContent) && e.type !== 'application/json'))
             .map(e => e.outerHTML.slice(0, 120))""")
         assert not injected, injected
         assert not log.page_errors, log.page_errors
-        assert not [r for r in log.failed_responses if r.endswith("/x")], "an injected <img> was requested"
+        assert not [r for r in log.failed_responses if r.endswith(("/x", "/y"))], "an injected <img> was requested"
         for text in tooltips:
             assert "<img" in text or "<script>" in text, f"tooltip lost the typed text: {text!r}"
         if page_name in ("leverage.html", "geopolitics.html"):
