@@ -114,3 +114,13 @@ def test_search_for_nonsense_finds_nothing(served, context):
         assert page.locator("#search-results ul.search li").count() == 0
     finally:
         page.close()
+
+
+def test_every_page_declares_a_favicon(built_site):
+    """Without one, browsers ask the server for /favicon.ico (a 404 in the console). Headless
+    Chromium does not ask, so this is checked in the markup; test_links checks the file exists."""
+    for page_name in PAGES:
+        text = (built_site / page_name).read_text(encoding="utf-8")
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+        assert icon, f"{page_name} declares no favicon"
+        assert (built_site / icon.group(1).split("?")[0]).is_file()
