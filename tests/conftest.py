@@ -19,3 +19,23 @@ def built_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "html"
     build_report(BuildOptions(output=out))
     return out
+
+
+@pytest.fixture(scope="session")
+def served(built_site):
+    """The session's build served on 127.0.0.1 (base URL ending in /)."""
+    from site_server import serve
+
+    with serve(built_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def context():
+    """One Chromium (Debian's, through Playwright) browser context for the session's page tests."""
+    from site_server import browser
+
+    with browser() as chromium:
+        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+        yield ctx
+        ctx.close()

@@ -15,24 +15,10 @@ import re
 
 import pytest
 
-from site_server import AXE, PageLog, browser, new_page, screenshot_on_failure, serve, wait_for_charts
+from site_server import AXE, PageLog, new_page, screenshot_on_failure, wait_for_charts
 from test_browser import PAGES
 
 SEVERE = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def served(built_site):
-    with serve(built_site) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def context():
-    with browser() as chromium:
-        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
-        yield ctx
-        ctx.close()
 
 
 def run_axe(page) -> list[dict]:

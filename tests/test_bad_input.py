@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 import shutil
 from pathlib import Path
 

@@ -15,24 +15,10 @@ import re
 import pytest
 
 from pipeline.config import load_site
-from site_server import REPO, PageLog, browser, html_pages, new_page, screenshot_on_failure, serve, wait_for_charts
+from site_server import REPO, PageLog, html_pages, new_page, screenshot_on_failure, wait_for_charts
 
 # Every page of the book as _toc.yml lists it, plus the two Sphinx makes.
 PAGES = [f"{name}.html" for name in load_site(REPO).pages] + ["genindex.html", "search.html"]
-
-
-@pytest.fixture(scope="module")
-def served(built_site):
-    with serve(built_site) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def context():
-    with browser() as chromium:
-        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
-        yield ctx
-        ctx.close()
 
 
 def test_every_page_is_checked(built_site):

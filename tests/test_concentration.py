@@ -1,6 +1,5 @@
 """Tests for scripts/analysis/concentration.py (synthetic frames)."""
 
-import math
 
 import pandas as pd
 import pytest

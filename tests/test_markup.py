@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from report_root import REPO, run_build
-from site_server import PageLog, browser, new_page, screenshot_on_failure, serve, wait_for_charts
+from site_server import PageLog, new_page, screenshot_on_failure, serve, wait_for_charts
 from test_browser import PAGES
 
 IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'
@@ -139,14 +139,6 @@ def test_spec_json_has_no_nan():
 def served(marked_site):
     with serve(marked_site) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def context():
-    with browser() as chromium:
-        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
-        yield ctx
-        ctx.close()
 
 
 def show_tooltips(page) -> list[str]:

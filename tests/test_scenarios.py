@@ -71,7 +71,6 @@ def test_staged_config_names_the_scenario_for_the_citations(tmp_path):
 def test_a_bad_scenario_stops_before_anything_runs(tmp_path, body, message):
     root = make_root(tmp_path / "report")
     (root / "scenarios" / "bad.yml").write_text(body, encoding="utf-8")
-    lines = []
     with pytest.raises(ParameterError, match=message):
         build(root, output=root / "_build" / "bad" / "html", scenario="bad")
     assert not (root / "_build" / "bad" / "html").exists()
