@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from pipeline import run  # noqa: E402
 from pipeline.errors import BuildError  # noqa: E402
 from pipeline.run import BuildOptions, build_report  # noqa: E402
 from pipeline.config import ROOT  # noqa: E402
@@ -72,12 +73,13 @@ def main(argv=None) -> int:
         print(f"build failed {error}", file=sys.stderr)
         print("nothing was published; the previous report is unchanged.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("build interrupted; nothing was published.", file=sys.stderr)
-        return 130
-    except Terminated:
-        print("build terminated; nothing was published.", file=sys.stderr)
-        return 143
+    except (KeyboardInterrupt, Terminated) as stop:
+        verb = "interrupted" if isinstance(stop, KeyboardInterrupt) else "terminated"
+        if run.published():
+            print(f"build {verb} after the new report was published.", file=sys.stderr)
+        else:
+            print(f"build {verb}; nothing was published.", file=sys.stderr)
+        return 130 if isinstance(stop, KeyboardInterrupt) else 143
     print(f"report built: {index}")
     return 0
 

@@ -174,3 +174,27 @@ def test_interrupted_build_leaves_the_site_intact(site, stage, signum):
     assert "report built" in proc.stdout
     assert tree_hash(output) != output_before
     assert not (output.parent / ".html.work").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_right_after_the_swap_says_the_report_was_published(site, signum):
+    """A signal once the new site is swapped in (publishing itself defers signals until the swap,
+    the old tree's removal and the record are done) does not claim that nothing was published."""
+    base, root, output = site
+    set_production(root, 271900 + (1000 if signum == signal.SIGTERM else 0))
+    build = Build(output, root, {"REPORT_TEST_PAUSE": "publish:end"})
+    try:
+        build.wait_for_line("paused at publish:end")
+        before = tree_hash(output)
+        build.signal(signum)
+        code = build.finish()
+    finally:
+        build.kill()
+    verb = "interrupted" if signum == signal.SIGINT else "terminated"
+    assert code == EXPECTED[signum][0]
+    assert f"build {verb} after the new report was published." in build.stderr
+    assert tree_hash(output) == before, "the published site is the new one, untouched by the signal"
+    assert not (output.parent / f".{output.name}.work").exists()
+    again = run_build(output, root=root, data_dir=root / "data").stdout.splitlines()
+    assert any(line.startswith("up to date") for line in again), \
+        "the new site was recorded as published, so the next build has nothing to do"

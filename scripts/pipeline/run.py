@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -50,6 +52,25 @@ def _test_pause(stage_name: str, when: str, report: Callable[[str], None] = say)
     if os.environ.get(PAUSE_ENV) == f"{stage_name}:{when}":
         report(f"paused at {stage_name}:{when} ({PAUSE_ENV})")
         time.sleep(float(os.environ.get("REPORT_TEST_PAUSE_S", "60")))
+
+
+_published: list[Path] = []
+
+
+def published() -> bool:
+    """True once this build has swapped its new site in (an interrupt after that loses nothing)."""
+    return bool(_published)
+
+
+@contextmanager
+def signals_deferred():
+    """Publishing is one step: a Ctrl-C or SIGTERM that arrives during it takes effect after it,
+    so the swap, the old tree's removal and the record of what was published happen together."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class Timer:
@@ -138,7 +159,9 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
         html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
         tree = manifest.tree_digest(html)
     with Timer("publish", report):
-        manifest.clear_state(output)
-        publish.publish(html, output)
-        manifest.write_state(output, inputs, tree)
+        with signals_deferred():
+            manifest.clear_state(output)
+            publish.publish(html, output)
+            manifest.write_state(output, inputs, tree)
+            _published.append(output)
     return output / "index.html"
