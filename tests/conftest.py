@@ -30,9 +30,12 @@ def served(built_site):
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def context():
-    """One Chromium (Debian's, through Playwright) browser context for the session's page tests."""
+    """A Chromium (Debian's, through Playwright) browser context for one module's page tests.
+
+    Module-scoped: Playwright's sync API owns the thread's event loop while it runs, and other
+    modules (the PDF) start their own."""
     from site_server import browser
 
     with browser() as chromium:
