@@ -1,10 +1,9 @@
 """The sector-impact chapter: glued numbers follow the data and the what-if follows its parameters."""
 
-import csv
 
 import pytest
 
-from chapters import REPO, copy_data, run_chapter
+from chapters import read_rows as rows, write_rows as write, REPO, copy_data, run_chapter
 from pipeline.config import load_site
 from pipeline.errors import ChapterError, ParameterError
 from pipeline.parameters import coerce, declared_parameters
@@ -15,18 +14,6 @@ WEEKS_PER_MONTH = 365 / 7 / 12
 @pytest.fixture(scope="module")
 def default(tmp_path_factory):
     return run_chapter("sector_impact", tmp_path_factory.mktemp("default"))
-
-
-def rows(path):
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def write(path, records):
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(records[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
 
 
 def test_default_glue_matches_the_data(default):

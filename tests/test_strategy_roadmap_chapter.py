@@ -1,6 +1,5 @@
 """The strategy-roadmap chapter: capacity vs demand follows its parameters, glued numbers follow the data."""
 
-import csv
 import pathlib
 import tempfile
 
@@ -8,7 +7,7 @@ import jupytext
 import nbformat
 import pytest
 
-from chapters import REPO, copy_data, run_chapter
+from chapters import read_rows as rows, write_rows as write, REPO, copy_data, run_chapter
 from pipeline.config import load_site
 from pipeline.errors import ChapterError, ParameterError
 from pipeline.parameters import coerce, declared_parameters
@@ -17,18 +16,6 @@ from pipeline.parameters import coerce, declared_parameters
 @pytest.fixture(scope="module")
 def default(tmp_path_factory):
     return run_chapter("strategy_roadmap", tmp_path_factory.mktemp("default"))
-
-
-def rows(path):
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def write(path, records):
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(records[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
 
 
 def test_default_glue_matches_the_data(default):
