@@ -48,3 +48,21 @@ def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> d
     nbformat.write(notebook, stage_dir / stage.INPUTS / f"{name}.ipynb")
     run = execute.execute_chapter(chapter, stage_dir, Path(data_dir).resolve(), params, tmp_path / "failed")
     return {key: item["value"] for key, item in glued_values(run.executed).items()}
+
+
+def check_parameter(name: str, parameter: str, text: str):
+    """What the build's parameter check makes of ``-p parameter=text`` for chapter ``name``:
+    the typed value, or a ParameterError (the front-matter limits, before anything runs)."""
+    import tempfile
+
+    import jupytext
+    import nbformat
+
+    from pipeline.parameters import coerce, declared_parameters
+
+    chapter = next(c for c in load_site(REPO).chapters if c.name == name)
+    with tempfile.TemporaryDirectory() as tmp:
+        notebook = Path(tmp) / f"{name}.ipynb"
+        nbformat.write(jupytext.read(chapter.source, fmt="md:myst"), notebook)
+        declared = declared_parameters(notebook)
+    return coerce(parameter, text, declared[parameter], chapter.parameter_rules.get(parameter, {}))

@@ -1,12 +1,9 @@
 """The sector-impact chapter: glued numbers follow the data and the what-if follows its parameters."""
 
-
 import pytest
 
-from chapters import read_rows as rows, write_rows as write, REPO, copy_data, run_chapter
-from pipeline.config import load_site
+from chapters import check_parameter, read_rows as rows, write_rows as write, REPO, copy_data, run_chapter
 from pipeline.errors import ChapterError, ParameterError
-from pipeline.parameters import coerce, declared_parameters
 
 WEEKS_PER_MONTH = 365 / 7 / 12
 
@@ -82,13 +79,6 @@ def test_out_of_range_parameters_fail(tmp_path):
                                        ("disruption_months", "13"), ("disruption_months", "-1"),
                                        ("inventory_weeks", "60"), ("sales_counter", "Nobody")])
 def test_front_matter_limits_reject_before_running(name, text):
-    chapter = next(c for c in load_site(REPO).chapters if c.name == "sector_impact")
-    import jupytext, nbformat, tempfile, pathlib
-
-    with tempfile.TemporaryDirectory() as tmp:
-        nb = pathlib.Path(tmp) / "sector_impact.ipynb"
-        nbformat.write(jupytext.read(chapter.source, fmt="md:myst"), nb)
-        declared = declared_parameters(nb)
     with pytest.raises(ParameterError):
-        coerce(name, text, declared[name], chapter.parameter_rules.get(name, {}))
-    assert coerce("supply_cut_share", "0.5", declared["supply_cut_share"], chapter.parameter_rules["supply_cut_share"]) == 0.5
+        check_parameter("sector_impact", name, text)
+    assert check_parameter("sector_impact", "supply_cut_share", "0.5") == 0.5
