@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
 import shutil
+import tempfile
 from pathlib import Path
 
-from pipeline import execute, stage
+from pipeline import execute, kernels, stage
 from pipeline.config import load_site
 from pipeline.record import glued_values
 
@@ -34,9 +36,26 @@ def write_rows(path: Path, records: list[dict]) -> None:
         writer.writerows(records)
 
 
+_zygote: kernels.Zygote | None = None
+
+
+def zygote() -> kernels.Zygote:
+    """One kernel zygote for the test session's chapter runs, as a build has one for its chapters."""
+    global _zygote
+    if _zygote is None:
+        folder = Path(tempfile.mkdtemp(prefix="rel-test-kernels-"))
+        _zygote = kernels.Zygote(folder / "kernels.log").start()
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        atexit.register(_zygote.stop)  # atexit runs last-registered first: stop, then remove
+    return _zygote
+
+
 def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> dict:
     """Execute chapter ``name`` against ``data_dir`` with ``params``; returns its glued values
-    (name → value). Raises pipeline.errors.ChapterError if the notebook fails."""
+    (name → value). Raises pipeline.errors.ChapterError if the notebook fails.
+
+    The kernel is forked from a zygote and the figures' specs are left for a renderer, as in a
+    build; the images themselves are not drawn (the build tests check those)."""
     site = load_site(REPO)
     chapter = next(c for c in site.chapters if c.name == name)
     stage_dir = tmp_path / f"stage-{name}"
@@ -46,7 +65,8 @@ def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> d
 
     notebook = jupytext.read(chapter.source, fmt="md:myst")
     nbformat.write(notebook, stage_dir / stage.INPUTS / f"{name}.ipynb")
-    run = execute.execute_chapter(chapter, stage_dir, Path(data_dir).resolve(), params, tmp_path / "failed")
+    run = execute.execute_chapter(chapter, stage_dir, Path(data_dir).resolve(), params, tmp_path / "failed",
+                                  zygote=zygote(), render_dir=tmp_path / f"render-{name}")
     return {key: item["value"] for key, item in glued_values(run.executed).items()}
 
 

@@ -101,10 +101,12 @@ check = production["production"].sum()
 raise RuntimeError("deliberate failure for the test")
 ```
 """
-SLOW = """
-```{code-cell} ipython3
+SLOW_MARK = "slow-cell-running"
+SLOW = f"""
+```{{code-cell}} ipython3
 :tags: [remove-cell]
-import time
+import pathlib, time
+pathlib.Path("{SLOW_MARK}").touch()  # in the kernel's working folder: the build's staging book
 time.sleep(120)
 ```
 """
@@ -210,8 +212,9 @@ def leftovers(output: Path, allowed=ALLOWED_BESIDE) -> list[str]:
 
 
 def processes_mentioning(text: str) -> list[str]:
-    """Live processes whose command line or environment mentions ``text``: papermill, Sphinx and
-    the kernels (which inherit REPORT_FIGURE_DIR) of a build in a temporary folder."""
+    """Live processes whose command line or environment mentions ``text``: Sphinx, the kernel
+    zygote and the kernels forked from it (their command line names the build's work folder) of
+    a build in a temporary folder."""
     found = []
     needle = text.encode()
     for proc in Path("/proc").iterdir():

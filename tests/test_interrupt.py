@@ -8,7 +8,7 @@ it inside a given stage the test waits for that stage's start line on the build'
 - validate, stage, publish: the documented test hook ``REPORT_TEST_PAUSE=<stage>:<start|end>``
   (scripts/pipeline/run.py) holds the build there (at the end of validate and stage, so the
   staging folder is full; at the start of publish, so the new site is built but not swapped in);
-- execute: a chapter cell that sleeps, signalled once its kernel is running;
+- execute: a chapter cell that sleeps, signalled once it has started (it leaves a mark);
 - assemble: signalled once ``jupyter-book`` is running (Sphinx takes seconds on any book).
 
 (The swap itself is one renameat2 call, so there is no "half-published" moment to hit.)
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from report_root import SLOW, build_command, make_root, processes_mentioning, run_build, set_chapter, tree_hash
+from report_root import SLOW, SLOW_MARK, build_command, make_root, processes_mentioning, run_build, set_chapter, tree_hash
 
 ALLOWED_NEW = {".html.lock", "cache", ".html.state.json"}
 STAGES = ["validate", "stage", "execute", "assemble", "publish"]
@@ -70,6 +70,15 @@ class Build:
             time.sleep(0.05)
         self.kill()
         raise AssertionError(f"never saw {text!r}; output:\n" + "\n".join(self.lines) + self.stderr)
+
+    def wait_for_file(self, base: Path, name: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(base.rglob(name)):
+                return
+            time.sleep(0.1)
+        self.kill()
+        raise AssertionError(f"no {name} appeared; output:\n" + "\n".join(self.lines))
 
     def wait_for_process(self, base: Path, word: str, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -141,7 +150,7 @@ def test_interrupted_build_leaves_the_site_intact(site, stage, signum):
                  "assemble": "assemble site …", "publish": "publish …"}[stage]
         build.wait_for_line(label)
         if stage == "execute":
-            build.wait_for_process(base, "ipykernel")  # the chapter's kernel is running its cells
+            build.wait_for_file(base, SLOW_MARK)  # the chapter's kernel is running its cells
         elif stage == "assemble":
             build.wait_for_process(base, "jupyter-book")
         else:

@@ -13,6 +13,9 @@ they stay in the chapter's text where a reader of the source expects them.
 
 Files go to ``$REPORT_FIGURE_DIR`` and are linked as ``$REPORT_FIGURE_URL`` (set per chapter by
 the execute stage); by hand they default to ``_static/figures`` under the working directory.
+In a build, ``$REPORT_RENDER_DIR`` is set too: the chart's spec is written there as
+``<name>.vl.json`` and the build draws the PNG and SVG (analysis.images, the same function) in
+one place while Sphinx runs, instead of every kernel starting its own chart renderer.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import vl_convert as vlc
 
 from . import charts  # noqa: F401  (registers the report theme)
 from .datasets import source_label, sources
+from .images import write_images
 
 FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
 FIGURE_URL_ENV = "REPORT_FIGURE_URL"
+RENDER_DIR_ENV = "REPORT_RENDER_DIR"
+SPEC_SUFFIX = ".vl.json"
 _LIVE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -138,10 +143,12 @@ def figure(
 
     out = figure_dir()
     out.mkdir(parents=True, exist_ok=True)
-    # Draw once: the PNG is the SVG rasterised at 2× (what vegalite_to_png would do, minus a second compile).
-    svg = vlc.vegalite_to_svg(spec)
-    (out / f"{name}.svg").write_text(svg, encoding="utf-8")
-    (out / f"{name}.png").write_bytes(vlc.svg_to_png(svg, scale=2))
+    later = os.environ.get(RENDER_DIR_ENV)
+    if later:
+        Path(later).mkdir(parents=True, exist_ok=True)
+        (Path(later) / f"{name}{SPEC_SUFFIX}").write_text(json.dumps(spec), encoding="utf-8")
+    else:
+        write_images(spec, out, name)
     spreadsheet_safe(data).to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     source_rows = [
         {k: registry.loc[sid, k] for k in ("id", "publisher", "title", "date", "url", "quality")}

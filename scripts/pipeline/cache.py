@@ -103,8 +103,9 @@ class ChapterCache:
         os.utime(entry)  # most recently used, for pruning
         return True
 
-    def store(self, chapter: str, key: str, executed: Path, fig_dir: Path) -> None:
-        """Keep a fresh run; written beside the entry and renamed into place."""
+    def store(self, chapter: str, key: str, executed: Path, fig_dir: Path, images: Path | None = None) -> None:
+        """Keep a fresh run; written beside the entry and renamed into place. ``images``: the
+        figures' PNG and SVG when the build drew them apart from the chapter (pipeline.render)."""
         entry = self.entry(chapter, key)
         if (entry / NOTEBOOK).is_file():
             return
@@ -116,6 +117,9 @@ class ChapterCache:
                 shutil.copytree(fig_dir, tmp / FIGURES)
             else:
                 (tmp / FIGURES).mkdir()
+            if images is not None:
+                for image in images.iterdir():
+                    shutil.copyfile(image, tmp / FIGURES / image.name)
             shutil.copyfile(executed, tmp / NOTEBOOK)
             try:
                 os.rename(tmp, entry)

@@ -1,28 +1,31 @@
 """Execute the chapter notebooks with papermill, in parallel, into the staging book.
 
-Each chapter runs in its own papermill process (so an interrupt can stop it cleanly) with:
-its parameters (plus ``data_dir``), the datasets it declares in ``REPORT_DATASETS``, and the
-folder its figures' downloads go to. After a run, papermill's injected-parameters cell is tagged
+Each chapter is one papermill run (a thread of the build, each with its own kernel process,
+forked warm from pipeline.zygote when one is given) with: its parameters (plus ``data_dir``),
+the datasets it declares in ``REPORT_DATASETS``, and the folder its figures' downloads go to. After a run, papermill's injected-parameters cell is tagged
 ``remove-cell`` (it would otherwise show absolute paths in the page) and machine paths are
 dropped from the notebook's metadata.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
-from . import children
+from . import children, kernels
 from .config import Chapter
 from .errors import ChapterError
 from .stage import INPUTS
+
+if TYPE_CHECKING:
+    from .render import Renderer
 
 SCRIPTS = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 600
@@ -40,16 +43,23 @@ def figure_paths(stage_dir: Path, chapter: str) -> tuple[Path, str]:
     return stage_dir / "_static" / "figures" / chapter, f"_static/figures/{chapter}"
 
 
-def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: dict, failed_dir: Path) -> ChapterRun:
-    """Run one chapter; on failure keep its executed notebook in ``failed_dir`` and raise."""
+def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: dict, failed_dir: Path,
+                    zygote: kernels.Zygote | None = None, render_dir: Path | None = None,
+                    stopping: threading.Event | None = None) -> ChapterRun:
+    """Run one chapter; on failure keep its executed notebook in ``failed_dir`` and raise.
+
+    With ``render_dir`` the kernel leaves its figures' specs there for the build to draw
+    (pipeline.render) instead of drawing their PNG and SVG itself. ``stopping`` is set when the
+    build is being stopped: the kernel was killed on purpose, and nothing is kept."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     started = time.monotonic()
     source = stage_dir / INPUTS / f"{chapter.name}.ipynb"
     executed = stage_dir / f"{chapter.name}.ipynb"
     fig_dir, fig_url = figure_paths(stage_dir, chapter.name)
     fig_dir.mkdir(parents=True, exist_ok=True)
-    params_file = stage_dir / INPUTS / f"{chapter.name}.parameters.json"
-    params_file.write_text(json.dumps({"data_dir": str(data_dir), **params}), encoding="utf-8")
-    env = dict(
+    kernel_env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(filter(None, [str(SCRIPTS), os.environ.get("PYTHONPATH")])),
         REPORT_DATASETS=",".join(chapter.datasets),
@@ -58,14 +68,33 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
         REPORT_CHAPTER=chapter.name,
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
-    command = [
-        sys.executable, "-m", "papermill", str(source), str(executed),
-        "-f", str(params_file), "--cwd", str(stage_dir), "-k", "python3",
-        "--no-progress-bar", "--execution-timeout", str(TIMEOUT_S),
-    ]
-    returncode, log = children.run(command, env)
-    if returncode != 0:
-        raise _chapter_failure(chapter, executed, failed_dir, log, returncode)
+    kernel_env.pop("REPORT_RENDER_DIR", None)
+    if render_dir is not None:
+        kernel_env["REPORT_RENDER_DIR"] = str(render_dir)
+    try:
+        papermill.execute_notebook(
+            str(source), str(executed), parameters={"data_dir": str(data_dir), **params},
+            kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False,
+            execution_timeout=TIMEOUT_S,
+            # the kernel's working directory and environment (papermill's own cwd= would chdir
+            # this whole process, which runs several chapters at once)
+            resources={"metadata": {"path": str(stage_dir)}},
+            kernel_manager_class=kernels.kernel_manager_class(zygote, kernel_env),
+        )
+    except PapermillExecutionError as problem:
+        if stopping is not None and stopping.is_set():
+            raise ChapterError(f"chapter {chapter.name} stopped") from None
+        raise _chapter_failure(chapter, executed, failed_dir, str(problem), 1) from None
+    except Exception as problem:  # noqa: BLE001  (kernel died, timed out, could not start)
+        if stopping is not None and stopping.is_set():
+            raise ChapterError(f"chapter {chapter.name} stopped") from None
+        message = f"{type(problem).__name__}: {problem}"
+        if zygote is not None and zygote.log.exists() and zygote.log.stat().st_size:
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / "kernels.log"
+            kept.write_bytes(zygote.log.read_bytes())
+            message += f" (kernel output kept at {kept})"
+        raise _chapter_failure(chapter, executed, failed_dir, message, -1) from None
     tidy_executed(executed)
     return ChapterRun(chapter.name, time.monotonic() - started, executed)
 
@@ -110,12 +139,17 @@ def tidy_executed(path: Path) -> None:
 
 
 def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str, dict], failed_dir: Path, jobs: int, report,
-                     cache=None, force: bool = False) -> list[ChapterRun]:
+                     cache=None, force: bool = False, zygote: kernels.Zygote | None = None,
+                     renderer: "Renderer | None" = None) -> list[ChapterRun]:
     """Run chapters ``jobs`` at a time; the first failure stops the others and is raised.
 
     With a ``cache`` (pipeline.cache.ChapterCache) a chapter whose inputs are unchanged is
     restored from it instead ("reused"); ``force`` executes every chapter (and refreshes the cache).
+    With a ``zygote`` (pipeline.kernels.Zygote) the kernels are forked from it, warm. With a
+    ``renderer`` (pipeline.render.Renderer) an executed chapter's images are drawn by it, in the
+    background, and the chapter is stored in the cache once they are.
     """
+    import papermill  # noqa: F401  (once, before the worker threads)
     from . import cache as chapter_cache
 
     runs, todo, keys = [], [], {}
@@ -133,21 +167,40 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
         todo.append(chapter)
     if jobs <= 0:  # a chapter waits on its kernel much of the time: run more than one per CPU
         jobs = min(len(todo), 2 * (os.cpu_count() or 1))
+    stopping = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir): c for c in todo}
+        futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir, zygote,
+                               renderer.spec_dir(c.name) if renderer else None, stopping): c for c in todo}
         try:
             for future in _as_completed(futures):
                 run = future.result()
-                if cache is not None:
-                    cache.store(run.chapter, keys[run.chapter], run.executed, figure_paths(stage_dir, run.chapter)[0])
+                store = _storer(cache, keys, stage_dir, run.executed)
+                if renderer is not None:
+                    renderer.submit(run.chapter, store)
+                elif store is not None:
+                    store(run.chapter, None)
                 report(f"  executed {run.chapter:<18} {run.seconds:5.1f} s")
                 runs.append(run)
         except BaseException:
+            stopping.set()
             for future in futures:
                 future.cancel()
+            if renderer is not None:
+                renderer.cancel()
             children.stop_all()
             raise
     return runs
+
+
+def _storer(cache, keys, stage_dir: Path, executed: Path):
+    """What stores an executed chapter in the cache, once its images (if drawn apart) exist."""
+    if cache is None:
+        return None
+
+    def store(chapter: str, images: Path | None) -> None:
+        cache.store(chapter, keys[chapter], executed, figure_paths(stage_dir, chapter)[0], images)
+
+    return store
 
 
 def _as_completed(futures):

@@ -7,6 +7,7 @@ work folder is removed (also on SIGINT/SIGTERM).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -127,7 +128,7 @@ def build_report(options: BuildOptions) -> Path:
 
 def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
            inputs: str, work: Path, report) -> Path:
-    from . import assemble, changes, execute, parameters, stage, validate
+    from . import assemble, changes, execute, kernels, parameters, render, stage, validate
     from .cache import ChapterCache
 
     site: Site = load_site(root)
@@ -138,26 +139,35 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
 
         scenario = scenarios.load_scenario(root, options.scenario)
         site = scenarios.apply(site, scenario, scenario["parameters"])
-    with Timer("validate data", report):
-        validate.validate_data(data_dir)
-    with Timer("stage book", report):
-        stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
-        notebooks = {c.name: stage_dir / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}
-        per_chapter = scenarios.as_text(scenario["parameters"]) if scenario else None
-        params = parameters.resolve(list(site.chapters), notebooks, overrides, per_chapter)
-    with Timer(f"execute {len(site.chapters)} chapters", report):
-        runs = execute.execute_chapters(
-            site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,
-            cache=ChapterCache(cache_dir), force=options.force,
-        )
-    with Timer("edition record", report):
-        record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, scenario)
-        manifest.write_record(record, stage_dir / manifest.RECORD_URL)
-        if changes.PAGE in site.pages:
-            changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
-    with Timer("assemble site", report):
-        html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
-        tree = manifest.tree_digest(html)
+    with contextlib.ExitStack() as helpers:
+        # the kernels' template process warms up (its imports) while data are validated and staged
+        zygote = kernels.Zygote(work / "kernels.log").start()
+        helpers.callback(zygote.stop)
+        # draws the figures' images while the other chapters execute and while Sphinx runs
+        renderer = render.Renderer(work / "render")
+        helpers.callback(renderer.cancel)
+        with Timer("validate data", report):
+            validate.validate_data(data_dir)
+        with Timer("stage book", report):
+            stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
+            notebooks = {c.name: stage_dir / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}
+            per_chapter = scenarios.as_text(scenario["parameters"]) if scenario else None
+            params = parameters.resolve(list(site.chapters), notebooks, overrides, per_chapter)
+        with Timer(f"execute {len(site.chapters)} chapters", report):
+            runs = execute.execute_chapters(
+                site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,
+                cache=ChapterCache(cache_dir), force=options.force, zygote=zygote, renderer=renderer,
+            )
+            zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs
+        with Timer("edition record", report):
+            record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, scenario)
+            manifest.write_record(record, stage_dir / manifest.RECORD_URL)
+            if changes.PAGE in site.pages:
+                changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
+        with Timer("assemble site", report):
+            html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
+            renderer.copy_into(lambda chapter: html / execute.figure_paths(Path(), chapter)[1])
+            tree = manifest.tree_digest(html)
     with Timer("publish", report):
         with signals_deferred():
             manifest.clear_state(output)

@@ -1,0 +1,91 @@
+"""Draw the figures' PNG and SVG downloads in the build, beside the other stages.
+
+In a build a chapter's kernel does not draw its figures' images: it writes each chart's
+Vega-Lite spec to ``<work>/render/<chapter>/<name>.vl.json`` (analysis.figures, with
+``REPORT_RENDER_DIR`` set) and goes on with its next cell. The build draws them here, with the
+same function a chapter run by hand uses (analysis.images.write_images), in one thread:
+
+- the chart renderer (vl-convert's V8 engine, a third of a second to start) starts once per
+  build instead of once per chapter;
+- a chapter's images are drawn as soon as it has executed, while the other chapters execute and
+  then while Sphinx builds the pages (Sphinx uses one core: the machine has two).
+
+Images go to ``<work>/render/<chapter>/images/``, never into the staging book while Sphinx may
+be copying it; ``copy_into`` puts them in the built site once both are done. ``on_done`` lets
+the caller store the chapter (notebook, data files and images) in the chapter cache.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from .errors import BuildError
+
+SPEC_SUFFIX = ".vl.json"  # analysis.figures.SPEC_SUFFIX (not imported: it would import pandas and Altair here)
+IMAGES = "images"
+
+
+class Renderer:
+    def __init__(self, root: Path):
+        self.root = root
+        self._pool: ThreadPoolExecutor | None = None
+        self._jobs: dict[str, Future] = {}
+        self._stopping = threading.Event()
+
+    def spec_dir(self, chapter: str) -> Path:
+        """Where the chapter's kernel writes its specs (``REPORT_RENDER_DIR``)."""
+        return self.root / chapter
+
+    def image_dir(self, chapter: str) -> Path:
+        return self.root / chapter / IMAGES
+
+    def submit(self, chapter: str, on_done: Callable[[str, Path], None] | None = None) -> None:
+        """Draw the images of an executed chapter, in the background."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+        self._jobs[chapter] = self._pool.submit(self._render, chapter, on_done)
+
+    def _render(self, chapter: str, on_done) -> Path:
+        from analysis.images import write_images
+
+        out = self.image_dir(chapter)
+        out.mkdir(parents=True, exist_ok=True)
+        for spec_path in sorted(self.spec_dir(chapter).glob(f"*{SPEC_SUFFIX}")):
+            if self._stopping.is_set():
+                return out
+            name = spec_path.name.removesuffix(SPEC_SUFFIX)
+            try:
+                write_images(json.loads(spec_path.read_text(encoding="utf-8")), out, name)
+            except Exception as problem:  # noqa: BLE001
+                raise BuildError(f"chapter {chapter}: figure {name} could not be drawn as PNG/SVG: "
+                                 f"{type(problem).__name__}: {problem}", stage="execute") from None
+        if on_done is not None and not self._stopping.is_set():
+            on_done(chapter, out)
+        return out
+
+    def wait(self) -> dict[str, Path]:
+        """Wait for every chapter's images; chapter → image folder. Raises the first failure."""
+        return {chapter: job.result() for chapter, job in self._jobs.items()}
+
+    def copy_into(self, fig_dir_of: Callable[[str], Path]) -> None:
+        """Wait, then copy each chapter's images into ``fig_dir_of(chapter)`` (in the built site)."""
+        for chapter, images in self.wait().items():
+            target = fig_dir_of(chapter)
+            target.mkdir(parents=True, exist_ok=True)
+            for image in sorted(images.iterdir()):
+                shutil.copyfile(image, target / image.name)
+
+    def cancel(self) -> None:
+        """Stop drawing: an interrupted or failed build (a finished one has waited already)."""
+        self._stopping.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
