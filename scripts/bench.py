@@ -79,6 +79,19 @@ def seed_runtime(cache_dir: Path) -> None:
     assert (cache_dir / f"vega-runtime-{vl_convert.__version__}.js").exists()
 
 
+def stage_times(log: str) -> dict[str, float]:
+    """stage → seconds, from the build's own progress lines ("execute 4 chapters   2.3 s")."""
+    found = {}
+    for line in log.splitlines():
+        words = line.split()
+        if not line.startswith(" ") and len(words) >= 3 and words[-1] == "s":
+            try:
+                found[" ".join(words[:-2])] = float(words[-2])
+            except ValueError:
+                pass
+    return found
+
+
 def chapters_run(log: str) -> dict[str, list[str]]:
     found = {"executed": [], "reused": []}
     for line in log.splitlines():
@@ -170,11 +183,12 @@ def main(argv=None) -> int:
         date = str(site.report.get("edition_date", "1970-01-01"))
 
         print(f"(a) clean builds, {args.runs} runs each …", flush=True)
-        our_times, plain_times = [], []
+        our_times, plain_times, our_stages = [], [], []
         for run in range(args.runs):
             seed_runtime(tmp / f"ours{run}" / "cache")
-            seconds, _ = ours(data, tmp / f"ours{run}" / "html")
+            seconds, log = ours(data, tmp / f"ours{run}" / "html")
             our_times.append(seconds)
+            our_stages.append(stage_times(log))
             print(f"    our pipeline        run {run + 1}: {seconds:6.1f} s", flush=True)
             book = plain_book(site, data, tmp / f"plain{run}", "force")
             seconds = jupyter_book(book, date)
@@ -246,6 +260,8 @@ def main(argv=None) -> int:
         print(f"edited: {edit}")
         for chapter, name, old, new, plain_old, plain_new in changed[:5]:
             print(f"  {chapter}.{name}: our build {old} → {new}; plain jupyter-book (cache) {plain_old} → {plain_new}")
+        stages = {name: statistics.median(run.get(name, 0.0) for run in our_stages) for name in our_stages[0]}
+        print("our clean build by stage (medians): " + ", ".join(f"{name} {sec:.1f} s" for name, sec in stages.items()))
         print(f"runs: ours {', '.join(f'{t:.1f}' for t in our_times)} s; jupyter-book {', '.join(f'{t:.1f}' for t in plain_times)} s; "
               f"no-op {', '.join(f'{t:.2f}' for t in noop)} s")
     finally:
