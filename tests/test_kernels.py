@@ -22,10 +22,11 @@ from pipeline import children, kernels, zygote as zygote_module
 
 PROBE = """
 import json, os, random, sys
+import numpy
 print(json.dumps({
     "pid": os.getpid(), "ppid": os.getppid(), "pgid": os.getpgid(0), "cwd": os.getcwd(),
     "mark": os.environ.get("REPORT_TEST_MARK"), "pandas_preloaded": "pandas" in sys.modules,
-    "random": random.random(),
+    "random": random.random(), "numpy_random": numpy.random.random(),
 }))
 """
 
@@ -88,6 +89,7 @@ def test_each_kernel_is_a_forked_process_of_its_own(tmp_path, zygote):
         assert probe["cwd"] == str(cwd)
         assert probe["mark"] == mark, "each kernel runs with the environment it was asked for"
     assert first["random"] != second["random"], "forked siblings must not share a random sequence"
+    assert first["numpy_random"] != second["numpy_random"], "forked siblings must not share numpy's random sequence"
     assert gone(first["pid"]) and gone(second["pid"]), "a finished chapter's kernel is still running"
 
 
@@ -110,17 +112,21 @@ def test_a_kernel_that_dies_is_noticed_at_once(tmp_path, zygote):
     assert time.monotonic() - started < 20, "a dead forked kernel took too long to notice"
 
 
-def test_stop_all_stops_forked_kernels(tmp_path, zygote):
+def start_kernel(zygote, cwd: Path) -> int:
+    """A kernel started through the build's kernel manager and left running; returns its pid."""
     import asyncio
 
     async def start():
         manager = kernels.kernel_manager_class(zygote)(kernel_name="python3")
-        await manager.start_kernel(cwd=str(tmp_path))
-        return manager
+        await manager.start_kernel(cwd=str(cwd))
+        assert isinstance(manager.provisioner.process, kernels.ForkedKernel)
+        return manager.provisioner.pid
 
-    manager = asyncio.run(start())
-    pid = manager.provisioner.pid
-    assert isinstance(manager.provisioner.process, kernels.ForkedKernel)
+    return asyncio.run(start())
+
+
+def test_stop_all_stops_forked_kernels(tmp_path, zygote):
+    pid = start_kernel(zygote, tmp_path)
     assert not gone(pid, timeout=0.5)
     children.stop_all()  # what an interrupted build does
     assert gone(pid), "a forked kernel survived stop_all"
@@ -128,15 +134,7 @@ def test_stop_all_stops_forked_kernels(tmp_path, zygote):
 
 def test_kernels_exit_when_their_zygote_is_killed(tmp_path, zygote):
     """A build killed outright (SIGKILL: no clean-up runs) leaves no kernel behind for long."""
-    import asyncio
-
-    async def start():
-        manager = kernels.kernel_manager_class(zygote)(kernel_name="python3")
-        await manager.start_kernel(cwd=str(tmp_path))
-        return manager
-
-    manager = asyncio.run(start())
-    pid = manager.provisioner.pid
+    pid = start_kernel(zygote, tmp_path)
     children.untrack_group(pid)  # only the parent poller may stop it here
     os.kill(zygote.proc.pid, signal.SIGKILL)
     zygote.proc.wait()

@@ -27,7 +27,6 @@ import importlib
 import json
 import os
 import pkgutil
-import random
 import signal
 import sys
 import traceback
@@ -96,7 +95,8 @@ def _become_kernel(request: dict) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        random.seed()  # forked siblings must not share a random sequence
+        # forked siblings must not share a random sequence: Python's random module reseeds
+        # itself in a forked child, numpy's global generator (seeded at import) does not
         numpy = sys.modules.get("numpy")
         if numpy is not None:
             numpy.random.seed()
