@@ -234,12 +234,28 @@ def add_pdf_links(site_dir: Path) -> int:
     return changed
 
 
+def site_report(site: Path, root: Path = ROOT) -> dict:
+    """The ``report:`` block ``site`` was built with: the repository's, plus the scenario that a
+    scenario site's record (``_static/edition.json``) names, so its PDF says "Scenario" too."""
+    import json
+
+    from pipeline.manifest import RECORD_URL
+
+    report = dict(load_site(root).report)
+    record = site / RECORD_URL
+    if record.is_file():
+        scenario = json.loads(record.read_text(encoding="utf-8")).get("scenario")
+        if scenario:
+            report["scenario"] = scenario
+    return report
+
+
 def make_pdf(site: Path, output: Path, publish_site: bool = True, root: Path = ROOT) -> Path:
     """Print ``site`` to ``output``; with ``publish_site``, republish ``site`` with the PDF and its links."""
     site, output = site.resolve(), output.resolve()
     if not (site / "index.html").exists():
         raise BuildError(f"no built report at {site}: run `make report` first", stage="pdf")
-    meta = citation.meta(load_site(root).report)
+    meta = citation.meta(site_report(site, root))
     with publish.build_lock(site):
         work = site.parent / f".{site.name}.pdf-work"
         shutil.rmtree(work, ignore_errors=True)

@@ -103,3 +103,22 @@ def test_site_links_the_pdf_only_once_it_is_there(built_site, printed):
     # the site as built by `make report` alone links no PDF (so never a dead link)
     assert not soup(built_site / "index.html").select("a.report-pdf-link")
     assert not (built_site / citation.PDF_NAME).exists()
+
+
+def test_a_scenario_sites_pdf_footer_names_the_scenario(tmp_path):
+    """The PDF of a scenario build reads the scenario from the site's own record (the repository's
+    config has none), so every printed page says which scenario it is."""
+    import json
+
+    from pipeline.config import ROOT
+    from pipeline.manifest import RECORD_URL
+    from pipeline.scenarios import load_scenario
+
+    scenario = load_scenario(ROOT, "magnet-halt")
+    record = tmp_path / "html" / RECORD_URL
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"scenario": scenario}), encoding="utf-8")
+    footer = pdf.footer_template(citation.meta(pdf.site_report(tmp_path / "html")))
+    assert f"Scenario: {scenario['title']}" in footer
+    record.write_text(json.dumps({"scenario": None}), encoding="utf-8")
+    assert "Scenario" not in pdf.footer_template(citation.meta(pdf.site_report(tmp_path / "html")))
