@@ -8,12 +8,14 @@ execution can depend on:
 - the datasets its front matter declares (``report: datasets:``; ``analysis.datasets.load``
   refuses any other, so the list is complete), plus ``sources.csv`` and ``datapackage.json``,
   which every chapter reads;
-- the project library it imports (``scripts/analysis/*.py``) and the execute stage itself.
+- the project library it imports (``scripts/analysis/*.py``, which draws the images too) and the
+  execute and render stages themselves.
 
 Hashes of contents, never modification times. A hit restores the executed notebook and the
-chapter's figure files (``_static/figures/<chapter>/``) from
-``<cache>/chapters/<chapter>/<key>/``; a miss executes and then stores both there, atomically
-(a half-written entry is never seen, and two builds may share one cache).
+chapter's figure files (``_static/figures/<chapter>/``: data, metadata and the PNG/SVG images)
+from ``<cache>/chapters/<chapter>/<key>/``; a miss executes and, once the build has drawn the
+chapter's images (pipeline.render), stores all of it there, atomically (a half-written entry
+is never seen, and two builds may share one cache).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def chapter_inputs(chapter, data_dir: Path, params: dict) -> dict:
         "datasets": {name: file_digest(path) for name, path in dataset_files(chapter.datasets, data_dir).items()},
         "library": {p.name: file_digest(p) for p in library_files()},
         "execute": file_digest(Path(__file__).with_name("execute.py")),
+        "render": file_digest(Path(__file__).with_name("render.py")),  # draws the cached images
     }
 
 
