@@ -103,6 +103,26 @@ def test_without_a_zygote_the_kernel_starts_cold(tmp_path, zygote):
     assert probe["pgid"] == probe["pid"]
 
 
+def test_a_zygote_that_never_gets_ready_is_given_up_once(tmp_path, monkeypatch):
+    """A template process that hangs (an import that never returns) costs the build one wait,
+    then the chapters run on cold kernels."""
+    import subprocess
+
+    monkeypatch.setattr(kernels, "READY_TIMEOUT_S", 1)
+    hung = kernels.Zygote(tmp_path / "kernels.log")
+    hung.proc = children.spawn(["sleep", "60"], dict(os.environ), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    source = notebook(tmp_path / "probe.ipynb", PROBE)
+    try:
+        started = time.monotonic()
+        first = run(source, tmp_path / "1.ipynb", tmp_path, hung)
+        second = run(source, tmp_path / "2.ipynb", tmp_path, hung)
+        assert first["ppid"] == second["ppid"] == os.getpid(), "the chapters should have run on cold kernels"
+        assert hung.proc.poll() is not None, "the hung zygote was left running"
+        assert time.monotonic() - started < 30
+    finally:
+        hung.stop()
+
+
 def test_a_kernel_that_dies_is_noticed_at_once(tmp_path, zygote):
     source = notebook(tmp_path / "dies.ipynb", "import os\nos._exit(3)", "print('never')")
     started = time.monotonic()

@@ -69,7 +69,10 @@ class Zygote:
         if self.proc is None:
             raise ZygoteUnavailable("not started")
         line = self._readline(READY_TIMEOUT_S)
-        message = json.loads(line)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            message = {}
         if "ready" not in message:
             raise ZygoteUnavailable(f"unexpected first line {line!r}")
         self.pid = int(message["ready"])
@@ -85,23 +88,36 @@ class Zygote:
         return line.decode("utf-8")
 
     def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
-        """A new kernel process running ``ipykernel`` with ``argv``; returns its pid."""
+        """A new kernel process running ``ipykernel`` with ``argv``; returns its pid.
+
+        Raises ZygoteUnavailable (the caller starts a cold kernel instead); a zygote that failed
+        once is stopped, so the next chapter does not wait for it again."""
         with self._lock:
             if self.proc is None or self.proc.poll() is not None:
                 raise ZygoteUnavailable("the zygote is not running")
-            self._await_ready()
-            request = {"argv": argv, "cwd": cwd, "env": {**env, "JPY_PARENT_PID": str(self.pid)}, "log": str(self.log)}
             try:
-                self.proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
-                self.proc.stdin.flush()
-            except (BrokenPipeError, OSError) as problem:
-                raise ZygoteUnavailable(str(problem)) from problem
-            answer = json.loads(self._readline(30))
+                answer = self._request(argv, cwd, env)
+            except ZygoteUnavailable:
+                self.proc.kill()
+                raise
         if "pid" not in answer:
             raise ZygoteUnavailable(answer.get("error", "no pid"))
         pid = int(answer["pid"])
         children.track_group(pid)
         return pid
+
+    def _request(self, argv: list[str], cwd: str, env: dict[str, str]) -> dict:
+        self._await_ready()
+        request = {"argv": argv, "cwd": cwd, "env": {**env, "JPY_PARENT_PID": str(self.pid)}, "log": str(self.log)}
+        try:
+            self.proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as problem:
+            raise ZygoteUnavailable(str(problem)) from problem
+        try:
+            return json.loads(self._readline(30))
+        except ValueError as problem:
+            raise ZygoteUnavailable(f"unreadable answer: {problem}") from problem
 
     def stop(self) -> None:
         """End the zygote (its kernels notice and exit; the build also stops them itself)."""
