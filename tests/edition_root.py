@@ -1,17 +1,16 @@
 """A small report root for the edition/cache/scenario tests: three pages, two datasets.
 
 ``leverage`` reads ``mine_production_by_country``; ``reserves`` reads ``reserves_by_country``.
-It uses the repository's _config.yml and pipeline, so it builds exactly like the real report
-but in a fraction of the time (the real book is built once per session by conftest.built_site).
+It shares tests/report_root.py's skeleton (the repository's _config.yml and pipeline, the source
+registry, mine production), so it builds exactly like the real report but in a fraction of the time (the real book is built once per session by conftest.built_site).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+import bench
+from report_root import SOURCES_RESOURCE, _field, write_book
 
 TOC = """format: jb-book
 root: index
@@ -114,26 +113,10 @@ production = datasets.load("mine_production_by_country", "../data")
 ```
 """
 
-SOURCES = """id,publisher,title,date,url,accessed,quality,origin,note
-usgs-mcs-2025,U.S. Geological Survey,Mineral Commodity Summaries 2025: Rare Earths,2025-01-31,https://pubs.usgs.gov/periodicals/mcs2025/mcs2025-rare-earths.pdf,2026-11-25,P,,
-"""
-
-PRODUCTION = """country,iso3,year,production,unit,estimated,source_id,note
-China,CHN,2024,270000,t REO,true,usgs-mcs-2025,
-United States,USA,2024,45000,t REO,true,usgs-mcs-2025,
-India,IND,2024,2900,t REO,true,usgs-mcs-2025,
-World,WLD,2024,390000,t REO,true,usgs-mcs-2025,
-"""
-
 RESERVES_CSV = """country,iso3,reserves,unit,source_id,note
 China,CHN,44000000,t REO,usgs-mcs-2025,
 India,IND,6900000,t REO,usgs-mcs-2025,
 """
-
-
-def _field(name, kind="string"):
-    return {"name": name, "type": kind}
-
 
 PACKAGE = {
     "name": "edition-test",
@@ -147,10 +130,7 @@ PACKAGE = {
          "description": "Reserves", "sources": ["usgs-mcs-2025"],
          "schema": {"fields": [_field("country"), _field("iso3"), _field("reserves", "number"), _field("unit"),
                                _field("source_id"), _field("note")], "primaryKey": ["country"]}},
-        {"name": "sources", "path": "sources.csv", "title": "Sources", "description": "Source registry",
-         "schema": {"fields": [_field("id"), _field("publisher"), _field("title"), _field("date", "date"), _field("url"),
-                               _field("accessed", "date"), _field("quality"), _field("origin"), _field("note")],
-                    "primaryKey": ["id"]}},
+        SOURCES_RESOURCE,
     ],
 }
 
@@ -164,22 +144,12 @@ parameters:
 
 def make_root(root: Path, *, undeclared: bool = False) -> Path:
     """Write the test report into ``root`` (created); returns it."""
-    (root / "book").mkdir(parents=True)
-    (root / "data").mkdir()
+    write_book(root, TOC, INDEX, PACKAGE)
     (root / "scenarios").mkdir()
     (root / "editions").mkdir()
-    shutil.copy(REPO / "_config.yml", root / "_config.yml")
-    if (REPO / "book" / "_static").is_dir():
-        shutil.copytree(REPO / "book" / "_static", root / "book" / "_static")
-    (root / "scripts").symlink_to(REPO / "scripts")  # local Sphinx extensions are named from the root
-    (root / "_toc.yml").write_text(TOC, encoding="utf-8")
-    (root / "book" / "index.md").write_text(INDEX, encoding="utf-8")
     (root / "book" / "leverage.md").write_text(LEVERAGE, encoding="utf-8")
     (root / "book" / "reserves.md").write_text(UNDECLARED if undeclared else RESERVES, encoding="utf-8")
-    (root / "data" / "sources.csv").write_text(SOURCES, encoding="utf-8")
-    (root / "data" / "mine_production_by_country.csv").write_text(PRODUCTION, encoding="utf-8")
     (root / "data" / "reserves_by_country.csv").write_text(RESERVES_CSV, encoding="utf-8")
-    (root / "data" / "datapackage.json").write_text(json.dumps(PACKAGE, indent=1), encoding="utf-8")
     (root / "scenarios" / "cut.yml").write_text(SCENARIO, encoding="utf-8")
     return root
 
@@ -196,12 +166,7 @@ def build(root: Path, output: Path | None = None, **options) -> tuple[Path, list
 
 def chapters_run(lines: list[str]) -> dict[str, set[str]]:
     """{"executed": {...}, "reused": {...}} from the build's per-chapter progress lines."""
-    found: dict[str, set[str]] = {"executed": set(), "reused": set()}
-    for line in lines:
-        words = line.split()
-        if len(words) >= 2 and words[0] in found and line.startswith("  "):
-            found[words[0]].add(words[1])
-    return found
+    return {kind: set(names) for kind, names in bench.chapters_run("\n".join(lines)).items()}
 
 
 def edit_china_production(data_dir: Path, value: int) -> None:

@@ -127,6 +127,13 @@ def _field(name, kind="string", **constraints):
     return {"name": name, "type": kind, **({"constraints": constraints} if constraints else {})}
 
 
+SOURCES_RESOURCE = {
+    "name": "sources", "path": "sources.csv", "title": "Sources", "description": "Source registry",
+    "schema": {"fields": [_field("id"), _field("publisher"), _field("title"), _field("date", "date"), _field("url"),
+                          _field("accessed", "date"), _field("quality"), _field("origin"), _field("note")],
+               "primaryKey": ["id"]},
+}
+
 PACKAGE = {
     "name": "failure-test",
     "resources": [
@@ -138,30 +145,44 @@ PACKAGE = {
                     "primaryKey": ["country", "year", "source_id"]},
          "rules": [{"type": "parts_within_total", "group_by": ["year", "source_id"], "part_field": "country",
                     "total_value": "World", "value_field": "production", "tolerance_pct": 2}]},
-        {"name": "sources", "path": "sources.csv", "title": "Sources", "description": "Source registry",
-         "schema": {"fields": [_field("id"), _field("publisher"), _field("title"), _field("date", "date"),
-                               _field("url"), _field("accessed", "date"), _field("quality"), _field("origin"),
-                               _field("note")],
-                    "primaryKey": ["id"]}},
+        SOURCES_RESOURCE,
     ],
 }
 
 
-def make_root(root: Path, *, extra: str = "") -> Path:
-    """Write the test report into ``root`` (created); ``extra`` is inserted as chapter cells."""
+def write_book(root: Path, toc: str, index: str, package: dict) -> None:
+    """What every test report root has (this one and tests/edition_root.py): the repository's
+    _config.yml, book/_static and scripts, a table of contents, a home page, and data/ with the
+    source registry, mine production and the descriptor ``package``."""
     (root / "book").mkdir(parents=True)
     (root / "data").mkdir()
     shutil.copy(REPO / "_config.yml", root / "_config.yml")
     (root / "scripts").symlink_to(REPO / "scripts")  # local Sphinx extensions are named from the root
     if (REPO / "book" / "_static").is_dir():
         shutil.copytree(REPO / "book" / "_static", root / "book" / "_static")
-    (root / "_toc.yml").write_text(TOC, encoding="utf-8")
-    (root / "book" / "index.md").write_text(INDEX, encoding="utf-8")
-    set_chapter(root, extra)
+    (root / "_toc.yml").write_text(toc, encoding="utf-8")
+    (root / "book" / "index.md").write_text(index, encoding="utf-8")
     (root / "data" / "sources.csv").write_text(SOURCES, encoding="utf-8")
     (root / "data" / "mine_production_by_country.csv").write_text(PRODUCTION, encoding="utf-8")
-    (root / "data" / "datapackage.json").write_text(json.dumps(PACKAGE, indent=1), encoding="utf-8")
+    (root / "data" / "datapackage.json").write_text(json.dumps(package, indent=1), encoding="utf-8")
+
+
+def make_root(root: Path, *, extra: str = "") -> Path:
+    """Write the test report into ``root`` (created); ``extra`` is inserted as chapter cells."""
+    write_book(root, TOC, INDEX, PACKAGE)
+    set_chapter(root, extra)
     return root
+
+
+def published_root(tmp_path_factory, name: str) -> tuple[Path, Path, Path]:
+    """(base, root, output): the test report written under a fresh ``name`` folder and published
+    once at output by the real command line, for a test module to work on."""
+    base = tmp_path_factory.mktemp(name)
+    root = make_root(base / "root")
+    output = base / "out" / "html"
+    proc = run_build(output, root=root, data_dir=root / "data")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return base, root, output
 
 
 def set_chapter(root: Path, extra: str = "") -> None:

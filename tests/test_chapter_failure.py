@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from report_root import FAILING, make_root, run_build, set_chapter, tree_hash
+from report_root import FAILING, published_root, run_build, set_chapter, tree_hash
 
 ALLOWED_NEW = {".html.lock", "cache", "failed"}
 
@@ -21,11 +21,7 @@ ALLOWED_NEW = {".html.lock", "cache", "failed"}
 @pytest.fixture(scope="module")
 def good_build(tmp_path_factory):
     """(root, output) with one good build published at output."""
-    base = tmp_path_factory.mktemp("chapter-failure")
-    root = make_root(base / "root")
-    output = base / "out" / "html"
-    proc = run_build(output, root=root, data_dir=root / "data")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _, root, output = published_root(tmp_path_factory, "chapter-failure")
     return root, output
 
 

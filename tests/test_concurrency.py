@@ -16,19 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from report_root import build_command, make_root, run_build, tree_hash
+from report_root import build_command, published_root, run_build, tree_hash
 
 HOLD_S = "10"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("concurrency")
-    root = make_root(base / "root")
-    output = base / "out" / "html"
-    proc = run_build(output, root=root, data_dir=root / "data")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return base, root, output
+    return published_root(tmp_path_factory, "concurrency")
 
 
 def data_with_production(base: Path, root: Path, name: str, value: int) -> Path:

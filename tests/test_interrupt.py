@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from report_root import SLOW, SLOW_MARK, build_command, make_root, processes_mentioning, run_build, set_chapter, tree_hash
+from report_root import SLOW, SLOW_MARK, build_command, processes_mentioning, published_root, run_build, set_chapter, tree_hash
 
 ALLOWED_NEW = {".html.lock", "cache", ".html.state.json"}
 STAGES = ["validate", "stage", "execute", "assemble", "publish"]
@@ -36,12 +36,7 @@ EXPECTED = {signal.SIGINT: (130, "build interrupted; nothing was published."),
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(base, root, output): a small report published once at output; tests run in order on it."""
-    base = tmp_path_factory.mktemp("interrupt")
-    root = make_root(base / "root")
-    output = base / "out" / "html"
-    proc = run_build(output, root=root, data_dir=root / "data")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return base, root, output
+    return published_root(tmp_path_factory, "interrupt")
 
 
 class Build:

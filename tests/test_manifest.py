@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from edition_root import REPO, build, edit_china_production, make_root
+from edition_root import build, edit_china_production, make_root
+from report_root import REPO
 from pipeline import cache, manifest
 from pipeline.config import load_site
 from pipeline.record import glued_values

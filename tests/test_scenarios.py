@@ -8,7 +8,8 @@ import jupytext
 import nbformat
 import pytest
 
-from edition_root import REPO, build, chapters_run, make_root
+from edition_root import build, chapters_run, make_root
+from report_root import REPO
 from pipeline import parameters, scenarios
 from pipeline.config import load_site
 from pipeline.errors import ParameterError

@@ -32,12 +32,11 @@ import pandas as pd
 
 from . import charts  # noqa: F401  (registers the report theme)
 from .datasets import source_label, sources
-from .images import write_images
+from .images import SPEC_SUFFIX, write_images
 
 FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
 FIGURE_URL_ENV = "REPORT_FIGURE_URL"
 RENDER_DIR_ENV = "REPORT_RENDER_DIR"
-SPEC_SUFFIX = ".vl.json"
 _LIVE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

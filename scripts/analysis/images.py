@@ -12,6 +12,7 @@ from pathlib import Path
 import vl_convert as vlc
 
 PNG_SCALE = 2
+SPEC_SUFFIX = ".vl.json"  # a chart's Vega-Lite spec, left by a kernel for the build to draw
 
 
 def write_images(spec: dict, out: Path, name: str) -> list[Path]:

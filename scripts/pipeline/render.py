@@ -26,7 +26,6 @@ from typing import Callable
 
 from .errors import BuildError
 
-SPEC_SUFFIX = ".vl.json"  # analysis.figures.SPEC_SUFFIX (not imported: it would import pandas and Altair here)
 IMAGES = "images"
 
 
@@ -51,7 +50,7 @@ class Renderer:
         self._jobs[chapter] = self._pool.submit(self._render, chapter, on_done)
 
     def _render(self, chapter: str, on_done) -> Path:
-        from analysis.images import write_images
+        from analysis.images import SPEC_SUFFIX, write_images  # here: it imports pandas, in this thread
 
         out = self.image_dir(chapter)
         out.mkdir(parents=True, exist_ok=True)

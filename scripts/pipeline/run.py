@@ -166,7 +166,7 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
                 changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
         with Timer("assemble site", report):
             html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
-            renderer.copy_into(lambda chapter: html / execute.figure_paths(Path(), chapter)[1])
+            renderer.copy_into(lambda chapter: execute.figure_paths(html, chapter)[0])
             tree = manifest.tree_digest(html)
     with Timer("publish", report):
         with signals_deferred():
