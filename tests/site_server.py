@@ -121,6 +121,21 @@ def wait_for_charts(page, timeout_ms: int = 20_000) -> None:
     )
 
 
+@contextmanager
+def opened_page(context, shot: str):
+    """``(page, log)``: a page from ``new_page``, closed afterwards; if the block fails, its
+    full-page screenshot is kept as ``shot`` (see screenshot_on_failure)."""
+    log = PageLog()
+    page = new_page(context, log)
+    try:
+        yield page, log
+    except BaseException:
+        screenshot_on_failure(page, shot)
+        raise
+    finally:
+        page.close()
+
+
 def screenshot_on_failure(page, name: str) -> Path:
     """Keep a full-page screenshot under _build/test-artifacts/ for a failed check."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from site_server import AXE, PageLog, new_page, screenshot_on_failure, wait_for_charts
+from site_server import AXE, PageLog, new_page, opened_page, wait_for_charts
 from test_browser import PAGES
 
 SEVERE = ("serious", "critical")
@@ -40,18 +40,12 @@ def test_axe_core_is_installed():
 
 @pytest.mark.parametrize("page_name", PAGES)
 def test_no_serious_or_critical_axe_violation(served, context, page_name):
-    page = new_page(context, PageLog())
-    try:
+    with opened_page(context, f"axe-{page_name}") as (page, _):
         page.goto(served + page_name, wait_until="load")
         wait_for_charts(page)
         severe = [v for v in run_axe(page) if v["impact"] in SEVERE]
         assert not severe, f"{page_name}:\n" + "\n".join(
             f"  {v['impact']} {v['id']} ({v['help']}):\n    " + "\n    ".join(v["nodes"][:5]) for v in severe)
-    except BaseException:
-        screenshot_on_failure(page, f"axe-{page_name}")
-        raise
-    finally:
-        page.close()
 
 
 def test_axe_reports_what_it_should(served, context):

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from pipeline.config import load_site
-from site_server import REPO, PageLog, html_pages, new_page, screenshot_on_failure, wait_for_charts
+from site_server import REPO, PageLog, html_pages, new_page, opened_page, wait_for_charts
 
 # Every page of the book as _toc.yml lists it, plus the two Sphinx makes.
 PAGES = [f"{name}.html" for name in load_site(REPO).pages] + ["genindex.html", "search.html"]
@@ -28,9 +28,7 @@ def test_every_page_is_checked(built_site):
 
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_loads_offline_and_cleanly(served, context, page_name):
-    log = PageLog()
-    page = new_page(context, log)
-    try:
+    with opened_page(context, f"browser-{page_name}") as (page, log):
         page.goto(served + page_name, wait_until="load")
         wait_for_charts(page)
         page.wait_for_load_state("networkidle")
@@ -48,11 +46,6 @@ def test_page_loads_offline_and_cleanly(served, context, page_name):
             box = svg.bounding_box()
             assert box and box["width"] > 50 and box["height"] > 20, f"{page_name}: chart {name} is {box}"
             assert svg.locator("path, rect, line, circle, text").count() > 3, f"{page_name}: chart {name} is empty"
-    except BaseException:
-        screenshot_on_failure(page, f"browser-{page_name}")
-        raise
-    finally:
-        page.close()
 
 
 def test_chapters_have_charts(built_site):
@@ -74,19 +67,12 @@ def chapter_word(built_site) -> tuple[str, str]:
 
 def test_search_finds_a_chapter_by_a_word_in_it(built_site, served, context):
     target, word = chapter_word(built_site)
-    log = PageLog()
-    page = new_page(context, log)
-    try:
+    with opened_page(context, f"search-{word}") as (page, log):
         page.goto(f"{served}search.html?q={word}", wait_until="load")
         page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
         hrefs = page.locator("#search-results ul.search li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         assert any(h.split("?")[0].split("#")[0] == target for h in hrefs), f"{word!r}: {hrefs}"
         assert not log.problems(), log.problems()
-    except BaseException:
-        screenshot_on_failure(page, f"search-{word}")
-        raise
-    finally:
-        page.close()
 
 
 def test_search_for_nonsense_finds_nothing(served, context):

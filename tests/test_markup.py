@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from report_root import REPO, run_build
-from site_server import PageLog, new_page, screenshot_on_failure, serve, wait_for_charts
+from site_server import opened_page, serve, wait_for_charts
 from test_browser import PAGES
 
 IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'
@@ -161,9 +161,7 @@ def show_tooltips(page) -> list[str]:
 
 @pytest.mark.parametrize("page_name", PAGES)
 def test_nothing_runs_in_the_browser(served, context, page_name):
-    log = PageLog()
-    page = new_page(context, log)
-    try:
+    with opened_page(context, f"markup-{page_name}") as (page, log):
         page.goto(served + page_name, wait_until="load")
         wait_for_charts(page)
         tooltips = show_tooltips(page)
@@ -182,8 +180,3 @@ def test_nothing_runs_in_the_browser(served, context, page_name):
             assert "<img" in text or "<script>" in text, f"tooltip lost the typed text: {text!r}"
         if page_name in ("leverage.html", "geopolitics.html"):
             assert tooltips, f"{page_name}: no tooltip with the injected text could be shown"
-    except BaseException:
-        screenshot_on_failure(page, f"markup-{page_name}")
-        raise
-    finally:
-        page.close()
