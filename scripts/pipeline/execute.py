@@ -2,9 +2,9 @@
 
 Each chapter is one papermill run (a thread of the build, each with its own kernel process,
 forked warm from pipeline.zygote when one is given) with: its parameters (plus ``data_dir``),
-the datasets it declares in ``REPORT_DATASETS``, and the folder its figures' downloads go to. After a run, papermill's injected-parameters cell is tagged
-``remove-cell`` (it would otherwise show absolute paths in the page) and machine paths are
-dropped from the notebook's metadata.
+the datasets it declares in ``REPORT_DATASETS``, and the folder its figures' downloads go to.
+After a run, papermill's injected-parameters cell is tagged ``remove-cell`` (it would otherwise
+show absolute paths in the page) and machine paths are dropped from the notebook's metadata.
 """
 
 from __future__ import annotations
@@ -81,13 +81,11 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
             resources={"metadata": {"path": str(stage_dir)}},
             kernel_manager_class=kernels.kernel_manager_class(zygote, kernel_env),
         )
-    except PapermillExecutionError as problem:
+    except Exception as problem:  # noqa: BLE001  (a cell failed; or the kernel died, timed out, did not start)
         if stopping is not None and stopping.is_set():
             raise ChapterError(f"chapter {chapter.name} stopped") from None
-        raise _chapter_failure(chapter, executed, failed_dir, str(problem), 1) from None
-    except Exception as problem:  # noqa: BLE001  (kernel died, timed out, could not start)
-        if stopping is not None and stopping.is_set():
-            raise ChapterError(f"chapter {chapter.name} stopped") from None
+        if isinstance(problem, PapermillExecutionError):
+            raise _chapter_failure(chapter, executed, failed_dir, str(problem), 1) from None
         message = f"{type(problem).__name__}: {problem}"
         if zygote is not None and zygote.log.exists() and zygote.log.stat().st_size:
             failed_dir.mkdir(parents=True, exist_ok=True)
@@ -167,6 +165,11 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
         todo.append(chapter)
     if jobs <= 0:  # a chapter waits on its kernel much of the time: run more than one per CPU
         jobs = min(len(todo), 2 * (os.cpu_count() or 1))
+    def store(chapter: str, images: Path | None = None) -> None:
+        """Keep an executed chapter in the cache (with its images, when they were drawn apart)."""
+        if cache is not None:
+            cache.store(chapter, keys[chapter], stage_dir / f"{chapter}.ipynb", figure_paths(stage_dir, chapter)[0], images)
+
     stopping = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir, zygote,
@@ -174,11 +177,10 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
         try:
             for future in _as_completed(futures):
                 run = future.result()
-                store = _storer(cache, keys, stage_dir, run.executed)
                 if renderer is not None:
-                    renderer.submit(run.chapter, store)
-                elif store is not None:
-                    store(run.chapter, None)
+                    renderer.submit(run.chapter, store)  # stored once its images are drawn
+                else:
+                    store(run.chapter)
                 report(f"  executed {run.chapter:<18} {run.seconds:5.1f} s")
                 runs.append(run)
         except BaseException:
@@ -190,17 +192,6 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
             children.stop_all()
             raise
     return runs
-
-
-def _storer(cache, keys, stage_dir: Path, executed: Path):
-    """What stores an executed chapter in the cache, once its images (if drawn apart) exist."""
-    if cache is None:
-        return None
-
-    def store(chapter: str, images: Path | None) -> None:
-        cache.store(chapter, keys[chapter], executed, figure_paths(stage_dir, chapter)[0], images)
-
-    return store
 
 
 def _as_completed(futures):

@@ -42,7 +42,6 @@ class Zygote:
         self.log = log
         self.proc: subprocess.Popen | None = None
         self.pid: int | None = None
-        self.failed_imports: list[str] = []
         self._lock = threading.Lock()
         self._ready = False
 
@@ -76,7 +75,6 @@ class Zygote:
         if "ready" not in message:
             raise ZygoteUnavailable(f"unexpected first line {line!r}")
         self.pid = int(message["ready"])
-        self.failed_imports = message.get("failed", [])
         self._ready = True
 
     def _readline(self, timeout: float) -> str:

@@ -148,9 +148,10 @@ def main() -> int:
     global _LOG
     _LOG = sys.argv[1] if len(sys.argv) > 1 else ""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops the zygote itself
-    failed = preload()
+    for name in preload():
+        print(f"zygote: could not preload {name} (a kernel that needs it imports it itself)", file=sys.stderr)
     signal.signal(signal.SIGCHLD, _reap)
-    sys.stdout.write(json.dumps({"ready": os.getpid(), "failed": failed}) + "\n")
+    sys.stdout.write(json.dumps({"ready": os.getpid()}) + "\n")
     sys.stdout.flush()
     serve(sys.stdin, sys.stdout)
     return 0
