@@ -187,9 +187,9 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
             stopping.set()
             for future in futures:
                 future.cancel()
+            children.stop_all()
             if renderer is not None:
                 renderer.cancel()
-            children.stop_all()
             raise
     return runs
 

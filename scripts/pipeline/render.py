@@ -80,10 +80,12 @@ class Renderer:
                 shutil.copyfile(image, target / image.name)
 
     def cancel(self) -> None:
-        """Stop drawing: an interrupted or failed build (a finished one has waited already)."""
+        """Stop drawing: an interrupted or failed build (a finished one has waited already).
+        Waits for the image being drawn, so that nothing writes into the work folder after the
+        build has removed it."""
         self._stopping.set()
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def close(self) -> None:
         if self._pool is not None:
