@@ -72,3 +72,14 @@ def test_focus_country_parameter_changes_the_sentence(tmp_path, default):
     other = run_chapter("leverage", tmp_path, focus_country="Australia")
     assert other["focus_sentence"].startswith("Australia ")
     assert default["focus_sentence"].startswith("India ")
+
+
+def test_the_seed_claims_reading_follows_the_data(tmp_path, default):
+    """Which share the seed article's "~70%" matches is computed, so the key points and the
+    summary say "magnet making, not mining" when the claimed value sits nearer magnet making."""
+    assert (default["lree_claim_match"], default["lree_claim_other"]) == ("mining", "magnet making")
+    data = copy_data(tmp_path)
+    rewrite(data / "seed_claims.csv", {"claim_id": "snap-lree-magnets-china-share"}, "seed_value", "~92%")
+    edited = run_chapter("leverage", tmp_path, data_dir=data)
+    assert edited["lree_claim_value"] == pytest.approx(92)
+    assert (edited["lree_claim_match"], edited["lree_claim_other"]) == ("magnet making", "mining")
