@@ -74,3 +74,24 @@ def test_scenario_values_go_only_to_their_chapter(notebooks):
     assert resolved == {"a": {}, "b": {"share": 1.0}}
     with pytest.raises(ParameterError, match="unknown parameter 'year' for chapter 'b'"):
         parameters.resolve(CHAPTERS, notebooks, {}, per_chapter={"b": {"year": 2024}})
+
+
+def test_the_report_as_of_date_goes_to_every_chapter_that_declares_it(notebooks):
+    resolved = parameters.resolve(CHAPTERS, notebooks, {}, report_values={"as_of": "2026-12-01"})
+    assert resolved == {"a": {"as_of": "2026-12-01"}, "b": {}}
+    # an explicit -p still wins, and is checked like any other value
+    resolved = parameters.resolve(CHAPTERS, notebooks, {"as_of": "2026-06-30"}, report_values={"as_of": "2026-12-01"})
+    assert resolved["a"] == {"as_of": "2026-06-30"}
+    with pytest.raises(ParameterError, match="ISO date"):
+        parameters.resolve(CHAPTERS, notebooks, {}, report_values={"as_of": "1 Dec 2026"})
+
+
+def test_the_site_reads_one_as_of_date_from_the_report_block():
+    from pipeline.config import load_site
+    from pipeline.stage import long_date, substitutions
+
+    site = load_site()
+    as_of = site.report["as_of"]
+    assert site.report_values == {"as_of": as_of}
+    assert substitutions(site)["as_of"] == long_date(as_of)
+    assert long_date("2026-12-01") == "1 December 2026"

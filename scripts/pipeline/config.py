@@ -48,7 +48,14 @@ class Site:
         """The edition metadata: title, authors, edition, date, base URL (one source of truth)."""
         meta = dict(self.config.get("report", {}))
         meta.setdefault("title", self.config.get("title", ""))
+        if meta.get("as_of") is not None:
+            meta["as_of"] = str(meta["as_of"])  # YAML may read an unquoted date as a date
         return meta
+
+    @property
+    def report_values(self) -> dict[str, str]:
+        """Report-wide values every chapter that declares them receives (one as-of date)."""
+        return {"as_of": self.report["as_of"]} if self.report.get("as_of") else {}
 
 
 def toc_files(toc: dict) -> list[str]:

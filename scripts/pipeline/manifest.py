@@ -152,6 +152,7 @@ def edition_record(site, data_dir: Path, params: dict[str, dict], executed: dict
             "title": report.get("title", ""),
             "name": report.get("edition", ""),
             "date": str(report.get("edition_date", "")),
+            "as_of": str(report.get("as_of", "")),
         },
         "scenario": scenario,
         "inputs": input_hashes(site.root, data_dir),

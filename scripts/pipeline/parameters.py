@@ -84,9 +84,12 @@ def resolve(
     notebooks: dict[str, Path],
     overrides: dict[str, str],
     per_chapter: dict[str, dict[str, str]] | None = None,
+    report_values: dict[str, str] | None = None,
 ) -> dict[str, dict]:
     """The parameters to pass to each chapter: chapter name → {name: typed value}.
 
+    ``report_values`` (the report-wide settings chapters share, e.g. ``as_of`` from the
+    ``report:`` block) go to every chapter that declares the name, so no two chapters can disagree;
     ``overrides`` go to every chapter that declares the name; ``per_chapter`` (scenario files)
     only to the named chapter. Unknown names are errors.
     """
@@ -107,7 +110,8 @@ def resolve(
     for chapter in chapters:
         mine = declared[chapter.name]
         values = {}
-        texts = {k: v for k, v in overrides.items() if k in mine}
+        texts = {k: str(v) for k, v in (report_values or {}).items() if k in mine}
+        texts.update({k: v for k, v in overrides.items() if k in mine})
         texts.update({k: str(v) for k, v in (per_chapter or {}).get(chapter.name, {}).items()})
         for name, text in sorted(texts.items()):
             values[name] = coerce(name, text, mine[name], chapter.parameter_rules.get(name, {}))

@@ -152,7 +152,8 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
             stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
             notebooks = {c.name: stage_dir / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}
             per_chapter = scenarios.as_text(scenario["parameters"]) if scenario else None
-            params = parameters.resolve(list(site.chapters), notebooks, overrides, per_chapter)
+            params = parameters.resolve(list(site.chapters), notebooks, overrides, per_chapter,
+                                        report_values=site.report_values)
         with Timer(f"execute {len(site.chapters)} chapters", report):
             runs = execute.execute_chapters(
                 site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,

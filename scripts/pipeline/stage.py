@@ -8,6 +8,7 @@ bibliography) and the chart runtime. ``book/`` and ``data/`` are only ever read.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,14 @@ from .config import NOTEBOOK_FORMAT, Site
 INPUTS = ".inputs"
 
 
+def long_date(iso) -> str:
+    """'2026-12-01' → '1 December 2026' (the report's one date style); '' stays ''."""
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(str(iso))
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
 def substitutions(site: Site) -> dict[str, str]:
     """The edition metadata as MyST substitutions, so pages write {{ edition }}, never a date."""
     report = site.report
@@ -28,6 +37,7 @@ def substitutions(site: Site) -> dict[str, str]:
         "report_title": report.get("title", ""),
         "edition": report.get("edition", ""),
         "edition_date": str(report.get("edition_date", "")),
+        "as_of": long_date(report.get("as_of") or report.get("edition_date", "")),
         "organisation": report.get("organisation", ""),
         "base_url": report.get("base_url", ""),
     }
