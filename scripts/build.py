@@ -50,7 +50,13 @@ def main(argv=None) -> int:
         if args.check_data:
             from pipeline import validate
 
+            from pipeline import freshness
+            from pipeline.config import load_site
+
             for line in validate.validate_data(args.data_dir.resolve()):
+                print(line)
+            as_of = load_site(args.root.resolve()).report.get("as_of")
+            for line in freshness.overdue_warnings(validate.load_descriptor(args.data_dir.resolve()), as_of) if as_of else []:
                 print(line)
             print("data ok")
             return 0

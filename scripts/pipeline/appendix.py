@@ -16,11 +16,13 @@ collide with those of a chapter, while chapters keep the plain keys.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 import shutil
 from pathlib import Path, PurePosixPath
 
+from . import freshness
 from .errors import DataError
 
 PAGE_NAME = "data_sources.md"
@@ -149,13 +151,15 @@ def bib_url(url: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def write_data_appendix(data_dir: Path, stage_dir: Path) -> Path:
-    """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/."""
+def write_data_appendix(data_dir: Path, stage_dir: Path, as_of: str | None = None) -> Path:
+    """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/.
+
+    ``as_of`` (the report's as-of date) decides which datasets the freshness table marks as due."""
     data_dir, stage_dir = Path(data_dir), Path(stage_dir)
     package = read_descriptor(data_dir)
     sources = read_sources(data_dir, package)
     known = {s["id"] for s in sources}
-    parts = [page_intro(package)]
+    parts = [page_intro(package), freshness_section(package, as_of)]
     for resource in datasets(package):
         rows = read_rows(data_dir / checked_path(resource))
         copy_dataset(data_dir, stage_dir, resource)
@@ -200,6 +204,33 @@ def page_intro(package: dict) -> str:
     ])
 
 
+def freshness_section(package: dict, as_of: str | None) -> str:
+    """One table: each dataset's newest data, its publisher's cadence and next expected release."""
+    lines = [
+        "(data-freshness)=",
+        "## How current the data are",
+        "",
+        ("Information current to " + freshness.long_date(dt.date.fromisoformat(str(as_of)[:10])) + ". " if as_of else "")
+        + "For each dataset: the period its newest figures cover, how often its publisher releases new"
+        " figures, and when the next release is expected. A dataset marked *due* may have been"
+        " superseded by a release after the as-of date.",
+        "",
+        "| Dataset | Latest data | Released | Next expected | Status |",
+        "|---|---|---|---|---|",
+    ]
+    for resource in datasets(package):
+        fresh = freshness.of(resource)
+        if fresh is None:
+            continue
+        status = freshness.status_text(fresh, as_of) if as_of else ""
+        lines.append(
+            f"| {{ref}}`{md(resource.get('title') or resource['name'])} <data-{resource['name']}>` "
+            f"| {md(freshness.period_text(fresh.latest_period))} | {md(freshness.CADENCES.get(fresh.cadence, fresh.cadence))} "
+            f"| {md(freshness.expected_text(fresh))} | {md(status)} |"
+        )
+    return "\n".join(lines)
+
+
 def dataset_sources(resource: dict, rows: list[dict], known: set[str]) -> list[str]:
     """Source ids the descriptor lists, then any other cited by the rows, in first-seen order."""
     listed = [s.get("id") if isinstance(s, dict) else s for s in resource.get("sources", []) or []]
@@ -225,6 +256,11 @@ def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> 
     if resource.get("description"):
         lines += [md(resource["description"]), ""]
     lines.append(f"- **Download:** {{download}}`{filename} <{DATASETS_DIR}/{path}>` ({len(rows)} rows)")
+    fresh = freshness.of(resource)
+    if fresh is not None:
+        lines.append(f"- **Latest data:** {md(freshness.period_text(fresh.latest_period))}"
+                     f" · **Next expected release:** {md(freshness.expected_text(fresh))}"
+                     f" ({md(freshness.CADENCES.get(fresh.cadence, fresh.cadence))})")
     units = units_of(rows)
     if units:
         lines.append(f"- **{'Unit' if len(units) == 1 else 'Units'}:** {'; '.join(md(u) for u in units)}")

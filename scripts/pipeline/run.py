@@ -128,7 +128,7 @@ def build_report(options: BuildOptions) -> Path:
 
 def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
            inputs: str, work: Path, report) -> Path:
-    from . import assemble, changes, execute, kernels, parameters, render, stage, validate
+    from . import assemble, changes, execute, freshness, kernels, parameters, render, stage, validate
     from .cache import ChapterCache
 
     site: Site = load_site(root)
@@ -148,6 +148,9 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
         helpers.callback(renderer.cancel)
         with Timer("validate data", report):
             validate.validate_data(data_dir)
+        as_of = site.report.get("as_of") or site.report.get("edition_date")
+        for warning in freshness.overdue_warnings(validate.load_descriptor(data_dir), as_of) if as_of else []:
+            report(warning)  # a warning, not a failure: the figures are still the newest we have
         with Timer("stage book", report):
             stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
             notebooks = {c.name: stage_dir / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}

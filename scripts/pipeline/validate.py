@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 import frictionless
 
+from . import freshness
 from .errors import DataError
 
 DESCRIPTOR = "datapackage.json"
@@ -157,6 +158,7 @@ def descriptor_problems(label: str, resource) -> list[str]:
         problems.append(f"{where}: no \"schema.fields\" (rule: datapackage)")
     for rule in resource.get("rules", []) or []:
         problems += rule_declaration_problems(where, rule, fields or [])
+    problems += freshness.declaration_problems(where, resource)
     return problems
 
 

@@ -1,0 +1,144 @@
+"""How current each dataset is: what its newest row covers and when its publisher releases again.
+
+Each dataset in ``data/datapackage.json`` declares, beside its schema::
+
+    "freshness": {
+      "cadence": "annual",            # how often the publisher releases: see CADENCES
+      "latest_period": "2025",        # the period the newest row covers: 2025, 2026-10, FY2025-26, 2025-11-07
+      "next_expected": "2027-02"      # when the next release is due (YYYY, YYYY-MM or YYYY-MM-DD); optional
+    }                                 # for irregular sources, which have no schedule
+
+The Data and sources page shows "latest data / next expected release" per dataset (as Our World
+in Data's data pages do), and the build prints a warning, never a failure, for each dataset whose
+next release was due before the report's as-of date: the figures may have been superseded.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+CADENCES = {
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "annual": "annual",
+    "irregular": "irregular (as events occur)",
+    "one-off": "one-off (not updated)",
+}
+SCHEDULED = ("monthly", "quarterly", "annual")
+EXEMPT = {"sources"}  # the source registry grows with the datasets; it has no release of its own
+PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|FY\d{4}-\d{2}|\d{4}-Q[1-4]|H[12] FY\d{4}-\d{2}")
+DUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    cadence: str
+    latest_period: str
+    next_expected: str | None = None
+
+    def due_by(self) -> dt.date | None:
+        """The last day of the period in which the next release is due (None: no schedule)."""
+        return due_date(self.next_expected) if self.next_expected else None
+
+    def overdue(self, as_of) -> bool:
+        due = self.due_by()
+        return due is not None and due < _date(as_of)
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def due_date(text: str) -> dt.date:
+    """'2027' → 31 Dec 2027; '2027-02' → 28 Feb 2027; '2027-02-06' → that day."""
+    m = DUE.fullmatch(str(text).strip())
+    if not m:
+        raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if day:
+        return dt.date(year, int(month), int(day))
+    if month:
+        return dt.date(year, int(month), calendar.monthrange(year, int(month))[1])
+    return dt.date(year, 12, 31)
+
+
+def declaration_problems(where: str, resource: dict) -> list[str]:
+    """What is missing or malformed in a resource's freshness block (validation messages)."""
+    if resource.get("name") in EXEMPT:
+        return []
+    block = resource.get("freshness")
+    if not isinstance(block, dict):
+        return [f'{where}: no "freshness" block — declare the publisher\'s cadence and the period the newest row'
+                " covers (rule: freshness)"]
+    problems = []
+    cadence = block.get("cadence")
+    if cadence not in CADENCES:
+        problems.append(f'{where}: freshness.cadence "{cadence}" is not one of {", ".join(CADENCES)} (rule: freshness)')
+    latest = block.get("latest_period")
+    if not isinstance(latest, str) or not PERIOD.fullmatch(latest.strip()):
+        problems.append(f'{where}: freshness.latest_period "{latest}" must be a period such as 2025, 2026-10,'
+                        " 2025-11-07, 2026-Q3 or FY2025-26 (rule: freshness)")
+    nxt = block.get("next_expected")
+    if nxt in (None, ""):
+        if cadence in SCHEDULED:
+            problems.append(f'{where}: freshness.next_expected is required for a {cadence} release (rule: freshness)')
+    else:
+        try:
+            due_date(nxt)
+        except ValueError:
+            problems.append(f'{where}: freshness.next_expected "{nxt}" must be YYYY, YYYY-MM or YYYY-MM-DD'
+                            " (rule: freshness)")
+    return problems
+
+
+def of(resource: dict) -> Freshness | None:
+    block = resource.get("freshness")
+    if not isinstance(block, dict):
+        return None
+    nxt = block.get("next_expected") or None
+    return Freshness(str(block.get("cadence", "")), str(block.get("latest_period", "")), str(nxt) if nxt else None)
+
+
+def overdue_warnings(package: dict, as_of) -> list[str]:
+    """One warning per dataset whose next release was due before ``as_of``."""
+    warnings = []
+    for resource in package.get("resources", []):
+        fresh = of(resource)
+        if fresh is not None and fresh.overdue(as_of):
+            warnings.append(
+                f"warning: dataset {resource.get('name')} may be out of date: its newest data cover "
+                f"{period_text(fresh.latest_period)} and the publisher's next release was expected by "
+                f"{long_date(fresh.due_by())} (as-of date {long_date(_date(as_of))}); check for a newer release"
+            )
+    return warnings
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def period_text(period: str) -> str:
+    """'2026-10' → 'October 2026'; '2025-11-07' → '7 November 2025'; others as written."""
+    text = str(period).strip()
+    m = DUE.fullmatch(text)
+    if not m or not m.group(2):
+        return text
+    if m.group(3):
+        return long_date(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    return f"{calendar.month_name[int(m.group(2))]} {m.group(1)}"
+
+
+def expected_text(fresh: Freshness) -> str:
+    """The next release, as the Data and sources page writes it."""
+    if not fresh.next_expected:
+        return "no fixed schedule" if fresh.cadence in ("irregular", "one-off") else "not announced"
+    return period_text(fresh.next_expected)
+
+
+def status_text(fresh: Freshness, as_of) -> str:
+    if fresh.overdue(as_of):
+        return "due: a newer release may exist"
+    return "current"

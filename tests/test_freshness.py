@@ -1,0 +1,114 @@
+"""Freshness per dataset: declared in datapackage.json, shown on the Data and sources page, and a
+warning (never a failure) for a dataset whose publisher's next release was due before the as-of
+date."""
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+
+from pipeline import freshness
+from pipeline.config import load_site
+from pipeline.validate import validate_data
+
+WHERE = 'datapackage.json, resource "x"'
+
+
+def resource(**block):
+    return {"name": "x", "freshness": block}
+
+
+def test_a_release_is_due_at_the_end_of_the_period_named():
+    assert freshness.due_date("2027") == dt.date(2027, 12, 31)
+    assert freshness.due_date("2027-02") == dt.date(2027, 2, 28)
+    assert freshness.due_date("2028-02") == dt.date(2028, 2, 29)
+    assert freshness.due_date("2026-12-15") == dt.date(2026, 12, 15)
+    with pytest.raises(ValueError):
+        freshness.due_date("Feb 2027")
+
+
+def test_overdue_means_due_before_the_as_of_date():
+    fresh = freshness.Freshness("monthly", "2026-10", "2026-11")
+    assert not fresh.overdue("2026-11-30")  # due by the end of November: not yet late
+    assert fresh.overdue("2026-12-01")
+    assert not freshness.Freshness("irregular", "2025-11-07").overdue("2030-01-01")  # no schedule, never late
+
+
+def test_every_declaration_problem_is_named():
+    assert freshness.declaration_problems(WHERE, {"name": "x"})[0].endswith("(rule: freshness)")
+    assert freshness.declaration_problems(WHERE, {"name": "sources"}) == []  # the registry is exempt
+    assert freshness.declaration_problems(WHERE, resource(cadence="annual", latest_period="2025", next_expected="2027-02")) == []
+    assert freshness.declaration_problems(WHERE, resource(cadence="irregular", latest_period="2025-11-07")) == []
+    problems = freshness.declaration_problems(WHERE, resource(cadence="yearly", latest_period="last year", next_expected="soon"))
+    assert [p.split(":")[1].split()[0] for p in problems] == ["freshness.cadence", "freshness.latest_period", "freshness.next_expected"]
+    assert "required for a monthly release" in freshness.declaration_problems(
+        WHERE, resource(cadence="monthly", latest_period="2026-10"))[0]
+
+
+def test_warnings_name_the_dataset_its_newest_period_and_the_due_date():
+    package = {"resources": [
+        resource(cadence="monthly", latest_period="2026-03", next_expected="2026-04"),
+        {"name": "y", "freshness": {"cadence": "annual", "latest_period": "2025", "next_expected": "2027-02"}},
+    ]}
+    warnings = freshness.overdue_warnings(package, "2026-12-01")
+    assert warnings == [
+        "warning: dataset x may be out of date: its newest data cover March 2026 and the publisher's next release"
+        " was expected by 30 April 2026 (as-of date 1 December 2026); check for a newer release"
+    ]
+
+
+def test_every_dataset_of_the_report_declares_its_freshness():
+    package = json.loads((load_site().root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    problems = [p for r in package["resources"] for p in freshness.declaration_problems(r.get("name", "?"), r)]
+    assert problems == []
+
+
+def test_validation_refuses_a_dataset_without_freshness(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(load_site().root / "data", data)
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    name = next(r["name"] for r in package["resources"] if r["name"] not in freshness.EXEMPT)
+    for r in package["resources"]:
+        if r["name"] == name:
+            del r["freshness"]
+    (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    from pipeline.errors import DataError
+
+    with pytest.raises(DataError, match=rf'resource "{name}": no "freshness" block'):
+        validate_data(data)
+
+
+def test_the_data_page_shows_latest_data_and_next_release_per_dataset(tmp_path):
+    from pipeline.appendix import datasets, write_data_appendix
+
+    data = tmp_path / "data"
+    shutil.copytree(load_site().root / "data", data)
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    first = datasets(package)[0]
+    first["freshness"] = {"cadence": "monthly", "latest_period": "2026-03", "next_expected": "2026-04"}
+    (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    page = write_data_appendix(data, tmp_path / "stage", as_of="2026-12-01").read_text(encoding="utf-8")
+    table = page.split("## How current the data are", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| {ref}")]
+    assert len(rows) == len(datasets(package))  # every dataset has its row
+    assert f"<data-{first['name']}>` | March 2026 | monthly | April 2026 | due" in rows[0]
+    assert "Information current to 1 December 2026" in table
+    assert "- **Latest data:** March 2026 · **Next expected release:** April 2026 (monthly)" in page
+
+
+def test_an_overdue_dataset_warns_but_the_build_goes_on(tmp_path, capsys):
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    shutil.copytree(load_site().root / "data", data)
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    name = package["resources"][0]["name"]
+    package["resources"][0]["freshness"] = {"cadence": "annual", "latest_period": "2019", "next_expected": "2020-02"}
+    (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(load_site().root / "scripts" / "build.py"), "--check-data",
+                           "--data-dir", str(data)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"warning: dataset {name} may be out of date" in done.stdout
+    assert "data ok" in done.stdout
