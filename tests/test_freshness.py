@@ -40,7 +40,7 @@ def test_every_declaration_problem_is_named():
     assert freshness.declaration_problems(WHERE, {"name": "sources"}) == []  # the registry is exempt
     assert freshness.declaration_problems(WHERE, resource(cadence="annual", latest_period="2025", next_expected="2027-02")) == []
     assert freshness.declaration_problems(WHERE, resource(cadence="irregular", latest_period="2025-11-07")) == []
-    problems = freshness.declaration_problems(WHERE, resource(cadence="yearly", latest_period="last year", next_expected="soon"))
+    problems = freshness.declaration_problems(WHERE, resource(cadence="yearly", latest_period="recently", next_expected="soon"))
     assert [p.split(":")[1].split()[0] for p in problems] == ["freshness.cadence", "freshness.latest_period", "freshness.next_expected"]
     assert "required for a monthly release" in freshness.declaration_problems(
         WHERE, resource(cadence="monthly", latest_period="2026-10"))[0]

@@ -260,7 +260,8 @@ def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> 
     if fresh is not None:
         lines.append(f"- **Latest data:** {md(freshness.period_text(fresh.latest_period))}"
                      f" · **Next expected release:** {md(freshness.expected_text(fresh))}"
-                     f" ({md(freshness.CADENCES.get(fresh.cadence, fresh.cadence))})")
+                     f" ({md(freshness.CADENCES.get(fresh.cadence, fresh.cadence))})"
+                     + (f". {md(resource['freshness']['note'])}" if resource["freshness"].get("note") else ""))
     units = units_of(rows)
     if units:
         lines.append(f"- **{'Unit' if len(units) == 1 else 'Units'}:** {'; '.join(md(u) for u in units)}")

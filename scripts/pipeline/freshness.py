@@ -5,8 +5,10 @@ Each dataset in ``data/datapackage.json`` declares, beside its schema::
     "freshness": {
       "cadence": "annual",            # how often the publisher releases: see CADENCES
       "latest_period": "2025",        # the period the newest row covers: 2025, 2026-10, FY2025-26, 2025-11-07
-      "next_expected": "2027-02"      # when the next release is due (YYYY, YYYY-MM or YYYY-MM-DD); optional
-    }                                 # for irregular sources, which have no schedule
+      "next_expected": "2027-02",     # when the next release is due (YYYY, YYYY-MM or YYYY-MM-DD); optional
+                                      # for irregular sources, which have no schedule
+      "publisher": "…", "note": "…", "checked": "2026-12-01"   # shown on the page where present
+    }
 
 The Data and sources page shows "latest data / next expected release" per dataset (as Our World
 in Data's data pages do), and the build prints a warning, never a failure, for each dataset whose
@@ -29,7 +31,8 @@ CADENCES = {
 }
 SCHEDULED = ("monthly", "quarterly", "annual")
 EXEMPT = {"sources"}  # the source registry grows with the datasets; it has no release of its own
-PERIOD = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?|FY\d{4}-\d{2}|\d{4}-Q[1-4]|H[12] FY\d{4}-\d{2}")
+# a period names its year: 2025, 2026-10, 2025-11-07, 2026-Q3, FY2025-26, H1 FY2025-26, MCS 2026
+PERIOD = re.compile(r".*\b(19|20)\d\d\b.*")
 DUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
