@@ -12,7 +12,6 @@ import signal
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pipeline import run  # noqa: E402
 from pipeline.errors import BuildError  # noqa: E402
@@ -23,8 +22,10 @@ from pipeline.config import ROOT  # noqa: E402
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="scripts/build.py", description="Build the report into a static HTML site.")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="datasets folder (default: data/)")
-    parser.add_argument("--output", type=Path, default=None, help="where the site is published (default: _build/html; a scenario: _build/scenarios/NAME/html)")
-    parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE", help="set a chapter parameter (repeatable)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="where the site is published (default: _build/html; a scenario: _build/scenarios/NAME/html)")
+    parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a chapter parameter (repeatable)")
     parser.add_argument("--jobs", type=int, default=0, help="chapters executed at once (default: one per chapter, up to twice the CPUs)")
     parser.add_argument("--check-data", action="store_true", help="only validate data/ and stop")
     parser.add_argument("--force", action="store_true", help="re-execute every chapter and rebuild, even when nothing changed")

@@ -1,9 +1,13 @@
-"""Run one chapter notebook as the build would, without building the site, for chapter tests."""
+"""Chapter tests' helpers: a chapter computed without a kernel (``compute``), and one chapter
+notebook run as the build would, without building the site (``run_chapter``, the smoke test)."""
 
 from __future__ import annotations
 
 import atexit
 import csv
+import importlib
+import re
+from unittest import mock
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,6 +38,19 @@ def write_rows(path: Path, records: list[dict]) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(records[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
+
+
+def compute(name: str, data_dir: Path = DATA, **params) -> dict:
+    """Chapter ``name``'s key figures computed from ``data_dir`` by its module, plus the wordings
+    its notebook picks with ``chapter.choose`` (run here as written, without a kernel); name → value."""
+    chapter = importlib.import_module(f"analysis.chapters.{name}").compute(data_dir, **params)
+    text = (REPO / "book" / f"{name}.md").read_text(encoding="utf-8")
+    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(?::tags:[^\n]*\n)?(.*?)^```$", text, re.S | re.M)
+    with mock.patch("analysis.keyfigures.key", lambda name, value, **_: value):
+        for cell in cells:
+            if cell.lstrip().startswith("# wordings that depend on the data"):
+                exec(cell, {"chapter": chapter})
+    return chapter.values()
 
 
 _zygote: kernels.Zygote | None = None

@@ -255,7 +255,8 @@ def grouped_bars(
     x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format))
     bars = alt.Chart(frame).mark_bar().encode(
         y=y, yOffset=offset, x=x, tooltip=tooltip,
-        color=alt.Color(f"{group}:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))])),
+        color=alt.Color(f"{group}:N", title=None, sort=groups,
+                        scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))])),
     )
     labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=11).encode(
         y=y, yOffset=offset, x=x, text=alt.Text(f"{value}:Q", format=value_format)
@@ -291,7 +292,8 @@ def log_bars(
     neutral = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
     if color:
         groups = list(dict.fromkeys(frame[color]))
-        col = alt.Color(f"{color}:N", title=None, scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))]))
+        scale = alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))])
+        col = alt.Color(f"{color}:N", title=None, scale=scale)
     else:
         col = alt.value(USA)
     bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, x2=alt.datum(base), color=col, tooltip=tooltip)
@@ -379,7 +381,8 @@ def staggered_timeline(
         spans = data[data[end].notna() & (data[end].astype(str) != "")]
         if len(spans):
             layers.append(alt.Chart(spans).mark_bar(height=8, opacity=0.4).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip))
-    layers.append(alt.Chart(data).mark_point(filled=True, size=110, opacity=1, stroke="#ffffff", strokeWidth=1).encode(y=y, x=x, color=col, tooltip=tooltip))
+    layers.append(alt.Chart(data).mark_point(filled=True, size=110, opacity=1, stroke="#ffffff", strokeWidth=1)
+                  .encode(y=y, x=x, color=col, tooltip=tooltip))
     for level, dy in offsets.items():
         rows = data[data["_level"] == level]
         if len(rows):

@@ -47,7 +47,7 @@ def file_digest(path: Path) -> str:
 
 
 def library_files(library: Path = LIBRARY) -> list[Path]:
-    return sorted(library.glob("*.py"))
+    return sorted(library.rglob("*.py"))
 
 
 def dataset_files(datasets, data_dir: Path) -> dict[str, Path]:
