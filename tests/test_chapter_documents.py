@@ -2,18 +2,18 @@
 (or chosen in the chapter), a chapter is at most a quarter code, no setup cell is longer than 25
 lines, and no key figure a module returns is a whole sentence. No kernel is started."""
 
+import importlib
 import re
 from pathlib import Path
 
 import pytest
 
-from analysis.chapters import geopolitics, leverage, sector_impact, strategy_roadmap
+from pipeline.config import load_site
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
 DATA = REPO / "data"
-MODULES = {"leverage": leverage, "sector_impact": sector_impact, "strategy_roadmap": strategy_roadmap,
-           "geopolitics": geopolitics}
+MODULES = {c.name: importlib.import_module(f"analysis.chapters.{c.name}") for c in load_site(REPO).chapters}
 GLUE = re.compile(r"\{glue:text\}`(?:(\w+)\.ipynb::)?(\w+)(?::[^`]*)?`")
 CHOSEN = re.compile(r'chapter\.choose\("(\w+)"')
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
