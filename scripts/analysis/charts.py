@@ -19,7 +19,16 @@ USA = "#1f5a96"  # 6.9:1
 OTHER = "#6b6b6b"  # 5.3:1
 # Series that are not countries never borrow China's red or India's ochre.
 CATEGORICAL = [USA, "#2e7d32", "#6a3d9a", "#00695c", "#ad1457", OTHER, "#37474f", "#3f51b5"]
+# groups that are not countries (counters, areas of policy): never China red or India ochre
+NEUTRAL = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
+
 SEQUENTIAL = ["#fde0c5", "#f4a582", "#d6604d", "#b3261e", "#67001f"]
+
+
+def neutral_range(groups: list) -> list:
+    """One neutral colour per group, in order (repeating after six)."""
+    return [NEUTRAL[i % len(NEUTRAL)] for i in range(len(groups))]
+
 
 WIDTH = 620
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -249,14 +258,13 @@ def grouped_bars(
     counters disagree), labelled at the bar end. Groups take neutral colours (never China red or
     India ochre, which mean countries in this report)."""
     groups = group_sort or list(dict.fromkeys(frame[group]))
-    neutral = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
     y = alt.Y(f"{category}:N", title=None, sort=category_sort)
     offset = alt.YOffset(f"{group}:N", sort=groups)
     x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format))
     bars = alt.Chart(frame).mark_bar().encode(
         y=y, yOffset=offset, x=x, tooltip=tooltip,
         color=alt.Color(f"{group}:N", title=None, sort=groups,
-                        scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))])),
+                        scale=alt.Scale(domain=groups, range=neutral_range(groups))),
     )
     labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=11).encode(
         y=y, yOffset=offset, x=x, text=alt.Text(f"{value}:Q", format=value_format)
@@ -289,11 +297,9 @@ def log_bars(
     y = alt.Y(f"{label}:N", title=None, sort=sort if sort is not None else "-x")
     x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log", domain=[base, top]),
               axis=alt.Axis(format="~s"))
-    neutral = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
     if color:
         groups = list(dict.fromkeys(frame[color]))
-        scale = alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))])
-        col = alt.Color(f"{color}:N", title=None, scale=scale)
+        col = alt.Color(f"{color}:N", title=None, scale=alt.Scale(domain=groups, range=neutral_range(groups)))
     else:
         col = alt.value(USA)
     bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, x2=alt.datum(base), color=col, tooltip=tooltip)

@@ -16,8 +16,7 @@ import pandas as pd
 from .. import capacity, charts, datasets
 from . import Chapter, Figure, short_source
 
-# groups that are not countries: no China red or India ochre
-NEUTRAL = [charts.USA, "#2e7d32", "#6a3d9a", "#00695c", charts.OTHER]
+NEUTRAL = charts.NEUTRAL[:5]  # areas of policy and publishers are not countries
 END_YEAR = 2030  # the horizon of the seed article's roadmap and of the government's demand outlook
 TONNES = {"Mt REO": 1e6, "t REO": 1.0}
 STOCKS = ["insitu_reo_total", "insitu_reo_monazite", "insitu_reo_hard_rock", "usgs_reserves"]
