@@ -187,26 +187,54 @@ def event_timeline(
     color: str | None = None,
     color_scale: alt.Scale | None = None,
     lane_sort: list | None = None,
-    lane_height: int = 54,
+    lane_height: int | None = None,
+    stagger_days: int | None = None,
+    width: int = WIDTH - 60,
 ) -> alt.Chart:
-    """Events as points on lanes over time; where ``end`` is given, a bar to the end date."""
-    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort)
-    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0))
+    """Events as points on lanes over time; where ``end`` is given, a bar to the end date.
+
+    With ``stagger_days`` the chart takes its compact style: labels of events closer than that
+    on one lane alternate between lines above and below it (``stagger_levels``), in smaller
+    type, with the colour legend below the chart."""
+    staggered = stagger_days is not None
+    style = TIMELINE_STYLES[staggered]
+    data = frame
+    if staggered:
+        data = frame.copy()
+        data["_level"] = stagger_levels(data, start=start, lane=lane, min_gap_days=stagger_days)
+    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=160) if staggered else alt.Undefined)
+    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, **style["x_axis"]))
     if color:
-        col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined)
+        legend = alt.Legend(orient="bottom", columns=2, labelLimit=320) if staggered else alt.Undefined
+        col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined, legend=legend)
     else:
         col = alt.value(USA)
     layers = []
     if end:
-        spans = frame.dropna(subset=[end])
-        layers.append(
-            alt.Chart(spans).mark_bar(height=10, opacity=0.45).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip)
-        )
-    layers.append(alt.Chart(frame).mark_point(filled=True, size=120, opacity=1).encode(y=y, x=x, color=col, tooltip=tooltip))
-    layers.append(
-        alt.Chart(frame).mark_text(align="left", dx=7, dy=-9, fontSize=11).encode(y=y, x=x, text=f"{label}:N")
-    )
-    return alt.layer(*layers).properties(width=WIDTH - 60, height=lane_height * frame[lane].nunique())
+        spans = data[data[end].notna() & (data[end].astype(str) != "")] if staggered else data.dropna(subset=[end])
+        if len(spans) or not staggered:
+            layers.append(alt.Chart(spans).mark_bar(**style["bar"]).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip))
+    layers.append(alt.Chart(data).mark_point(**style["point"]).encode(y=y, x=x, color=col, tooltip=tooltip))
+    if staggered:  # one text layer per label line that has labels
+        lines = [(data[data["_level"] == level], dy) for level, dy in LABEL_LINES.items()]
+        lines = [(rows, dy) for rows, dy in lines if len(rows)]
+    else:
+        lines = [(data, style["text"]["dy"])]
+    for rows, dy in lines:
+        layers.append(alt.Chart(rows).mark_text(**{**style["text"], "dy": dy}).encode(y=y, x=x, text=f"{label}:N"))
+    height = (lane_height or style["lane_height"]) * data[lane].nunique()
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+# The two styles of event_timeline: one label line per lane, or labels staggered over four lines.
+LABEL_LINES = {0: -11, 1: 15, 2: -25, 3: 29}  # vertical offset of each staggered label line
+TIMELINE_STYLES = {
+    False: {"x_axis": {}, "bar": {"height": 10, "opacity": 0.45}, "point": {"filled": True, "size": 120, "opacity": 1},
+            "text": {"align": "left", "dx": 7, "dy": -9, "fontSize": 11}, "lane_height": 54},
+    True: {"x_axis": {"tickCount": 8}, "bar": {"height": 8, "opacity": 0.4},
+           "point": {"filled": True, "size": 110, "opacity": 1, "stroke": "#ffffff", "strokeWidth": 1},
+           "text": {"align": "left", "dx": 6, "dy": 0, "fontSize": 10.5, "color": TEXT}, "lane_height": 78},
+}
 
 
 # --- Shapes added for the sector-impact and strategy-roadmap chapters --------------------------
@@ -353,49 +381,6 @@ def stagger_levels(frame: pd.DataFrame, *, start: str, lane: str, min_gap_days: 
             last[level] = d
             out[i] = level
     return out
-
-
-def staggered_timeline(
-    frame: pd.DataFrame,
-    *,
-    start: str,
-    lane: str,
-    label: str,
-    tooltip: list,
-    end: str | None = None,
-    color: str | None = None,
-    color_domain: list | None = None,
-    color_range: list | None = None,
-    lane_sort: list | None = None,
-    min_gap_days: int = 60,
-    width: int = WIDTH - 40,
-) -> alt.Chart:
-    """Events as points on lanes over time, with a bar to ``end`` where given, and labels set on
-    alternating lines above and below the lane so that close events stay readable."""
-    data = frame.copy()
-    data["_level"] = stagger_levels(data, start=start, lane=lane, min_gap_days=min_gap_days)
-    offsets = {0: -11, 1: 15, 2: -25, 3: 29}
-    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=160))
-    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
-    if color:
-        scale = alt.Scale(domain=color_domain, range=color_range) if color_domain else alt.Undefined
-        col = alt.Color(f"{color}:N", title=None, scale=scale, legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
-    else:
-        col = alt.value(USA)
-    layers = []
-    if end:
-        spans = data[data[end].notna() & (data[end].astype(str) != "")]
-        if len(spans):
-            layers.append(alt.Chart(spans).mark_bar(height=8, opacity=0.4).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip))
-    layers.append(alt.Chart(data).mark_point(filled=True, size=110, opacity=1, stroke="#ffffff", strokeWidth=1)
-                  .encode(y=y, x=x, color=col, tooltip=tooltip))
-    for level, dy in offsets.items():
-        rows = data[data["_level"] == level]
-        if len(rows):
-            layers.append(
-                alt.Chart(rows).mark_text(align="left", dx=6, dy=dy, fontSize=10.5, color=TEXT).encode(y=y, x=x, text=f"{label}:N")
-            )
-    return alt.layer(*layers).properties(width=width, height=78 * data[lane].nunique())
 
 
 def membership_matrix(

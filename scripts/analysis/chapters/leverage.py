@@ -271,10 +271,10 @@ def timeline_figure(recorded: pd.DataFrame, april_elements_n: int) -> Figure:
     lanes = [lane for lane in controls.CATEGORY_LANES.values() if lane in set(plotted["lane"])]
     domain = list(dict.fromkeys(plotted["status"]))
     palette = {"in force": charts.CHINA, "suspended": charts.USA, "status unknown": charts.OTHER}
-    chart = charts.staggered_timeline(plotted, start="date", lane="lane", label="label", end="scheduled_end", color="status",
-                                      color_domain=domain, color_range=[palette.get(d, "#6a3d9a") for d in domain],
-                                      tooltip=["date:T", "label", "instrument", "status", "scheduled_end"],
-                                      lane_sort=lanes, min_gap_days=150)
+    chart = charts.event_timeline(plotted, start="date", lane="lane", label="label", end="scheduled_end", color="status",
+                                  color_scale=alt.Scale(domain=domain, range=[palette.get(d, "#6a3d9a") for d in domain]),
+                                  tooltip=["date:T", "label", "instrument", "status", "scheduled_end"],
+                                  lane_sort=lanes, stagger_days=150, width=charts.WIDTH - 40)
     first, last = recorded.sort_values("date").iloc[[0, -1]].to_dict("records")
     n_susp = int((recorded["status"] == "suspended").sum())
     alt_text = (f"{len(recorded)} measures from {controls.long_date(first['date'])} to {controls.long_date(last['date'])}: "
