@@ -25,10 +25,12 @@ def compute(data_dir, year: int = 2024) -> Chapter:
     source = str(rows["source_id"].iloc[0])
     world = rows.loc[rows["country"] == "World", "production"].iloc[0]
     china = rows.loc[rows["country"] == "China", "production"].iloc[0]
+    india = rows.loc[rows["country"] == "India", "production"].iloc[0]
     ds = dict(dataset="mine_production_by_country", source_ids=[source])
     ch.key("year", int(year))
     ch.key("china_share_pct", 100 * china / world, unit="%", **ds, label=f"China's share of world mine production, {year}")
     ch.key("world_t", world, unit="t REO", **ds)
+    ch.key("india_share_pct", 100 * india / world, unit="%", **ds)
 
     # --- figures ------------------------------------------------------------------------------
     plotted = rows[rows["country"] != "World"][["country", "production", "unit", "source_id"]].reset_index(drop=True)
