@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report test pdf bench edition check-data venv dev browser clean constraints
+.PHONY: report test lint pdf bench edition check-data venv dev browser clean constraints
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -16,8 +16,12 @@ report: $(VENV)/.deps-report
 check-data: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py --check-data
 
-test: $(VENV)/.deps-dev browser
+test: $(VENV)/.deps-dev browser lint
 	$(BIN)/python -m pytest
+
+# ruff (pinned in requirements-dev.txt), configured in pyproject.toml
+lint: $(VENV)/.deps-dev
+	$(BIN)/ruff check scripts tests
 
 pdf: report browser $(VENV)/.deps-dev
 	$(BIN)/python scripts/pdf.py
@@ -35,8 +39,9 @@ dev: $(VENV)/.deps-dev
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.deps-report: requirements.txt constraints.txt | $(VENV)/bin/python
+$(VENV)/.deps-report: requirements.txt constraints.txt pyproject.toml | $(VENV)/bin/python
 	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
 $(VENV)/.deps-dev: requirements-dev.txt $(VENV)/.deps-report

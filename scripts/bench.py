@@ -30,7 +30,6 @@ from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent
 ROOT = SCRIPTS.parent
-sys.path.insert(0, str(SCRIPTS))
 
 from pipeline import assemble, changes, stage  # noqa: E402
 from pipeline.config import load_site  # noqa: E402
@@ -123,7 +122,7 @@ def plain_book(site, data_dir: Path, work: Path, mode: str) -> Path:
 
 
 def jupyter_book(book: Path, edition_date: str) -> float:
-    env = dict(os.environ, PYTHONPATH=str(SCRIPTS), PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=assemble.edition_epoch(edition_date))
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=assemble.edition_epoch(edition_date))
     jb = Path(sys.executable).with_name("jupyter-book")
     elapsed, _ = timed([str(jb), "build", "--all", "-n", "--keep-going", str(book)], env=env)
     return elapsed

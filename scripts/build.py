@@ -12,7 +12,6 @@ import signal
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pipeline import run  # noqa: E402
 from pipeline.errors import BuildError  # noqa: E402
@@ -23,12 +22,16 @@ from pipeline.config import ROOT  # noqa: E402
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="scripts/build.py", description="Build the report into a static HTML site.")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data", help="datasets folder (default: data/)")
-    parser.add_argument("--output", type=Path, default=None, help="where the site is published (default: _build/html; a scenario: _build/scenarios/NAME/html)")
-    parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE", help="set a chapter parameter (repeatable)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="where the site is published (default: _build/html; a scenario: _build/scenarios/NAME/html)")
+    parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a chapter parameter (repeatable)")
     parser.add_argument("--jobs", type=int, default=0, help="chapters executed at once (default: one per chapter, up to twice the CPUs)")
     parser.add_argument("--check-data", action="store_true", help="only validate data/ and stop")
     parser.add_argument("--force", action="store_true", help="re-execute every chapter and rebuild, even when nothing changed")
     parser.add_argument("--scenario", metavar="NAME", help="build the scenario in scenarios/NAME.yml (published apart from the report)")
+    parser.add_argument("--no-speedups", dest="speedups", action="store_false",
+                        help="plain papermill kernels that draw their own images (slower; pipeline/speedups.py)")
     parser.add_argument("--record-edition", action="store_true", help="build, then store the edition record in editions/ (make edition)")
     # Hidden: build another report root (its _config.yml, _toc.yml, book/); used by the tests.
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -69,7 +72,8 @@ def main(argv=None) -> int:
             # A scenario shares the report's chapter cache: only the chapters it changes execute.
             output, cache_dir = root / "_build" / "scenarios" / args.scenario / "html", root / "_build" / "cache"
         options = BuildOptions(data_dir=args.data_dir, output=output or root / "_build" / "html", overrides=args.overrides,
-                               jobs=args.jobs, root=root, force=args.force, scenario=args.scenario, cache_dir=cache_dir)
+                               jobs=args.jobs, root=root, force=args.force, scenario=args.scenario, cache_dir=cache_dir,
+                               speedups=args.speedups)
         index = build_report(options)
         if args.record_edition:
             from pipeline.manifest import store_edition

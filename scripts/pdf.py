@@ -31,7 +31,6 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bs4 import BeautifulSoup  # noqa: E402
 
@@ -285,7 +284,8 @@ def make_pdf(site: Path, output: Path, publish_site: bool = True, root: Path = R
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/pdf.py", description="Print the built report to one PDF.")
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html", help="the built site (default: _build/html)")
-    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "pdf" / "report.pdf", help="the PDF (default: _build/pdf/report.pdf)")
+    parser.add_argument("--output", type=Path, default=ROOT / "_build" / "pdf" / "report.pdf",
+                        help="the PDF (default: _build/pdf/report.pdf)")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)  # a test book's root
     parser.add_argument("--no-publish", action="store_true", help="only write the PDF; leave the site as it is")
     args = parser.parse_args(argv)

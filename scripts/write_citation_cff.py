@@ -7,9 +7,7 @@ while the two disagree.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pipeline import citation  # noqa: E402
 from pipeline.config import ROOT, load_site  # noqa: E402

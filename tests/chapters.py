@@ -1,14 +1,16 @@
-"""Run one chapter notebook as the build would, without building the site, for chapter tests."""
+"""Chapter tests' helpers: a chapter computed without a kernel (``compute``), and one chapter
+notebook run as the build would, without building the site (``run_chapter``, the smoke test)."""
 
 from __future__ import annotations
 
-import atexit
 import csv
+import importlib
+import re
 import shutil
-import tempfile
 from pathlib import Path
+from unittest import mock
 
-from pipeline import execute, kernels, stage
+from pipeline import execute, stage
 from pipeline.config import load_site
 from pipeline.record import glued_values
 
@@ -36,26 +38,25 @@ def write_rows(path: Path, records: list[dict]) -> None:
         writer.writerows(records)
 
 
-_zygote: kernels.Zygote | None = None
-
-
-def zygote() -> kernels.Zygote:
-    """One kernel zygote for the test session's chapter runs, as a build has one for its chapters."""
-    global _zygote
-    if _zygote is None:
-        folder = Path(tempfile.mkdtemp(prefix="rel-test-kernels-"))
-        _zygote = kernels.Zygote(folder / "kernels.log").start()
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        atexit.register(_zygote.stop)  # atexit runs last-registered first: stop, then remove
-    return _zygote
+def compute(name: str, data_dir: Path = DATA, **params) -> dict:
+    """Chapter ``name``'s key figures computed from ``data_dir`` by its module, plus the wordings
+    its notebook picks with ``chapter.choose`` (run here as written, without a kernel); name → value."""
+    chapter = importlib.import_module(f"analysis.chapters.{name}").compute(data_dir, **params)
+    text = (REPO / "book" / f"{name}.md").read_text(encoding="utf-8")
+    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(?::tags:[^\n]*\n)?(.*?)^```$", text, re.S | re.M)
+    with mock.patch("analysis.keyfigures.key", lambda name, value, **_: value):
+        for cell in cells:
+            if cell.lstrip().startswith("# wordings that depend on the data"):
+                exec(cell, {"chapter": chapter})
+    return chapter.values()
 
 
 def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> dict:
     """Execute chapter ``name`` against ``data_dir`` with ``params``; returns its glued values
     (name → value). Raises pipeline.errors.ChapterError if the notebook fails.
 
-    The kernel is forked from a zygote and the figures' specs are left for a renderer, as in a
-    build; the images themselves are not drawn (the build tests check those)."""
+    The kernel is an ordinary papermill kernel that draws its own figures, as in a build with
+    ``--no-speedups`` (the speed-ups are tested by test_kernels.py, test_render.py and the builds)."""
     site = load_site(REPO)
     chapter = next(c for c in site.chapters if c.name == name)
     stage_dir = tmp_path / f"stage-{name}"
@@ -65,8 +66,7 @@ def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> d
 
     notebook = jupytext.read(chapter.source, fmt="md:myst")
     nbformat.write(notebook, stage_dir / stage.INPUTS / f"{name}.ipynb")
-    run = execute.execute_chapter(chapter, stage_dir, Path(data_dir).resolve(), params, tmp_path / "failed",
-                                  zygote=zygote(), render_dir=tmp_path / f"render-{name}")
+    run = execute.execute_chapter(chapter, stage_dir, Path(data_dir).resolve(), params, tmp_path / "failed")
     return {key: item["value"] for key, item in glued_values(run.executed).items()}
 
 

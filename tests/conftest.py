@@ -1,12 +1,10 @@
-import sys
 from pathlib import Path
 
 import pytest
 
-# scripts/ holds the importable packages (pipeline, analysis)
+# the packages (pipeline, analysis) are installed by `pip install -e .`; tests/ is on pytest's
+# pythonpath (pyproject.toml)
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-sys.path.insert(0, str(REPO / "tests"))
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 
 ``leverage`` reads ``mine_production_by_country``; ``reserves`` reads ``reserves_by_country``.
 It shares tests/report_root.py's skeleton (the repository's _config.yml and pipeline, the source
-registry, mine production), so it builds exactly like the real report but in a fraction of the time (the real book is built once per session by conftest.built_site).
+registry, mine production), so it builds exactly like the real report but in a fraction of the time
+(the real book is built once per session by conftest.built_site).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 SOURCES_CSV = """id,publisher,title,date,url,accessed,quality,origin,note
 usgs-mcs-2025,USGS,Mineral Commodity Summaries 2025,2025-01-31,https://pubs.usgs.gov/mcs2025,2025-10-12,P,,
-seed-article,SRK Bharat,"Beijing Seeks End-Use Assurance from India Before Resuming Heavy Rare Earth Exports Amid Global Trade Tensions",2025-10-10,https://srkbharat.com/a,2025-10-12,S,"Seen at srkbharat.com; names MOFCOM",
+seed-article,SRK Bharat,"Beijing Seeks End-Use Assurance from India Before Resuming Heavy Rare Earth Exports Amid Global Trade \
+Tensions",2025-10-10,https://srkbharat.com/a,2025-10-12,S,"Seen at srkbharat.com; names MOFCOM",
 odd_chars,R&D {Lab} #1,"50% of $ts_ in ~x^ \\ y",2024-03-01,https://example.org/a b,2025-10-12,D,"share = 100 * a / b",
 """
 MINE_CSV = """country,year,production,unit,source_id

@@ -52,7 +52,8 @@ class _Resources(HTMLParser):
         attrs = dict(attrs)
         if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
             self.loaded.append(attrs["src"])
-        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & {"stylesheet", "icon", "preload", "modulepreload", "prefetch"}:
+        loads = {"stylesheet", "icon", "preload", "modulepreload", "prefetch"}
+        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & loads:
             self.loaded.append(attrs["href"])
 
 

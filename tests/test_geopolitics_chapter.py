@@ -1,48 +1,51 @@
-"""Chapter tests for book/geopolitics.md: statuses follow `as_of`, glued figures follow the data."""
-
-import csv
+"""Chapter "Geopolitics": statuses follow `as_of`, figures follow the data
+(analysis/chapters/geopolitics.py, computed without a kernel; one kernel run checks the notebook)."""
 
 import pytest
 
-from chapters import copy_data, run_chapter
+from chapters import compute, copy_data, read_rows, run_chapter, write_rows
 
 
 @pytest.fixture(scope="module")
-def default(tmp_path_factory):
-    return run_chapter("geopolitics", tmp_path_factory.mktemp("geopolitics"))
+def default():
+    return compute("geopolitics")
 
 
-def test_default_date_is_after_the_no70_end_and_says_so(default):
+def test_the_scheduled_end_wording_follows_the_outcome(default):
     assert default["as_of_text"] == "25 November 2026"
-    assert default["n_end_passed"] >= 1
-    assert "10 November 2026" in default["status_sentence"]
-    assert "does not guess" in default["status_sentence"]
+    if default["n_end_passed"]:
+        assert default["ends_outcome"] == "end_passed"
+        assert default["scheduled_ends"].endswith("so this report does not guess.")
+        assert default["ends_passed"] in default["scheduled_ends"]
+    assert default["scheduled_ends"].startswith(f"As of {default['as_of_text']}, ")
 
 
-def test_as_of_before_the_scheduled_end_changes_the_status(tmp_path, default):
-    earlier = run_chapter("geopolitics", tmp_path, as_of="2026-01-15")
-    assert earlier["n_end_passed"] == 0
-    assert earlier["n_suspended"] > default["n_suspended"]
-    assert "no scheduled end date has passed" in earlier["status_sentence"]
+def test_as_of_before_every_scheduled_end(default):
+    earlier = compute("geopolitics", as_of="2025-12-15")
+    assert earlier["n_end_passed"] == 0 and earlier["ends_outcome"] == "next_end"
+    assert earlier["scheduled_ends"] == (f"As of 15 December 2025, no scheduled end date has passed; the next is "
+                                         f"{earlier['ends_next_date']} ({earlier['ends_next_measure']}).")
 
 
-def test_as_of_before_the_april_controls(tmp_path):
-    before = run_chapter("geopolitics", tmp_path, as_of="2025-03-01")
+def test_as_of_before_the_april_controls():
+    before = compute("geopolitics", as_of="2025-03-01")
     assert before["april_status"] == "not yet announced"
 
 
-def test_editing_the_data_changes_the_glued_values(tmp_path, default):
+def test_editing_the_data_changes_the_values(tmp_path, default):
     data = copy_data(tmp_path)
-    path = data / "china_magnet_exports_monthly.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_rows(data / "china_magnet_exports_monthly.csv")
+    month = next(r["month"] for r in rows if r["destination"] == "United States"
+                 and r["month"] == {"May 2025": "2025-05"}.get(default["us_share_min_month"], r["month"]))
     for row in rows:
-        if row["month"] == "2025-05" and row["destination"] == "United States":
-            row["exports"] = "20"
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    edited = run_chapter("geopolitics", tmp_path, data_dir=data)
-    assert edited["us_share_min_t"] == 20
+        if row["month"] == month and row["destination"] == "United States":
+            row["exports"] = str(float(row["exports"]) / 2)
+    write_rows(data / "china_magnet_exports_monthly.csv", rows)
+    edited = compute("geopolitics", data)
     assert edited["us_share_min_pct"] < default["us_share_min_pct"]
+
+
+def test_the_notebook_glues_what_the_module_computes(tmp_path, default):
+    """The one kernel run: the chapter notebook executes and glues the module's values and its wordings."""
+    glued = run_chapter("geopolitics", tmp_path)
+    assert {k: glued[k] for k in default} == default

@@ -173,3 +173,14 @@ def test_only_this_interpreters_python_kernel_is_forked():
     assert kernels._ipykernel_arguments([sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"]) == ["-f", "c.json"]
     assert kernels._ipykernel_arguments(["/usr/bin/other-python", "-m", "ipykernel_launcher", "-f", "c.json"]) is None
     assert kernels._ipykernel_arguments(["R", "--slave", "-e", "IRkernel::main()", "--args", "c.json"]) is None
+
+
+def test_the_private_jupyter_client_hook_the_warm_kernels_override_still_exists():
+    """pipeline/kernels.py overrides AsyncKernelManager._async_pre_start_kernel (private): an
+    upgrade of jupyter_client that renames it must fail here, loudly, not silently start cold."""
+    import inspect
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    hook = getattr(AsyncKernelManager, "_async_pre_start_kernel", None)
+    assert hook is not None and inspect.iscoroutinefunction(hook)

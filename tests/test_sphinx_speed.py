@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pybtex.plugin
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts" / "sphinx_ext"))
 import report_pybtex  # noqa: E402
 
 

@@ -1,67 +1,77 @@
-"""The strategy-roadmap chapter: capacity vs demand follows its parameters, glued numbers follow the data."""
+"""Chapter "India's strategy roadmap": capacity against demand follows its parameters, figures follow
+the data (analysis/chapters/strategy_roadmap.py, without a kernel; one kernel run checks the notebook)."""
 
 import pytest
 
-from chapters import check_parameter, read_rows as rows, write_rows as write, REPO, copy_data, run_chapter
-from pipeline.errors import ChapterError, ParameterError
+from analysis import capacity
+from chapters import DATA, check_parameter, compute, copy_data, read_rows, run_chapter, write_rows
+from pipeline.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
-def default(tmp_path_factory):
-    return run_chapter("strategy_roadmap", tmp_path_factory.mktemp("default"))
+def default():
+    return compute("strategy_roadmap")
 
 
-def test_default_glue_matches_the_data(default):
-    inst = {r["instrument_id"]: r for r in rows(REPO / "data" / "policy_instruments.csv")}
+def test_default_figures_match_the_data(default):
+    inst = {r["instrument_id"]: r for r in read_rows(DATA / "policy_instruments.csv")}
     assert default["repm_capacity_t"] == float(inst["repm-scheme"]["capacity"])
     assert default["ncmm_total_cr"] == float(inst["ncmm-government"]["outlay"]) + float(inst["ncmm-psu-investment"]["outlay"])
-    assert default["repm_start_year"] == 2028  # approved 26 Nov 2025 + 2-year gestation → first full year 2028
-    assert default["demand_base_t"] == 870
-    assert default["demand_end_t"] == pytest.approx(870 * 1.15 ** 5)
-    assert default["reserves_years"] == pytest.approx(6.9e6 / 2900)
-    assert default["doubling_rate_pct"] == pytest.approx(100 * (2 ** (1 / 5) - 1))
+    assert default["repm_start_year"] == int(inst["repm-scheme"]["date"][:4]) + 1 + default["repm_gestation_years"]
+    years = default["end_year"] - (int(default["demand_base_fy"][2:6]) + 1)
+    assert default["demand_end_t"] == pytest.approx(default["demand_base_t"] * 1.15 ** years)
+    assert default["reserves_years"] == pytest.approx(1e6 * default["reserves_mt"] / default["mine_output_t"])
+    assert default["doubling_rate_pct"] == pytest.approx(100 * (2 ** (1 / years) - 1))
 
 
-def test_default_meets_demand_when_the_scheme_starts(default):
-    assert default["capacity_met_phrase"] == "in 2028"
-    assert "meets demand in 2028" in default["capacity_sentence"]
+def test_the_met_clause_agrees_with_the_capacity_path(default):
+    met = default["capacity_end_t"] >= default["demand_end_t"]
+    assert default["capacity_met_clause"].startswith("domestic supply meets demand in" if met else
+                                                     "domestic supply does not meet demand by")
+    assert default["capacity_timing"] == "on time"
 
 
-def test_parameters_change_the_year_and_sentence(default, tmp_path):
-    late = run_chapter("strategy_roadmap", tmp_path / "late", capacity_delay_years=3)
-    assert late["capacity_met_phrase"] == "not by 2030"
-    assert "3 years late" in late["capacity_sentence"]
-    assert "does not meet demand by 2030" in late["capacity_sentence"] and late["capacity_met_clause"].endswith("by 2030")
-    small = run_chapter("strategy_roadmap", tmp_path / "small", capacity_realisation=0.2, demand_growth=0.0)
-    assert small["capacity_end_t"] == pytest.approx(0.2 * 6000 + 0.2 * 3)
-    assert small["capacity_met_phrase"] == "in 2028"  # 1,200 t against a flat 870 t
-    none = run_chapter("strategy_roadmap", tmp_path / "none", capacity_realisation=0.0)
-    assert none["capacity_met_phrase"] == "not by 2030" and none["gap_end_t"] == pytest.approx(none["demand_end_t"])
+def test_parameters_change_the_year_and_wording(default):
+    late = compute("strategy_roadmap", capacity_delay_years=3)
+    assert late["capacity_timing"] == "3 years late"
+    assert compute("strategy_roadmap", capacity_delay_years=1)["capacity_timing"] == "1 year late"
+    assert late["capacity_end_t"] <= default["capacity_end_t"]
+    small = compute("strategy_roadmap", capacity_realisation=0.2, demand_growth=0.0)
+    assert small["capacity_end_t"] == pytest.approx(0.2 * default["capacity_end_t"])
+    assert small["demand_end_t"] == pytest.approx(small["demand_base_t"])
+    none = compute("strategy_roadmap", capacity_realisation=0.0)
+    assert none["capacity_met_phrase"] == f"not by {none['end_year']}"
+    assert none["gap_end_t"] == pytest.approx(none["demand_end_t"])
 
 
-def test_editing_the_data_changes_the_glued_numbers(default, tmp_path):
+def test_editing_the_data_changes_the_figures(default, tmp_path):
     data = copy_data(tmp_path)
-    inst = rows(data / "policy_instruments.csv")
+    inst = read_rows(data / "policy_instruments.csv")
     for r in inst:
         if r["instrument_id"] == "repm-scheme":
             r["capacity"] = "600"
-            r["description"] = r["description"].replace("2-year gestation", "4-year gestation")
-    write(data / "policy_instruments.csv", inst)
-    res = rows(data / "india_rare_earth_resources.csv")
+            r["description"] = r["description"].replace(f"{default['repm_gestation_years']}-year gestation", "4-year gestation")
+    write_rows(data / "policy_instruments.csv", inst)
+    res = read_rows(data / "india_rare_earth_resources.csv")
     for r in res:
         if r["item"] == "usgs_reserves":
-            r["value"] = "3.45"
-    write(data / "india_rare_earth_resources.csv", res)
-    edited = run_chapter("strategy_roadmap", tmp_path / "run", data_dir=data)
+            r["value"] = str(float(r["value"]) / 2)
+    write_rows(data / "india_rare_earth_resources.csv", res)
+    edited = compute("strategy_roadmap", data)
     assert edited["repm_capacity_t"] == 600
-    assert edited["repm_gestation_years"] == 4 and edited["repm_start_year"] == 2030
-    assert edited["capacity_met_phrase"] == "not by 2030"  # 600 t from 2030 < 870 × 1.15⁵
+    assert edited["repm_gestation_years"] == 4 and edited["repm_start_year"] == default["repm_start_year"] + 4 - 2
     assert edited["reserves_years"] == pytest.approx(default["reserves_years"] / 2)
 
 
-def test_out_of_range_parameters_fail(tmp_path):
-    with pytest.raises(ChapterError, match="capacity_realisation"):
-        run_chapter("strategy_roadmap", tmp_path, capacity_realisation=1.2)
+def test_the_irel_target_wording_follows_the_sources(default):
+    disagree = default["irel_nd_fy26_low_t"] != default["irel_nd_fy26_high_t"]
+    assert default["irel_nd_fy26_disagree"] is disagree
+    assert default["irel_fy26_target"].endswith("the sources disagree" if disagree else "tonnes")
+
+
+def test_out_of_range_parameters_fail():
+    with pytest.raises(ValueError, match="capacity_realisation"):
+        compute("strategy_roadmap", capacity_realisation=1.2)
 
 
 @pytest.mark.parametrize("name,text", [("demand_growth", "1.5"), ("demand_growth", "-0.6"),
@@ -72,3 +82,10 @@ def test_front_matter_limits_reject_before_running(name, text):
     with pytest.raises(ParameterError):
         check_parameter("strategy_roadmap", name, text)
     assert check_parameter("strategy_roadmap", "capacity_delay_years", "2") == 2
+
+
+def test_the_notebook_glues_what_the_module_computes(tmp_path, default):
+    """The one kernel run: the chapter notebook executes and glues the module's values and its wordings."""
+    glued = run_chapter("strategy_roadmap", tmp_path)
+    assert {k: glued[k] for k in default} == default
+    assert capacity.met_clause  # the module's phrase helpers stay importable

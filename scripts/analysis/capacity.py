@@ -102,7 +102,7 @@ def capacity_path(
     rows = []
     for year in range(base_year, end_year + 1):
         demand = base_demand_t * (1 + growth) ** (year - base_year)
-        capacity = sum(l.capacity_t * realisation for l in lines if year >= l.start_year + delay)
+        capacity = sum(line.capacity_t * realisation for line in lines if year >= line.start_year + delay)
         rows.append(dict(year=year, demand_t=demand, capacity_t=capacity, gap_t=demand - capacity,
                          self_sufficiency_pct=min(100.0, 100 * capacity / demand), met=capacity >= demand))
     return pd.DataFrame(rows)

@@ -19,7 +19,16 @@ USA = "#1f5a96"  # 6.9:1
 OTHER = "#6b6b6b"  # 5.3:1
 # Series that are not countries never borrow China's red or India's ochre.
 CATEGORICAL = [USA, "#2e7d32", "#6a3d9a", "#00695c", "#ad1457", OTHER, "#37474f", "#3f51b5"]
+# groups that are not countries (counters, areas of policy): never China red or India ochre
+NEUTRAL = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
+
 SEQUENTIAL = ["#fde0c5", "#f4a582", "#d6604d", "#b3261e", "#67001f"]
+
+
+def neutral_range(groups: list) -> list:
+    """One neutral colour per group, in order (repeating after six)."""
+    return [NEUTRAL[i % len(NEUTRAL)] for i in range(len(groups))]
+
 
 WIDTH = 620
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -178,26 +187,54 @@ def event_timeline(
     color: str | None = None,
     color_scale: alt.Scale | None = None,
     lane_sort: list | None = None,
-    lane_height: int = 54,
+    lane_height: int | None = None,
+    stagger_days: int | None = None,
+    width: int = WIDTH - 60,
 ) -> alt.Chart:
-    """Events as points on lanes over time; where ``end`` is given, a bar to the end date."""
-    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort)
-    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0))
+    """Events as points on lanes over time; where ``end`` is given, a bar to the end date.
+
+    With ``stagger_days`` the chart takes its compact style: labels of events closer than that
+    on one lane alternate between lines above and below it (``stagger_levels``), in smaller
+    type, with the colour legend below the chart."""
+    staggered = stagger_days is not None
+    style = TIMELINE_STYLES[staggered]
+    data = frame
+    if staggered:
+        data = frame.copy()
+        data["_level"] = stagger_levels(data, start=start, lane=lane, min_gap_days=stagger_days)
+    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=160) if staggered else alt.Undefined)
+    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, **style["x_axis"]))
     if color:
-        col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined)
+        legend = alt.Legend(orient="bottom", columns=2, labelLimit=320) if staggered else alt.Undefined
+        col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined, legend=legend)
     else:
         col = alt.value(USA)
     layers = []
     if end:
-        spans = frame.dropna(subset=[end])
-        layers.append(
-            alt.Chart(spans).mark_bar(height=10, opacity=0.45).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip)
-        )
-    layers.append(alt.Chart(frame).mark_point(filled=True, size=120, opacity=1).encode(y=y, x=x, color=col, tooltip=tooltip))
-    layers.append(
-        alt.Chart(frame).mark_text(align="left", dx=7, dy=-9, fontSize=11).encode(y=y, x=x, text=f"{label}:N")
-    )
-    return alt.layer(*layers).properties(width=WIDTH - 60, height=lane_height * frame[lane].nunique())
+        spans = data[data[end].notna() & (data[end].astype(str) != "")] if staggered else data.dropna(subset=[end])
+        if len(spans) or not staggered:
+            layers.append(alt.Chart(spans).mark_bar(**style["bar"]).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip))
+    layers.append(alt.Chart(data).mark_point(**style["point"]).encode(y=y, x=x, color=col, tooltip=tooltip))
+    if staggered:  # one text layer per label line that has labels
+        lines = [(data[data["_level"] == level], dy) for level, dy in LABEL_LINES.items()]
+        lines = [(rows, dy) for rows, dy in lines if len(rows)]
+    else:
+        lines = [(data, style["text"]["dy"])]
+    for rows, dy in lines:
+        layers.append(alt.Chart(rows).mark_text(**{**style["text"], "dy": dy}).encode(y=y, x=x, text=f"{label}:N"))
+    height = (lane_height or style["lane_height"]) * data[lane].nunique()
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+# The two styles of event_timeline: one label line per lane, or labels staggered over four lines.
+LABEL_LINES = {0: -11, 1: 15, 2: -25, 3: 29}  # vertical offset of each staggered label line
+TIMELINE_STYLES = {
+    False: {"x_axis": {}, "bar": {"height": 10, "opacity": 0.45}, "point": {"filled": True, "size": 120, "opacity": 1},
+            "text": {"align": "left", "dx": 7, "dy": -9, "fontSize": 11}, "lane_height": 54},
+    True: {"x_axis": {"tickCount": 8}, "bar": {"height": 8, "opacity": 0.4},
+           "point": {"filled": True, "size": 110, "opacity": 1, "stroke": "#ffffff", "strokeWidth": 1},
+           "text": {"align": "left", "dx": 6, "dy": 0, "fontSize": 10.5, "color": TEXT}, "lane_height": 78},
+}
 
 
 # --- Shapes added for the sector-impact and strategy-roadmap chapters --------------------------
@@ -249,13 +286,13 @@ def grouped_bars(
     counters disagree), labelled at the bar end. Groups take neutral colours (never China red or
     India ochre, which mean countries in this report)."""
     groups = group_sort or list(dict.fromkeys(frame[group]))
-    neutral = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
     y = alt.Y(f"{category}:N", title=None, sort=category_sort)
     offset = alt.YOffset(f"{group}:N", sort=groups)
     x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format))
     bars = alt.Chart(frame).mark_bar().encode(
         y=y, yOffset=offset, x=x, tooltip=tooltip,
-        color=alt.Color(f"{group}:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))])),
+        color=alt.Color(f"{group}:N", title=None, sort=groups,
+                        scale=alt.Scale(domain=groups, range=neutral_range(groups))),
     )
     labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=11).encode(
         y=y, yOffset=offset, x=x, text=alt.Text(f"{value}:Q", format=value_format)
@@ -288,10 +325,9 @@ def log_bars(
     y = alt.Y(f"{label}:N", title=None, sort=sort if sort is not None else "-x")
     x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log", domain=[base, top]),
               axis=alt.Axis(format="~s"))
-    neutral = [USA, "#2e7d32", "#6a3d9a", "#00695c", OTHER, "#ad1457"]
     if color:
         groups = list(dict.fromkeys(frame[color]))
-        col = alt.Color(f"{color}:N", title=None, scale=alt.Scale(domain=groups, range=[neutral[i % len(neutral)] for i in range(len(groups))]))
+        col = alt.Color(f"{color}:N", title=None, scale=alt.Scale(domain=groups, range=neutral_range(groups)))
     else:
         col = alt.value(USA)
     bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, x2=alt.datum(base), color=col, tooltip=tooltip)
@@ -345,48 +381,6 @@ def stagger_levels(frame: pd.DataFrame, *, start: str, lane: str, min_gap_days: 
             last[level] = d
             out[i] = level
     return out
-
-
-def staggered_timeline(
-    frame: pd.DataFrame,
-    *,
-    start: str,
-    lane: str,
-    label: str,
-    tooltip: list,
-    end: str | None = None,
-    color: str | None = None,
-    color_domain: list | None = None,
-    color_range: list | None = None,
-    lane_sort: list | None = None,
-    min_gap_days: int = 60,
-    width: int = WIDTH - 40,
-) -> alt.Chart:
-    """Events as points on lanes over time, with a bar to ``end`` where given, and labels set on
-    alternating lines above and below the lane so that close events stay readable."""
-    data = frame.copy()
-    data["_level"] = stagger_levels(data, start=start, lane=lane, min_gap_days=min_gap_days)
-    offsets = {0: -11, 1: 15, 2: -25, 3: 29}
-    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=160))
-    x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
-    if color:
-        scale = alt.Scale(domain=color_domain, range=color_range) if color_domain else alt.Undefined
-        col = alt.Color(f"{color}:N", title=None, scale=scale, legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
-    else:
-        col = alt.value(USA)
-    layers = []
-    if end:
-        spans = data[data[end].notna() & (data[end].astype(str) != "")]
-        if len(spans):
-            layers.append(alt.Chart(spans).mark_bar(height=8, opacity=0.4).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip))
-    layers.append(alt.Chart(data).mark_point(filled=True, size=110, opacity=1, stroke="#ffffff", strokeWidth=1).encode(y=y, x=x, color=col, tooltip=tooltip))
-    for level, dy in offsets.items():
-        rows = data[data["_level"] == level]
-        if len(rows):
-            layers.append(
-                alt.Chart(rows).mark_text(align="left", dx=6, dy=dy, fontSize=10.5, color=TEXT).encode(y=y, x=x, text=f"{label}:N")
-            )
-    return alt.layer(*layers).properties(width=width, height=78 * data[lane].nunique())
 
 
 def membership_matrix(

@@ -157,17 +157,19 @@ def long_date(value) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument") -> str:
-    """One sentence on the measures whose scheduled end passed with no confirmation of what followed.
+def scheduled_ends(table: pd.DataFrame, as_of, *, label: str = "instrument") -> dict:
+    """What the chapter says about scheduled ends on ``as_of``, as values and short clauses.
 
-    ``table`` is the output of ``status_table``. A suspension whose end passed is named with the
-    measures it suspended. With none, the sentence says which scheduled end is next (or that
-    none is recorded), so the chapter's wording follows the data.
+    ``table`` is the output of ``status_table``. ``outcome`` is "end_passed" (``clauses`` lists
+    the measures whose scheduled end passed with no confirmation of what followed; a suspension
+    is named with the measures it suspended), "next_end" (``next_end`` and ``next_label``: the
+    next scheduled end) or "no_end" (no scheduled end is recorded ahead).
     """
     day = to_date(as_of, what="as_of")
     passed = table[table["status_as_of"] == "end_passed_unconfirmed"]
     own_end = [to_date(v) is not None for v in passed["scheduled_end"]]
     primary = passed[own_end]
+    result = {"as_of": long_date(day), "outcome": "no_end", "clauses": "", "next_end": "", "next_label": ""}
     if len(passed):
         parts = []
         for row in primary.sort_values("scheduled_end").to_dict("records"):
@@ -176,22 +178,36 @@ def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument"
             if len(deps):
                 what += f" (it suspended {_numbers(list(deps[label]))})"
             confirmed = to_date(row.get("status_confirmed"))
-            what += f"; the latest source in the data confirms its status on {long_date(confirmed)}" if confirmed else "; no source in the data confirms its status"
+            what += (f"; the latest source in the data confirms its status on {long_date(confirmed)}" if confirmed
+                     else "; no source in the data confirms its status")
             parts.append(what)
         orphans = passed[[not o for o in own_end]]
         orphans = orphans[~orphans["suspended_by"].isin(list(primary["event_id"]))] if "suspended_by" in orphans else orphans
         if len(orphans):
             parts.append(f"the suspension of {_join(list(orphans[label]))} has also passed its scheduled end")
-        return (
-            f"As of {long_date(day)}, " + "; ".join(parts)
-            + ". No source in the data says what followed (lapse, extension or replacement), so this report does not guess."
-        )
+        return {**result, "outcome": "end_passed", "clauses": "; ".join(parts)}
     ends = [to_date(v) for v in table["scheduled_end"]]
     ahead = table[[e is not None and e >= day and s != "not_announced" for e, s in zip(ends, table["status_as_of"])]]
     if len(ahead):
         row = ahead.sort_values("scheduled_end").iloc[0]
-        return f"As of {long_date(day)}, no scheduled end date has passed; the next is {long_date(row['scheduled_end'])} ({row[label]})."
-    return f"As of {long_date(day)}, no measure in the data has a scheduled end date that has passed."
+        return {**result, "outcome": "next_end", "next_end": long_date(row["scheduled_end"]), "next_label": row[label]}
+    return result
+
+
+# The three wordings of the scheduled-end finding; the chapter (book/geopolitics.md) holds its own copy
+# of these in Markdown, these serve the figures' alt texts.
+END_WORDINGS = {
+    "end_passed": "As of {as_of}, {clauses}. No source in the data says what followed (lapse, extension or replacement), "
+                  "so this report does not guess.",
+    "next_end": "As of {as_of}, no scheduled end date has passed; the next is {next_end} ({next_label}).",
+    "no_end": "As of {as_of}, no measure in the data has a scheduled end date that has passed.",
+}
+
+
+def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument") -> str:
+    """The scheduled-end finding as one sentence (for alt texts)."""
+    ends = scheduled_ends(table, as_of, label=label)
+    return END_WORDINGS[ends["outcome"]].format(**ends)
 
 
 def _numbers(instruments: list[str]) -> str:

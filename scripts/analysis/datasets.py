@@ -10,15 +10,16 @@ dataset may be read.
 
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from . import datapackage
+
 DECLARED_ENV = "REPORT_DATASETS"
-SOURCES = "sources"
+SOURCES = datapackage.SOURCES_RESOURCE
 
 # Frictionless field types → the pandas dtype used to read them. Dates stay text until a
 # chapter asks for them as dates: parsing here would hide the ISO form the sources give.
@@ -44,7 +45,7 @@ def declared_datasets() -> set[str] | None:
 
 @lru_cache(maxsize=8)
 def _descriptor(data_dir: str) -> dict:
-    return json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
+    return datapackage.read_descriptor(data_dir)
 
 
 def resource(name: str, data_dir: str | Path) -> dict:
@@ -52,7 +53,7 @@ def resource(name: str, data_dir: str | Path) -> dict:
     for res in _descriptor(str(data_dir))["resources"]:
         if res["name"] == name:
             return res
-    raise KeyError(f"no dataset named {name!r} in {Path(data_dir) / 'datapackage.json'}")
+    raise KeyError(f"no dataset named {name!r} in {Path(data_dir) / datapackage.DESCRIPTOR}")
 
 
 def load(name: str, data_dir: str | Path) -> pd.DataFrame:
@@ -76,7 +77,7 @@ def load(name: str, data_dir: str | Path) -> pd.DataFrame:
         dtype="string",
         keep_default_na=False,
         na_values=[""],
-        encoding="utf-8-sig",
+        encoding=datapackage.ENCODING,
     )
     for column, dtype in dtypes.items():
         if column not in frame.columns:
@@ -90,9 +91,8 @@ def load(name: str, data_dir: str | Path) -> pd.DataFrame:
 
 def sources(data_dir: str | Path) -> pd.DataFrame:
     """The source registry, indexed by source id (always readable: every chapter cites)."""
-    frame = pd.read_csv(
-        Path(data_dir) / "sources.csv", dtype="string", keep_default_na=False, encoding="utf-8-sig"
-    )
+    frame = pd.read_csv(datapackage.sources_path(data_dir, _descriptor(str(data_dir))), dtype="string",
+                        keep_default_na=False, encoding=datapackage.ENCODING)
     return frame.set_index("id", drop=False)
 
 

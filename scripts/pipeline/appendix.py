@@ -15,20 +15,18 @@ collide with those of a chapter, while chapters keep the plain keys.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 import re
 import shutil
 from pathlib import Path, PurePosixPath
+
+from analysis.datapackage import SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, read_descriptor, read_rows
 
 from . import freshness
 from .errors import DataError
 
 PAGE_NAME = "data_sources.md"
 DATASETS_DIR = "datasets"
-SOURCES_RESOURCE = "sources"
-SOURCE_ID_FIELDS = ("source_id", "authoritative_source_id")
 REGISTRY_KEY_PREFIX = "reg-"  # see module docstring: keeps this page's citations apart from chapters'
 REGISTRY_LABEL_PREFIX = "S"
 QUALITY_MEANING = {
@@ -55,15 +53,6 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 # ---------------------------------------------------------------------------------------------
 # Reading data/
 # ---------------------------------------------------------------------------------------------
-
-
-def read_descriptor(data_dir: Path) -> dict:
-    return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8-sig"))
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if any((v or "").strip() for v in row.values())]
 
 
 def read_sources(data_dir: Path, package: dict | None = None) -> list[dict[str, str]]:
@@ -275,12 +264,6 @@ def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> 
         lines.append(f"- **Sources:** {{cite:p}}`{cited}`")
     lines += ["", *columns_table(resource.get("schema", {}).get("fields", []))]
     return "\n".join(lines)
-
-
-def as_list(value) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def rule_text(rule: dict) -> str:

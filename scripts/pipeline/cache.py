@@ -28,6 +28,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from analysis import datapackage
+
 SCRIPTS = Path(__file__).resolve().parents[1]
 LIBRARY = SCRIPTS / "analysis"
 # Bump when the way chapters are executed or tidied changes what an executed notebook holds.
@@ -47,7 +49,7 @@ def file_digest(path: Path) -> str:
 
 
 def library_files(library: Path = LIBRARY) -> list[Path]:
-    return sorted(library.glob("*.py"))
+    return sorted(library.rglob("*.py"))
 
 
 def dataset_files(datasets, data_dir: Path) -> dict[str, Path]:
@@ -55,8 +57,7 @@ def dataset_files(datasets, data_dir: Path) -> dict[str, Path]:
     every chapter reads. A name the descriptor lacks maps to a path that does not exist, so the
     key still changes when it appears."""
     try:
-        package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-        paths = {r["name"]: r.get("path", f"{r['name']}.csv") for r in package.get("resources", [])}
+        paths = datapackage.resource_paths(datapackage.read_descriptor(data_dir))
     except (FileNotFoundError, ValueError):
         paths = {}
     files = {name: data_dir / paths.get(name, f"{name}.csv") for name in sorted(set(datasets))}

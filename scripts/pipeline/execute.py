@@ -61,7 +61,6 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
     fig_dir.mkdir(parents=True, exist_ok=True)
     kernel_env = dict(
         os.environ,
-        PYTHONPATH=os.pathsep.join(filter(None, [str(SCRIPTS), os.environ.get("PYTHONPATH")])),
         REPORT_DATASETS=",".join(chapter.datasets),
         REPORT_FIGURE_DIR=str(fig_dir),
         REPORT_FIGURE_URL=fig_url,
@@ -116,7 +115,8 @@ def _chapter_failure(chapter: Chapter, executed: Path, failed_dir: Path, log: st
                     f"{output.get('ename')}: {output.get('evalue')}. Executed notebook kept at {kept}",
                     executed_path=kept,
                 )
-    return ChapterError(f"chapter {chapter.name} ({where}) failed: {log.strip().splitlines()[-1:]}. Executed notebook kept at {kept}", executed_path=kept)
+    return ChapterError(f"chapter {chapter.name} ({where}) failed: {log.strip().splitlines()[-1:]}. Executed notebook kept at {kept}",
+                        executed_path=kept)
 
 
 def tidy_executed(path: Path) -> None:

@@ -48,7 +48,6 @@ class Zygote:
     def start(self) -> "Zygote":
         env = dict(
             os.environ,
-            PYTHONPATH=os.pathsep.join(filter(None, [str(SCRIPTS), os.environ.get("PYTHONPATH")])),
             PYDEVD_DISABLE_FILE_VALIDATION="1",
             OPENBLAS_NUM_THREADS="1",  # no BLAS thread pool in the template: children are forked
         )

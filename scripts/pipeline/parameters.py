@@ -105,7 +105,8 @@ def resolve(
             raise ParameterError(f"unknown chapter {chapter_name!r} in scenario (chapters: {', '.join(declared)})")
         for name in params:
             if name not in declared[chapter_name]:
-                raise ParameterError(f"unknown parameter {name!r} for chapter {chapter_name!r} (it declares: {', '.join(declared[chapter_name])})")
+                raise ParameterError(f"unknown parameter {name!r} for chapter {chapter_name!r} "
+                                     f"(it declares: {', '.join(declared[chapter_name])})")
     resolved: dict[str, dict] = {}
     for chapter in chapters:
         mine = declared[chapter.name]

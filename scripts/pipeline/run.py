@@ -7,7 +7,6 @@ work folder is removed (also on SIGINT/SIGTERM).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -36,6 +35,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <output.parent>/cache
     editions_dir: Path | None = None  # default: <root>/editions
     progress: Callable[[str], None] | None = None  # default: print
+    speedups: bool = True  # warm kernels and out-of-band images (pipeline/speedups.py)
 
 
 def say(message: str) -> None:
@@ -128,7 +128,7 @@ def build_report(options: BuildOptions) -> Path:
 
 def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
            inputs: str, work: Path, report) -> Path:
-    from . import assemble, changes, execute, freshness, kernels, parameters, render, stage, validate
+    from . import assemble, changes, execute, freshness, parameters, speedups, stage, validate
     from .cache import ChapterCache
 
     site: Site = load_site(root)
@@ -139,13 +139,8 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
 
         scenario = scenarios.load_scenario(root, options.scenario)
         site = scenarios.apply(site, scenario, scenario["parameters"])
-    with contextlib.ExitStack() as helpers:
-        # the kernels' template process warms up (its imports) while data are validated and staged
-        zygote = kernels.Zygote(work / "kernels.log").start()
-        helpers.callback(zygote.stop)
-        # draws the figures' images while the other chapters execute and while Sphinx runs
-        renderer = render.Renderer(work / "render")
-        helpers.callback(renderer.cancel)
+    # warm kernels and out-of-band images, or neither (pipeline/speedups.py)
+    with speedups.helpers(work, options.speedups) as (zygote, renderer):
         with Timer("validate data", report):
             validate.validate_data(data_dir)
         as_of = site.report.get("as_of") or site.report.get("edition_date")
@@ -162,7 +157,8 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
                 site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,
                 cache=ChapterCache(cache_dir), force=options.force, zygote=zygote, renderer=renderer,
             )
-            zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs
+            if zygote is not None:
+                zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs
         with Timer("edition record", report):
             record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, scenario)
             manifest.write_record(record, stage_dir / manifest.RECORD_URL)
@@ -170,7 +166,8 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
                 changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
         with Timer("assemble site", report):
             html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
-            renderer.copy_into(lambda chapter: execute.figure_paths(html, chapter)[0])
+            if renderer is not None:
+                renderer.copy_into(lambda chapter: execute.figure_paths(html, chapter)[0])
             tree = manifest.tree_digest(html)
     with Timer("publish", report):
         with signals_deferred():

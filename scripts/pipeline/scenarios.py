@@ -70,7 +70,8 @@ def as_text(values: dict) -> dict[str, dict[str, str]]:
 def banner_html(scenario: dict, resolved: dict[str, dict]) -> str:
     """The banner on every page: the scenario's title, description and parameters (escaped)."""
     settings = "; ".join(
-        f"{html.escape(chapter)}: " + ", ".join(f"{html.escape(k)} = {html.escape(str(v))}" for k, v in sorted(resolved.get(chapter, {}).items()))
+        f"{html.escape(chapter)}: "
+        + ", ".join(f"{html.escape(k)} = {html.escape(str(v))}" for k, v in sorted(resolved.get(chapter, {}).items()))
         for chapter in sorted(scenario["parameters"])
     )
     description = f" {html.escape(scenario['description'])}" if scenario["description"] else ""

@@ -23,12 +23,11 @@ from pathlib import Path, PurePosixPath
 
 import frictionless
 
+from analysis.datapackage import DESCRIPTOR, SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, csv_text, descriptor_text
+
 from . import freshness
 from .errors import DataError
 
-DESCRIPTOR = "datapackage.json"
-SOURCES_RESOURCE = "sources"
-SOURCE_ID_FIELDS = ("source_id", "authoritative_source_id")
 MAX_SHOWN = 20
 # Contract: numbers are plain ("270000", "69.2"). frictionless also accepts "NaN", "Infinity",
 # "1_000" and " 12" (Python's Decimal does), so the plain form is checked here as well.
@@ -125,7 +124,7 @@ def load_descriptor(data_dir: Path) -> dict:
     if not path.is_file():
         raise DataError(f"{label}: file not found — the data package descriptor is required")
     try:
-        package = json.loads(path.read_bytes().decode("utf-8-sig"))
+        package = json.loads(descriptor_text(data_dir))
     except UnicodeDecodeError as exc:
         raise DataError(f"{label}: not valid UTF-8 at byte {exc.start} (rule: encoding)") from None
     except json.JSONDecodeError as exc:
@@ -176,12 +175,6 @@ def rule_declaration_problems(where: str, rule, fields: list) -> list[str]:
             f" (rule: rules)" for c in columns if c not in names]
 
 
-def as_list(value) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
 # ---------------------------------------------------------------------------------------------
 # One resource: bytes → header → types and constraints → project rules
 # ---------------------------------------------------------------------------------------------
@@ -219,7 +212,7 @@ def read_table(data_dir: Path, resource: dict, max_bytes: int, problems: list[st
                         " — is this the right file? (rule: max_bytes)")
         return None
     # surrogateescape keeps undecodable bytes so they can be located by row and column
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    text = csv_text(path)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import html
 import logging as std_logging
 import re
-import sys
 from pathlib import Path
 
 import yaml
@@ -39,7 +38,6 @@ from docutils.parsers.rst import Directive
 from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # scripts/: the pipeline package
 
 from pipeline import citation  # noqa: E402
 

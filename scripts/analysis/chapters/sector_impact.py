@@ -1,0 +1,309 @@
+"""Chapter "Sector impact on India" (book/sector_impact.md): what it states, from the data.
+
+``compute(data_dir, supply_cut_share=0.5, disruption_months=3.0, inventory_weeks=3.0,
+sales_counter="JMK Research")`` reads the sector ratings and evidence, India's magnet imports,
+EV sales and magnet intensity, runs the what-if model, and returns the chapter's key figures,
+its five tables and the frames of its five figures.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .. import charts, datasets, magnet_demand, whatif
+from . import Chapter, Figure, listing, short_source
+
+SEGMENT = {"e2w": "Electric two-wheelers", "e3w": "Electric three-wheelers", "e_car": "Electric cars",
+           "e_cv": "Electric commercial vehicles", "total": "All EVs"}
+SEGMENT_PLURAL = {k: v.lower() for k, v in SEGMENT.items()}
+BASIS = {"fiscal_year": "fiscal year, April–March", "calendar_year": "calendar year"}
+INTENSITY_OF = {"e_car": ["ev_traction_motor_small", "ev_traction_motor"]}  # segment → magnet-intensity applications
+
+
+def compute(data_dir, supply_cut_share: float = 0.5, disruption_months: float = 3.0, inventory_weeks: float = 3.0,
+            sales_counter: str = "JMK Research") -> Chapter:
+    ch = Chapter(data_dir)
+    registry = datasets.sources(data_dir)
+    impact = datasets.load("india_sector_impact", data_dir)
+    evidence = datasets.load("india_sector_evidence", data_dir)
+    imports = datasets.load("india_magnet_imports", data_dir)
+    sales = datasets.load("india_ev_sales", data_dir)
+    intensity = datasets.load("magnet_intensity", data_dir)
+
+    chetak = sectors_and_evidence(ch, impact, evidence, registry)
+    re_t = magnet_imports(ch, imports)
+    current = ev_sales(ch, sales)
+    magnet_demand_band(ch, current, intensity, registry, re_t)
+    what_if(ch, current, sales_counter, supply_cut_share, disruption_months, inventory_weeks, chetak)
+    return ch
+
+
+def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFrame, registry: pd.DataFrame) -> dict:
+    ev = evidence.set_index("evidence_id")
+    rated = impact["dependency"].notna() & impact["severity"].notna()
+    seed = dict(dataset="india_sector_impact", source_ids=["seed-article"])
+    ch.key("seed_rated_any", bool(rated.any()))
+    ch.key("seed_rated_n", int(rated.sum()), **seed)
+    ch.key("sectors_n", len(impact), **seed)
+    ch.key("sectors_list", listing(impact["sector"].str.lower()), **seed)
+
+    found = evidence[evidence["evidence_found"].fillna(False)]
+    sectors_with = list(dict.fromkeys(found["sector"]))
+    sectors_without = [s for s in impact["sector"] if s not in sectors_with]
+    ch.key("sectors_without_evidence_any", bool(sectors_without))
+    ch.key("sectors_without_evidence", listing([s.lower() for s in sectors_without]) if sectors_without else "none",
+           dataset="india_sector_evidence")
+    ch.key("n_sectors_with_evidence", len(sectors_with), dataset="india_sector_evidence")
+
+    jul, jun = ev.loc["ev-bajaj-chetak-2025-07"], ev.loc["ev-bajaj-chetak-2025-06"]
+    chetak = dict(dataset="india_sector_evidence", source_ids=[jul["source_id"]])
+    ch.key("chetak_jul_output", jul["value"], unit="units", **chetak)
+    ch.key("chetak_cut_yoy_pct", 100 * (1 - jul["value"] / jul["baseline"]), unit="%", **chetak)
+    ch.key("chetak_cut_mom_pct", 100 * (1 - jul["value"] / jun["value"]), unit="%", **chetak)
+    ch.key("chetak_jun_output", jun["value"], unit="units", **chetak)
+    ch.key("chetak_baseline_output", jul["baseline"], unit="units", **chetak)
+    vit = ev.loc["ev-maruti-evitara-plan"]
+    vitara = dict(dataset="india_sector_evidence", source_ids=[vit["source_id"]])
+    ch.key("evitara_plan", vit["value"], unit="units", **vitara)
+    ch.key("evitara_plan_before", vit["baseline"], unit="units", **vitara)
+    ch.key("evitara_cut_pct", 100 * (1 - vit["value"] / vit["baseline"]), unit="%", **vitara)
+    jobs = ev.loc["el-elcina-jobs-at-risk"]
+    ch.key("elcina_jobs_at_risk", jobs["value"], unit="jobs", dataset="india_sector_evidence", source_ids=[jobs["source_id"]])
+
+    ch.tables["sectors"] = pd.DataFrame({
+        "Sector": impact["sector"],
+        "Dependency (seed article)": impact["dependency"].fillna("not available"),
+        "Severity (seed article)": impact["severity"].fillna("not available"),
+        "Quantified evidence found": impact["sector"].map(lambda s: "yes" if s in sectors_with else "no"),
+    })
+    ch.tables["evidence"] = pd.DataFrame({
+        "Sector": evidence["sector"],
+        "Actor": evidence["actor"].fillna("—"),
+        "What was found": evidence["description"],
+        "Evidence found": evidence["evidence_found"].map({True: "yes", False: "no quantified evidence"}),
+        "Source": [short_source(registry.loc[s]) for s in evidence["source_id"]],
+    })
+
+    cuts = evidence[evidence["value"].notna() & evidence["baseline"].notna() & (evidence["unit"] == "units")].copy()
+    cuts["evidence"] = cuts["actor"] + ": " + cuts["metric"].str.replace("_", " ")
+    cuts["cut_pct"] = (100 * (1 - cuts["value"] / cuts["baseline"])).astype(float).round(1)
+    plotted = cuts[["evidence", "sector", "value", "baseline", "cut_pct", "unit", "description", "source_id"]].reset_index(drop=True)
+    chart = charts.ranked_bars(
+        plotted, value="cut_pct", label="evidence", value_title="Cut against the baseline (%)", value_format=".0f",
+        highlight={e: charts.INDIA for e in plotted["evidence"]},
+        tooltip=["evidence", "description", alt.Tooltip("value:Q", format=",.0f"), alt.Tooltip("baseline:Q", format=",.0f"),
+                 "source_id"],
+    ).configure_axisY(labelLimit=320)
+    top = plotted.sort_values("cut_pct", ascending=False).iloc[0]
+    ch.figures["fig-sector_impact-evidence"] = Figure(
+        chart, f"The largest reported cut is {top['evidence']} ({top['cut_pct']:.0f}% below the baseline of "
+               f"{top['baseline']:,.0f} units); {len(plotted)} quantified production cuts in all.",
+        list(plotted["source_id"]), "% below the baseline", plotted)
+    return {"source_ids": [jul["source_id"]], "cut_yoy_pct": ch["chetak_cut_yoy_pct"]}
+
+
+def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
+    qty = imports[imports["measure"] == "quantity"]
+    all_pm = qty[qty["series"] == "all_permanent_magnets"]
+    re_mag = qty[qty["series"] == "rare_earth_magnets"]
+    common_fy = [fy for fy in re_mag["fiscal_year"] if fy in set(all_pm["fiscal_year"])][-1]
+
+    def imp(series, measure):
+        row = imports[(imports["series"] == series) & (imports["measure"] == measure) & (imports["fiscal_year"] == common_fy)]
+        return row["value"].iloc[0], row["source_id"].iloc[0]
+
+    ds = "india_magnet_imports"
+    all_t, all_src = imp("all_permanent_magnets", "quantity")
+    re_t, re_src = imp("rare_earth_magnets", "quantity")
+    ch.key("imports_fy", common_fy, dataset=ds)
+    ch.key("imports_all_fy_t", all_t, unit="t", dataset=ds, source_ids=[all_src])
+    ch.key("imports_re_fy_t", re_t, unit="t", dataset=ds, source_ids=[re_src])
+    ratio = ch.key("imports_ratio", all_t / re_t, unit="times", dataset=ds, source_ids=[all_src, re_src])
+    share, share_src = imp("all_permanent_magnets", "china_share")
+    ch.key("imports_china_share_pct", share, unit="%", dataset=ds, source_ids=[share_src])
+    val_all, val_all_src = imp("all_permanent_magnets", "value")
+    val_re, val_re_src = imp("rare_earth_magnets", "value")
+    ch.key("imports_all_value_cr", val_all, unit="INR crore", dataset=ds, source_ids=[val_all_src])
+    ch.key("imports_re_value_cr", val_re, unit="INR crore", dataset=ds, source_ids=[val_re_src])
+    first, latest = all_pm.iloc[0], all_pm.iloc[-1]
+    ch.key("imports_first_fy", first["fiscal_year"], dataset=ds)
+    ch.key("imports_first_fy_t", first["value"], unit="t", dataset=ds, source_ids=[first["source_id"]])
+    ch.key("imports_latest_period", latest["fiscal_year"], dataset=ds)
+    ch.key("imports_latest_t", latest["value"], unit="t", dataset=ds, source_ids=[latest["source_id"]])
+
+    labels = {"all_permanent_magnets": "All permanent magnets", "rare_earth_magnets": "Rare-earth magnets"}
+    plotted = qty.assign(series_label=qty["series"].map(labels))[
+        ["series_label", "fiscal_year", "value", "unit", "source_id", "note"]].reset_index(drop=True)
+    left = plotted[plotted["series_label"] == "All permanent magnets"]
+    right = plotted[plotted["series_label"] == "Rare-earth magnets"]
+    tip = ["series_label", "fiscal_year", alt.Tooltip("value:Q", format=",.0f"), "unit", "note"]
+    chart = alt.hconcat(
+        charts.column_bars(left, x="fiscal_year", y="value", y_title="Tonnes", tooltip=tip,
+                           title="All permanent magnets (incl. ferrite), t", color=charts.OTHER, width=340, label_angle=-30),
+        charts.column_bars(right, x="fiscal_year", y="value", y_title="Tonnes", tooltip=tip,
+                           title="Rare-earth magnets only, t", color=charts.CHINA, width=120),
+    ).resolve_scale(y="independent")
+    ch.figures["fig-sector_impact-imports"] = Figure(
+        chart, f"In {common_fy} India imported {all_t:,.0f} t of permanent magnets of all kinds but only "
+               f"{re_t:,.0f} t of rare-earth magnets, {ratio:.0f} times less; the panels use separate scales.",
+        list(plotted["source_id"]), "t", plotted)
+    return float(re_t)
+
+
+def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
+    latest_period = sales.groupby("counter")["period"].transform("max")
+    current = sales[sales["period"] == latest_period].copy()
+    current["period_label"] = current["period"].where(current["basis"] != "calendar_year", "calendar " + current["period"])
+    current["group"] = current["counter"] + ", " + current["period_label"]
+    current["segment_label"] = current["segment"].map(SEGMENT).fillna(current["segment"])
+
+    def sales_of(counter, segment):
+        return current[(current["counter"] == counter) & (current["segment"] == segment)].iloc[0]
+
+    ds = "india_ev_sales"
+    jmk, fada = sales_of("JMK Research", "total"), sales_of("FADA", "total")
+    ch.key("ev_total_jmk", jmk["sales"], unit="units", dataset=ds, source_ids=[jmk["source_id"]])
+    ch.key("ev_total_jmk_period", jmk["period"], dataset=ds)
+    ch.key("ev_total_jmk_qualifier", "at least " if "lower bound" in str(jmk["note"]) else "", dataset=ds)
+    ch.key("ev_total_fada", fada["sales"], unit="units", dataset=ds, source_ids=[fada["source_id"]])
+    ch.key("ev_total_fada_period", fada["period"], dataset=ds)
+    e2w_jmk, e2w_mhi = sales_of("JMK Research", "e2w"), sales_of("MHI", "e2w")
+    ch.key("e2w_jmk", e2w_jmk["sales"], unit="units", dataset=ds, source_ids=[e2w_jmk["source_id"]])
+    ch.key("e2w_mhi", e2w_mhi["sales"], unit="units", dataset=ds, source_ids=[e2w_mhi["source_id"]])
+    ch.key("e2w_mhi_period", e2w_mhi["period"], dataset=ds)
+
+    plotted = current[["segment_label", "group", "counter", "period", "basis", "sales", "unit", "source_id", "note"]
+                      ].reset_index(drop=True)
+    chart = charts.grouped_bars(
+        plotted, category="segment_label", value="sales", group="group", value_title="Vehicles sold",
+        category_sort=[SEGMENT[s] for s in SEGMENT if SEGMENT[s] in set(plotted["segment_label"])],
+        tooltip=["counter", "period", "basis", "segment_label", alt.Tooltip("sales:Q", format=",.0f"), "note"],
+    )
+    ch.figures["fig-sector_impact-ev-sales"] = Figure(
+        chart, f"{jmk['counter']} counted {jmk['sales']:,.0f} EVs sold in {jmk['period']}; "
+               f"{fada['counter']} counted {fada['sales']:,.0f} in calendar {fada['period']}; "
+               f"electric two-wheelers are the largest segment in every count.",
+        list(plotted["source_id"]), "vehicles", plotted)
+    ch.tables["sales"] = pd.DataFrame({
+        "Counter": current["counter"], "Period": current["period"], "Basis": current["basis"].map(BASIS),
+        "Segment": current["segment_label"], "Sales": current["sales"].map("{:,.0f}".format),
+        "Note": current["note"].fillna(""),
+    })
+    return current
+
+
+def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFrame, registry: pd.DataFrame,
+                       re_t: float) -> None:
+    rows = []
+    for counter in ("JMK Research", "FADA"):
+        seg_sales = current[(current["counter"] == counter) & (current["segment"] != "total")]
+        band = magnet_demand.demand_band(seg_sales, intensity, INTENSITY_OF)
+        band["counter"], band["period"] = counter, seg_sales["period"].iloc[0]
+        rows.append(band)
+    bands = pd.concat(rows, ignore_index=True)
+    ecar = bands[bands["segment"] == "e_car"].copy()
+    ecar["case"] = ecar["counter"] + ", " + ecar["period"].where(~ecar["period"].str.fullmatch(r"\d{4}"),
+                                                                 "calendar " + ecar["period"])
+    ids = ecar["intensity_source_ids"].iloc[0].split(";")
+    ds = dict(dataset="magnet_intensity", source_ids=ids)
+    first, last = ecar.iloc[0], ecar.iloc[-1]
+    for suffix, row in (("", first), ("_alt", last)):
+        ch.key(f"ecar_demand_low_t{suffix}", row["demand_low_t"], unit="t/yr", **ds)
+        ch.key(f"ecar_demand_high_t{suffix}", row["demand_high_t"], unit="t/yr", **ds)
+        ch.key(f"ecar_sales{suffix}", row["sales"], unit="vehicles", dataset="india_ev_sales")
+        ch.key(f"ecar_sales_period{suffix}", row["period"], dataset="india_ev_sales")
+        ch.key(f"ecar_sales_counter{suffix}", row["counter"], dataset="india_ev_sales")
+    ch.key("ecar_intensity_low_kg", first["intensity_low_kg"], unit="kg per vehicle", **ds)
+    ch.key("ecar_intensity_high_kg", first["intensity_high_kg"], unit="kg per vehicle", **ds)
+    ch.key("ecar_demand_share_of_imports_high_pct", 100 * first["demand_high_t"] / re_t, unit="%", dataset="magnet_intensity")
+    weak = [sid for sid in ids if registry.loc[sid, "quality"] == "W"]
+    ch.key("intensity_sources_n", len(ids), **ds)
+    ch.key("intensity_weak_n", len(weak), **ds)
+    ch.key("intensity_weak", "all" if len(weak) == len(ids) else "some" if weak else "none")
+    unmapped = [SEGMENT_PLURAL[s] for s in dict.fromkeys(bands.loc[bands["application"].isna(), "segment"])]
+    ch.key("intensity_missing_any", bool(unmapped))
+    ch.key("intensity_missing_segments", listing(unmapped) if unmapped else "none", dataset="magnet_intensity")
+
+    plotted = ecar[["case", "sales", "intensity_low_kg", "intensity_high_kg", "demand_low_t", "demand_high_t"]
+                   ].reset_index(drop=True)
+    chart = charts.range_bars(
+        plotted, category="case", low="demand_low_t", high="demand_high_t",
+        value_title="Electric cars: tonnes of NdFeB magnet a year", color=charts.INDIA,
+        tooltip=["case", alt.Tooltip("sales:Q", format=",.0f"), "intensity_low_kg", "intensity_high_kg",
+                 alt.Tooltip("demand_low_t:Q", format=",.0f"), alt.Tooltip("demand_high_t:Q", format=",.0f")],
+    )
+    sources = list(dict.fromkeys(list(ecar["intensity_source_ids"].str.split(";").explode())
+                                 + list(current.loc[current["segment"] == "e_car", "source_id"])))
+    ch.figures["fig-sector_impact-demand-band"] = Figure(
+        chart, f"India's electric-car sales imply {first['demand_low_t']:,.0f}–{first['demand_high_t']:,.0f} t of "
+               f"rare-earth magnets a year ({first['counter']}, {first['period']}) and "
+               f"{last['demand_low_t']:,.0f}–{last['demand_high_t']:,.0f} t ({last['counter']}, {last['period']}).",
+        sources, "t of NdFeB magnet per year", plotted)
+
+
+def what_if(ch: Chapter, current: pd.DataFrame, sales_counter: str, supply_cut_share: float, disruption_months: float,
+            inventory_weeks: float, chetak: dict) -> None:
+    data_dir = ch.data_dir
+    base = current[(current["counter"] == sales_counter) & (current["segment"] != "total")]
+    if base.empty:
+        raise ValueError(f"sales_counter {sales_counter!r} has no segment sales in india_ev_sales")
+    base_period, base_basis = base["period"].iloc[0], base["basis"].iloc[0]
+    params = dict(supply_cut_share=supply_cut_share, disruption_months=disruption_months, inventory_weeks=inventory_weeks)
+    result = whatif.output_at_risk(base, **params)
+    result["segment_label"] = result["segment"].map(SEGMENT)
+    ids = list(dict.fromkeys(base["source_id"]))
+    ds = dict(dataset="india_ev_sales", source_ids=ids)
+    total = result["output_at_risk"].sum()
+    ch.key("whatif_total_at_risk", total, unit="vehicles", **ds)
+    ch.key("whatif_share_pct", 100 * total / result["annual_sales"].sum(), unit="%", **ds)
+    ch.key("whatif_uncovered_months", result["uncovered_months"].iloc[0], unit="months")
+    ch.key("whatif_cut_pct", 100 * supply_cut_share, unit="%")
+    ch.key("whatif_months", disruption_months, unit="months")
+    ch.key("whatif_months_unit", "month" if disruption_months == 1 else "months")
+    ch.key("whatif_weeks", inventory_weeks, unit="weeks")
+    ch.key("whatif_weeks_unit", "week" if inventory_weeks == 1 else "weeks")
+    ch.key("whatif_sales_basis", f"{sales_counter}, {base_period} ({BASIS[base_basis]})", **ds)
+    # which of the three wordings of the result applies
+    outcome = ("no_cut" if supply_cut_share == 0 else
+               "stocks_outlast" if float(result["uncovered_months"].max()) <= 0 else "at_risk")
+    ch.key("whatif_outcome", outcome)
+    ch.key("whatif_by_segment", listing(f"{n:,.0f} {SEGMENT_PLURAL.get(s, s)}"
+                                        for s, n in zip(result["segment"], result["output_at_risk"])), **ds)
+
+    cite = datasets.cite_text
+    ch.tables["assumptions"] = whatif.assumptions_table([
+        whatif.Assumption("Share of rare-earth magnet supply cut", f"{100 * supply_cut_share:.0f}%",
+                          "Scenario parameter supply_cut_share (default 50%: a mid value; Chetak output fell "
+                          f"{chetak['cut_yoy_pct']:.0f}% year on year in July 2025 — {cite(chetak['source_ids'], data_dir)})"),
+        whatif.Assumption("Length of the disruption", f"{disruption_months:g} months",
+                          "Scenario parameter disruption_months (0–12; one-year view)"),
+        whatif.Assumption("Magnet stocks at the start", f"{inventory_weeks:g} weeks of output",
+                          "Scenario parameter inventory_weeks (default 3: the upper end of the '2–3 weeks of supply' "
+                          "industry said it had left in mid-2025 — " + cite(["ie-2025-06-magnet-imports"], data_dir) + ")"),
+        whatif.Assumption("Months of output exposed", f"{result['uncovered_months'].iloc[0]:.2f}",
+                          f"max(0, months − weeks ÷ {whatif.WEEKS_PER_MONTH:.3f} weeks per month)"),
+        whatif.Assumption("Annual output by segment", f"{sales_counter}, {base_period} ({BASIS[base_basis]})",
+                          cite(ids, data_dir) + "; sales stand in for production, spread evenly over 12 months"),
+        whatif.Assumption("Magnet dependence", "Every vehicle needs imported rare-earth magnets",
+                          "Model assumption: no substitution (ferrite, light-rare-earth magnets), no stock reallocation"),
+        whatif.Assumption("Recovery", "Output lost is not made up later",
+                          "Model assumption: output 'at risk', not necessarily lost"),
+    ])
+    ch.tables["whatif"] = pd.DataFrame({
+        "Segment": result["segment_label"],
+        f"Annual sales ({base_period})": result["annual_sales"].map("{:,.0f}".format),
+        "Monthly output": result["monthly_output"].map("{:,.0f}".format),
+        "Output at risk": result["output_at_risk"].map("{:,.0f}".format),
+        "Share of a year's sales": result["share_of_year_pct"].map("{:.1f}%".format),
+    })
+    plotted = result[["segment_label", "annual_sales", "uncovered_months", "output_at_risk", "share_of_year_pct"]].copy()
+    plotted["output_at_risk"] = plotted["output_at_risk"].round(0)
+    chart = charts.ranked_bars(
+        plotted, value="output_at_risk", label="segment_label", value_title="Vehicles at risk",
+        highlight={s: charts.INDIA for s in plotted["segment_label"]},
+        tooltip=["segment_label", alt.Tooltip("annual_sales:Q", format=",.0f"),
+                 alt.Tooltip("output_at_risk:Q", format=",.0f"), alt.Tooltip("share_of_year_pct:Q", format=".1f")],
+    )
+    alt_text = whatif.describe(result, **params, labels=SEGMENT_PLURAL)
+    ch.figures["fig-sector_impact-whatif"] = Figure(chart, alt_text, ids, "vehicles", plotted)

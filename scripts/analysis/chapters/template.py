@@ -1,0 +1,41 @@
+"""The chapter template's module (book/_template.md): copy both to start a chapter.
+
+Read it as load → process → return: ``compute`` loads the datasets the chapter declares, records
+each figure the chapter states with ``ch.key`` (value, unit, dataset, sources, label), and each
+chart with the rows it plots. Sentences stay in the chapter's Markdown.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from .. import charts, datasets
+from . import Chapter, Figure
+
+
+def compute(data_dir, year: int = 2024) -> Chapter:
+    ch = Chapter(data_dir)
+    # --- load ---------------------------------------------------------------------------------
+    production = datasets.load("mine_production_by_country", data_dir)
+
+    # --- process ------------------------------------------------------------------------------
+    rows = production[production["year"] == year]
+    if rows.empty:
+        raise ValueError(f"mine_production_by_country has no rows for {year}")
+    source = str(rows["source_id"].iloc[0])
+    world = rows.loc[rows["country"] == "World", "production"].iloc[0]
+    china = rows.loc[rows["country"] == "China", "production"].iloc[0]
+    india = rows.loc[rows["country"] == "India", "production"].iloc[0]
+    ds = dict(dataset="mine_production_by_country", source_ids=[source])
+    ch.key("year", int(year))
+    ch.key("china_share_pct", 100 * china / world, unit="%", **ds, label=f"China's share of world mine production, {year}")
+    ch.key("world_t", world, unit="t REO", **ds)
+    ch.key("india_share_pct", 100 * india / world, unit="%", **ds)
+
+    # --- figures ------------------------------------------------------------------------------
+    plotted = rows[rows["country"] != "World"][["country", "production", "unit", "source_id"]].reset_index(drop=True)
+    chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
+                               tooltip=["country", alt.Tooltip("production:Q", format=",.0f")])
+    ch.figures["fig-template-production"] = Figure(
+        chart, f"China mined {100 * china / world:.0f}% of the world's rare earths in {year}.", [source], "t REO", plotted)
+    return ch
