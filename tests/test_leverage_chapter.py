@@ -47,7 +47,7 @@ def test_shares_are_computed_from_the_data(default):
 
 def test_editing_china_production_changes_the_glued_share(tmp_path, default):
     data = copy_data(tmp_path)
-    rewrite(data / "mine_production_by_country.csv", {"country": "China", "year": "2024", "source_id": "usgs-mcs-2025"}, "production", "250000")
+    rewrite(data / "mine_production_by_country.csv", {"country": "China", "year": "2024", "source_id": "usgs-mcs-2026"}, "production", "250000")
     edited = run_chapter("leverage", tmp_path, data_dir=data)
     assert edited["china_mine_share_pct"] == pytest.approx(100 * 250000 / default["world_mine_t"])
     assert edited["china_mine_share_pct"] != pytest.approx(default["china_mine_share_pct"])
