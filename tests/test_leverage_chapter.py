@@ -3,7 +3,7 @@
 
 import pytest
 
-from analysis import concentration
+from analysis import concentration, datasets
 from chapters import DATA, compute, copy_data, read_rows, run_chapter, write_rows
 
 REQUIRED = [
@@ -28,14 +28,21 @@ def rewrite(path, match, column, value):
 
 def test_required_keys_are_computed(default):
     assert not [k for k in REQUIRED if k not in default]
-    assert isinstance(default["mine_year"], int) and default["mine_year"] == 2024
+    newest = max(int(r["year"]) for r in read_rows(DATA / "mine_production_by_country.csv"))
+    assert isinstance(default["mine_year"], int) and default["mine_year"] == newest  # the chapter's default year
     assert default["exports_pre_control_month"].endswith("2025")
     assert default["hhi_threshold"] == concentration.HHI_HIGHLY_CONCENTRATED
 
 
+def mine_source_id() -> str:
+    """The USGS edition the chapter reads: the newest that the production table cites."""
+    rows = read_rows(DATA / "mine_production_by_country.csv")
+    return concentration.newest_first([r["source_id"] for r in rows], datasets.sources(DATA))[0]
+
+
 def test_shares_are_computed_from_the_data(default):
     china = [r for r in read_rows(DATA / "mine_production_by_country.csv")
-             if r["country"] == "China" and r["year"] == "2024" and r["source_id"] == "usgs-mcs-2025"]
+             if r["country"] == "China" and r["year"] == str(default["mine_year"]) and r["source_id"] == mine_source_id()]
     assert default["china_mine_t"] == float(china[0]["production"])
     assert default["china_mine_share_pct"] == pytest.approx(100 * default["china_mine_t"] / default["world_mine_t"])
     assert 0 < default["china_mine_share_pct"] < default["china_separation_share_pct"] <= 100
@@ -43,8 +50,8 @@ def test_shares_are_computed_from_the_data(default):
 
 def test_editing_china_production_changes_the_share(tmp_path, default):
     data = copy_data(tmp_path)
-    rewrite(data / "mine_production_by_country.csv", {"country": "China", "year": "2024", "source_id": "usgs-mcs-2025"},
-            "production", "250000")
+    rewrite(data / "mine_production_by_country.csv",
+            {"country": "China", "year": str(default["mine_year"]), "source_id": mine_source_id()}, "production", "250000")
     edited = compute("leverage", data)
     assert edited["china_mine_share_pct"] == pytest.approx(100 * 250000 / default["world_mine_t"])
     assert edited["china_mine_share_pct"] != pytest.approx(default["china_mine_share_pct"])

@@ -32,7 +32,7 @@ def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def compute(data_dir, year: int = 2024, focus_country: str = "India") -> Chapter:
+def compute(data_dir, year: int = 2025, focus_country: str = "India") -> Chapter:
     ch = Chapter(data_dir)
     registry = datasets.sources(data_dir)
     chain = datasets.load("china_value_chain_share", data_dir)
