@@ -15,7 +15,7 @@ def test_default_glue_matches_the_data(default):
     inst = {r["instrument_id"]: r for r in rows(REPO / "data" / "policy_instruments.csv")}
     assert default["repm_capacity_t"] == float(inst["repm-scheme"]["capacity"])
     assert default["ncmm_total_cr"] == float(inst["ncmm-government"]["outlay"]) + float(inst["ncmm-psu-investment"]["outlay"])
-    assert default["repm_start_year"] == 2028  # approved 26 Nov 2025 + 2-year gestation → first full year 2028
+    assert default["repm_start_year"] == int(inst["repm-scheme"]["start_year"]) == 2029  # gestation runs from the award; none by 1 Dec 2026
     assert default["demand_base_t"] == 870
     assert default["demand_end_t"] == pytest.approx(870 * 1.15 ** 5)
     assert default["reserves_years"] == pytest.approx(6.9e6 / 2900)
@@ -23,8 +23,8 @@ def test_default_glue_matches_the_data(default):
 
 
 def test_default_meets_demand_when_the_scheme_starts(default):
-    assert default["capacity_met_phrase"] == "in 2028"
-    assert "meets demand in 2028" in default["capacity_sentence"]
+    assert default["capacity_met_phrase"] == "in 2029"
+    assert "meets demand in 2029" in default["capacity_sentence"]
 
 
 def test_parameters_change_the_year_and_sentence(default, tmp_path):
@@ -34,7 +34,7 @@ def test_parameters_change_the_year_and_sentence(default, tmp_path):
     assert "does not meet demand by 2030" in late["capacity_sentence"] and late["capacity_met_clause"].endswith("by 2030")
     small = run_chapter("strategy_roadmap", tmp_path / "small", capacity_realisation=0.2, demand_growth=0.0)
     assert small["capacity_end_t"] == pytest.approx(0.2 * 6000 + 0.2 * 3)
-    assert small["capacity_met_phrase"] == "in 2028"  # 1,200 t against a flat 870 t
+    assert small["capacity_met_phrase"] == "in 2029"  # 1,200 t against a flat 870 t
     none = run_chapter("strategy_roadmap", tmp_path / "none", capacity_realisation=0.0)
     assert none["capacity_met_phrase"] == "not by 2030" and none["gap_end_t"] == pytest.approx(none["demand_end_t"])
 
@@ -46,6 +46,7 @@ def test_editing_the_data_changes_the_glued_numbers(default, tmp_path):
         if r["instrument_id"] == "repm-scheme":
             r["capacity"] = "600"
             r["description"] = r["description"].replace("2-year gestation", "4-year gestation")
+            r["start_year"] = ""  # without a recorded start the gestation counts from approval (26 Nov 2025)
     write(data / "policy_instruments.csv", inst)
     res = rows(data / "india_rare_earth_resources.csv")
     for r in res:
