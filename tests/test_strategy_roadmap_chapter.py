@@ -17,7 +17,9 @@ def test_default_figures_match_the_data(default):
     inst = {r["instrument_id"]: r for r in read_rows(DATA / "policy_instruments.csv")}
     assert default["repm_capacity_t"] == float(inst["repm-scheme"]["capacity"])
     assert default["ncmm_total_cr"] == float(inst["ncmm-government"]["outlay"]) + float(inst["ncmm-psu-investment"]["outlay"])
-    assert default["repm_start_year"] == int(inst["repm-scheme"]["date"][:4]) + 1 + default["repm_gestation_years"]
+    recorded = inst["repm-scheme"]["start_year"]
+    expected = int(recorded) if recorded else capacity.start_year_after(inst["repm-scheme"]["date"], default["repm_gestation_years"])
+    assert default["repm_start_year"] == expected  # gestation runs from the award; the data record when that is
     years = default["end_year"] - (int(default["demand_base_fy"][2:6]) + 1)
     assert default["demand_end_t"] == pytest.approx(default["demand_base_t"] * 1.15 ** years)
     assert default["reserves_years"] == pytest.approx(1e6 * default["reserves_mt"] / default["mine_output_t"])
@@ -51,6 +53,7 @@ def test_editing_the_data_changes_the_figures(default, tmp_path):
         if r["instrument_id"] == "repm-scheme":
             r["capacity"] = "600"
             r["description"] = r["description"].replace(f"{default['repm_gestation_years']}-year gestation", "4-year gestation")
+            r["start_year"] = ""  # without a recorded start the gestation counts from approval
     write_rows(data / "policy_instruments.csv", inst)
     res = read_rows(data / "india_rare_earth_resources.csv")
     for r in res:
@@ -59,7 +62,8 @@ def test_editing_the_data_changes_the_figures(default, tmp_path):
     write_rows(data / "india_rare_earth_resources.csv", res)
     edited = compute("strategy_roadmap", data)
     assert edited["repm_capacity_t"] == 600
-    assert edited["repm_gestation_years"] == 4 and edited["repm_start_year"] == default["repm_start_year"] + 4 - 2
+    approved = next(r for r in inst if r["instrument_id"] == "repm-scheme")["date"]
+    assert edited["repm_gestation_years"] == 4 and edited["repm_start_year"] == capacity.start_year_after(approved, 4)
     assert edited["reserves_years"] == pytest.approx(default["reserves_years"] / 2)
 
 
