@@ -91,6 +91,7 @@ def test_page_starts_with_label_and_title(page):
 def test_every_dataset_has_a_labelled_section_in_descriptor_order(page):
     headings = re.findall(r"^\((data-[\w-]+)\)=\n## (.*)$", page, flags=re.M)
     assert headings == [
+        ("data-freshness", "How current the data are"),
         ("data-mine_production_by_country", "Mine production by country"),
         ("data-china_value_chain_share", r"China's share \| by \<b\>stage\</b\>"),
         ("data-source-registry", "Source registry"),

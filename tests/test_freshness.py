@@ -36,7 +36,8 @@ def test_overdue_means_due_before_the_as_of_date():
 
 
 def test_every_declaration_problem_is_named():
-    assert freshness.declaration_problems(WHERE, {"name": "x"})[0].endswith("(rule: freshness)")
+    assert freshness.declaration_problems(WHERE, {"name": "x"}) == []  # missing: a warning, not a refusal
+    assert freshness.declaration_problems(WHERE, {"name": "x", "freshness": "annual"})[0].endswith("(rule: freshness)")
     assert freshness.declaration_problems(WHERE, {"name": "sources"}) == []  # the registry is exempt
     assert freshness.declaration_problems(WHERE, resource(cadence="annual", latest_period="2025", next_expected="2027-02")) == []
     assert freshness.declaration_problems(WHERE, resource(cadence="irregular", latest_period="2025-11-07")) == []
@@ -64,19 +65,22 @@ def test_every_dataset_of_the_report_declares_its_freshness():
     assert problems == []
 
 
-def test_validation_refuses_a_dataset_without_freshness(tmp_path):
+def test_validation_refuses_a_malformed_freshness_block_and_warns_on_a_missing_one(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(load_site().root / "data", data)
     package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
-    name = next(r["name"] for r in package["resources"] if r["name"] not in freshness.EXEMPT)
-    for r in package["resources"]:
-        if r["name"] == name:
-            del r["freshness"]
+    first, second = [r for r in package["resources"] if r["name"] not in freshness.EXEMPT][:2]
+    first["freshness"]["cadence"] = "now and then"
+    del second["freshness"]
     (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     from pipeline.errors import DataError
 
-    with pytest.raises(DataError, match=rf'resource "{name}": no "freshness" block'):
+    with pytest.raises(DataError, match=rf'resource "{first["name"]}": freshness.cadence "now and then"') as refused:
         validate_data(data)
+    assert second["name"] not in str(refused.value)
+    assert freshness.missing_warnings(package) == [
+        f"warning: dataset {second['name']} declares no freshness (cadence, latest_period) in datapackage.json;"
+        " the Data and sources page cannot say how current it is"]
 
 
 def test_the_data_page_shows_latest_data_and_next_release_per_dataset(tmp_path):

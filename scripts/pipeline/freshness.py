@@ -32,7 +32,7 @@ CADENCES = {
 SCHEDULED = ("monthly", "quarterly", "annual")
 EXEMPT = {"sources"}  # the source registry grows with the datasets; it has no release of its own
 # a period names its year: 2025, 2026-10, 2025-11-07, 2026-Q3, FY2025-26, H1 FY2025-26, MCS 2026
-PERIOD = re.compile(r".*\b(19|20)\d\d\b.*")
+PERIOD = re.compile(r".*(?<!\d)(19|20)\d\d(?!\d).*")
 DUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -73,9 +73,10 @@ def declaration_problems(where: str, resource: dict) -> list[str]:
     if resource.get("name") in EXEMPT:
         return []
     block = resource.get("freshness")
+    if block is None:
+        return []  # undeclared: a warning at build time (missing_warnings), not a refusal
     if not isinstance(block, dict):
-        return [f'{where}: no "freshness" block — declare the publisher\'s cadence and the period the newest row'
-                " covers (rule: freshness)"]
+        return [f'{where}: "freshness" must be an object with cadence and latest_period (rule: freshness)']
     problems = []
     cadence = block.get("cadence")
     if cadence not in CADENCES:
@@ -97,6 +98,14 @@ def declaration_problems(where: str, resource: dict) -> list[str]:
     return problems
 
 
+def missing_warnings(package: dict) -> list[str]:
+    """One warning per dataset that does not say how current it is."""
+    return [f"warning: dataset {r.get('name')} declares no freshness (cadence, latest_period) in datapackage.json;"
+            " the Data and sources page cannot say how current it is"
+            for r in package.get("resources", []) if isinstance(r, dict) and r.get("name") not in EXEMPT
+            and r.get("freshness") is None]
+
+
 def of(resource: dict) -> Freshness | None:
     block = resource.get("freshness")
     if not isinstance(block, dict):
@@ -106,8 +115,9 @@ def of(resource: dict) -> Freshness | None:
 
 
 def overdue_warnings(package: dict, as_of) -> list[str]:
-    """One warning per dataset whose next release was due before ``as_of``."""
-    warnings = []
+    """One warning per dataset whose next release was due before ``as_of`` (and one per dataset
+    that declares no freshness)."""
+    warnings = missing_warnings(package)
     for resource in package.get("resources", []):
         fresh = of(resource)
         if fresh is not None and fresh.overdue(as_of):
