@@ -1,0 +1,111 @@
+"""What each chapter states, computed from ``data/`` without a kernel.
+
+One module per chapter (``leverage``, ``sector_impact``, ``strategy_roadmap``, ``geopolitics``),
+each with ``compute(data_dir, **parameters) -> Chapter``, which reads as load → process → return.
+The notebook in ``book/`` is the chapter's text: it calls ``compute``, glues the key figures
+(``chapter.glue()``), and shows each figure and table with one short cell
+(``chapter.figure("fig-…")``, ``chapter.table("…")``). Sentences stay in the notebook's Markdown;
+a module returns values and short phrases ("mining", "May 2025"), never sentences.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..keyfigures import plain
+
+
+@dataclass
+class KeyFigure:
+    """A value the chapter states, with its provenance (what the edition record lists)."""
+
+    value: object
+    unit: str = ""
+    dataset: str = ""
+    source_ids: list = field(default_factory=list)
+    label: str = ""
+
+
+@dataclass
+class Figure:
+    """A chart the chapter shows, with everything its downloads need."""
+
+    chart: object
+    alt_text: str
+    source_ids: list
+    unit: str
+    data: pd.DataFrame
+
+
+class Chapter:
+    """The result of a chapter's ``compute``: key figures, tables and figures, by name."""
+
+    def __init__(self, data_dir):
+        self.data_dir = str(data_dir)
+        self.keys: dict[str, KeyFigure] = {}
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.figures: dict[str, Figure] = {}
+
+    def key(self, name: str, value, *, unit: str = "", dataset: str = "", source_ids=(), label: str = ""):
+        """Record a key figure; returns the value. NaN is refused: the data it needs is missing."""
+        value = plain(value)
+        if isinstance(value, float) and math.isnan(value):
+            raise ValueError(f"key figure {name!r} is NaN: the data it needs is missing")
+        if name in self.keys:
+            raise ValueError(f"key figure {name!r} is computed twice")
+        self.keys[name] = KeyFigure(value, unit, dataset, [str(s) for s in source_ids], label)
+        return value
+
+    def __getitem__(self, name: str):
+        return self.keys[name].value
+
+    def values(self) -> dict:
+        return {name: k.value for name, k in self.keys.items()}
+
+    # --- what the notebook calls (needs IPython; the tests above do not) -----------------------
+    def glue(self) -> None:
+        """Glue every key figure so the chapter's prose (and other pages) can quote it."""
+        from ..keyfigures import key
+
+        for name, k in self.keys.items():
+            key(name, k.value, unit=k.unit, dataset=k.dataset, source_ids=k.source_ids, label=k.label)
+
+    def choose(self, name: str, by: str, *wordings) -> str:
+        """Glue as ``name`` one of the wordings written in the chapter, picked by the key figure
+        ``by``: ``choose(name, by, if_true, if_false)`` for a yes/no figure, or
+        ``choose(name, by, {value: wording, ...})``. ``{key}`` fields are filled from the key figures."""
+        from ..keyfigures import key
+
+        options = wordings[0] if len(wordings) == 1 else {True: wordings[0], False: wordings[1]}
+        text = options[self[by]].format(**self.values())
+        self.keys[name] = KeyFigure(text)
+        return key(name, text)
+
+    def figure(self, name: str):
+        """The figure ``name`` as the report shows it (chart, source line, downloads)."""
+        from ..figures import figure
+
+        f = self.figures[name]
+        return figure(f.chart, name=name, alt_text=f.alt_text, source_ids=f.source_ids, data_dir=self.data_dir,
+                      unit=f.unit, data=f.data)
+
+    def table(self, name: str):
+        """The table ``name``, without its index (cells escaped: see analysis/__init__.py)."""
+        return self.tables[name].style.hide(axis="index")
+
+
+def listing(items) -> str:
+    """"a", "a and b", "a, b and c" (empty: "")."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def short_source(row) -> str:
+    """A source's publisher and year, short enough for a table cell (full references are in Sources)."""
+    year = (row["date"] or "")[:4]
+    return f"{row['publisher']} ({year})" if year else row["publisher"]
