@@ -77,7 +77,7 @@ def test_lead_times_and_sourcing_follow_the_rows(chapter):
 def test_comparison_has_every_option_and_never_adds_expected_money(chapter):
     table = chapter.tables["comparison"]
     assert list(table["Option"]) == list(options.OPTIONS.values())
-    assert table["Evidence"].str.match(r"^\d+ sources?: ").all()
+    assert table["Evidence"].str.match(r"^\d+ (sources?: |(primary|secondary|weak|derived) sources?$)").all()
     ncmm = {r["instrument_id"]: float(r["outlay"]) for r in read_rows(DATA / "policy_instruments.csv") if r["outlay"]}
     total = f"{ncmm['ncmm-government'] + ncmm['ncmm-psu-investment']:,.0f}"
     assert not table.apply(lambda col: col.astype(str).str.contains(total)).any().any()
@@ -110,3 +110,16 @@ def test_the_chapter_builds_and_glues_its_figures(tmp_path, chapter):
     assert glued["buffer_cost_cr"] == pytest.approx(options.compute(DATA, buffer_months=6)["buffer_cost_cr"])
     assert glued["buffer_india_verdict"] in ("it would have outlasted the 2025 wait for licences",
                                             "in 2025 India waited longer than that for its first licences")
+
+
+def test_editing_the_first_licence_date_changes_the_wait(tmp_path, chapter):
+    data = copy_data(tmp_path)
+    rows = read_rows(data / "geopolitical_events.csv")
+    licences = sorted((r for r in rows if r["track"] == "china_india" and "licence" in r["event"].lower()),
+                      key=lambda r: r["date"])
+    licences[0]["date"] = "2025-07-04"  # three months after the April 2025 licensing
+    write_rows(data / "geopolitical_events.csv", rows)
+    edited = options.compute(data)
+    assert edited["india_wait_months_q"] == 3
+    assert edited["india_licence_date"] == "4 July 2025"
+    assert edited["buffer_covers_india"] is True and chapter["buffer_covers_india"] is (chapter["india_wait_months"] <= 3)

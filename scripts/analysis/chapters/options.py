@@ -218,6 +218,7 @@ def disruption_2025(ch: Chapter, exports: pd.DataFrame, timeline: pd.DataFrame, 
     ch.key("india_wait_months_q", round(india_wait), unit="months")
     ch.key("buffer_covers_world", bool(back) and months >= world_months)
     ch.key("buffer_covers_india", months >= india_wait)
+    ch.key("india_wait_longer", bool(india_wait > world_months))
     return {"start": start, "world_months": world_months, "india_wait": india_wait,
             "source_ids": [first["source_id"], *april["source_id"]]}
 
@@ -391,7 +392,10 @@ def evidence_phrase(source_ids, registry: pd.DataFrame) -> str:
     parts = [f"{int(counts[g])} {GRADE_WORDS[g]}" for g in ("P", "S", "W", "D") if g in counts]
     if not len(grades):
         return "none found"
-    return f"{len(grades)} source{'s' if len(grades) > 1 else ''}: {', '.join(parts)}"
+    plural = "s" if len(grades) > 1 else ""
+    if len(parts) == 1:  # one grade: "2 secondary sources"
+        return f"{parts[0]} source{plural}"
+    return f"{len(grades)} sources: {', '.join(parts)}"
 
 
 def comparison(registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> pd.DataFrame:
@@ -438,8 +442,9 @@ def comparison(registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> pd.D
 def buffer_figure(buffer: dict, bill: dict) -> Figure:
     plotted = pd.DataFrame({
         "months": [f"{r['months']} month{'s' if r['months'] > 1 else ''}" for r in buffer["rows"]],
-        "cost_crore": [round(r["crore"], 1) for r in buffer["rows"]],
-        "tonnes": [round(r["tonnes"], 1) for r in buffer["rows"]],
+        # rounded as the table and the text quote them, so the bar labels say the same
+        "cost_crore": [quoted(r["crore"]) for r in buffer["rows"]],
+        "tonnes": [quoted(r["tonnes"]) for r in buffer["rows"]],
     })
     chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="INR crore", width=320,
                                tooltip=[alt.Tooltip("months:N", title="Held"),
