@@ -8,7 +8,8 @@ import csv
 import pytest
 
 from analysis.chapters import options
-from chapters import DATA, copy_data, read_rows, run_chapter, write_rows
+from chapters import DATA, check_parameter, copy_data, read_rows, run_chapter, write_rows
+from pipeline.parameters import ParameterError
 
 
 def imports_row(rows, measure):
@@ -123,3 +124,10 @@ def test_editing_the_first_licence_date_changes_the_wait(tmp_path, chapter):
     assert edited["india_wait_months_q"] == 3
     assert edited["india_licence_date"] == "4 July 2025"
     assert edited["buffer_covers_india"] is True and chapter["buffer_covers_india"] is (chapter["india_wait_months"] <= 3)
+
+
+@pytest.mark.parametrize("text", ["0", "13", "2.5"])
+def test_front_matter_limits_reject_a_bad_buffer_before_running(text):
+    with pytest.raises(ParameterError):
+        check_parameter("options", "buffer_months", text)
+    assert check_parameter("options", "buffer_months", "6") == 6
