@@ -72,6 +72,9 @@ def test_lead_times_and_sourcing_follow_the_rows(chapter):
     crore = float(imports_row(read_rows(DATA / "india_magnet_imports.csv"), "value")["value"])
     assert chapter["premium_extra_low_cr_q"] == options.quoted(crore * (float(premium["low"]) - 1))
     assert chapter["premium_extra_high_cr_q"] == options.quoted(crore * (float(premium["high"]) - 1))
+    # the newest source named at the head of the chapter is the tender extension, unless a newer one is used
+    registry = {r["id"]: r["date"] for r in read_rows(DATA / "sources.csv")}
+    assert chapter["newest_source"].endswith(max(registry[r["source_id"]] for r in read_rows(DATA / "india_options.csv"))[:4])
     assert 0 < chapter["outside_magnets_pct"] < chapter["outside_separation_pct"] < chapter["outside_mine_pct"] < 100
 
 

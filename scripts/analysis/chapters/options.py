@@ -102,6 +102,9 @@ def compute(data_dir, buffer_months: int = 3) -> Chapter:
         "stockpile": buffer, "diversified_sourcing": sourcing, "domestic_magnets": domestic,
         "recycling": recyc, "less_heavy_rare_earths": lean, "diplomacy": diplo})
     ch.figures["fig-options-buffer"] = buffer_figure(buffer, bill)
+    used = {sid for part in (buffer, shock, sourcing, domestic, recyc, lean, diplo) for sid in part["source_ids"]}
+    newest = max(registry.loc[[s for s in used if s in registry.index], "date"].dropna().astype(str))
+    ch.key("newest_source", month_label(newest) if len(newest) in (7, 10) else newest)
     return ch
 
 
@@ -426,7 +429,9 @@ def comparison(registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> pd.D
                                   f"{month_label(facts.loc['ola-ferrite-motor', 'date'])}); model changes take longer",
         "diplomacy": f"about {round(parts['diplomacy']['wait'])} months in 2025 from licensing to the first licences",
     }
-    risks = {option: sorted({r for cell in facts.loc[facts["option"] == option, "risk"] for r in cell.split(";")},
+    # a price ratio is what an option costs, not a risk it addresses (buying outside China raises prices)
+    addressing = facts[facts["kind"] != "cost_ratio"]
+    risks = {option: sorted({r for cell in addressing.loc[addressing["option"] == option, "risk"] for r in cell.split(";")},
                             key=list(RISK_WORDS).index) for option in OPTIONS if option != "diplomacy"}
     risks["diplomacy"] = ["cut-off"]  # licences and assurances decide whether supply flows now
     return pd.DataFrame({
