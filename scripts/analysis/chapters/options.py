@@ -1,0 +1,462 @@
+"""Chapter "What India can do" (book/options.md): six options side by side, from the data.
+
+``compute(data_dir, buffer_months=3)`` reads India's magnet imports, the magnet and recycling
+schemes, the sourced facts per option (``india_options``), world mining, reserves and the value
+chain, China's magnet exports, the export-control timeline, the China–India events and framework
+membership, and returns the chapter's key figures, its comparison and buffer tables and the frame
+of its one figure.
+
+The stockpile's cost is computed, not quoted: value per tonne × tonnes a month × months held,
+from the latest fiscal year with both the value and the quantity of rare-earth magnet imports.
+Money committed (budget outlays) and money expected are never added together here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import altair as alt
+import pandas as pd
+
+from .. import charts, concentration, controls, datasets, magnet_exports
+from . import Chapter, Figure
+
+IEA = "International Energy Agency"
+RE_MAGNETS = "rare_earth_magnets"
+ALL_MAGNETS = "all_permanent_magnets"
+CONTROLS_INSTRUMENT = "2025 No. 18"  # the April 2025 licensing that cut magnet supply
+BUFFER_TABLE_MONTHS = (1, 3, 6)
+DAYS_PER_MONTH = 365.25 / 12
+OUTSIDE_CHINA = ("Australia", "Brazil", "Vietnam", "United States", "Burma", "Malaysia", "India")
+OPTIONS = {  # option slug → the name the comparison table gives it
+    "stockpile": "Strategic stockpile of magnets",
+    "diversified_sourcing": "Buying from outside China",
+    "domestic_magnets": "Making magnets in India",
+    "recycling": "Recycling",
+    "less_heavy_rare_earths": "Magnets with less or no heavy rare earths",
+    "diplomacy": "Diplomacy",
+}
+RISK_WORDS = {"cut-off": "a short-term cut-off", "price": "price", "dependence": "long-term dependence"}
+GRADE_WORDS = {"P": "primary", "S": "secondary", "W": "weak", "D": "derived"}
+
+
+def quoted(x: float, digits: int = 2) -> float:
+    """``x`` rounded as a reader quotes it: two significant figures (whole numbers stay whole)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    places = digits - 1 - math.floor(math.log10(abs(x)))
+    scale = 10.0 ** places
+    value = math.copysign(math.floor(abs(x) * scale + 0.5) / scale, x)  # half up: 76.5 → 77, as a reader rounds
+    return float(int(value)) if places <= 0 else value
+
+
+def month_label(value) -> str:
+    """``2025-10`` → ``October 2025``; ``2025-10-30`` → ``30 October 2025``."""
+    text = str(value)
+    if len(text) == 7:
+        return dt.date.fromisoformat(text + "-01").strftime("%B %Y")
+    return controls.long_date(text)
+
+
+def fraction(ratio: float) -> str:
+    """0.5 → "one-half", 0.33 → "one-third"; other ratios as a percentage."""
+    words = {2: "one-half", 3: "one-third", 4: "one-quarter"}
+    n = round(1 / ratio) if ratio > 0 else 0
+    return words[n] if n in words and abs(1 / n - ratio) < 0.02 else f"{100 * ratio:.0f} per cent"
+
+
+def months_between(start: dt.date, end: dt.date) -> float:
+    return (end - start).days / DAYS_PER_MONTH
+
+
+def compute(data_dir, buffer_months: int = 3) -> Chapter:
+    ch = Chapter(data_dir)
+    registry = datasets.sources(data_dir)
+    imports = datasets.load("india_magnet_imports", data_dir)
+    instruments = datasets.load("policy_instruments", data_dir).set_index("instrument_id", drop=False)
+    facts = datasets.load("india_options", data_dir).set_index("item", drop=False)
+    resources = datasets.load("india_rare_earth_resources", data_dir)
+    intensity = datasets.load("magnet_intensity", data_dir)
+    production = datasets.load("mine_production_by_country", data_dir)
+    reserves = datasets.load("reserves_by_country", data_dir)
+    chain = datasets.load("china_value_chain_share", data_dir)
+    exports = datasets.load("china_magnet_exports_monthly", data_dir)
+    timeline = datasets.load("export_control_timeline", data_dir)
+    events = datasets.load("geopolitical_events", data_dir).set_index("event_id", drop=False)
+    frameworks = datasets.load("framework_membership", data_dir)
+
+    bill = import_bill(ch, imports)
+    repm = instruments.loc["repm-scheme"]
+    buffer = stockpile(ch, bill, facts, float(repm["outlay"]), buffer_months)
+    shock = disruption_2025(ch, exports, timeline, events, buffer_months)
+    sourcing = diversified_sourcing(ch, production, reserves, chain, registry, facts, bill)
+    domestic = domestic_magnets(ch, repm, resources, facts, bill)
+    recyc = recycling(ch, facts)
+    lean = less_heavy_rare_earths(ch, intensity, facts)
+    diplo = diplomacy(ch, events, frameworks, shock)
+
+    ch.tables["buffer"] = buffer["table"]
+    ch.tables["producers"] = sourcing["table"]
+    ch.tables["comparison"] = comparison(registry, facts, {
+        "stockpile": buffer, "diversified_sourcing": sourcing, "domestic_magnets": domestic,
+        "recycling": recyc, "less_heavy_rare_earths": lean, "diplomacy": diplo})
+    ch.figures["fig-options-buffer"] = buffer_figure(buffer, bill)
+    used = {sid for part in (buffer, shock, sourcing, domestic, recyc, lean, diplo) for sid in part["source_ids"]}
+    newest = max(registry.loc[[s for s in used if s in registry.index], "date"].dropna().astype(str))
+    ch.key("newest_source", month_label(newest) if len(newest) in (7, 10) else newest)
+    return ch
+
+
+# --- the import bill: what a month of rare-earth magnets costs --------------------------------
+def import_bill(ch: Chapter, imports: pd.DataFrame) -> dict:
+    """The latest fiscal year with both the tonnes and the value of rare-earth magnet imports."""
+    def year_table(series: str) -> pd.DataFrame:
+        rows = imports[imports["series"] == series]
+        wide = rows.pivot_table(index="fiscal_year", columns="measure", values="value", aggfunc="first")
+        ids = rows.groupby("fiscal_year")["source_id"].apply(lambda s: sorted(set(s)))
+        wide = wide.join(ids)
+        return wide.dropna(subset=[c for c in ("quantity", "value") if c in wide.columns])
+
+    re = year_table(RE_MAGNETS)
+    if re.empty or not {"quantity", "value"} <= set(re.columns):
+        raise ValueError("india_magnet_imports holds no fiscal year with both the tonnes and the value of "
+                         "rare-earth magnet imports")
+    year = sorted(re.index)[-1]
+    tonnes, crore, ids = float(re.loc[year, "quantity"]), float(re.loc[year, "value"]), re.loc[year, "source_id"]
+    per_kg = crore * 1e7 / (tonnes * 1000)
+    ds = dict(dataset="india_magnet_imports", source_ids=ids)
+    ch.key("imports_year", str(year))
+    ch.key("re_imports_t", tonnes, unit="t", **ds, label=f"India's imports of rare-earth magnets, {year}")
+    ch.key("re_imports_value_cr", crore, unit="INR crore", **ds, label=f"Value of India's rare-earth magnet imports, {year}")
+    ch.key("re_value_per_kg", per_kg, unit="INR/kg", **ds, label="Import value per kilogram of rare-earth magnets")
+    ch.key("re_value_per_kg_q", quoted(per_kg), unit="INR/kg", **ds)
+    ch.key("re_monthly_t", tonnes / 12, unit="t/month", **ds)
+    ch.key("re_monthly_t_q", quoted(tonnes / 12), unit="t/month", **ds)
+    # all permanent magnets (mostly ferrite by tonnage) only for the price contrast: never added
+    allpm = year_table(ALL_MAGNETS)
+    has_all = year in allpm.index and {"quantity", "value"} <= set(allpm.columns)
+    all_per_kg = float(allpm.loc[year, "value"]) * 1e7 / (float(allpm.loc[year, "quantity"]) * 1000) if has_all else 0.0
+    ch.key("all_pm_same_year", bool(has_all))
+    ch.key("all_pm_value_per_kg_q", quoted(all_per_kg), unit="INR/kg", dataset="india_magnet_imports",
+           source_ids=list(allpm.loc[year, "source_id"]) if has_all else [])
+    ch.key("re_over_all_pm", quoted(per_kg / all_per_kg) if has_all else 0.0, unit="times")
+    return {"year": year, "tonnes": tonnes, "crore": crore, "per_kg": per_kg, "source_ids": ids}
+
+
+# --- option 1: a stockpile --------------------------------------------------------------------
+def buffer_cost(bill: dict, months: int) -> dict:
+    """Tonnes and INR crore of ``months`` months of rare-earth magnet imports held in stock."""
+    tonnes = bill["tonnes"] / 12 * months
+    return {"months": months, "tonnes": tonnes, "crore": bill["crore"] / bill["tonnes"] * tonnes}
+
+
+def stockpile(ch: Chapter, bill: dict, facts: pd.DataFrame, repm_outlay: float, months: int) -> dict:
+    months = int(months)
+    if months < 1:
+        raise ValueError(f"buffer_months must be at least 1, got {months}")
+    ds = dict(dataset="india_magnet_imports", source_ids=bill["source_ids"])
+    cost = buffer_cost(bill, months)
+    ch.key("buffer_months", months, unit="months")
+    ch.key("buffer_t", cost["tonnes"], unit="t", **ds, label=f"Rare-earth magnets in a {months}-month buffer")
+    ch.key("buffer_t_q", quoted(cost["tonnes"]), unit="t", **ds)
+    ch.key("buffer_cost_cr", cost["crore"], unit="INR crore", **ds,
+           label=f"Cost of a {months}-month buffer of rare-earth magnets at import prices")
+    ch.key("buffer_cost_cr_q", quoted(cost["crore"]), unit="INR crore", **ds)
+    ch.key("repm_outlay_cr", repm_outlay, unit="INR crore", dataset="policy_instruments",
+           source_ids=["cabinet-repm-2025-11-26"], label="Magnet scheme budget outlay")
+    share = 100 * cost["crore"] / repm_outlay
+    ch.key("buffer_share_of_repm_pct", share, unit="%", dataset="policy_instruments")
+    ch.key("buffer_share_of_repm_pct_q", quoted(share), unit="%")
+    plan = facts.loc["ncms-reserve"]
+    alloc = facts.loc["ncmm-supply-shock"]
+    ch.key("ncms_months", int(plan["low"]), unit="months", dataset="india_options", source_ids=[plan["source_id"]],
+           label="Planned National Critical Mineral Stockpile (months of rare earths)")
+    ch.key("ncms_reported", month_label(plan["date"]))
+    ch.key("ncms_cost_cr_q", quoted(buffer_cost(bill, int(plan["low"]))["crore"]), unit="INR crore",
+           dataset="india_magnet_imports", source_ids=bill["source_ids"])
+    ch.key("ncmm_shock_cr", float(alloc["low"]), unit="INR crore", dataset="india_options", source_ids=[alloc["source_id"]],
+           label="Reported allocation under the National Critical Mineral Mission against supply shocks")
+    ch.key("buffer_fits_allocation", bool(cost["crore"] <= float(alloc["low"])))
+    months_list = sorted({*BUFFER_TABLE_MONTHS, months})
+    rows = [buffer_cost(bill, m) for m in months_list]
+    table = pd.DataFrame({
+        "Months of imports held": [r["months"] for r in rows],
+        "Magnets (t)": [f"{quoted(r['tonnes']):,.0f}" for r in rows],
+        "Cost (INR crore)": [f"{quoted(r['crore']):,.0f}" for r in rows],
+        "Share of the magnet scheme's outlay": [f"{quoted(100 * r['crore'] / repm_outlay):g}%" for r in rows],
+    })
+    return {"cost": cost, "table": table, "rows": rows, "months": months, "repm_outlay": repm_outlay,
+            "source_ids": [*bill["source_ids"], plan["source_id"]]}
+
+
+def disruption_2025(ch: Chapter, exports: pd.DataFrame, timeline: pd.DataFrame, events: pd.DataFrame,
+                    months: int) -> dict:
+    """How long the 2025 cut lasted: for the world (China's exports back above a year earlier)
+    and for India (the April 2025 licensing to the first licences for Indian importers)."""
+    april = timeline[timeline["instrument"].str.contains(CONTROLS_INSTRUMENT, regex=False)]
+    if april.empty:
+        raise ValueError(f"export_control_timeline holds no instrument {CONTROLS_INSTRUMENT!r}")
+    start = controls.to_date(april["date"].iloc[0])
+    world = magnet_exports.series(exports, "World")
+    back = magnet_exports.back_above_year_earlier(world, f"{start:%Y-%m}")
+    licences = events[(events["track"] == "china_india") & events["event"].str.contains("licence", case=False)]
+    licences = licences.sort_values("date")
+    if licences.empty:
+        raise ValueError("geopolitical_events holds no China–India licence event")
+    first = licences.iloc[0]
+    india_wait = months_between(start, controls.to_date(first["date"]))
+    ch.key("controls_start", controls.long_date(start))
+    ch.key("world_recovered", bool(back))
+    world_months = 0
+    if back:
+        b = dt.date.fromisoformat(back["month"] + "-01")
+        world_months = (b.year - start.year) * 12 + b.month - start.month
+    ch.key("world_cut_months", world_months, unit="months", dataset="china_magnet_exports_monthly",
+           label="Months from the April 2025 controls until China's magnet exports were back above a year earlier")
+    ch.key("world_recovery_month", magnet_exports.month_name(back["month"]) if back else "")
+    ch.key("india_licence_date", controls.long_date(first["date"]))
+    ch.key("india_wait_months", india_wait, unit="months", dataset="geopolitical_events", source_ids=[first["source_id"]],
+           label="Months from the April 2025 controls to the first licences for Indian importers")
+    ch.key("india_wait_months_q", round(india_wait), unit="months")
+    ch.key("buffer_covers_world", bool(back) and months >= world_months)
+    ch.key("buffer_covers_india", months >= india_wait)
+    ch.key("india_wait_longer", bool(india_wait > world_months))
+    return {"start": start, "world_months": world_months, "india_wait": india_wait,
+            "source_ids": [first["source_id"], *april["source_id"]]}
+
+
+# --- option 2: buying from outside China ------------------------------------------------------
+def diversified_sourcing(ch: Chapter, production: pd.DataFrame, reserves: pd.DataFrame, chain: pd.DataFrame,
+                         registry: pd.DataFrame, facts: pd.DataFrame, bill: dict) -> dict:
+    year = int(production["year"].max())
+    prefer = concentration.newest_first(production["source_id"].unique(), registry)
+    rows = concentration.select_year(production, year, prefer=prefer)
+    shares = concentration.shares(rows)
+    china_mine = float(shares.loc[shares["country"] == "China", "share_pct"].iloc[0])
+    separation = concentration.stage_share(chain, registry, "separation_refining", IEA)
+    magnets = concentration.stage_share(chain, registry, "magnet_manufacturing", IEA)
+    mine_src = str(rows["source_id"].iloc[0])
+    ch.key("mine_year", year)
+    ch.key("outside_mine_pct", 100 - china_mine, unit="%", dataset="mine_production_by_country", source_ids=[mine_src],
+           label=f"Share of world rare-earth mining outside China, {year}")
+    ch.key("outside_separation_pct", 100 - separation["share_pct"], unit="%", dataset="china_value_chain_share",
+           source_ids=[separation["source_id"]], label="Share of rare-earth separation outside China (IEA)")
+    ch.key("outside_magnets_pct", 100 - magnets["share_pct"], unit="%", dataset="china_value_chain_share",
+           source_ids=[magnets["source_id"]], label="Share of permanent-magnet manufacturing outside China (IEA)")
+    edition = concentration.latest_complete_edition(reserves, countries=("China",))
+    res = concentration.select_edition(reserves, edition).set_index("country")
+    table = shares[shares["country"].isin(OUTSIDE_CHINA)][["country", "production", "share_pct"]].copy()
+    for country in OUTSIDE_CHINA:  # countries with reserves but (almost) no mining still belong here
+        if country not in set(table["country"]) and country in res.index:
+            table.loc[len(table)] = [country, float("nan"), float("nan")]
+    table["reserves"] = table["country"].map(lambda c: res["reserves"].get(c) if c in res.index else pd.NA)
+    table = table.sort_values("production", ascending=False, na_position="last")
+    ch.key("reserves_edition", edition)
+    for country in ("Australia", "Brazil", "Vietnam"):
+        slug = country.lower()
+        r = res["reserves"].get(country) if country in res.index else pd.NA
+        ch.key(f"{slug}_reserves_mt", float(r) / 1e6 if pd.notna(r) else 0.0, unit="Mt REO",
+               dataset="reserves_by_country", source_ids=[str(res["source_id"].get(country, ""))])
+        p = table.loc[table["country"] == country, "production"]
+        ch.key(f"{slug}_mine_t", float(p.iloc[0]) if len(p) and pd.notna(p.iloc[0]) else 0.0, unit="t REO",
+               dataset="mine_production_by_country", source_ids=[mine_src])
+    shown = pd.DataFrame({
+        "Country": table["country"],
+        f"Mine production {year} (t REO)": [f"{v:,.0f}" if pd.notna(v) else "not available" for v in table["production"]],
+        f"Share of world mining {year}": [("under 0.1%" if v < 0.05 else f"{v:.1f}%") if pd.notna(v) else "not available"
+                                          for v in table["share_pct"]],
+        f"Reserves, USGS {edition} (Mt REO)": [f"{float(v) / 1e6:,.1f}" if pd.notna(v) else "not available"
+                                               for v in table["reserves"]],
+    })
+    premium = facts.loc["non-china-premium"]
+    lo, hi = float(premium["low"]), float(premium["high"])
+    pds = dict(dataset="india_options", source_ids=[premium["source_id"]])
+    ch.key("premium_low", lo, unit="times", **pds, label="Price of magnets from outside China, low (times the Chinese price)")
+    ch.key("premium_high", hi, unit="times", **pds)
+    extra_lo, extra_hi = bill["crore"] * (lo - 1), bill["crore"] * (hi - 1)
+    ch.key("premium_extra_low_cr_q", quoted(extra_lo), unit="INR crore a year", **pds)
+    ch.key("premium_extra_high_cr_q", quoted(extra_hi), unit="INR crore a year", **pds)
+    lynas = facts.loc["lynas-first-hree"]
+    circuit = facts.loc["lynas-hree-circuit"]
+    japan_first = facts.loc["japan-lynas-first"]
+    japan_hree = facts.loc["japan-lynas-hree"]
+    japan_share = facts.loc["japan-lynas-share"]
+    ch.key("lynas_hree_date", month_label(lynas["date"]))
+    ch.key("lynas_hree_capacity_t", float(circuit["low"]), unit="t/yr", dataset="india_options",
+           source_ids=[circuit["source_id"]], label="Lynas heavy rare-earth separation circuits, Malaysia")
+    ch.key("japan_first_date", month_label(japan_first["date"]))
+    ch.key("japan_first_usd_m", float(japan_first["low"]), unit="USD million", dataset="india_options",
+           source_ids=[japan_first["source_id"]])
+    ch.key("japan_hree_date", month_label(japan_hree["date"]))
+    ch.key("japan_hree_aud_m", float(japan_hree["low"]), unit="AUD million", dataset="india_options",
+           source_ids=[japan_hree["source_id"]])
+    ch.key("japan_hree_share_pct", float(japan_share["low"]), unit="%", dataset="india_options",
+           source_ids=[japan_share["source_id"]], label="Share of Japan's heavy rare-earth demand covered by the Lynas deal (METI)")
+    years = months_between(dt.date.fromisoformat(japan_first["date"] + "-01"), controls.to_date(lynas["date"])) / 12
+    ch.key("japan_lead_years", round(years), unit="years", dataset="india_options",
+           label="Years from Japan's first financing of Lynas to separated heavy rare earths outside China")
+    return {"table": shown, "extra": (extra_lo, extra_hi), "lead_years": round(years),
+            "source_ids": [premium["source_id"], lynas["source_id"], japan_first["source_id"], japan_hree["source_id"]]}
+
+
+# --- option 3: making magnets in India --------------------------------------------------------
+def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, facts: pd.DataFrame, bill: dict) -> dict:
+    capacity = float(repm["capacity"])
+    ds = dict(dataset="policy_instruments", source_ids=[repm["source_id"]])
+    ch.key("repm_capacity_t", capacity, unit="t/yr", **ds, label="Magnet scheme capacity")
+    ch.key("repm_approved", controls.long_date(repm["date"]))
+    ch.key("repm_outlay_over_bill", quoted(float(repm["outlay"]) / bill["crore"]), unit="times",
+           dataset="policy_instruments", label="Magnet scheme outlay over one year's rare-earth magnet import bill")
+    term, gestation = facts.loc["repm-term"], facts.loc["repm-gestation"]
+    ch.key("repm_term_years", int(term["low"]), unit="years", dataset="india_options", source_ids=[term["source_id"]])
+    ch.key("repm_gestation_years", int(gestation["low"]), unit="years", dataset="india_options",
+           source_ids=[gestation["source_id"]])
+    ch.key("repm_incentive_years", int(term["low"]) - int(gestation["low"]), unit="years", dataset="india_options")
+    for item, name in (("repm-notified", "repm_notified"), ("repm-rfp", "repm_rfp"), ("repm-prebid", "repm_prebid"),
+                       ("repm-bid-due", "repm_bid_due")):
+        ch.key(name, month_label(facts.loc[item, "date"]))
+    ch.key("repm_prebid_companies", int(facts.loc["repm-prebid", "low"]), unit="companies", dataset="india_options",
+           source_ids=[facts.loc["repm-prebid", "source_id"]])
+    due = controls.to_date(facts.loc["repm-bid-due", "date"])
+    earliest = dt.date(due.year + int(gestation["low"]), due.month, 1)
+    ch.key("repm_earliest_output", earliest.strftime("%B %Y"))
+    ndpr = resources[resources["item"] == "irel_ndpr_capacity"].copy()
+    if ndpr.empty:
+        raise ValueError("india_rare_earth_resources holds no IREL NdPr oxide capacity")
+    ndpr = ndpr.sort_values("value", ascending=False)
+    ch.key("irel_ndpr_high_t", float(ndpr["value"].iloc[0]), unit="t/yr NdPr oxide", dataset="india_rare_earth_resources",
+           source_ids=[ndpr["source_id"].iloc[0]], label="IREL NdPr oxide output (higher report)")
+    ch.key("irel_ndpr_low_t", float(ndpr["value"].iloc[-1]), unit="t/yr NdPr oxide", dataset="india_rare_earth_resources",
+           source_ids=[ndpr["source_id"].iloc[-1]])
+    ch.key("irel_ndpr_reports_differ", bool(ndpr["value"].nunique() > 1))
+    return {"earliest": earliest, "source_ids": [repm["source_id"], term["source_id"], facts.loc["repm-bid-due", "source_id"],
+                                                 facts.loc["repm-rfp", "source_id"], facts.loc["repm-notified", "source_id"],
+                                                 *ndpr["source_id"]]}
+
+
+# --- option 4: recycling ----------------------------------------------------------------------
+def recycling(ch: Chapter, facts: pd.DataFrame) -> dict:
+    outlay, term = facts.loc["recycling-outlay"], facts.loc["recycling-term"]
+    cap, out = facts.loc["recycling-capacity"], facts.loc["recycling-output"]
+    ds = dict(dataset="india_options", source_ids=[outlay["source_id"]])
+    ch.key("recycling_outlay_cr", float(outlay["low"]), unit="INR crore", **ds, label="Critical-mineral recycling scheme outlay")
+    ch.key("recycling_approved", month_label(outlay["date"]))
+    ch.key("recycling_years", int(term["low"]), unit="years", **ds)
+    ch.key("recycling_capacity_t", float(cap["low"]), unit="t/yr", **ds)
+    ch.key("recycling_output_t", float(out["low"]), unit="t/yr", **ds)
+    return {"source_ids": [outlay["source_id"]]}
+
+
+# --- option 5: less or no heavy rare earths ---------------------------------------------------
+def less_heavy_rare_earths(ch: Chapter, intensity: pd.DataFrame, facts: pd.DataFrame) -> dict:
+    gbd = intensity[(intensity["application"] == "ndfeb_grain_boundary_diffusion")]
+    if gbd.empty:
+        raise ValueError("magnet_intensity holds no grain-boundary diffusion ratio")
+    g = gbd.iloc[0]
+    ds = dict(dataset="magnet_intensity", source_ids=[g["source_id"]])
+    ch.key("gbd_low_ratio", float(g["low"]), unit="ratio", **ds, label="Dy/Tb needed with grain-boundary diffusion, low")
+    ch.key("gbd_high_ratio", float(g["high"]), unit="ratio", **ds)
+    ch.key("gbd_low_fraction", fraction(float(g["low"])))
+    ch.key("gbd_high_fraction", fraction(float(g["high"])))
+    light, ferrite, mhi = facts.loc["e2w-light-magnets"], facts.loc["ola-ferrite-motor"], facts.loc["mhi-ferrite-reluctance"]
+    ch.key("e2w_light_date", month_label(light["date"]))
+    ch.key("ferrite_date", month_label(ferrite["date"]))
+    ch.key("ferrite_kw_low", float(ferrite["low"]), unit="kW", dataset="india_options", source_ids=[ferrite["source_id"]])
+    ch.key("ferrite_kw_high", float(ferrite["high"]), unit="kW", dataset="india_options", source_ids=[ferrite["source_id"]])
+    ch.key("mhi_motors_date", month_label(mhi["date"]))
+    return {"source_ids": [g["source_id"], light["source_id"], ferrite["source_id"], mhi["source_id"]]}
+
+
+# --- option 6: diplomacy ----------------------------------------------------------------------
+def diplomacy(ch: Chapter, events: pd.DataFrame, frameworks: pd.DataFrame, shock: dict) -> dict:
+    india = frameworks[(frameworks["country"] == "India") & frameworks["member"].isin(["yes", "partner"])]
+    india = india.sort_values("since")
+    ch.key("frameworks_n", len(india), dataset="framework_membership", source_ids=sorted(set(india["source_id"])))
+    ch.key("frameworks_list", ", ".join(f"{r['framework']} (since {controls.long_date(r['since'])})"
+                                        if pd.notna(r["since"]) else r["framework"] for _, r in india.iterrows()))
+    ids = {"euc": "cn-in-2025-04-euc-process", "applications": "cn-in-2025-06-applications",
+           "assurances": "cn-in-2025-10-09-assurances", "further": "cn-in-2025-12-further-approvals"}
+    missing = [i for i in ids.values() if i not in events.index]
+    if missing:
+        raise ValueError(f"geopolitical_events lacks the China–India events {missing}")
+    ch.key("assurance_date", controls.long_date(events.loc[ids["assurances"], "date"]))
+    ch.key("further_approvals_date", controls.long_date(events.loc[ids["further"], "date"]))
+    ch.key("applications_month", month_label(events.loc[ids["applications"], "date"][:7]))
+    return {"wait": shock["india_wait"],
+            "source_ids": [*india["source_id"], *(events.loc[i, "source_id"] for i in ids.values())]}
+
+
+# --- the comparison ---------------------------------------------------------------------------
+def evidence_phrase(source_ids, registry: pd.DataFrame) -> str:
+    """How strong an option's evidence is: its distinct sources counted by grade."""
+    grades = registry.loc[[s for s in dict.fromkeys(source_ids) if s in registry.index], "quality"]
+    counts = grades.value_counts()
+    parts = [f"{int(counts[g])} {GRADE_WORDS[g]}" for g in ("P", "S", "W", "D") if g in counts]
+    if not len(grades):
+        return "none found"
+    plural = "s" if len(grades) > 1 else ""
+    if len(parts) == 1:  # one grade: "2 secondary sources"
+        return f"{parts[0]} source{plural}"
+    return f"{len(grades)} sources: {', '.join(parts)}"
+
+
+def comparison(registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> pd.DataFrame:
+    buffer, sourcing, domestic = parts["stockpile"], parts["diversified_sourcing"], parts["domestic_magnets"]
+    c = buffer["cost"]
+    cost = {
+        "stockpile": f"INR {quoted(c['crore']):,.0f} crore for {c['months']} months of imports "
+                     f"({quoted(100 * c['crore'] / buffer['repm_outlay']):g}% of the magnet scheme)",
+        "diversified_sourcing": f"INR {quoted(sourcing['extra'][0]):,.0f}–{quoted(sourcing['extra'][1]):,.0f} crore a year "
+                                "more, if all magnets cost 2–3 times the Chinese price".replace(
+                                    "2–3", f"{float(facts.loc['non-china-premium', 'low']):g}–"
+                                           f"{float(facts.loc['non-china-premium', 'high']):g}"),
+        "domestic_magnets": f"INR {buffer['repm_outlay']:,.0f} crore budget outlay over "
+                            f"{int(facts.loc['repm-term', 'low'])} years",
+        "recycling": f"INR {float(facts.loc['recycling-outlay', 'low']):,.0f} crore over "
+                     f"{int(facts.loc['recycling-term', 'low'])} years, all critical minerals; rare-earth part not stated",
+        "less_heavy_rare_earths": "no figure found",
+        "diplomacy": "no figure found",
+    }
+    lead = {
+        "stockpile": "no launch date found; planned since " + month_label(facts.loc["ncms-reserve", "date"]),
+        "diversified_sourcing": f"years: about {sourcing['lead_years']} for Japan's heavy rare earths from Lynas",
+        "domestic_magnets": f"{int(facts.loc['repm-gestation', 'low'])} years from award; no award found, so output "
+                            f"not before {domestic['earliest']:%B %Y}",
+        "recycling": f"{int(facts.loc['recycling-term', 'low'])}-year scheme from "
+                     f"{month_label(facts.loc['recycling-outlay', 'date'])}; no rare-earth output date",
+        "less_heavy_rare_earths": "designs exist now (ferrite motor certified "
+                                  f"{month_label(facts.loc['ola-ferrite-motor', 'date'])}); model changes take longer",
+        "diplomacy": f"about {round(parts['diplomacy']['wait'])} months in 2025 from licensing to the first licences",
+    }
+    # a price ratio is what an option costs, not a risk it addresses (buying outside China raises prices)
+    addressing = facts[facts["kind"] != "cost_ratio"]
+    risks = {option: sorted({r for cell in addressing.loc[addressing["option"] == option, "risk"] for r in cell.split(";")},
+                            key=list(RISK_WORDS).index) for option in OPTIONS if option != "diplomacy"}
+    risks["diplomacy"] = ["cut-off"]  # licences and assurances decide whether supply flows now
+    return pd.DataFrame({
+        "Option": list(OPTIONS.values()),
+        "Cost": [cost[o] for o in OPTIONS],
+        "Lead time": [lead[o] for o in OPTIONS],
+        "Risk addressed": [", ".join(RISK_WORDS[r] for r in risks[o]) for o in OPTIONS],
+        "Evidence": [evidence_phrase(parts[o]["source_ids"], registry) for o in OPTIONS],
+    })
+
+
+# --- the figure -------------------------------------------------------------------------------
+def buffer_figure(buffer: dict, bill: dict) -> Figure:
+    plotted = pd.DataFrame({
+        "months": [f"{r['months']} month{'s' if r['months'] > 1 else ''}" for r in buffer["rows"]],
+        # rounded as the table and the text quote them, so the bar labels say the same
+        "cost_crore": [quoted(r["crore"]) for r in buffer["rows"]],
+        "tonnes": [quoted(r["tonnes"]) for r in buffer["rows"]],
+    })
+    chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="INR crore", width=320,
+                               tooltip=[alt.Tooltip("months:N", title="Held"),
+                                        alt.Tooltip("cost_crore:Q", format=",.0f", title="INR crore"),
+                                        alt.Tooltip("tonnes:Q", format=",.0f", title="Tonnes")])
+    parts = "; ".join(f"{r['months']} month{'s' if r['months'] > 1 else ''}, about {quoted(r['tonnes']):,.0f} t, INR {quoted(r['crore']):,.0f} crore"
+                      for r in buffer["rows"])
+    alt_text = (f"Cost of holding rare-earth magnet imports in stock at {bill['year']} import prices: {parts}; "
+                f"the magnet scheme's outlay is INR {buffer['repm_outlay']:,.0f} crore.")
+    return Figure(chart, alt_text, list(bill["source_ids"]), "INR crore", plotted)
