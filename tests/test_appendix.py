@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 SOURCES_CSV = """id,publisher,title,date,url,accessed,quality,origin,note
 usgs-mcs-2025,USGS,Mineral Commodity Summaries 2025,2025-01-31,https://pubs.usgs.gov/mcs2025,2025-10-12,P,,
-seed-article,SRK Bharat,"Beijing Seeks End-Use Assurance from India Before Resuming Heavy Rare Earth Exports Amid Global Trade \
+srk-bharat-2025-10-10,SRK Bharat,"Beijing Seeks End-Use Assurance from India Before Resuming Heavy Rare Earth Exports Amid Global Trade \
 Tensions",2025-10-10,https://srkbharat.com/a,2025-10-12,S,"Seen at srkbharat.com; names MOFCOM",
 odd_chars,R&D {Lab} #1,"50% of $ts_ in ~x^ \\ y",2024-03-01,https://example.org/a b,2025-10-12,D,"share = 100 * a / b",
 """
@@ -23,7 +23,7 @@ World,2024,390000,t REO,usgs-mcs-2025
 China,2024,270000,t REO,usgs-mcs-2025
 """
 SHARE_CSV = """stage,share_pct,unit,source_id
-mining,69.2,%,seed-article
+mining,69.2,%,srk-bharat-2025-10-10
 magnets,90,%,odd_chars
 """
 
@@ -114,7 +114,7 @@ def test_dataset_section_content(page):
 
 def test_sources_come_from_descriptor_and_rows(page):
     section = page.split("(data-china_value_chain_share)=")[1].split("(data-source-registry)=")[0]
-    assert "- **Sources:** {cite:p}`reg-seed-article,reg-odd_chars`" in section
+    assert "- **Sources:** {cite:p}`reg-srk-bharat-2025-10-10,reg-odd_chars`" in section
     assert "- **Unit:** \\%\n" in section  # md() escapes a leading % (a MyST comment at line start)
 
 
@@ -139,7 +139,7 @@ def test_registry_lists_every_source_and_bibliography(page):
             " | 2025-01-31 | P (primary) |") in registry
     assert ("| `odd_chars` | R\\&D \\{Lab\\} #1 | [50% of \\$ts\\_ in \\~x\\^ \\\\ y](<https://example.org/a%20b>)"
             " | 2024-03-01 | D (derived) |") in registry
-    assert "| `seed-article` | SRK Bharat |" in registry
+    assert "| `srk-bharat-2025-10-10` | SRK Bharat |" in registry
     assert registry.rstrip().endswith(
         "```{bibliography}\n:all:\n:style: plain\n:keyprefix: reg-\n:labelprefix: S\n```")
 
@@ -178,15 +178,15 @@ def test_md_escape(text, expected):
 def test_bibliography_has_one_entry_per_source(data, tmp_path):
     out = write_bibliography(data, tmp_path / "stage" / "references.bib")
     text = out.read_text(encoding="utf-8")
-    assert re.findall(r"^@misc\{([^,]+),$", text, flags=re.M) == ["usgs-mcs-2025", "seed-article", "odd_chars"]
+    assert re.findall(r"^@misc\{([^,]+),$", text, flags=re.M) == ["usgs-mcs-2025", "srk-bharat-2025-10-10", "odd_chars"]
     entries = parse_file(str(out), "bibtex").entries
-    assert list(entries) == ["usgs-mcs-2025", "seed-article", "odd_chars"]
+    assert list(entries) == ["usgs-mcs-2025", "srk-bharat-2025-10-10", "odd_chars"]
 
 
 def test_bibliography_entry_fields(data, tmp_path):
     text = write_bibliography(data, tmp_path / "refs.bib").read_text(encoding="utf-8")
     assert (
-        "@misc{seed-article,\n"
+        "@misc{srk-bharat-2025-10-10,\n"
         "  author = {{SRK Bharat}},\n"
         "  organization = {SRK Bharat},\n"
         "  title = {{Beijing Seeks End-Use Assurance from India Before Resuming Heavy Rare Earth Exports Amid"

@@ -31,7 +31,7 @@ def test_closest_match_rejects_nothing_to_compare():
 
 
 def registry():
-    return pd.DataFrame({"id": ["iea", "usgs", "seed-article"], "publisher": ["IEA", "USGS", "SRK Bharat"]}).set_index("id", drop=False)
+    return pd.DataFrame({"id": ["iea", "usgs", "srk-bharat-2025-10-10"], "publisher": ["IEA", "USGS", "SRK Bharat"]}).set_index("id", drop=False)
 
 
 def claims(verdict="disagrees", source="iea;usgs"):
@@ -44,7 +44,7 @@ def claims(verdict="disagrees", source="iea;usgs"):
             "authoritative_source_id": [source],
             "verdict": [verdict],
             "explanation": ["matches mining"],
-            "source_id": ["seed-article"],
+            "source_id": ["srk-bharat-2025-10-10"],
         }
     )
 

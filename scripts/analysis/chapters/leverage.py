@@ -160,7 +160,7 @@ def seed_claims(ch: Chapter, seed: pd.DataFrame, registry: pd.DataFrame, mine_sh
     lree = seed[seed["claim"].str.contains("light rare earth magnets", case=False)].iloc[0]
     value = claims.parse_value(lree["seed_value"])
     match = claims.closest_match(value, {"mining": mine_share, "magnets": magnet_share})
-    ch.key("lree_claim_value", value, unit="%", dataset="seed_claims", source_ids=["seed-article"])
+    ch.key("lree_claim_value", value, unit="%", dataset="seed_claims", source_ids=["srk-bharat-2025-10-10"])
     ch.key("lree_claim_gap_mining", abs(match["gaps"]["mining"]), unit="percentage points")
     ch.key("lree_claim_gap_magnets", abs(match["gaps"]["magnets"]), unit="percentage points")
     ch.key("lree_claim_match", "mining" if match["label"] == "mining" else "magnet making")

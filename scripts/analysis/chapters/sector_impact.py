@@ -42,7 +42,7 @@ def compute(data_dir, supply_cut_share: float = 0.5, disruption_months: float = 
 def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFrame, registry: pd.DataFrame) -> dict:
     ev = evidence.set_index("evidence_id")
     rated = impact["dependency"].notna() & impact["severity"].notna()
-    seed = dict(dataset="india_sector_impact", source_ids=["seed-article"])
+    seed = dict(dataset="india_sector_impact", source_ids=["srk-bharat-2025-10-10"])
     ch.key("seed_rated_any", bool(rated.any()))
     ch.key("seed_rated_n", int(rated.sum()), **seed)
     ch.key("sectors_n", len(impact), **seed)

@@ -53,7 +53,7 @@ def compute(data_dir, demand_growth: float = 0.15, capacity_realisation: float =
 def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.DataFrame) -> None:
     inst = instruments.set_index("instrument_id")
     missing = roadmap["status_2025"].isna() | roadmap["status_2025"].str.lower().eq("not available")
-    seed = dict(dataset="strategy_roadmap", source_ids=["seed-article"])
+    seed = dict(dataset="strategy_roadmap", source_ids=["srk-bharat-2025-10-10"])
     ch.key("roadmap_status_missing", bool(missing.all()))
     ch.key("roadmap_areas_n", len(roadmap), **seed)
     ch.key("roadmap_status_n", int((~missing).sum()), **seed)
