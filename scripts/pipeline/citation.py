@@ -1,4 +1,6 @@
-"""How the report is cited: text and BibTeX citations, CITATION.cff, the footer and the How-to-cite page.
+"""How the report is cited: text, BibTeX, RIS and CSL-JSON citations, the metadata in every page's
+<head> (Highwire ``citation_*``, Dublin Core, schema.org JSON-LD), CITATION.cff, the footer and the
+How-to-cite page.
 
 Everything comes from the ``report:`` block of ``_config.yml`` (title, organisation, authors, edition,
 edition_date, base_url, licence and, in a scenario build, ``scenario``), so a new edition changes one
@@ -6,6 +8,9 @@ place. The Sphinx extension ``scripts/sphinx_ext/report_cite.py`` uses these fun
 cite-this blocks; the stage uses them for the footer and the How-to-cite page; ``CITATION.cff`` at
 the repository root is written by ``python scripts/write_citation_cff.py`` and a test checks it
 matches the config.
+
+``base_url`` is where the site is published; a placeholder (a host reserved for examples) makes the
+build print a warning (``base_url_warning``), since every citation would then be a dead link.
 
 URLs of sections use the section's explicit label (``(leverage-mining)=``) as the fragment, which
 does not depend on the data or the heading's wording, so a link stays valid across editions.

@@ -6,11 +6,13 @@ At ``doctree-read`` (before Sphinx collects the page's table of contents) each p
    its *first* id, so the heading's ``id``, its ¶ permalink, the "On this page" links and the cite
    blocks all use the label, not the slug of the heading's wording. A section with no label gets
    ``<page>-<slug>`` (never data-dependent either); chapter authors are asked to label every section.
-2. **Cite this.** Every page except the home page and the How-to-cite page ends with a
-   *Cite this chapter* section: the citation of the chapter and of each of its sections, as text and
-   as BibTeX, each with its URL ending in the section's label, and a copy button
-   (``_static/report-cite.js``; the text is selectable without JavaScript). Under each heading a small
-   *Cite this section* link leads to that section's entry.
+2. **Cite this.** Every page except the home page and the How-to-cite page ends with one
+   *Cite this chapter* section: the chapter's citation as text and BibTeX with copy buttons
+   (``_static/report-cite.js``, loaded once and deferred; the text is selectable without JavaScript)
+   and as RIS and CSL-JSON files (``cite/<key>.ris|.json``, written at ``build-finished``), then a
+   compact list with one line per section (its title, linking back, its URL ending in the section's
+   label, and a button that copies its one-line citation). Under each heading a small *Cite this
+   section* link leads to that line.
 3. ``{report-cite}``: a directive that renders the whole report's citation (How-to-cite page).
 4. pandas Styler tables carry ids from a random uuid (``T_96fb0_row0_col0``), different on every
    run; they are renamed ``T_<page>-t<n>`` in page order (table and its <style> alike), so every id
@@ -20,6 +22,12 @@ At ``doctree-read`` (before Sphinx collects the page's table of contents) each p
    sphinxcontrib-bibtex's ``{footbibliography}`` has made them (fixed in myst-parser 4, which
    jupyter-book 1 cannot use). Under ``-W`` that fails the build, so exactly that message, for
    ``footcite-`` labels only, is dropped; every other footnote warning still fails the build.
+
+6. **Metadata for reference managers.** Every page's <head> gets Highwire Press ``citation_*`` tags,
+   Dublin Core, schema.org JSON-LD and a canonical link (``citation.head_html``): a chapter is a
+   chapter of the report (``citation_inbook_title``; Zotero saves a book section), the home and
+   How-to-cite pages are the report (``citation_technical_report_institution``). ``citation_pdf_url``
+   is added by ``make pdf`` with the PDF (``pipeline.pdfsite``), never before.
 
 All metadata comes from the ``report:`` block of the staged ``_config.yml`` (through
 ``pipeline.citation``), including ``report: scenario:`` in scenario builds.
@@ -188,7 +196,8 @@ def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.sectio
             section_url = citation.page_url(m, page, anchor)
             text = citation.cite_text(m, section_url, chapter=chapter_title, section=title)
             items.append(section_item_html(anchor, title, text, section_url))
-        parts.append('<ul class="cite-section-list">' + "".join(items) + "</ul>")
+        # long URLs wrap on a phone (the style sheet's rule for .cite-url covers the chapter entry only)
+        parts.append('<ul class="cite-section-list" style="overflow-wrap: anywhere">' + "".join(items) + "</ul>")
 
     block = nodes.section(ids=[CITE_SECTION_ID], names=[], classes=["report-cite"])
     block += nodes.title("", "Cite this chapter")
