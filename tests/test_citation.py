@@ -403,3 +403,39 @@ def test_base_url_placeholder_warns_and_a_real_one_does_not():
     Site.report = dict(Site.report, base_url="https://reports.example-institute.in/")
     warn_placeholder_base_url(Site, said.append)
     assert len(said) == 1
+
+
+def test_page_metadata_of_a_scenario_build_says_so_and_markup_stays_text():
+    import json
+
+    report = dict(load_site(REPO).report, scenario={"title": "Magnet halt"})
+    m = citation.meta(report)
+    tags = dict(citation.head_tags(m, "leverage.html", "China’s leverage"))
+    assert tags["citation_inbook_title"] == f"{m.title} (scenario: Magnet halt)"
+    assert dict(citation.head_tags(m, "index.html"))["citation_title"].endswith("(scenario: Magnet halt)")
+    plain = citation.meta(dict(report, scenario=None))
+    assert dict(citation.head_tags(plain, "leverage.html", "x"))["citation_inbook_title"] == plain.title
+    # a title with markup: escaped in the tags, and no way out of the JSON-LD <script>
+    from bs4 import BeautifulSoup
+
+    nasty = 'A </script><script>alert(1)</script> & "quotes"'
+    markup = BeautifulSoup(citation.head_html(plain, "p.html", nasty), "html.parser")
+    assert markup.select_one("meta[name=citation_title]")["content"] == nasty
+    (script,) = markup.select("script")
+    assert script["type"] == "application/ld+json" and json.loads(script.string)["name"] == nasty
+
+
+def test_ris_and_csl_of_the_report_and_a_section_parse(meta):
+    import json
+
+    import rispy
+
+    url = citation.page_url(meta, "leverage.html", "leverage-mining")
+    (section,) = rispy.loads(citation.cite_ris(meta, url, "leverage-mining", chapter="China’s leverage", section="Mining"))
+    assert section["type_of_reference"] == "CHAP" and section["title"] == "China’s leverage: Mining"
+    assert section["urls"] == [url] and section["secondary_title"] == meta.title
+    (whole,) = rispy.loads(citation.cite_ris(meta, meta.base_url))
+    assert whole["type_of_reference"] == "RPRT" and whole["title"] == meta.title
+    (item,) = json.loads(citation.csl_json(meta, url, "leverage-mining", chapter="China’s leverage"))
+    assert item["type"] == "chapter" and item["container-title"] == meta.title
+    assert item["issued"] == {"date-parts": [[meta.edition_date.year, meta.edition_date.month, meta.edition_date.day]]}

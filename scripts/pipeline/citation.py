@@ -69,6 +69,11 @@ class Meta:
         return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
     @property
+    def cited_title(self) -> str:
+        """The report's title as page metadata gives it: a scenario build says it is one."""
+        return f"{self.title} (scenario: {self.scenario})" if self.scenario else self.title
+
+    @property
     def edition_line(self) -> str:
         line = f"{self.edition}, {self.long_date}"
         return f"{line}. Scenario: {self.scenario}" if self.scenario else line
@@ -285,7 +290,7 @@ def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
     """(name, content) of the page's <meta> tags: a chapter (``chapter`` = its title) is a chapter of
     the report (Zotero: book section); a page without one (home, How to cite) is the report itself."""
     url = page_url(m, page)
-    title = chapter or m.title
+    title = chapter or m.cited_title
     tags = [("citation_title", title)]
     tags += [("citation_author", a) for a in m.authors]
     tags += [
@@ -293,7 +298,7 @@ def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
         ("citation_publisher", m.organisation),
     ]
     if chapter:
-        tags.append(("citation_inbook_title", m.title))
+        tags.append(("citation_inbook_title", m.cited_title))
     else:
         tags.append(("citation_technical_report_institution", m.organisation))
     tags += [
@@ -311,7 +316,7 @@ def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
         ("DC.language", m.language),
     ]
     if chapter:
-        tags.append(("DC.relation.isPartOf", m.title))
+        tags.append(("DC.relation.isPartOf", m.cited_title))
     if m.licence:
         tags.append(("DC.rights", m.licence))
     return tags
@@ -322,7 +327,7 @@ def json_ld(m: Meta, page: str, chapter: str = "") -> dict:
     org = {"@type": "Organization", "name": m.organisation, "url": m.base_url}
     report = {
         "@type": "Report",
-        "name": m.title,
+        "name": m.cited_title,
         "alternateName": m.short_title,
         "url": m.base_url,
         "author": [{"@type": "Organization", "name": a} for a in m.authors],
