@@ -439,3 +439,37 @@ def test_ris_and_csl_of_the_report_and_a_section_parse(meta):
     (item,) = json.loads(citation.csl_json(meta, url, "leverage-mining", chapter="China’s leverage"))
     assert item["type"] == "chapter" and item["container-title"] == meta.title
     assert item["issued"] == {"date-parts": [[meta.edition_date.year, meta.edition_date.month, meta.edition_date.day]]}
+
+
+# In the page: the clipboard is replaced by a recorder before any script runs.
+RECORD_CLIPBOARD = """
+window.__copied = [];
+Object.defineProperty(navigator, "clipboard", {configurable: true, value: {
+  writeText: (text) => { window.__copied.push(text); return Promise.resolve(); }}});
+"""
+
+
+def test_copy_buttons_copy_once_per_click_in_a_browser(built_site, served, context, meta):
+    """One click, one clipboard write (the script was loaded twice and bound every button twice);
+    a section's button copies that section's one-line citation."""
+    from site_server import opened_page
+
+    tree = soup(built_site / "leverage.html")
+    sid = section_ids(tree)[1]
+    item = tree.select_one(f"li#cite-{sid}")
+    chapter_text = tree.select_one("section#cite-this .cite-entry .cite-text").get_text(" ", strip=True)
+    with opened_page(context, "cite-copy") as (page, log):
+        page.add_init_script(RECORD_CLIPBOARD)
+        page.goto(served + "leverage.html", wait_until="load")
+        chapter_button = page.locator("section#cite-this .cite-entry .cite-actions button.cite-copy").first
+        chapter_button.scroll_into_view_if_needed()
+        chapter_button.click()
+        page.locator(f"li#cite-{sid} button.cite-copy").click()
+        page.wait_for_function("() => window.__copied.length >= 2")
+        page.wait_for_timeout(300)  # a second listener would have written by now
+        copied = page.evaluate("() => window.__copied")
+        assert len(copied) == 2, copied
+        assert " ".join(copied[0].split()) == " ".join(chapter_text.split())
+        assert copied[1] == item.select_one("button")["data-copy-text"] and copied[1].endswith(f"leverage.html#{sid}")
+        assert page.locator(f"li#cite-{sid} .cite-status").inner_text() == "Copied"
+        assert not log.problems(), log.problems()

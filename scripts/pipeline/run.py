@@ -99,7 +99,10 @@ def warn_placeholder_base_url(site: Site, report: Callable[[str], None]) -> None
     a local or test build is fine without the real address)."""
     from . import citation
 
-    warning = citation.base_url_warning(citation.meta(site.report))
+    try:
+        warning = citation.base_url_warning(citation.meta(site.report))
+    except ValueError:  # an incomplete report: block is the stage's error to report, in its place
+        return
     if warning:
         report(f"warning: {warning}")
 
