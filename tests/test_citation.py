@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
