@@ -11,9 +11,11 @@
    (never a browser download), after every chart reports ``data-rendered="yes"``; page numbers and
    the edition are in the footer template; headings give the PDF outline.
 4. Writes ``_build/pdf/report.pdf``, then puts the PDF in the site copy as ``report.pdf``, fills the
-   footer's PDF slot on every page with a "Download the report (PDF)" link, and publishes the copy
-   in one atomic exchange (``pipeline.publish``). A site from ``make report`` alone has no PDF link,
-   so no page ever links to a PDF that is not there.
+   footer's PDF slot on every page with a "Download the report (PDF)" link and the <head> slot with
+   ``citation_pdf_url``, records which pages it was printed from, and publishes the copy in one
+   atomic exchange (``pipeline.publish``). A site from ``make report`` alone has no PDF link, so no
+   page ever links to a PDF that is not there; a later ``make report`` keeps the PDF only while the
+   pages are the ones it was printed from (``pipeline.pdfsite``).
 
 Exit status: 0 written; 1 failed (the published site is unchanged).
 """
@@ -34,7 +36,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup  # noqa: E402
 
-from pipeline import citation, publish  # noqa: E402
+from pipeline import citation, manifest, pdfsite, publish  # noqa: E402
 from pipeline.config import ROOT, load_site  # noqa: E402
 from pipeline.errors import BuildError  # noqa: E402
 
@@ -220,19 +222,6 @@ def render_pdf(url: str, target: Path, meta: citation.Meta) -> None:
             browser.close()
 
 
-def add_pdf_links(site_dir: Path) -> int:
-    """Fill the footer's PDF slot on every page with a link to report.pdf; returns pages changed."""
-    changed = 0
-    for page in site_dir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if citation.PDF_SLOT not in text:
-            continue
-        href = posixpath.relpath(citation.PDF_NAME, posixpath.dirname(page.relative_to(site_dir).as_posix()) or ".")
-        page.write_text(text.replace(citation.PDF_SLOT, citation.pdf_link_html(href)), encoding="utf-8")
-        changed += 1
-    return changed
-
-
 def site_report(site: Path, root: Path = ROOT) -> dict:
     """The ``report:`` block ``site`` was built with: the repository's, plus the scenario that a
     scenario site's record (``_static/edition.json``) names, so its PDF says "Scenario" too."""
@@ -260,6 +249,9 @@ def make_pdf(site: Path, output: Path, publish_site: bool = True, root: Path = R
         shutil.rmtree(work, ignore_errors=True)
         try:
             shutil.copytree(site, work)
+            site_tree = manifest.tree_digest(work)
+            pdfsite.remove_pdf(work, meta)  # a PDF printed before: the pages as `make report` made them
+            printed_from = manifest.tree_digest(work)
             pages = page_names(work, root)
             (work / PRINT_PAGE).write_text(print_page(work, pages, meta), encoding="utf-8")
             server = serve(work)
@@ -273,9 +265,10 @@ def make_pdf(site: Path, output: Path, publish_site: bool = True, root: Path = R
                 server.server_close()
             if publish_site:
                 (work / PRINT_PAGE).unlink()
-                shutil.copyfile(output, work / citation.PDF_NAME)
-                add_pdf_links(work)
+                pdfsite.add_pdf(work, output, meta, printed_from)
+                with_pdf = manifest.tree_digest(work)
                 publish.publish(work, site)
+                pdfsite.keep_state(site, site_tree, with_pdf)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return output

@@ -15,8 +15,12 @@ from pipeline.config import ROOT, load_site  # noqa: E402
 
 def main() -> int:
     target = ROOT / "CITATION.cff"
-    target.write_text(citation.cff_text(citation.meta(load_site(ROOT).report)), encoding="utf-8")
+    meta = citation.meta(load_site(ROOT).report)
+    target.write_text(citation.cff_text(meta), encoding="utf-8")
     print(f"written {target}")
+    warning = citation.base_url_warning(meta)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

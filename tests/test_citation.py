@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -93,7 +92,7 @@ def section_ids(page_soup) -> list[str]:
     return [s["id"] for s in top.find_all("section", recursive=False) if "report-cite" not in s.get("class", [])]
 
 
-def test_every_chapter_page_has_a_cite_block_with_live_anchors(built_site, meta):
+def test_every_chapter_page_has_one_cite_block_and_a_section_list(built_site, meta):
     pages = cited_pages(built_site)
     assert pages, "no chapter pages found in the built site"
     for page in pages:
@@ -103,25 +102,42 @@ def test_every_chapter_page_has_a_cite_block_with_live_anchors(built_site, meta)
         assert block is not None, f"{page}.html has no cite-this block"
         assert block.find("h2").get_text(strip=True).startswith("Cite this chapter")
         entries = block.select(".cite-entry[data-cite-url]")
-        assert entries, f"{page}.html: cite block is empty"
-        for entry in entries:
-            url = urlsplit(entry["data-cite-url"])
-            assert entry["data-cite-url"].startswith(meta.base_url + f"{page}.html#"), entry["data-cite-url"]
-            assert url.fragment in ids, f"{page}.html: cite URL anchor #{url.fragment} is not in the page"
-            text = entry.select_one(".cite-text").get_text(" ", strip=True)
-            for needed in (meta.organisation, meta.title, meta.edition, meta.long_date, entry["data-cite-url"]):
-                assert needed in text, f"{page}.html: citation lacks {needed!r}"
-            bibtex = entry.select_one("details.cite-bibtex pre").get_text()
-            assert re.match(r"@\w+\{[\w.:\-]+,", bibtex) and meta.edition in bibtex
-            assert entry["data-cite-url"] in bibtex
-            for button in entry.select("button.cite-copy"):
-                assert button.get("type") == "button" and button["data-copy-target"] in ids
-        # each section: cited in the block, and a "Cite this section" link under its heading
-        cited = {urlsplit(e["data-cite-url"]).fragment for e in entries}
+        assert len(entries) == 1, f"{page}.html: {len(entries)} full citation blocks, expected one (the chapter's)"
+        entry = entries[0]
+        top = article(tree).find("section")
+        assert entry["data-cite-url"] == meta.base_url + f"{page}.html#{top['id']}"
+        text = entry.select_one(".cite-text").get_text(" ", strip=True)
+        for needed in (meta.organisation, meta.title, meta.edition, meta.long_date, entry["data-cite-url"]):
+            assert needed in text, f"{page}.html: citation lacks {needed!r}"
+        bibtex = entry.select_one("details.cite-bibtex pre").get_text()
+        assert re.match(r"@incollection\{[\w.:\-]+,", bibtex) and entry["data-cite-url"] in bibtex
+        for button in entry.select("button.cite-copy"):
+            assert button.get("type") == "button" and button["data-copy-target"] in ids
+        downloads = {Path(a["href"]).suffix: a["href"] for a in entry.select(".cite-downloads a[href][download]")}
+        assert set(downloads) == {".ris", ".json"}, f"{page}.html: RIS and CSL-JSON downloads expected, got {downloads}"
+        for href in downloads.values():
+            assert (built_site / href).is_file(), f"{page}.html: {href} is not in the site"
+        # each section: one compact line in the list (link back, URL, copy button), and a
+        # "Cite this section" link under its heading that leads to it
+        items = {item["id"]: item for item in block.select("ul.cite-section-list li.cite-section[data-cite-url]")}
         for sid in section_ids(tree):
-            assert sid in cited, f"{page}.html: section #{sid} has no citation"
+            item = items.get(f"cite-{sid}")
+            assert item is not None, f"{page}.html: section #{sid} is not in the section list"
+            assert item["data-cite-url"] == meta.base_url + f"{page}.html#{sid}"
+            assert item.select_one("a[href]")["href"] == f"#{sid}"
+            copied = item.select_one("button.cite-copy[data-copy-text]")["data-copy-text"]
+            assert copied.endswith(item["data-cite-url"]) and meta.title in copied and meta.edition in copied
+            assert not item.select("pre, details"), f"{page}.html: #{sid} has a full block, not a line"
             link = tree.find("section", id=sid).select_one(".cite-section-link a[href]")
-            assert link is not None and link["href"].lstrip("#") in ids, f"{page}.html: #{sid} lacks its cite link"
+            assert link is not None and link["href"] == f"#cite-{sid}", f"{page}.html: #{sid} lacks its cite link"
+
+
+def test_cite_script_is_loaded_once_and_deferred(built_site):
+    """Twice, it bound every copy button twice (two clipboard writes per click)."""
+    for page in pages_in_order(built_site):
+        scripts = [s for s in soup(built_site / f"{page}.html").select("script[src]") if "report-cite.js" in s["src"]]
+        assert len(scripts) == 1, f"{page}.html loads report-cite.js {len(scripts)} times"
+        assert scripts[0].has_attr("defer")
 
 
 def test_section_anchors_are_their_labels(built_site):
@@ -205,3 +221,255 @@ def test_anchors_identical_across_builds_with_different_data(built_site, tmp_pat
     first, second = _anchors(built_site), _anchors(other)
     for page in pages:
         assert first[page] == second[page], f"{page}.html anchors differ: {sorted(first[page] ^ second[page])}"
+
+
+# ---------------------------------------------------------------------------------------------
+# What reference managers read: <head> metadata, RIS, CSL-JSON, BibTeX
+# ---------------------------------------------------------------------------------------------
+
+# Zotero's Embedded Metadata translator: the Highwire tag that decides the item type, and the
+# fields it fills from citation_* tags (Dublin Core is its fallback for the same fields).
+ZOTERO_TYPE_TAGS = {"citation_inbook_title": "bookSection", "citation_technical_report_institution": "report"}
+
+
+def head_meta(page_soup) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for node in page_soup.head.select("meta[name][content]"):
+        tags.setdefault(node["name"], []).append(node["content"])
+    return tags
+
+
+def embedded_metadata(tags: dict[str, list[str]]) -> dict:
+    """The record Zotero's Embedded Metadata translator makes of a page's tags (the fields it reads)."""
+    first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
+    kinds = [kind for tag, kind in ZOTERO_TYPE_TAGS.items() if tags.get(tag)]
+    return {
+        "itemType": kinds[0] if len(kinds) == 1 else None,
+        "title": first("citation_title", "DC.title"),
+        "creators": tags.get("citation_author") or tags.get("DC.creator") or [],
+        "date": first("citation_publication_date", "citation_date", "DC.date").replace("/", "-"),
+        "publisher": first("citation_publisher", "DC.publisher"),
+        "bookTitle": first("citation_inbook_title"),
+        "institution": first("citation_technical_report_institution"),
+        "url": first("citation_public_url", "DC.identifier"),
+        "language": first("citation_language", "DC.language"),
+    }
+
+
+def json_ld(page_soup) -> dict:
+    import json
+
+    blocks = page_soup.select('script[type="application/ld+json"]')
+    assert len(blocks) == 1, f"{len(blocks)} JSON-LD blocks"
+    return json.loads(blocks[0].string)
+
+
+def test_every_chapter_page_gives_reference_managers_a_complete_record(built_site, meta):
+    pages = cited_pages(built_site)
+    assert pages
+    for page in pages:
+        tree = soup(built_site / f"{page}.html")
+        title = article(tree).find("h1").get_text(" ", strip=True).rstrip("#¶ ").strip()
+        url = meta.base_url + f"{page}.html"
+        tags = head_meta(tree)
+        record = embedded_metadata(tags)
+        assert record == {
+            "itemType": "bookSection", "title": title, "creators": list(meta.authors),
+            "date": meta.edition_date.isoformat(), "publisher": meta.organisation, "bookTitle": meta.title,
+            "institution": "", "url": url, "language": "en",
+        }, f"{page}.html: {record}"
+        # citation_book_title would send Zotero down its RDF path (book:title), not a book section
+        assert "citation_book_title" not in tags
+        assert "citation_pdf_url" not in tags, f"{page}.html names a PDF the site does not have"
+        # Dublin Core, for the tools that read nothing else
+        assert tags["DC.title"] == [title] and tags["DC.creator"] == list(meta.authors)
+        assert tags["DC.date"] == [meta.edition_date.isoformat()] and tags["DC.publisher"] == [meta.organisation]
+        assert tags["DC.type"] == ["Text"] and tags["DC.identifier"] == [url]
+        assert tree.head.select_one('link[rel="schema.DC"]') is not None
+        assert tree.head.select_one('link[rel="canonical"]')["href"] == url
+        # schema.org
+        data = json_ld(tree)
+        assert data["@context"] == "https://schema.org" and data["@type"] == "Chapter"
+        assert data["name"] == title and data["url"] == url
+        assert data["datePublished"] == meta.edition_date.isoformat()
+        assert [a["name"] for a in data["author"]] == list(meta.authors)
+        assert all(a["@type"] == "Organization" for a in data["author"])
+        assert data["publisher"]["name"] == meta.organisation
+        assert data["license"] == citation.licence_url(meta) != ""
+        report = data["isPartOf"]
+        assert report["@type"] == "Report" and report["name"] == meta.title and report["url"] == meta.base_url
+        assert report["version"] == meta.edition
+
+
+def test_home_and_how_to_cite_describe_the_whole_report(built_site, meta):
+    for page in ("index", "how_to_cite"):
+        tree = soup(built_site / f"{page}.html")
+        record = embedded_metadata(head_meta(tree))
+        assert record["itemType"] == "report", f"{page}.html: {record}"
+        assert record["title"] == meta.title and record["institution"] == meta.organisation
+        assert record["creators"] == list(meta.authors) and record["date"] == meta.edition_date.isoformat()
+        data = json_ld(tree)
+        assert data["@type"] == "Report" and data["name"] == meta.title
+        assert data["publisher"]["name"] == meta.organisation
+
+
+def _cite_files(site: Path, suffix: str) -> list[Path]:
+    files = sorted((site / "cite").glob(f"*{suffix}"))
+    assert len(files) == len(cited_pages(site)) + 1, f"cite/*{suffix}: one per chapter and one for the report"
+    return files
+
+
+def test_ris_downloads_parse_with_rispy(built_site, meta):
+    import rispy
+
+    for path in _cite_files(built_site, ".ris"):
+        raw = path.read_bytes()
+        assert b"\r\n" in raw and raw.decode("utf-8")
+        (entry,) = rispy.loads(raw.decode("utf-8"))
+        report = path.stem == citation.bib_key(meta)
+        assert entry["type_of_reference"] == ("RPRT" if report else "CHAP")
+        assert entry["authors"] == list(meta.authors)
+        assert entry["year"] == meta.year and entry["date"] == meta.edition_date.strftime("%Y/%m/%d")
+        assert entry["publisher"] == meta.organisation and entry["edition"] == meta.edition
+        assert entry["urls"][0].startswith(meta.base_url)
+        assert entry["id"] == path.stem
+        if report:
+            assert entry["title"] == meta.title
+        else:
+            assert entry["secondary_title"] == meta.title and entry["title"] != meta.title
+
+
+@pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported")  # CSL 1.0.2 "license"
+def test_csl_json_downloads_render_with_citeproc(built_site, meta):
+    import json
+
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    for path in _cite_files(built_site, ".json"):
+        items = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(items, list) and len(items) == 1 and items[0]["id"] == path.stem
+        style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+        bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+        bibliography.register(Citation([CitationItem(path.stem)]))
+        (rendered,) = [str(line) for line in bibliography.bibliography()]
+        assert meta.organisation in rendered and f"({meta.year})" in rendered
+        assert items[0]["URL"] in rendered, rendered
+        if items[0]["type"] == "chapter":
+            assert meta.title in rendered and items[0]["title"] in rendered
+        else:
+            assert items[0]["type"] == "report" and meta.title in rendered
+
+
+def test_bibtex_blocks_parse_and_format_cleanly_with_pybtex(built_site, meta):
+    """Every BibTeX block parses; formatted with the standard style there is no "edition edition"
+    and no chapter title repeated as a chapter number."""
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    found = 0
+    for page in [*cited_pages(built_site), "how_to_cite"]:
+        for pre in soup(built_site / f"{page}.html").select("details.cite-bibtex pre"):
+            data = parse_string(pre.get_text(), "bibtex")
+            (key, entry), = data.entries.items()
+            assert entry.type in ("incollection", "techreport")
+            assert [str(p) for p in entry.persons["author"]] == [f"{{{a}}}" for a in meta.authors]
+            assert "chapter" not in entry.fields and entry.fields["month"] == "November"
+            text = next(iter(style.format_bibliography(data))).text.render_as("text")
+            assert "edition edition" not in text.lower(), text
+            assert entry.fields["url"] in text and meta.year in text
+            found += 1
+    assert found == len(cited_pages(built_site)) + 1
+
+
+def test_base_url_placeholder_warns_and_a_real_one_does_not():
+    from pipeline.run import warn_placeholder_base_url
+
+    report = dict(load_site(REPO).report)
+    placeholder = citation.meta(dict(report, base_url="https://rare-earth-leverage.example.org/"))
+    assert "report: base_url" in citation.base_url_warning(placeholder)
+    for url in ("https://example.com/report/", "http://localhost:8000/", "https://www.example.net"):
+        assert citation.base_url_warning(citation.meta(dict(report, base_url=url)))
+    real = citation.meta(dict(report, base_url="https://reports.example-institute.in/rare-earths/"))
+    assert citation.base_url_warning(real) == ""
+    said: list[str] = []
+
+    class Site:  # what warn_placeholder_base_url reads of a loaded site
+        report = dict(load_site(REPO).report, base_url="https://rare-earth-leverage.example.org/")
+
+    warn_placeholder_base_url(Site, said.append)
+    assert len(said) == 1 and said[0].startswith("warning: ") and "_config.yml" in said[0]
+    Site.report = dict(Site.report, base_url="https://reports.example-institute.in/")
+    warn_placeholder_base_url(Site, said.append)
+    assert len(said) == 1
+
+
+def test_page_metadata_of_a_scenario_build_says_so_and_markup_stays_text():
+    import json
+
+    report = dict(load_site(REPO).report, scenario={"title": "Magnet halt"})
+    m = citation.meta(report)
+    tags = dict(citation.head_tags(m, "leverage.html", "China’s leverage"))
+    assert tags["citation_inbook_title"] == f"{m.title} (scenario: Magnet halt)"
+    assert dict(citation.head_tags(m, "index.html"))["citation_title"].endswith("(scenario: Magnet halt)")
+    plain = citation.meta(dict(report, scenario=None))
+    assert dict(citation.head_tags(plain, "leverage.html", "x"))["citation_inbook_title"] == plain.title
+    # a title with markup: escaped in the tags, and no way out of the JSON-LD <script>
+    from bs4 import BeautifulSoup
+
+    nasty = 'A </script><script>alert(1)</script> & "quotes"'
+    markup = BeautifulSoup(citation.head_html(plain, "p.html", nasty), "html.parser")
+    assert markup.select_one("meta[name=citation_title]")["content"] == nasty
+    (script,) = markup.select("script")
+    assert script["type"] == "application/ld+json" and json.loads(script.string)["name"] == nasty
+
+
+def test_ris_and_csl_of_the_report_and_a_section_parse(meta):
+    import json
+
+    import rispy
+
+    url = citation.page_url(meta, "leverage.html", "leverage-mining")
+    (section,) = rispy.loads(citation.cite_ris(meta, url, "leverage-mining", chapter="China’s leverage", section="Mining"))
+    assert section["type_of_reference"] == "CHAP" and section["title"] == "China’s leverage: Mining"
+    assert section["urls"] == [url] and section["secondary_title"] == meta.title
+    (whole,) = rispy.loads(citation.cite_ris(meta, meta.base_url))
+    assert whole["type_of_reference"] == "RPRT" and whole["title"] == meta.title
+    (item,) = json.loads(citation.csl_json(meta, url, "leverage-mining", chapter="China’s leverage"))
+    assert item["type"] == "chapter" and item["container-title"] == meta.title
+    assert item["issued"] == {"date-parts": [[meta.edition_date.year, meta.edition_date.month, meta.edition_date.day]]}
+
+
+# In the page: the clipboard is replaced by a recorder before any script runs.
+RECORD_CLIPBOARD = """
+window.__copied = [];
+Object.defineProperty(navigator, "clipboard", {configurable: true, value: {
+  writeText: (text) => { window.__copied.push(text); return Promise.resolve(); }}});
+"""
+
+
+def test_copy_buttons_copy_once_per_click_in_a_browser(built_site, served, context, meta):
+    """One click, one clipboard write (the script was loaded twice and bound every button twice);
+    a section's button copies that section's one-line citation."""
+    from site_server import opened_page
+
+    tree = soup(built_site / "leverage.html")
+    sid = section_ids(tree)[1]
+    item = tree.select_one(f"li#cite-{sid}")
+    chapter_text = tree.select_one("section#cite-this .cite-entry .cite-text").get_text(" ", strip=True)
+    with opened_page(context, "cite-copy") as (page, log):
+        page.add_init_script(RECORD_CLIPBOARD)
+        page.goto(served + "leverage.html", wait_until="load")
+        chapter_button = page.locator("section#cite-this .cite-entry .cite-actions button.cite-copy").first
+        chapter_button.scroll_into_view_if_needed()
+        chapter_button.click()
+        page.locator(f"li#cite-{sid} button.cite-copy").click()
+        page.wait_for_function("() => window.__copied.length >= 2")
+        page.wait_for_timeout(300)  # a second listener would have written by now
+        copied = page.evaluate("() => window.__copied")
+        assert len(copied) == 2, copied
+        assert " ".join(copied[0].split()) == " ".join(chapter_text.split())
+        assert copied[1] == item.select_one("button")["data-copy-text"] and copied[1].endswith(f"leverage.html#{sid}")
+        assert page.locator(f"li#cite-{sid} .cite-status").inner_text() == "Copied"
+        assert not log.problems(), log.problems()

@@ -100,8 +100,10 @@ def test_site_links_the_pdf_only_once_it_is_there(built_site, printed):
         link = soup(site / f"{page}.html").select_one("a.report-pdf-link[href]")
         assert link is not None, f"{page}.html has no PDF link"
         assert (site / link["href"]).resolve() == (site / citation.PDF_NAME).resolve()
+        tag = soup(site / f"{page}.html").select_one("head meta[name=citation_pdf_url]")
+        assert tag is not None and tag["content"].endswith("/" + citation.PDF_NAME), f"{page}.html: no citation_pdf_url"
     # the site as built by `make report` alone links no PDF (so never a dead link)
-    assert not soup(built_site / "index.html").select("a.report-pdf-link")
+    assert not soup(built_site / "index.html").select("a.report-pdf-link, meta[name=citation_pdf_url]")
     assert not (built_site / citation.PDF_NAME).exists()
 
 
@@ -122,3 +124,62 @@ def test_a_scenario_sites_pdf_footer_names_the_scenario(tmp_path):
     assert f"Scenario: {scenario['title']}" in footer
     record.write_text(json.dumps({"scenario": None}), encoding="utf-8")
     assert "Scenario" not in pdf.footer_template(citation.meta(pdf.site_report(tmp_path / "html")))
+
+
+def _offers_pdf(site: Path) -> dict[str, bool]:
+    """Per page: does it link a PDF or name one in its <head>?"""
+    return {page: bool(soup(site / f"{page}.html").select("a.report-pdf-link, meta[name=citation_pdf_url]"))
+            for page in pages_in_order(site)}
+
+
+def test_make_pdf_then_make_report_keeps_a_current_pdf_and_never_a_stale_one(built_site, tmp_path):
+    """`make pdf` then `make report`: nothing changed, the PDF stays (no rebuild); a forced rebuild of
+    the same pages keeps it too; an edited CSV gives a site with no PDF and no link to one."""
+    import csv
+    import os
+
+    from pipeline.run import BuildOptions, build_report
+
+    root = Path(os.environ.get("REPORT_TEST_ROOT", Path(__file__).resolve().parents[1]))
+    site = tmp_path / "html"
+    shutil.copytree(built_site, site)
+    shutil.copyfile(built_site.parent / f".{built_site.name}.state.json", tmp_path / f".{site.name}.state.json")
+    options = dict(root=root, output=site, cache_dir=built_site.parent / "cache")
+    out = pdf.make_pdf(site, tmp_path / "pdf" / "report.pdf", publish_site=True, root=root)
+    printed = out.read_bytes()
+    meta = citation.meta(pdf.site_report(site, root))
+
+    def offered() -> None:
+        assert (site / citation.PDF_NAME).read_bytes() == printed
+        assert all(_offers_pdf(site).values()), _offers_pdf(site)
+        for page in pages_in_order(site):
+            tag = soup(site / f"{page}.html").select_one("meta[name=citation_pdf_url]")
+            assert tag["content"] == citation.page_url(meta, citation.PDF_NAME)
+    offered()
+
+    said: list[str] = []
+    build_report(BuildOptions(**options, progress=said.append))
+    assert any(line.startswith("up to date") for line in said), said
+    offered()
+
+    said.clear()
+    build_report(BuildOptions(**options, force=True, progress=said.append))
+    assert any("kept the report PDF" in line for line in said), said
+    offered()
+
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    path = data / "mine_production_by_country.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["production"] = str(float(rows[0]["production"]) + 1).removesuffix(".0")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    said.clear()
+    build_report(BuildOptions(**options, data_dir=data, progress=said.append))
+    assert any("no longer matches" in line for line in said), said
+    assert not (site / citation.PDF_NAME).exists()
+    assert not any(_offers_pdf(site).values()), _offers_pdf(site)
+    assert citation.PDF_SLOT in (site / "index.html").read_text(encoding="utf-8")

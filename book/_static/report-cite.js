@@ -1,6 +1,7 @@
 /* Copy buttons of the "Cite this" blocks (report_cite extension). No dependencies, no network.
    The buttons are in the page but hidden; this script shows them and copies the text of the element
-   named by data-copy-target. Native <button>s: Enter and Space work, focus is visible. Without
+   named by data-copy-target, or the button's own data-copy-text (a section's one-line citation).
+   Loaded once, deferred; a second copy of the script would bind every button twice, so it refuses. Native <button>s: Enter and Space work, focus is visible. Without
    JavaScript the citation text stays selectable. */
 (function () {
   "use strict";
@@ -53,17 +54,24 @@
   }
 
   function init() {
-    document.querySelectorAll("button.cite-copy[data-copy-target]").forEach(function (button) {
-      var target = document.getElementById(button.getAttribute("data-copy-target"));
-      if (!target) { return; }
+    document.querySelectorAll("button.cite-copy[data-copy-target], button.cite-copy[data-copy-text]").forEach(function (button) {
+      var target = button.hasAttribute("data-copy-text") ? button
+        : document.getElementById(button.getAttribute("data-copy-target"));
+      if (!target || button.hasAttribute("data-cite-bound")) { return; }
+      button.setAttribute("data-cite-bound", "");
       button.hidden = false;
       button.addEventListener("click", function () {
         var status = statusFor(button);
-        copy(textOf(target)).then(function () {
+        var text = target === button ? button.getAttribute("data-copy-text") : textOf(target);
+        copy(text).then(function () {
           status.textContent = "Copied";
         }, function () {
-          selectText(target);
-          status.textContent = "Selected: press Ctrl+C (⌘C) to copy";
+          if (target !== button) {
+            selectText(target);
+            status.textContent = "Selected: press Ctrl+C (⌘C) to copy";
+          } else {
+            status.textContent = "The browser refused to copy: cite the chapter above with this link";
+          }
         });
         window.setTimeout(function () { status.textContent = ""; }, 4000);
       });

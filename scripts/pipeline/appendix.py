@@ -140,15 +140,21 @@ def bib_url(url: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def write_data_appendix(data_dir: Path, stage_dir: Path, as_of: str | None = None) -> Path:
-    """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/.
+def write_data_appendix(data_dir: Path, stage_dir: Path, meta=None, as_of: str | None = None) -> Path:
+    """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/; with the
+    report's ``meta`` (``citation.Meta``), also the "download all data" zip (``pipeline.bundle``).
 
     ``as_of`` (the report's as-of date) decides which datasets the freshness table marks as due."""
     data_dir, stage_dir = Path(data_dir), Path(stage_dir)
     package = read_descriptor(data_dir)
     sources = read_sources(data_dir, package)
     known = {s["id"] for s in sources}
-    parts = [page_intro(package), freshness_section(package, as_of)]
+    parts = [page_intro(package)]
+    if meta is not None:
+        from . import bundle
+
+        parts.append(bundle.page_link(bundle.write_bundle(data_dir, stage_dir / DATASETS_DIR / bundle.bundle_name(meta), meta)))
+    parts.append(freshness_section(package, as_of))
     for resource in datasets(package):
         rows = read_rows(data_dir / checked_path(resource))
         copy_dataset(data_dir, stage_dir, resource)

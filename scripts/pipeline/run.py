@@ -94,6 +94,32 @@ class Timer:
             self.report(f"{self.label:<28} {time.monotonic() - self.started:5.1f} s")
 
 
+def warn_placeholder_base_url(site: Site, report: Callable[[str], None]) -> None:
+    """A placeholder ``report: base_url`` makes every citation a dead link: say so (not an error:
+    a local or test build is fine without the real address)."""
+    from . import citation
+
+    try:
+        warning = citation.base_url_warning(citation.meta(site.report))
+    except ValueError:  # an incomplete report: block is the stage's error to report, in its place
+        return
+    if warning:
+        report(f"warning: {warning}")
+
+
+def keep_pdf(output: Path, html: Path, tree: str, site: Site, report: Callable[[str], None]) -> str:
+    """The published site's PDF goes into the new site only if it was printed from exactly these
+    pages (``pipeline.pdfsite``), so a stale PDF is never offered; returns the new site's tree digest."""
+    from . import citation, pdfsite
+
+    if pdfsite.carry_over(output, html, tree, citation.meta(site.report)):
+        report("  kept the report PDF (printed from these same pages)")
+        return manifest.tree_digest(html)
+    if pdfsite.has_pdf(output):
+        report("  the report PDF no longer matches the pages: it is left out; `make pdf` prints a new one")
+    return tree
+
+
 def build_report(options: BuildOptions) -> Path:
     """Build and publish the report; returns the path of the published ``index.html``.
 
@@ -132,6 +158,7 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
     from .cache import ChapterCache
 
     site: Site = load_site(root)
+    warn_placeholder_base_url(site, report)
     overrides = parameters.parse_assignments(options.overrides)
     scenario = None
     if options.scenario is not None:
@@ -168,7 +195,7 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
             html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
             if renderer is not None:
                 renderer.copy_into(lambda chapter: execute.figure_paths(html, chapter)[0])
-            tree = manifest.tree_digest(html)
+            tree = keep_pdf(output, html, manifest.tree_digest(html), site, report)
     with Timer("publish", report):
         with signals_deferred():
             manifest.clear_state(output)

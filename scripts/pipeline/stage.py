@@ -83,8 +83,10 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     static = stage_dir / "_static"
     static.mkdir(exist_ok=True)
     runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
-    appendix.write_data_appendix(data_dir, stage_dir, site.report.get("as_of"))
-    appendix.write_bibliography(data_dir, stage_dir / "references.bib")
     staged = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))
-    citation.write_how_to_cite(citation.meta(staged.get("report") or site.report), stage_dir)
+    meta = citation.meta(staged.get("report") or site.report)
+    # with meta: and the "download all data" zip; as_of: which datasets are due for a new release
+    appendix.write_data_appendix(data_dir, stage_dir, meta, as_of=site.report.get("as_of"))
+    appendix.write_bibliography(data_dir, stage_dir / "references.bib")
+    citation.write_how_to_cite(meta, stage_dir)
     return stage_dir

@@ -6,11 +6,13 @@ At ``doctree-read`` (before Sphinx collects the page's table of contents) each p
    its *first* id, so the heading's ``id``, its ¶ permalink, the "On this page" links and the cite
    blocks all use the label, not the slug of the heading's wording. A section with no label gets
    ``<page>-<slug>`` (never data-dependent either); chapter authors are asked to label every section.
-2. **Cite this.** Every page except the home page and the How-to-cite page ends with a
-   *Cite this chapter* section: the citation of the chapter and of each of its sections, as text and
-   as BibTeX, each with its URL ending in the section's label, and a copy button
-   (``_static/report-cite.js``; the text is selectable without JavaScript). Under each heading a small
-   *Cite this section* link leads to that section's entry.
+2. **Cite this.** Every page except the home page and the How-to-cite page ends with one
+   *Cite this chapter* section: the chapter's citation as text and BibTeX with copy buttons
+   (``_static/report-cite.js``, loaded once and deferred; the text is selectable without JavaScript)
+   and as RIS and CSL-JSON files (``cite/<key>.ris|.json``, written at ``build-finished``), then a
+   compact list with one line per section (its title, linking back, its URL ending in the section's
+   label, and a button that copies its one-line citation). Under each heading a small *Cite this
+   section* link leads to that line.
 3. ``{report-cite}``: a directive that renders the whole report's citation (How-to-cite page).
 4. pandas Styler tables carry ids from a random uuid (``T_96fb0_row0_col0``), different on every
    run; they are renamed ``T_<page>-t<n>`` in page order (table and its <style> alike), so every id
@@ -21,6 +23,12 @@ At ``doctree-read`` (before Sphinx collects the page's table of contents) each p
    jupyter-book 1 cannot use). Under ``-W`` that fails the build, so exactly that message, for
    ``footcite-`` labels only, is dropped; every other footnote warning still fails the build.
 
+6. **Metadata for reference managers.** Every page's <head> gets Highwire Press ``citation_*`` tags,
+   Dublin Core, schema.org JSON-LD and a canonical link (``citation.head_html``): a chapter is a
+   chapter of the report (``citation_inbook_title``; Zotero saves a book section), the home and
+   How-to-cite pages are the report (``citation_technical_report_institution``). ``citation_pdf_url``
+   is added by ``make pdf`` with the PDF (``pipeline.pdfsite``), never before.
+
 All metadata comes from the ``report:`` block of the staged ``_config.yml`` (through
 ``pipeline.citation``), including ``report: scenario:`` in scenario builds.
 """
@@ -29,6 +37,7 @@ from __future__ import annotations
 
 import html
 import logging as std_logging
+import posixpath
 import re
 from pathlib import Path
 
@@ -43,6 +52,7 @@ from pipeline import citation  # noqa: E402
 
 logger = logging.getLogger(__name__)
 CITE_SECTION_ID = "cite-this"
+CITE_DIR = "cite"  # the RIS and CSL-JSON files, cite/<BibTeX key>.ris|.json
 JS_FILE = "report-cite.js"
 
 
@@ -104,7 +114,16 @@ def make_canonical(section: nodes.section, document: nodes.document, docname: st
 # ---------------------------------------------------------------------------------------------
 
 
-def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str) -> str:
+def downloads_html(m: citation.Meta, page_uri: str, key: str) -> str:
+    """Links to the entry's RIS and CSL-JSON files (written by ``write_cite_files``)."""
+    e = html.escape
+    base = posixpath.relpath(CITE_DIR, posixpath.dirname(page_uri) or ".")
+    return (f'<p class="cite-downloads">Download: <a href="{e(base)}/{e(key)}.ris" download>RIS</a>'
+            f' (EndNote, Zotero, Mendeley) · <a href="{e(base)}/{e(key)}.json" download>CSL-JSON</a>'
+            f" (Zotero, pandoc)</p>")
+
+
+def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str, downloads: str = "") -> str:
     """One citation: heading (already HTML), text, BibTeX; copy buttons appear when JS runs."""
     e = html.escape
     text_id, bib_id = f"{entry_id}-text", f"{entry_id}-bibtex"
@@ -119,7 +138,20 @@ def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str) ->
         f'<pre id="{e(bib_id)}" tabindex="0">{e(bibtex)}</pre>'
         f'<p class="cite-actions"><button type="button" class="cite-copy" data-copy-target="{e(bib_id)}" hidden>'
         f"Copy BibTeX</button></p></details>"
+        f"{downloads}"
         f"</div>"
+    )
+
+
+def section_item_html(anchor: str, title: str, text: str, url: str) -> str:
+    """One line of the per-section list: the section (a link back to it), its URL, a copy button."""
+    e = html.escape
+    return (
+        f'<li class="cite-section" id="cite-{e(anchor)}" data-cite-url="{e(url)}">'
+        f'<a href="#{e(anchor)}">{e(title)}</a> '
+        f'<span class="cite-url">{e(url)}</span> '
+        f'<button type="button" class="cite-copy" data-copy-text="{e(text)}" hidden>Copy citation</button>'
+        f"</li>"
     )
 
 
@@ -127,33 +159,43 @@ def _raw(markup: str) -> nodes.raw:
     return nodes.raw("", markup, format="html")
 
 
+def _record(app, docname: str, anchor: str, url: str, chapter: str) -> None:
+    """Remember the page's citation, for its <head> tags and its RIS / CSL-JSON files."""
+    if not hasattr(app.env, "report_cite_pages"):
+        app.env.report_cite_pages = {}
+    app.env.report_cite_pages[docname] = {"anchor": anchor, "url": url, "chapter": chapter}
+
+
 def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.section) -> None:
+    """One full citation of the chapter (text, BibTeX, RIS, CSL-JSON) and a compact list of its sections."""
     m = _meta(app)
     page = app.builder.get_target_uri(docname)
     chapter_anchor = top["ids"][0]
     chapter_title = clean_astext(top[0])
     sections = [s for s in top.children if isinstance(s, nodes.section)]
 
-    def entry(anchor: str, title: str, is_chapter: bool) -> str:
-        url = citation.page_url(m, page, anchor)
-        if is_chapter:
-            text = citation.cite_text(m, url, chapter=chapter_title)
-            bib = citation.cite_bibtex(m, url, anchor, chapter=chapter_title)
-            heading = f'Chapter: <a href="#{html.escape(anchor)}">{html.escape(title)}</a>'
-        else:
-            text = citation.cite_text(m, url, chapter=chapter_title, section=title)
-            bib = citation.cite_bibtex(m, url, anchor, chapter=chapter_title, section=title)
-            heading = f'Section: <a href="#{html.escape(anchor)}">{html.escape(title)}</a>'
-        return entry_html(f"cite-{anchor}", heading, text, bib, url)
-
+    url = citation.page_url(m, page, chapter_anchor)
+    key = citation.bib_key(m, chapter_anchor)
+    _record(app, docname, chapter_anchor, url, chapter_title)
+    heading = f'Chapter: <a href="#{html.escape(chapter_anchor)}">{html.escape(chapter_title)}</a>'
     parts = [
         f'<p class="cite-intro">{html.escape(m.edition_line)}. The link in each citation ends in the'
         " section's label, which stays the same in later editions.</p>",
-        entry(chapter_anchor, chapter_title, True),
+        entry_html(f"cite-{chapter_anchor}", heading, citation.cite_text(m, url, chapter=chapter_title),
+                   citation.cite_bibtex(m, url, chapter_anchor, chapter=chapter_title), url,
+                   downloads_html(m, page, key)),
     ]
     if sections:
-        parts.append('<p class="cite-sections-title"><strong>Sections of this chapter</strong></p>')
-        parts += [entry(s["ids"][0], clean_astext(s[0]), False) for s in sections]
+        parts.append('<p class="cite-sections-title"><strong>A section of this chapter</strong>: cite the chapter'
+                     " as above with the section's title and link.</p>")
+        items = []
+        for s in sections:
+            anchor, title = s["ids"][0], clean_astext(s[0])
+            section_url = citation.page_url(m, page, anchor)
+            text = citation.cite_text(m, section_url, chapter=chapter_title, section=title)
+            items.append(section_item_html(anchor, title, text, section_url))
+        # long URLs wrap on a phone (the style sheet's rule for .cite-url covers the chapter entry only)
+        parts.append('<ul class="cite-section-list" style="overflow-wrap: anywhere">' + "".join(items) + "</ul>")
 
     block = nodes.section(ids=[CITE_SECTION_ID], names=[], classes=["report-cite"])
     block += nodes.title("", "Cite this chapter")
@@ -209,7 +251,52 @@ class ReportCite(Directive):
         text = citation.cite_text(m, url)
         bib = citation.cite_bibtex(m, url)
         heading = f"Report: <em>{html.escape(m.title)}</em>"
-        return [_raw('<div class="report-cite-body">' + entry_html("cite-report", heading, text, bib, url) + "</div>")]
+        page = app.builder.get_target_uri(self.state.document.settings.env.docname)
+        downloads = downloads_html(m, page, citation.bib_key(m))
+        entry = entry_html("cite-report", heading, text, bib, url, downloads)
+        return [_raw('<div class="report-cite-body">' + entry + "</div>")]
+
+
+# ---------------------------------------------------------------------------------------------
+# <head> metadata, RIS and CSL-JSON files
+# ---------------------------------------------------------------------------------------------
+
+
+def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
+    """Highwire ``citation_*``, Dublin Core, JSON-LD and a canonical link in every page's <head>."""
+    if doctree is None:  # search, genindex: not part of the report
+        return
+    m = _meta(app)
+    chapter = getattr(app.env, "report_cite_pages", {}).get(pagename, {}).get("chapter", "")
+    context["metatags"] = context.get("metatags", "") + citation.head_html(m, app.builder.get_target_uri(pagename), chapter)
+
+
+def write_cite_files(app, exception) -> None:
+    """``cite/<key>.ris`` and ``cite/<key>.json`` for the report and every chapter."""
+    if exception is not None or app.builder.format != "html":
+        return
+    m = _meta(app)
+    folder = Path(app.outdir) / CITE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = [(citation.page_url(m), "", "")]
+    entries += [(p["url"], p["anchor"], p["chapter"]) for p in getattr(app.env, "report_cite_pages", {}).values()]
+    for url, anchor, chapter in sorted(entries):
+        key = citation.bib_key(m, anchor)
+        (folder / f"{key}.ris").write_bytes(citation.cite_ris(m, url, anchor, chapter=chapter).encode("utf-8"))
+        (folder / f"{key}.json").write_text(citation.csl_json(m, url, anchor, chapter=chapter), encoding="utf-8")
+
+
+def on_env_purge_doc(app, env, docname) -> None:
+    getattr(env, "report_cite_pages", {}).pop(docname, None)
+
+
+def on_env_merge_info(app, env, docnames, other) -> None:
+    env.report_cite_pages.update({d: v for d, v in getattr(other, "report_cite_pages", {}).items() if d in docnames})
+
+
+def on_env_before_read_docs(app, env, docnames) -> None:
+    if not hasattr(env, "report_cite_pages"):
+        env.report_cite_pages = {}
 
 
 class FootciteFalseWarning(std_logging.Filter):
@@ -233,12 +320,25 @@ def install_footcite_filter() -> None:
             handler.filters.insert(0, FootciteFalseWarning())
 
 
+def on_config_inited(app, config) -> None:
+    """Jupyter Book lists every ``_static/*.js`` in ``html_js_files`` (a blocking <script> in <head>);
+    ``setup`` adds ``report-cite.js`` once, deferred. Loaded twice, it bound every copy button twice."""
+    config.html_js_files = [entry for entry in config.html_js_files
+                            if (entry[0] if isinstance(entry, (tuple, list)) else entry) != JS_FILE]
+
+
 def setup(app):
     install_footcite_filter()
     app.add_config_value("report_cite_exclude", ["how_to_cite"], "env")
     app.add_config_value("report_cite_meta", {}, "env")
     app.add_directive("report-cite", ReportCite)
+    app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)
     app.connect("doctree-read", on_doctree_read, priority=400)  # before the TOC collector (500)
+    app.connect("env-before-read-docs", on_env_before_read_docs)
+    app.connect("env-purge-doc", on_env_purge_doc)
+    app.connect("env-merge-info", on_env_merge_info)
+    app.connect("html-page-context", on_html_page_context)
+    app.connect("build-finished", write_cite_files)
     app.add_js_file(JS_FILE, loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,117 @@
+"""The "download all data" bundle on the Data and sources page: one zip a reader can take away.
+
+It holds, in one folder named for the report and edition, a ``README.md`` (title, licence, edition,
+how current the data are, how to cite), ``datapackage.json`` (schemas, units, rules), ``sources.csv``
+(the source registry), every dataset CSV of the descriptor, and ``CHANGELOG.md`` when ``data/`` has
+one. Files are copied byte for byte. Every entry carries the edition date as its time stamp and the
+same permissions, in a fixed order, so two builds from the same data give the same zip, byte for
+byte (the site's rebuilds stay identical).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from . import appendix
+from .citation import Meta, cite_text, page_url
+
+README = "README.md"
+CHANGELOG = "CHANGELOG.md"
+
+
+def bundle_name(m: Meta) -> str:
+    """``rare-earth-leverage-first-edition-data.zip``: names the report and the edition."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{m.short_title} {m.edition}".lower()).strip("-")
+    return f"{slug}-data.zip"
+
+
+def _latest(values) -> str:
+    dates = sorted(v for v in values if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v or ""))
+    return dates[-1] if dates else ""
+
+
+def readme_text(m: Meta, package: dict, sources: list[dict], files: list[str]) -> str:
+    """The bundle's README: what it is, its licence and edition, how current, how to cite, what is in it."""
+    licences = [lic.get("title") or lic.get("name") for lic in package.get("licenses", []) or []]
+    licence = m.licence or ", ".join(x for x in licences if x)
+    # derived rows (quality D) are dated by this edition, not by what a publisher said: left out
+    published = [s for s in sources if s.get("quality") != "D"]
+    newest, accessed = _latest(s.get("date", "") for s in published), _latest(s.get("accessed", "") for s in sources)
+    data_page = page_url(m, "data_sources.html")
+    lines = [
+        f"# {m.title}: the data",
+        "",
+        f"Every dataset behind the report, as published in its {m.edition} ({m.long_date})"
+        + (f"; scenario: {m.scenario}" if m.scenario else "") + ".",
+        "",
+        f"- Licence: {licence}" if licence else "- Licence: not stated",
+        f"- Edition: {m.edition}, {m.long_date}",
+    ]
+    if newest:
+        lines.append(f"- As of: the most recent published source is dated {newest}"
+                     + (f"; sources were last accessed on {accessed}" if accessed else ""))
+    lines += [
+        f"- Published by: {m.organisation}",
+        f"- Online: {data_page}",
+        "",
+        "## How to cite",
+        "",
+        cite_text(m, data_page, chapter="Data and sources"),
+        "",
+        "Credit the original publisher of each figure too: every row names its source in `source_id`,",
+        "which `sources.csv` resolves to the publisher, title, date, address and quality grade.",
+        "",
+        "## What is here",
+        "",
+        "- `datapackage.json`: each dataset's columns, types, units, constraints and the rules checked at build time",
+        "- `sources.csv`: the source registry",
+    ]
+    resources = {r["path"]: r for r in appendix.datasets(package)}
+    for name in files:
+        resource = resources.get(name)
+        if resource is not None:
+            lines.append(f"- `{name}`: {resource.get('title') or resource.get('name')}")
+    if CHANGELOG in files:
+        lines.append(f"- `{CHANGELOG}`: what changed in the data, by date")
+    lines += [
+        "",
+        "The files are UTF-8 CSV, one observation per row, plain numbers and ISO dates, with the unit on every row.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def page_link(target: Path) -> str:
+    """The line of the Data and sources page that offers the bundle (MyST; path relative to the page)."""
+    size = target.stat().st_size
+    return (f"**Download all data:** {{download}}`{target.name} <{appendix.DATASETS_DIR}/{target.name}>`"
+            f" (zip, {size / 1024:,.0f} KB): every dataset below, `datapackage.json`, `sources.csv` and a README"
+            " with the licence, the edition and how to cite.")
+
+
+def write_bundle(data_dir: Path, target: Path, m: Meta) -> Path:
+    """Write the zip of ``data_dir`` to ``target``; returns ``target``."""
+    data_dir, target = Path(data_dir), Path(target)
+    package = appendix.read_descriptor(data_dir)
+    sources = appendix.read_sources(data_dir, package)
+    names = ["datapackage.json", "sources.csv"] + [appendix.checked_path(r) for r in appendix.datasets(package)]
+    if (data_dir / CHANGELOG).is_file():
+        names.append(CHANGELOG)
+    folder = target.name.removesuffix(".zip")
+    d = m.edition_date
+    stamp = (max(d.year, 1980), d.month, d.day, 0, 0, 0)  # zip time stamps start in 1980
+    contents = [(README, readme_text(m, package, sources, names).encode("utf-8"))]
+    contents += [(name, (data_dir / name).read_bytes()) for name in names]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    with zipfile.ZipFile(tmp, "w") as archive:
+        for name, data in contents:
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            info.create_system = 3  # Unix, whatever machine builds it
+            archive.writestr(info, data, compresslevel=9)
+    tmp.replace(target)
+    return target
