@@ -43,13 +43,18 @@ $(VENV)/.deps-dev: requirements-dev.txt $(VENV)/.deps-report
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
-# Debian's chromium (never a browser download), and axe-core from npm for accessibility checks.
+# Debian's chromium (never a browser download) and poppler-utils (pdftotext, for the PDF tests),
+# each installed when it is missing, whether or not the other is there; axe-core from npm.
 browser: node_modules/axe-core/axe.min.js
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -z "$$missing" ] || { \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-dejavu-core poppler-utils; \
-	  else echo "chromium is missing and apt-get is not available: install Chromium yourself" >&2; exit 1; fi; }
+	    echo "installing from Debian:$$missing"; \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	  else echo "missing:$$missing, and apt-get is not available: install them yourself" >&2; exit 1; fi; }
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
