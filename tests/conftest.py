@@ -65,3 +65,10 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = (f"{item.nodeid} would be skipped, but CI=true and CI must run every test:"
                            f" {reason.removeprefix('Skipped: ')} (run `make browser`, or `make test`,"
                            " which installs Chromium and poppler-utils)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The generated-edit tests' count and outcome classes (tests/test_generated_edits.py)."""
+    module = sys.modules.get("test_generated_edits")
+    for line in (module.summary() if module else []):
+        terminalreporter.write_line(line)
