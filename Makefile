@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report test pdf bench edition check-data venv dev browser clean constraints
+.PHONY: report test pdf bench edition check-data venv dev browser clean constraints fuzz
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -24,6 +24,15 @@ pdf: report browser $(VENV)/.deps-dev
 
 bench: $(VENV)/.deps-report
 	$(BIN)/python scripts/bench.py
+
+# A long run of generated data edits (make test runs 300) and of hard stops: FUZZ_EDITS edits,
+# FUZZ_BUILDS of the valid ones built, FUZZ_SEED for new edits (unset: the same ones every run).
+FUZZ_EDITS ?= 5000
+FUZZ_BUILDS ?= 4
+fuzz: $(VENV)/.deps-dev
+	REPORT_FUZZ_EDITS=$(FUZZ_EDITS) REPORT_FUZZ_BUILDS=$(FUZZ_BUILDS) REPORT_FUZZ_REFUSED_BUILDS=4 \
+	REPORT_FUZZ_SEED=$(FUZZ_SEED) REPORT_HARD_STOP_KILLS=6 REPORT_HARD_STOP_DISK=0,0.1,0.25,0.5,0.75,1 \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_generated_edits.py tests/test_hard_stops.py
 
 # Publish a new edition: build the report, then store its record in editions/ (commit it).
 edition: $(VENV)/.deps-report

@@ -39,7 +39,7 @@ DATASETS = datasets(DATA)
 EDITS = int(os.environ.get("REPORT_FUZZ_EDITS", "300"))
 BUILDS = int(os.environ.get("REPORT_FUZZ_BUILDS", "1"))
 REFUSED_BUILDS = int(os.environ.get("REPORT_FUZZ_REFUSED_BUILDS", "2"))
-SEED = os.environ.get("REPORT_FUZZ_SEED")
+SEED = os.environ.get("REPORT_FUZZ_SEED") or None
 # examples per kind of edit, in proportion to its weight (5 for a kind without one)
 _WEIGHT = {kind: WEIGHTS.get(kind, 5) for kind in KINDS}
 PER_KIND = {kind: max(1, math.ceil(EDITS * w / sum(_WEIGHT.values()))) for kind, w in _WEIGHT.items()}
