@@ -63,11 +63,17 @@ def test_inert():
 
 def test_no_csv_in_the_built_site_starts_a_text_cell_with_a_formula_character(built_site):
     found = sorted(built_site.rglob("*.csv"))
-    assert any(p.parent.name == "datasets" for p in found), "no dataset downloads found"
-    assert any(p.parent.name == "figures" for p in found), "no figure data downloads found"
+    assert any("_downloads" in p.parts for p in found), "no dataset downloads found"
+    assert any("figures" in p.parts for p in found), "no figure data downloads found"
     bad = {str(p.relative_to(built_site)): live_cells(p) for p in found}
     bad = {k: v[:3] for k, v in bad.items() if v}
     assert not bad, json.dumps(bad, indent=1, ensure_ascii=False)
+
+
+def dataset_download(site, path: str):
+    """The dataset offered on the Data and sources page (Sphinx puts it in _downloads/<hash>/)."""
+    found = sorted(site.glob(f"_downloads/*/{path.rsplit('/', 1)[-1]}"))
+    return found[0] if found else None
 
 
 def test_dataset_downloads_keep_every_value(built_site):
@@ -75,12 +81,12 @@ def test_dataset_downloads_keep_every_value(built_site):
     package = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8-sig"))
     checked = 0
     for resource in package["resources"]:
-        offered = built_site / "datasets" / resource["path"]
-        if not offered.exists():
+        offered = dataset_download(built_site, resource["path"])
+        if offered is None:
             continue
         original, copy = rows(REPO / "data" / resource["path"]), rows(offered)
         assert len(copy) == len(original), resource["path"]
         for a_row, b_row in zip(original, copy):
             assert [b[1:] if b.startswith("'") and a.startswith(FORMULA_START) else b for a, b in zip(a_row, b_row)] == a_row
         checked += 1
-    assert checked
+    assert checked >= len(package["resources"]) - 1, f"only {checked} datasets offered"
