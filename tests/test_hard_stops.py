@@ -242,3 +242,34 @@ def test_a_disk_that_fills_up_during_publishing(report, small_disk):
     assert (proc.returncode == 0) == (found == "B") or "published before the disk filled up" in rest, rest
     filler.unlink()
     next_build_works(output, root, hashes, "B")
+
+
+def test_a_site_caught_between_the_two_renames_is_put_back(tmp_path):
+    """Where renameat2 is missing, publishing is two renames; a build killed between them leaves
+    the old site as .html.old and no html: the next build's lock puts it back."""
+    from pipeline import publish
+
+    output = tmp_path / "out" / "html"
+    old = output.with_name(".html.old")
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("old site", encoding="utf-8")
+    with publish.build_lock(output):
+        assert (output / "index.html").read_text(encoding="utf-8") == "old site"
+        assert not old.exists()
+
+
+def test_processes_left_by_a_killed_build_are_stopped(tmp_path):
+    """A process still running in a dead build's work folder (as Sphinx or a kernel would be)
+    is stopped by the next build's lock."""
+    from pipeline import publish
+
+    output = tmp_path / "out" / "html"
+    work = publish.work_dir(output)
+    work.mkdir(parents=True)
+    stray = subprocess.Popen(["sleep", "300"], cwd=work)
+    try:
+        with publish.build_lock(output):
+            pass
+        assert stray.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        stray.kill()
