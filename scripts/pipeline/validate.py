@@ -235,8 +235,12 @@ def read_table(data_dir: Path, resource: dict, max_bytes: int, problems: list[st
         problems.append(f"{label}: file is far too large ({size:,} bytes, limit {max_bytes:,})"
                         " — is this the right file? (rule: max_bytes)")
         return None
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(f"{label}, row 1: the file is saved as UTF-16 — save it as UTF-8 (rule: encoding)")
+        return None
     # surrogateescape keeps undecodable bytes so they can be located by row and column
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
     fields = {f["name"]: f for f in resource["schema"]["fields"] if isinstance(f, dict) and "name" in f}
     records = read_records(label, text, problems)
     if records is None:
@@ -278,15 +282,44 @@ def read_records(label: str, text: str, problems: list[str]) -> list[list[str]] 
         for record in reader:
             records.append(record)
     except csv.Error as exc:
-        lenient = list(csv.reader(io.StringIO(text, newline="")))
-        broken = lenient[len(records)] if len(records) < len(lenient) else [""]
-        header = records[0] if records else broken
-        column = len(broken) - 1
-        name = header[column] if records and column < len(header) else f"#{column + 1}"
-        problems.append(f'{label}, row {len(records) + 1}, column "{name}": not readable as CSV — a quoted cell'
-                        f" is not closed, or text follows its closing quote ({exc}) (rule: csv)")
+        row, column = quote_problem(text) or (len(records) + 1, 0)
+        header = records[0] if records else []
+        name = header[column] if row > 1 and column < len(header) else f"#{column + 1}"
+        problems.append(f'{label}, row {row}, column "{name}": not readable as CSV — a quoted cell is not'
+                        f" closed, or text follows its closing quote ({exc}) (rule: csv)")
         return None
     return records
+
+
+def quote_problem(text: str) -> tuple[int, int] | None:
+    """(spreadsheet row, 0-based column) of the first quoted cell that is never closed or has
+    text after its closing quote; rows are records, as the other messages count them."""
+    row, column, i, n, cell_start = 1, 0, 0, len(text), True
+    while i < n:
+        ch = text[i]
+        if cell_start and ch == '"':
+            i += 1
+            while True:
+                j = text.find('"', i)
+                if j < 0:
+                    return row, column
+                if text.startswith('""', j):
+                    i = j + 2
+                    continue
+                i = j + 1
+                break
+            if i < n and text[i] not in ",\r\n":
+                return row, column
+            cell_start = False
+            continue
+        if ch == ",":
+            column, cell_start = column + 1, True
+        elif ch == "\n" or (ch == "\r" and not text.startswith("\n", i + 1)):
+            row, column, cell_start = row + 1, 0, True
+        elif ch != "\r":
+            cell_start = False
+        i += 1
+    return None
 
 
 def cell_at(text: str, offset: int) -> tuple[int, int]:
