@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report test lint pdf bench edition check-data venv dev browser clean constraints
+.PHONY: report test lint pdf bench edition check-data venv dev browser clean constraints fuzz
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -29,6 +29,15 @@ pdf: report browser $(VENV)/.deps-dev
 bench: $(VENV)/.deps-report
 	$(BIN)/python scripts/bench.py
 
+# A long run of generated data edits (make test runs 300) and of hard stops: FUZZ_EDITS edits,
+# FUZZ_BUILDS of the valid ones built, FUZZ_SEED for new edits (unset: the same ones every run).
+FUZZ_EDITS ?= 5000
+FUZZ_BUILDS ?= 4
+fuzz: $(VENV)/.deps-dev
+	REPORT_FUZZ_EDITS=$(FUZZ_EDITS) REPORT_FUZZ_BUILDS=$(FUZZ_BUILDS) REPORT_FUZZ_REFUSED_BUILDS=4 \
+	REPORT_FUZZ_SEED=$(FUZZ_SEED) REPORT_HARD_STOP_KILLS=6 REPORT_HARD_STOP_DISK=0,0.1,0.25,0.5,0.75,1 \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_generated_edits.py tests/test_hard_stops.py
+
 # Publish a new edition: build the report, then store its record in editions/ (commit it).
 edition: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py --record-edition
@@ -48,13 +57,18 @@ $(VENV)/.deps-dev: requirements-dev.txt $(VENV)/.deps-report
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
-# Debian's chromium (never a browser download), and axe-core from npm for accessibility checks.
+# Debian's chromium (never a browser download) and poppler-utils (pdftotext, for the PDF tests),
+# each installed when it is missing, whether or not the other is there; axe-core from npm.
 browser: node_modules/axe-core/axe.min.js
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium fonts-dejavu-core"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -z "$$missing" ] || { \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-dejavu-core poppler-utils; \
-	  else echo "chromium is missing and apt-get is not available: install Chromium yourself" >&2; exit 1; fi; }
+	    echo "installing from Debian:$$missing"; \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	  else echo "missing:$$missing, and apt-get is not available: install them yourself" >&2; exit 1; fi; }
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund

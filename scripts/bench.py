@@ -8,7 +8,11 @@ Measures, in temporary folders (the repository's _build/ and data/ are not touch
 (c) after editing one CSV in a copy of data/: which chapters our build re-executes, and whether
     plain Jupyter Book in ``cache`` mode notices (it hashes code only, jupyter-book#1633: a glued
     number in its output stays as it was);
-(d) bytes of the largest chapter page and of the shared chart runtime.
+(d) bytes of the largest chapter page and of the shared chart runtime;
+(e) scale: one dataset grown to 10× and 100× its rows and to 100,000 rows (synthetic rows of the
+    same schema, still valid): validation time, the time of a chapter that reads it, and the size
+    of that chapter's page (``--scale-only`` runs just this part; ``--no-scale-builds`` only
+    times validation).
 
 Times are the median of ``--runs`` runs (default 3). Prints a table with each target met yes/no.
 This is a benchmark, not a test: it always exits 0 unless a build fails.
@@ -163,11 +167,134 @@ def glued(folder: Path) -> dict[str, dict]:
     return found
 
 
+SCALE_DATASET = "china_magnet_exports_monthly"  # a monthly trade table by partner, as it would grow
+SCALE_ROWS = (("10×", 10), ("100×", 100), ("25,000 rows", 25_000), ("100,000 rows", 100_000))
+SCALE_TARGET_S = 5.0  # a 100,000-row dataset validates in under 5 s
+PAGE_CHART_LIMIT = 1_000_000  # no page carries more than 1 MB of chart data
+
+
+def grow(data_dir: Path, name: str, factor: int | None, total: int | None = None) -> int:
+    """Grow dataset ``name`` in ``data_dir`` to ``factor`` × its rows (or to ``total`` rows) with
+    synthetic rows of its schema that still validate: copies of its rows whose key is made new
+    (a string key column gets a numbered partner name) and whose summed value is 0, so that parts
+    stay within their totals. Returns the number of data rows."""
+    import json
+
+    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8-sig"))
+    resource = next(r for r in package["resources"] if r["name"] == name)
+    schema = resource["schema"]
+    fks = {f for fk in schema.get("foreignKeys", []) or [] for f in ([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])}
+    key = next(f["name"] for f in schema["fields"] if f["name"] in (schema.get("primaryKey") or [])
+               and f.get("type", "string") == "string" and f["name"] not in fks and f["name"] != "source_id"
+               and not {"pattern", "enum"} & set(f.get("constraints", {})))
+    zeroed = {r["value_field"] for r in resource.get("rules", []) if r.get("type") == "parts_within_total"}
+    path = data_dir / resource["path"]
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    wanted = total if total is not None else len(rows) * factor
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    for n in range(wanted - len(rows)):
+        row = dict(rows[n % len(rows)])
+        row[key] = f"Partner {n + 1:06d}"
+        for column in zeroed:
+            if row.get(column):
+                row[column] = "0"
+        writer.writerow(row)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return wanted
+
+
+def validation_seconds(data_dir: Path, runs: int) -> tuple[float, float]:
+    """(wall, CPU) seconds of validating ``data_dir``, medians of ``runs``: on a shared machine
+    the CPU time says what validation costs, the wall time what a person waits."""
+    from pipeline import validate
+
+    wall, cpu = [], []
+    for _ in range(runs):
+        started, started_cpu = time.monotonic(), time.process_time()
+        validate.validate_data(data_dir)
+        wall.append(time.monotonic() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def chart_bytes(page: Path) -> int:
+    """Bytes of chart data a page carries: its Vega-Lite specs (inline JSON) and the chart data
+    files it loads from the site."""
+    import re
+
+    html = page.read_text(encoding="utf-8")
+    inline = sum(len(m.group(1).encode()) for m in re.finditer(
+        r'<script[^>]*type="application/(?:json|vnd[^"]*)"[^>]*>(.*?)</script>', html, re.S))
+    loaded = sum((page.parent / m.group(1)).stat().st_size for m in re.finditer(r'"(_static/[^"]+\.json)"', html)
+                 if (page.parent / m.group(1)).is_file())
+    return inline + loaded
+
+
+def scale(source_data: Path, tmp: Path, site, runs: int, builds: bool) -> list[tuple]:
+    """(e): rows for the scale table."""
+    readers = sorted(c.name for c in site.chapters if SCALE_DATASET in c.datasets)
+    base = tmp / "scale-data-0"
+    shutil.copytree(source_data, base)
+    n1 = sum(1 for _ in csv.reader(io.StringIO((base / f"{SCALE_DATASET}.csv").read_text(encoding="utf-8-sig")))) - 1
+    results = [("1×", n1, validation_seconds(base, runs), base)]
+    for label, factor in SCALE_ROWS:
+        folder = tmp / f"scale-data-{len(results)}"
+        shutil.copytree(source_data, folder)
+        n = grow(folder, SCALE_DATASET, factor, None) if label.endswith("×") else grow(folder, SCALE_DATASET, 0, factor)
+        results.append((label, n, validation_seconds(folder, runs), folder))
+        print(f"    {SCALE_DATASET} {label}: {n:,} rows, validation {results[-1][2][0]:.2f} s"
+              f" (CPU {results[-1][2][1]:.2f} s)", flush=True)
+    rows = []
+    site_dir = tmp / "scale" / "html"
+    for label, n, seconds, folder in results:
+        chapter_s, page_b, chart_b = "", "", ""
+        if builds:
+            elapsed, log = ours(folder, site_dir)
+            times = {w[1]: float(w[2]) for w in (ln.split() for ln in log.splitlines()) if len(w) >= 4 and w[0] == "executed"}
+            chapter_s = ", ".join(f"{c} {times[c]:.1f} s" for c in readers if c in times) or "reused"
+            page = max((site_dir / f"{c}.html" for c in readers), key=lambda p: chart_bytes(p))
+            page_b = f"{page.name} {page.stat().st_size:,} B"
+            chart_b = chart_bytes(page)
+        per_row = seconds[1] / n * 1e6
+        rows.append((label, n, seconds, per_row, chapter_s, page_b, chart_b))
+    return rows
+
+
+def print_scale(rows: list[tuple]) -> None:
+    print()
+    print(f"(e) scale: {SCALE_DATASET} grown with synthetic rows of its schema")
+    print(f"{'size':<14} {'rows':>9} {'validate':>10} {'CPU':>8} {'CPU µs/row':>10}  {'reading chapter (executed)':<36}"
+          f" {'page':<34} {'chart data':>12}")
+    print("-" * 142)
+    for label, n, (wall, cpu), per_row, chapter_s, page_b, chart_b in rows:
+        chart = f"{chart_b:,} B" if chart_b != "" else ""
+        print(f"{label:<14} {n:>9,} {wall:>8.2f} s {cpu:>6.2f} s {per_row:>10.1f}  {chapter_s:<36} {page_b:<34} {chart:>12}")
+    big = next(r for r in rows if r[1] == 100_000)
+    r1, mid = rows[0], next(r for r in rows if r[1] == 25_000)
+    # the extra CPU time per extra row, from 1× to 25,000 rows and from 25,000 to 100,000 rows (the
+    # fixed cost of reading the other datasets and the schema cancels out): linear when it stays flat
+    marginal_low = (mid[2][1] - r1[2][1]) / (mid[1] - r1[1]) * 1e6
+    marginal_high = (big[2][1] - mid[2][1]) / (big[1] - mid[1]) * 1e6
+    print(f"100,000 rows validate in {big[2][0]:.2f} s wall, {big[2][1]:.2f} s CPU (target < {SCALE_TARGET_S:.0f} s):"
+          f" {'yes' if big[2][1] < SCALE_TARGET_S else 'no'}{'' if big[2][0] < SCALE_TARGET_S else ' (wall time above: the machine is shared)'}")
+    print(f"CPU per extra row: {marginal_low:.1f} µs (1× → 25,000 rows), {marginal_high:.1f} µs (25,000 → 100,000 rows):"
+          f" linear {'yes' if marginal_high < 1.5 * marginal_low else 'no'}")
+    charts = [r[6] for r in rows if r[6] != ""]
+    if charts:
+        print(f"largest chart data on a page: {max(charts):,} B (target ≤ {PAGE_CHART_LIMIT:,} B):"
+              f" {'yes' if max(charts) <= PAGE_CHART_LIMIT else 'no'}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per timing (median; default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)  # another report root (testing)
+    parser.add_argument("--scale-only", action="store_true", help="only (e), the scale rows")
+    parser.add_argument("--no-scale-builds", action="store_true", help="in (e), time validation only (no builds)")
     args = parser.parse_args(argv)
     global ROOT, SCRIPTS, BUILD
     tmp = Path(tempfile.mkdtemp(prefix="rel-bench-"))
@@ -180,6 +307,10 @@ def main(argv=None) -> int:
         data = tmp / "data"
         shutil.copytree(source / "data", data)
         date = str(site.report.get("edition_date", "1970-01-01"))
+        if args.scale_only:
+            print("(e) scale …", flush=True)
+            print_scale(scale(data, tmp, site, args.runs, not args.no_scale_builds))
+            return 0
 
         print(f"(a) clean builds, {args.runs} runs each …", flush=True)
         our_times, plain_times, our_stages = [], [], []
@@ -263,6 +394,8 @@ def main(argv=None) -> int:
         print("our clean build by stage (medians): " + ", ".join(f"{name} {sec:.1f} s" for name, sec in stages.items()))
         print(f"runs: ours {', '.join(f'{t:.1f}' for t in our_times)} s; jupyter-book {', '.join(f'{t:.1f}' for t in plain_times)} s; "
               f"no-op {', '.join(f'{t:.2f}' for t in noop)} s")
+        print("(e) scale …", flush=True)
+        print_scale(scale(source / "data", tmp, site, args.runs, not args.no_scale_builds))
     finally:
         if args.keep:
             print(f"kept {tmp}")

@@ -8,6 +8,7 @@ Exit status: 0 built and published; 1 the build failed (nothing published); 2 ba
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 from pathlib import Path
@@ -82,6 +83,16 @@ def main(argv=None) -> int:
     except BuildError as error:
         print(f"build failed {error}", file=sys.stderr)
         print("nothing was published; the previous report is unchanged.", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        where = f" writing {error.filename}" if error.filename else ""
+        print(f"build failed [disk] no space left on the device{where}: free some space and run again", file=sys.stderr)
+        if run.published():
+            print("the new report was published before the disk filled up.", file=sys.stderr)
+        else:
+            print("nothing was published; the previous report is unchanged.", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, Terminated) as stop:
         verb = "interrupted" if isinstance(stop, KeyboardInterrupt) else "terminated"

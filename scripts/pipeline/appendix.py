@@ -15,7 +15,10 @@ collide with those of a chapter, while chapters keep the plain keys.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
 import shutil
 from pathlib import Path, PurePosixPath
@@ -175,10 +178,36 @@ def checked_path(resource: dict) -> str:
     return path
 
 
+# A text cell starting with one of these is run as a formula by spreadsheets ("-74% y/y" included).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NUMERIC_TYPES = {"number", "integer", "year", "boolean"}
+
+
+def inert(cell: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading apostrophe when it would start a formula."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
 def copy_dataset(data_dir: Path, stage_dir: Path, resource: dict) -> Path:
+    """The dataset as offered for download: byte for byte, except that text cells which a
+    spreadsheet would run as a formula are made inert. Number columns are left alone (validation
+    has made them plain numbers), so a negative number stays a number."""
     target = stage_dir / DATASETS_DIR / checked_path(resource)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(data_dir / resource["path"], target)
+    source = data_dir / resource["path"]
+    numeric = {f.get("name") for f in resource.get("schema", {}).get("fields", [])
+               if isinstance(f, dict) and f.get("type") in NUMERIC_TYPES}
+    text = source.read_text(encoding="utf-8-sig")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header = records[0] if records else []
+    safe = [header] + [[cell if (i < len(header) and header[i] in numeric) else inert(cell)
+                        for i, cell in enumerate(record)] for record in records[1:]]
+    if safe == records:
+        shutil.copyfile(source, target)
+    else:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(safe)
+        target.write_text(out.getvalue(), encoding="utf-8")
     return target
 
 
