@@ -190,6 +190,8 @@ def render_pdf(url: str, target: Path, meta: citation.Meta) -> None:
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url, wait_until="load")
+            # charts are drawn as they near the viewport (_static/report-charts.js): draw them all
+            page.evaluate("() => window.reportCharts ? window.reportCharts.drawAll().then(() => true) : false")
             try:
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('.vega-chart')).every("
