@@ -149,6 +149,14 @@ def print_page(site_dir: Path, pages: list[str], meta: citation.Meta) -> str:
         link.string = titles[page] or page
         item.append(link)
         listing.append(item)
+    # the chart loader (_static/report-charts.js) is only on pages with charts: the shell needs it
+    if shell.select_one("script[data-runtime]") is None:
+        for page in pages:
+            loader = BeautifulSoup((site_dir / f"{page}.html").read_text(encoding="utf-8"),
+                                   "html.parser").select_one("script[data-runtime]")
+            if loader is not None:
+                shell.head.append(loader)
+                break
     style = shell.new_tag("style")
     style.string = PRINT_CSS
     shell.head.append(style)

@@ -38,11 +38,12 @@ DRAW = """
 var api = window.reportVega;
 var vega = api.vega;
 var tip = null;
-function hideTip() { if (tip) { tip.style.display = "none"; } }
+function hideTip() { if (tip) { tip.style.display = "none"; tip.classList.remove("visible"); } }
 function showTip(handler, event, item, value) {
   if (value === null || value === undefined || value === "") { hideTip(); return; }
   if (!tip) {
     tip = document.createElement("div");
+    tip.id = "vg-tooltip-element";  // the id and "visible" class vega-tooltip's box had
     tip.className = "report-chart-tooltip";
     tip.setAttribute("role", "tooltip");
     document.body.appendChild(tip);
@@ -62,6 +63,7 @@ function showTip(handler, event, item, value) {
     tip.textContent = String(value);
   }
   tip.style.display = "block";
+  tip.classList.add("visible");
   var x = event.clientX + 14, y = event.clientY + 14;
   var box = tip.getBoundingClientRect();
   if (x + box.width > window.innerWidth - 8) { x = Math.max(8, event.clientX - box.width - 14); }
