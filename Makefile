@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report test lint pdf bench edition check-data venv dev browser clean constraints fuzz
+.PHONY: report test lint pdf bench edition check-data venv dev browser clean constraints fuzz serve audit
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -16,12 +16,25 @@ report: $(VENV)/.deps-report
 check-data: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py --check-data
 
+# ruff (lint) first; then the audit (Lighthouse, Nu HTML Checker, axe-core on every page of the
+# built report); pytest's summary closes the output.
 test: $(VENV)/.deps-dev browser lint
+	$(BIN)/python scripts/build.py
+	$(BIN)/python scripts/audit.py
 	$(BIN)/python -m pytest
 
 # ruff (pinned in requirements-dev.txt), configured in pyproject.toml
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check scripts tests
+
+# The published report served as static hosts serve it (gzip), at http://127.0.0.1:8000/.
+serve: report
+	$(BIN)/python scripts/serve.py
+
+# Lighthouse (mobile, desktop), the Nu HTML Checker and axe-core on every page, through the
+# compressing server; prints a table and fails below the targets (scripts/audit.py).
+audit: report browser $(VENV)/.deps-dev
+	$(BIN)/python scripts/audit.py
 
 pdf: report browser $(VENV)/.deps-dev
 	$(BIN)/python scripts/pdf.py
@@ -57,12 +70,15 @@ $(VENV)/.deps-dev: requirements-dev.txt $(VENV)/.deps-report
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
-# Debian's chromium (never a browser download) and poppler-utils (pdftotext, for the PDF tests),
-# each installed when it is missing, whether or not the other is there; axe-core from npm.
+# Debian's chromium (never a browser download), poppler-utils (pdftotext, for the PDF tests) and
+# Java (for the Nu HTML Checker), each installed when it is missing, whether or not the others are
+# there; from npm axe-core, lighthouse and vnu-jar. npm install scripts are not run (vnu-jar's
+# would fetch a Java).
 browser: node_modules/axe-core/axe.min.js
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="chromium fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	[ -z "$$missing" ] || { \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -71,7 +87,7 @@ browser: node_modules/axe-core/axe.min.js
 	  else echo "missing:$$missing, and apt-get is not available: install them yourself" >&2; exit 1; fi; }
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 constraints: $(VENV)/.deps-dev

@@ -150,6 +150,14 @@ def print_page(site_dir: Path, pages: list[str], meta: citation.Meta) -> str:
         link.string = titles[page] or page
         item.append(link)
         listing.append(item)
+    # the chart loader (_static/report-charts.js) is only on pages with charts: the shell needs it
+    if shell.select_one("script[data-runtime]") is None:
+        for page in pages:
+            loader = BeautifulSoup((site_dir / f"{page}.html").read_text(encoding="utf-8"),
+                                   "html.parser").select_one("script[data-runtime]")
+            if loader is not None:
+                shell.head.append(loader)
+                break
     style = shell.new_tag("style")
     style.string = PRINT_CSS
     shell.head.append(style)
@@ -191,6 +199,8 @@ def render_pdf(url: str, target: Path, meta: citation.Meta) -> None:
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url, wait_until="load")
+            # charts are drawn as they near the viewport (_static/report-charts.js): draw them all
+            page.evaluate("() => window.reportCharts ? window.reportCharts.drawAll().then(() => true) : false")
             try:
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('.vega-chart')).every("

@@ -112,8 +112,13 @@ def html_pages(site: Path) -> list[str]:
                   if "_static" not in p.relative_to(site).parts)
 
 
+DRAW_ALL_CHARTS = "() => window.reportCharts ? window.reportCharts.drawAll().then(() => true) : false"
+
+
 def wait_for_charts(page, timeout_ms: int = 20_000) -> None:
-    """Wait until no chart on the page is still being drawn."""
+    """Draw every chart on the page (charts are otherwise drawn as they near the viewport) and
+    wait until none is still being drawn."""
+    page.evaluate(DRAW_ALL_CHARTS)
     page.wait_for_function(
         """() => Array.from(document.querySelectorAll('.vega-chart'))
                  .every(c => ['yes', 'failed'].includes(c.getAttribute('data-rendered')))""",

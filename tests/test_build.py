@@ -69,7 +69,7 @@ def test_the_chart_runtime_is_served_by_the_site(built_site):
     runtime = built_site / "_static" / "vega-runtime.js"
     assert runtime.stat().st_size > 100_000
     text = runtime.read_text()
-    assert "window.vegaEmbed" in text
+    assert "window.reportVega" in text and "api.draw" in text
     assert "cdn.jsdelivr" not in text
 
 

@@ -51,8 +51,13 @@ def _same(csv_value: str, spec_value) -> bool:
 
 
 def _spec_rows(spec: dict, columns: list[str], count: int) -> list[dict]:
-    datasets = spec.get("datasets", {})
-    name = (spec.get("data") or {}).get("name")
+    data = spec.get("data")
+    if isinstance(data, list):  # the page's spec is compiled to Vega: inline data sets are entries
+        datasets = {d["name"]: d["values"] for d in data if isinstance(d, dict) and isinstance(d.get("values"), list)}
+        name = None
+    else:  # a Vega-Lite spec
+        datasets = spec.get("datasets", {})
+        name = (data or {}).get("name")
     if name in datasets:
         return datasets[name]
     candidates = [rows for rows in datasets.values()

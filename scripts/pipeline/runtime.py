@@ -1,14 +1,21 @@
-"""The chart runtime every page loads: Vega, Vega-Lite and Vega-Embed, served by the site itself.
+"""The chart runtime, served by the site itself and loaded only where a chart is drawn.
 
-Altair's default HTML loads these from a CDN, which offline readers and locked-down offices
-cannot reach. Instead the installed ``vl-convert-python`` bundles the three libraries at build
-time (nothing third-party is committed to the repository) and we wrap the bundle in a function
-scope, so its top-level names cannot collide with the theme's scripts, followed by the few lines
-that draw every chart on the page from its inline spec.
+Altair's default HTML loads Vega, Vega-Lite and Vega-Embed from a CDN, which offline readers and
+locked-down offices cannot reach. The report's pages instead carry each chart as a Vega spec
+compiled from Vega-Lite at build time (``scripts/sphinx_ext/report_charts.py``), so the browser
+needs Vega alone: no Vega-Lite compiler and no Vega-Embed. The installed ``vl-convert-python``
+bundles Vega at build time (nothing third-party is committed to the repository); we wrap the
+bundle in a function scope, so its top-level names cannot collide with the theme's scripts, and
+add the few lines that draw one chart with tooltips.
+
+The page does not load this file itself: ``_static/report-charts.js`` (a few hundred bytes,
+deferred, on chart pages only) loads it when the first chart comes near the viewport and then
+draws each chart as it comes near.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -16,55 +23,86 @@ import vl_convert
 
 RUNTIME_NAME = "vega-runtime.js"
 
-# Draw each chart from the JSON spec that follows its container. Tooltips go through
-# vega-tooltip, which escapes HTML in data values.
-RENDER_ALL = """
-function reportRenderCharts() {
-  document.querySelectorAll("script.vega-spec").forEach(function (script) {
-    var target = document.getElementById(script.getAttribute("data-chart"));
-    if (!target || target.getAttribute("data-rendered")) { return; }
-    target.setAttribute("data-rendered", "pending");
-    var label = target.getAttribute("aria-label");
-    var spec = JSON.parse(script.textContent);
-    window.vegaEmbed(target, spec, { renderer: "svg", actions: false })
-      .then(function () {
-        // Vega makes the container a "graphics-document" whose marks a screen reader walks one
-        // by one; each chart keeps one text alternative, its takeaway, as an image.
-        target.setAttribute("role", "img");
-        target.removeAttribute("aria-roledescription");
-        if (label) { target.setAttribute("aria-label", label); }
-        target.setAttribute("data-rendered", "yes");
-      })
-      .catch(function (error) {
-        target.setAttribute("data-rendered", "failed");
-        target.textContent = "This chart could not be drawn: " + error.message;
-        console.error(error);
-      });
+
+
+def snippet() -> str:
+    """The bundle's entry: Vega's module (the copy vl-convert vendors, by the path it is stored
+    under; nothing is fetched) and nothing else, so Vega-Lite and Vega-Embed are left out."""
+    return (f'import * as vegaModule from "/npm/vega@{vl_convert.get_vega_version()}/+esm";\n'
+            "window.reportVega = { vega: vegaModule };\n")
+
+
+# Draw one chart into its container from a compiled Vega spec. Tooltips are plain text in a
+# positioned box (textContent: HTML in data values stays text).
+DRAW = """
+var api = window.reportVega;
+var vega = api.vega;
+var tip = null;
+function hideTip() { if (tip) { tip.style.display = "none"; tip.classList.remove("visible"); } }
+function showTip(handler, event, item, value) {
+  if (value === null || value === undefined || value === "") { hideTip(); return; }
+  if (!tip) {
+    tip = document.createElement("div");
+    tip.id = "vg-tooltip-element";  // the id and "visible" class vega-tooltip's box had
+    tip.className = "report-chart-tooltip";
+    tip.setAttribute("role", "tooltip");
+    document.body.appendChild(tip);
+  }
+  tip.textContent = "";
+  if (typeof value === "object") {
+    var table = document.createElement("table");
+    Object.keys(value).forEach(function (key) {
+      var row = table.insertRow();
+      var name = document.createElement("th");
+      name.textContent = key;
+      row.appendChild(name);
+      row.insertCell().textContent = String(value[key]);
+    });
+    tip.appendChild(table);
+  } else {
+    tip.textContent = String(value);
+  }
+  tip.style.display = "block";
+  tip.classList.add("visible");
+  var x = event.clientX + 14, y = event.clientY + 14;
+  var box = tip.getBoundingClientRect();
+  if (x + box.width > window.innerWidth - 8) { x = Math.max(8, event.clientX - box.width - 14); }
+  if (y + box.height > window.innerHeight - 8) { y = Math.max(8, event.clientY - box.height - 14); }
+  tip.style.left = (x + window.scrollX) + "px";
+  tip.style.top = (y + window.scrollY) + "px";
+}
+document.addEventListener("scroll", hideTip, { passive: true });
+document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideTip(); } });
+api.draw = function (container, spec) {
+  var view = new vega.View(vega.parse(spec), {
+    renderer: "svg", container: container, hover: true, tooltip: showTip
   });
-}
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", reportRenderCharts);
-} else {
-  reportRenderCharts();
-}
+  return view.runAsync();
+};
 """
 
 
+def _key() -> str:
+    return hashlib.sha256((vl_convert.__version__ + snippet() + DRAW).encode("utf-8")).hexdigest()[:16]
+
+
 def runtime_source() -> str:
-    return "(function () {\n" + vl_convert.javascript_bundle() + "\n}());\n(function () {\n" + RENDER_ALL + "}());\n"
+    return (f"/* report chart runtime {_key()}: Vega {vl_convert.get_vega_version()} */\n"
+            "(function () {\n" + vl_convert.javascript_bundle(snippet()) + "\n}());\n"
+            + "(function () {\n" + DRAW + "}());\n")
 
 
-def _ends_with(path: Path, tail: bytes) -> bool:
+def _starts_with(path: Path, head: bytes) -> bool:
     with path.open("rb") as handle:
-        handle.seek(max(0, path.stat().st_size - len(tail)))
-        return handle.read() == tail
+        return handle.read(len(head)) == head
 
 
 def write_runtime(target: Path, cache_dir: Path) -> Path:
-    """Write the runtime to ``target``, reusing the copy built for this vl-convert version."""
+    """Write the runtime to ``target``, reusing the copy built for this vl-convert version (and
+    this bundle entry and drawing code: an edit to either takes effect)."""
     cached = cache_dir / f"vega-runtime-{vl_convert.__version__}.js"
-    tail = ("(function () {\n" + RENDER_ALL + "}());\n").encode("utf-8")
-    if not cached.exists() or not _ends_with(cached, tail):  # an edit to RENDER_ALL takes effect
+    head = f"/* report chart runtime {_key()}:".encode("utf-8")
+    if not cached.exists() or not _starts_with(cached, head):
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(runtime_source(), encoding="utf-8")

@@ -1,0 +1,365 @@
+"""Audit the published report as readers' clients see it: Lighthouse, the Nu HTML Checker, axe-core.
+
+``python scripts/audit.py`` (``make audit``, also run by ``make test``) serves the built site
+(``_build/html``) through ``scripts/serve.py`` (gzip, as static hosts serve it) and checks every
+page with:
+
+- **Lighthouse** (npm ``lighthouse``, driving Debian's ``/usr/bin/chromium``), mobile (its
+  default: simulated slow 4G and 4× CPU slowdown) and desktop (``--preset=desktop``), at most two
+  runs at a time. A mobile performance score under the target is measured twice more and the
+  median of the three counts: one run on a busy machine reads low.
+- **the Nu HTML Checker** (npm ``vnu-jar``, run by Debian's Java): errors per page.
+- **axe-core** (npm ``axe-core``, the version in package.json), in Chromium through Playwright,
+  after every chart is drawn: serious and critical violations per page.
+- **transfer**: the bytes a reader downloads for the page with every chart drawn (all
+  resources, compressed as served, fresh cache), and Lighthouse's own total at load.
+
+It prints one table and exits 1 if any page misses a target:
+
+| measure | target |
+|---|---|
+| Lighthouse performance, mobile | ≥ 90 |
+| Lighthouse accessibility, best practices, SEO (mobile and desktop) | 100 |
+| transfer, page with charts / without | ≤ 1 MB / ≤ 400 KB |
+| axe-core serious + critical | 0 |
+| Nu HTML Checker errors | 0 |
+
+The full results go to ``_build/audit/audit.json`` (``--json``), Lighthouse's reports to
+``_build/audit/lighthouse/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serve import DEFAULT_SITE, REPO, serving  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+NODE_MODULES = REPO / "node_modules"
+LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+OUT = REPO / "_build" / "audit"
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run "
+                "--disable-background-networking --disable-component-update --disable-sync "
+                "--disable-default-apps --disable-extensions --mute-audio")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+PERF_MOBILE_MIN = 90
+FULL_SCORE = 100
+CHART_PAGE_MAX_BYTES = 1_000_000
+PLAIN_PAGE_MAX_BYTES = 400_000
+SEVERE = ("serious", "critical")
+RETRIES = 2  # extra mobile runs when the first reads under the target (median of three)
+LIGHTHOUSE_JOBS = 2
+LIGHTHOUSE_TIMEOUT_S = 240
+
+
+@dataclass
+class PageResult:
+    page: str
+    has_charts: bool
+    perf_mobile_runs: list[int] = field(default_factory=list)
+    perf_desktop: int | None = None
+    a11y: int | None = None
+    best_practices: int | None = None
+    seo: int | None = None
+    lighthouse_bytes: int | None = None
+    transfer_bytes: int | None = None
+    axe_severe: int | None = None
+    axe_ids: list[str] = field(default_factory=list)
+    nu_errors: int | None = None
+    nu_messages: list[str] = field(default_factory=list)
+    failed_audits: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def perf_mobile(self) -> int | None:
+        return int(statistics.median(self.perf_mobile_runs)) if self.perf_mobile_runs else None
+
+    def byte_limit(self) -> int:
+        return CHART_PAGE_MAX_BYTES if self.has_charts else PLAIN_PAGE_MAX_BYTES
+
+    def misses(self) -> list[str]:
+        """Every target this page misses, in words (a measure that could not be taken misses)."""
+        out = list(self.errors)
+
+        def need(name, value, ok, target):
+            if value is None:
+                out.append(f"{name}: not measured")
+            elif not ok(value):
+                out.append(f"{name} {value} (target {target})")
+
+        need("performance (mobile)", self.perf_mobile, lambda v: v >= PERF_MOBILE_MIN, f"≥ {PERF_MOBILE_MIN}")
+        for name in ("a11y", "best_practices", "seo"):
+            need(name, getattr(self, name), lambda v: v >= FULL_SCORE, FULL_SCORE)
+        limit = self.byte_limit()
+        weight = max([b for b in (self.transfer_bytes, self.lighthouse_bytes) if b is not None], default=None)
+        need("transfer bytes", weight, lambda v: v <= limit, f"≤ {limit:,}")
+        need("axe serious/critical", self.axe_severe, lambda v: v == 0, 0)
+        need("Nu errors", self.nu_errors, lambda v: v == 0, 0)
+        if out:
+            out.extend(f"  failing Lighthouse audit: {a}" for a in self.failed_audits)
+        return out
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the site (posix paths relative to its root), theme assets excepted."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if "_static" not in p.relative_to(site).parts)
+
+
+def check_tools() -> list[str]:
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append(f"{CHROMIUM} (Debian's chromium: make browser)")
+    for path in (LIGHTHOUSE, VNU, AXE):
+        if not path.exists():
+            missing.append(f"{path.relative_to(REPO)} (npm ci: make browser)")
+    if not shutil.which("java"):
+        missing.append("java (Debian's default-jre-headless: make browser)")
+    if not shutil.which("node"):
+        missing.append("node (Debian's nodejs)")
+    return missing
+
+
+# --- Nu HTML Checker -----------------------------------------------------------------------------
+
+def nu_check(site: Path, pages: list[str]) -> dict[str, list[str]]:
+    """Nu HTML Checker errors per page, as 'line N: message'."""
+    files = [str(site / p) for p in pages]
+    proc = subprocess.run(["java", "-Xss2m", "-jar", str(VNU), "--format", "json", "--stdout", *files],
+                          capture_output=True, text=True, timeout=600)
+    try:
+        messages = json.loads(proc.stdout or "{}").get("messages", [])
+    except json.JSONDecodeError:
+        raise RuntimeError(f"vnu gave no JSON (exit {proc.returncode}): {proc.stderr[:500]}") from None
+    found: dict[str, list[str]] = {p: [] for p in pages}
+    by_file = {Path(f).resolve().as_uri(): p for f, p in zip(files, pages)}
+    for message in messages:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        page = by_file.get(message.get("url", ""))
+        if page is None:
+            raise RuntimeError(f"vnu error for no checked page: {message}")
+        found[page].append(f"line {message.get('lastLine', '?')}: {message.get('message', '')}")
+    return found
+
+
+# --- axe-core and transfer, in Chromium through Playwright ---------------------------------------
+
+DRAW_ALL_CHARTS = """async () => {
+    const charts = Array.from(document.querySelectorAll('.vega-chart'));
+    for (const chart of charts) {
+        chart.scrollIntoView({block: 'center'});
+        await new Promise(r => setTimeout(r, 50));
+    }
+    window.scrollTo(0, 0);
+    return charts.length;
+}"""
+CHARTS_SETTLED = """() => Array.from(document.querySelectorAll('.vega-chart'))
+    .every(c => ['yes', 'failed'].includes(c.getAttribute('data-rendered')))"""
+TRANSFER = """() => {
+    const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
+    return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
+}"""
+RUN_AXE = """async () => {
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}));
+}"""
+
+
+def browser_checks(base: str, pages: list[str]) -> dict[str, dict]:
+    """Per page: axe serious/critical violation ids and the bytes transferred with all charts drawn."""
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    args = CHROME_FLAGS.replace("--headless=new ", "").split()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+        try:
+            for page_name in pages:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                try:
+                    page.goto(base + page_name, wait_until="load")
+                    page.evaluate(DRAW_ALL_CHARTS)
+                    page.wait_for_function(CHARTS_SETTLED, timeout=30_000)
+                    page.wait_for_load_state("networkidle")
+                    transfer = page.evaluate(TRANSFER)
+                    page.add_script_tag(path=str(AXE))
+                    violations = page.evaluate(RUN_AXE)
+                    severe = [f"{v['id']} ({v['impact']}, {v['nodes']})" for v in violations if v["impact"] in SEVERE]
+                    results[page_name] = {"transfer": transfer, "axe": severe, "error": None}
+                except Exception as error:  # reported per page; the audit then fails
+                    results[page_name] = {"transfer": None, "axe": None, "error": f"browser: {error}"}
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    return results
+
+
+# --- Lighthouse ----------------------------------------------------------------------------------
+
+def lighthouse(url: str, preset: str, report: Path) -> dict:
+    """One Lighthouse run; returns scores (0-100), total bytes and failing audits' ids."""
+    cmd = ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+           f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
+           "--disable-full-page-screenshot"]
+    if preset == "desktop":
+        cmd.append("--preset=desktop")
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=LIGHTHOUSE_TIMEOUT_S, env=env)
+    if proc.returncode != 0 or not report.exists():
+        raise RuntimeError(f"lighthouse {preset} {url} failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    if data.get("runtimeError"):
+        raise RuntimeError(f"lighthouse {preset} {url}: {data['runtimeError'].get('message')}")
+    scores = {c: round((data["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
+    failing = []
+    for cat in ("accessibility", "best-practices", "seo"):
+        for ref in data["categories"][cat]["auditRefs"]:
+            audit = data["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+                failing.append(f"{cat}/{ref['id']}: {audit.get('title', '')}")
+    return {"scores": scores, "bytes": int(data["audits"]["total-byte-weight"]["numericValue"]),
+            "failing": failing}
+
+
+def lighthouse_all(base: str, pages: list[str], results: dict[str, PageResult], jobs: int, retries: int) -> None:
+    reports = OUT / "lighthouse"
+    reports.mkdir(parents=True, exist_ok=True)
+
+    def run(task):
+        page_name, preset, attempt = task
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", page_name.removesuffix(".html"))
+        try:
+            return task, lighthouse(base + page_name, preset, reports / f"{stem}-{preset}-{attempt}.json")
+        except Exception as error:  # noted on the page; the audit then fails
+            return task, error
+
+    def record(task, outcome):
+        page_name, preset, _ = task
+        result = results[page_name]
+        if isinstance(outcome, Exception):
+            result.errors.append(str(outcome))
+            return
+        scores = outcome["scores"]
+        if preset == "mobile":
+            result.perf_mobile_runs.append(scores["performance"])
+            result.lighthouse_bytes = max(result.lighthouse_bytes or 0, outcome["bytes"])
+        else:
+            result.perf_desktop = scores["performance"]
+        for key, cat in (("a11y", "accessibility"), ("best_practices", "best-practices"), ("seo", "seo")):
+            old = getattr(result, key)
+            setattr(result, key, scores[cat] if old is None else min(old, scores[cat]))
+        result.failed_audits = sorted(set(result.failed_audits) | set(outcome["failing"]))
+
+    tasks = [(p, preset, 0) for p in pages for preset in ("mobile", "desktop")]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for task, outcome in pool.map(run, tasks):
+            record(task, outcome)
+        again = [(p, "mobile", i) for p in pages for i in range(1, retries + 1)
+                 if results[p].perf_mobile is not None and results[p].perf_mobile < PERF_MOBILE_MIN]
+        for task, outcome in pool.map(run, again):
+            record(task, outcome)
+
+
+# --- table ---------------------------------------------------------------------------------------
+
+def table(results: list[PageResult]) -> str:
+    head = ["page", "perf mobile", "perf desktop", "a11y", "BP", "SEO", "KB (load)", "KB (all)", "limit KB",
+            "axe s/c", "Nu errors", "ok"]
+    rows = []
+    for r in results:
+        runs = r.perf_mobile_runs
+        perf = "-" if r.perf_mobile is None else (
+            f"{r.perf_mobile}" + (f" ({', '.join(map(str, runs))})" if len(runs) > 1 else ""))
+        kb = lambda b: "-" if b is None else f"{b / 1000:,.0f}"  # noqa: E731
+        rows.append([r.page, perf, "-" if r.perf_desktop is None else str(r.perf_desktop),
+                     *("-" if v is None else str(v) for v in (r.a11y, r.best_practices, r.seo)),
+                     kb(r.lighthouse_bytes), kb(r.transfer_bytes), kb(r.byte_limit()),
+                     "-" if r.axe_severe is None else str(r.axe_severe),
+                     "-" if r.nu_errors is None else str(r.nu_errors),
+                     "yes" if not r.misses() else "NO"])
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Lighthouse, Nu HTML Checker and axe-core on every page.")
+    parser.add_argument("--site", type=Path, default=DEFAULT_SITE, help="built site (default _build/html)")
+    parser.add_argument("--jobs", type=int, default=LIGHTHOUSE_JOBS, help="Lighthouse runs at once (at most 2)")
+    parser.add_argument("--retries", type=int, default=RETRIES, help="extra mobile runs for a low score")
+    parser.add_argument("--pages", nargs="*", help="only these pages (default: every page)")
+    parser.add_argument("--json", type=Path, default=OUT / "audit.json", help="where to write the results")
+    args = parser.parse_args(argv)
+
+    missing = check_tools()
+    if missing:
+        print("audit: missing " + "; ".join(missing), file=sys.stderr)
+        return 2
+    if not (args.site / "index.html").is_file():
+        print(f"audit: {args.site} has no index.html: build the report first (make report)", file=sys.stderr)
+        return 2
+    pages = args.pages or site_pages(args.site)
+    results = {p: PageResult(p, 'class="vega-chart"' in (args.site / p).read_text(encoding="utf-8")) for p in pages}
+    started = time.monotonic()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    for page, errors in nu_check(args.site, pages).items():
+        results[page].nu_errors = len(errors)
+        results[page].nu_messages = errors[:20]
+    nu_done = time.monotonic()
+    with serving(args.site) as base:
+        for page, found in browser_checks(base, pages).items():
+            if found["error"]:
+                results[page].errors.append(found["error"])
+                continue
+            results[page].transfer_bytes = found["transfer"]
+            results[page].axe_severe = len(found["axe"])
+            results[page].axe_ids = found["axe"]
+        browser_done = time.monotonic()
+        lighthouse_all(base, pages, results, max(1, min(args.jobs, LIGHTHOUSE_JOBS)), args.retries)
+    finished = time.monotonic()
+
+    ordered = [results[p] for p in pages]
+    print(table(ordered))
+    print(f"\nmobile performance: median of the runs shown; KB (load) is Lighthouse's total at load, KB (all)"
+          f" every resource with every chart drawn (gzip, fresh cache).\n"
+          f"time: Nu {nu_done - started:.0f} s, axe + transfer {browser_done - nu_done:.0f} s,"
+          f" Lighthouse {finished - browser_done:.0f} s, total {finished - started:.0f} s")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps([{**asdict(r), "perf_mobile": r.perf_mobile, "misses": r.misses()}
+                                     for r in ordered], indent=2) + "\n", encoding="utf-8")
+    failing = [(r.page, r.misses()) for r in ordered if r.misses()]
+    for page, misses in failing:
+        print(f"\n{page} misses:\n  " + "\n  ".join(misses), file=sys.stderr)
+        if results[page].nu_messages:
+            print("  Nu: " + "\n  Nu: ".join(results[page].nu_messages[:5]), file=sys.stderr)
+        if results[page].axe_ids:
+            print("  axe: " + ", ".join(results[page].axe_ids), file=sys.stderr)
+    if failing:
+        print(f"\naudit FAILED: {len(failing)} of {len(ordered)} pages miss a target", file=sys.stderr)
+        return 1
+    print(f"\naudit passed: all {len(ordered)} pages meet every target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
