@@ -279,7 +279,8 @@ def print_scale(rows: list[tuple]) -> None:
     marginal_low = (mid[2][1] - r1[2][1]) / (mid[1] - r1[1]) * 1e6
     marginal_high = (big[2][1] - mid[2][1]) / (big[1] - mid[1]) * 1e6
     print(f"100,000 rows validate in {big[2][0]:.2f} s wall, {big[2][1]:.2f} s CPU (target < {SCALE_TARGET_S:.0f} s):"
-          f" {'yes' if big[2][1] < SCALE_TARGET_S else 'no'}{'' if big[2][0] < SCALE_TARGET_S else ' (wall time above: the machine is shared)'}")
+          f" {'yes' if big[2][1] < SCALE_TARGET_S else 'no'}"
+          f"{'' if big[2][0] < SCALE_TARGET_S else ' (wall time above: the machine is shared)'}")
     print(f"CPU per extra row: {marginal_low:.1f} µs (1× → 25,000 rows), {marginal_high:.1f} µs (25,000 → 100,000 rows):"
           f" linear {'yes' if marginal_high < 1.5 * marginal_low else 'no'}")
     charts = [r[6] for r in rows if r[6] != ""]

@@ -253,7 +253,8 @@ def outcome(message: str) -> str:
         else:
             return f"unlocated: {line[:300]}"
     # one class per refusal: the least precise of its lines
-    for name in ("refused: whole file (named)", "refused: descriptor entry (named)", "refused: file and row", "refused: file, row and column"):
+    for name in ("refused: whole file (named)", "refused: descriptor entry (named)", "refused: file and row",
+                 "refused: file, row and column"):
         if name in classes:
             return name
     return "unlocated: empty message"

@@ -31,7 +31,8 @@ def test_closest_match_rejects_nothing_to_compare():
 
 
 def registry():
-    return pd.DataFrame({"id": ["iea", "usgs", "srk-bharat-2025-10-10"], "publisher": ["IEA", "USGS", "SRK Bharat"]}).set_index("id", drop=False)
+    return pd.DataFrame({"id": ["iea", "usgs", "srk-bharat-2025-10-10"],
+                         "publisher": ["IEA", "USGS", "SRK Bharat"]}).set_index("id", drop=False)
 
 
 def claims(verdict="disagrees", source="iea;usgs"):

@@ -41,7 +41,8 @@ def test_each_script_is_loaded_once_and_only_where_used(built_site, page_name):
     twice = [s for s, n in Counter(srcs).items() if n > 1]
     assert not twice, f"{page_name} loads {twice} more than once"
     has_chart = 'class="vega-chart"' in text
-    assert ("_static/report-charts.js" in srcs) == has_chart, f"{page_name}: chart loader on a page {'with' if has_chart else 'without'} charts"
+    kind = "with" if has_chart else "without"
+    assert ("_static/report-charts.js" in srcs) == has_chart, f"{page_name}: chart loader on a page {kind} charts"
     assert "_static/vega-runtime.js" not in srcs, f"{page_name}: the chart runtime is loaded up front"
     assert not any("fontawesome" in s for s in srcs), f"{page_name} loads the Font Awesome script"
     if page_name != "search.html":

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 import shutil
 from pathlib import Path, PurePosixPath

@@ -5,7 +5,8 @@
   runtime was loaded by pages without a chart). Those blanket additions are dropped: a script is
   on a page because an extension put it there (``report_cite``, ``report_charts``). Every
   script with a ``src`` is deferred, except ``documentation_options.js``, whose object the
-  page's inline lines extend (and on the search page, whose search scripts run at once); Sphinx's search scripts and index are left to the search page
+  page's inline lines extend (and on the search page, whose search scripts run at once); Sphinx's search
+  scripts and index are left to the search page
   (the theme put them on every page, for a search-as-you-type the report does not use).
 - **Icons.** The theme's 1.4 MB Font Awesome script (and the 150 KB icon font it falls back to)
   is not loaded; ``report.css`` draws the dozen icons the pages show.

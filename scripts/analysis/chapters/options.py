@@ -455,7 +455,8 @@ def buffer_figure(buffer: dict, bill: dict) -> Figure:
                                tooltip=[alt.Tooltip("months:N", title="Held"),
                                         alt.Tooltip("cost_crore:Q", format=",.0f", title="INR crore"),
                                         alt.Tooltip("tonnes:Q", format=",.0f", title="Tonnes")])
-    parts = "; ".join(f"{r['months']} month{'s' if r['months'] > 1 else ''}, about {quoted(r['tonnes']):,.0f} t, INR {quoted(r['crore']):,.0f} crore"
+    parts = "; ".join(f"{r['months']} month{'s' if r['months'] > 1 else ''}, about {quoted(r['tonnes']):,.0f} t, "
+                      f"INR {quoted(r['crore']):,.0f} crore"
                       for r in buffer["rows"])
     alt_text = (f"Cost of holding rare-earth magnet imports in stock at {bill['year']} import prices: {parts}; "
                 f"the magnet scheme's outlay is INR {buffer['repm_outlay']:,.0f} crore.")
