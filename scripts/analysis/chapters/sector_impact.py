@@ -210,6 +210,8 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
     vahan = sales_of("Vahan (IESA)", "total")
     ch.key("ev_total_vahan", vahan["sales"], unit="units", dataset=ds, source_ids=[vahan["source_id"]])
     ch.key("ev_total_vahan_period", vahan["period"], dataset=ds)
+    ch.key("ev_total_vahan_m", whatif.round_sig(vahan["sales"] / 1e6, 3), unit="million units", dataset=ds,
+           source_ids=[vahan["source_id"]])
 
     plotted = current[["segment_label", "group", "counter", "period", "basis", "sales", "unit", "source_id", "note"]
                       ].reset_index(drop=True)
@@ -282,7 +284,7 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
 
 # how a sales counter is named in a sentence
 COUNTER_NAME = {"Vahan (IESA)": "Vahan registrations", "MHI": "the Ministry of Heavy Industries"}
-CASE_LABEL = {"low": "Low", "central": "Central (the chapter's settings)", "high": "High"}
+CASE_LABEL = {"low": "Low", "central": "Central", "high": "High"}
 
 
 def counted_by(counter: str) -> str:
