@@ -44,7 +44,7 @@ def test_the_sector_table_is_the_article_as_printed_with_a_verdict_on_every_row(
     assert list(table["Dependency"]) == [r["dependency"] for r in impact]
     assert list(table["Severity"]) == [r["severity"] for r in impact]
     assert list(table["Why"]) == [r["assessment_reason"] for r in impact]
-    assert list(table["Verdict on the rating"]) == [sector_impact.VERDICT[r["assessment"]] for r in impact]
+    assert list(table["Verdict"]) == [sector_impact.VERDICT[r["assessment"]] for r in impact]
     assert not table.isin(["not available"]).any().any()
 
 

@@ -2,8 +2,9 @@
 
 ``compute(data_dir, supply_cut_share=0.5, disruption_months=3.0, inventory_weeks=3.0,
 sales_counter="FADA")`` reads the sector ratings and evidence, India's magnet imports,
-EV sales and magnet intensity, runs the what-if model, and returns the chapter's key figures,
-its five tables and the frames of its five figures.
+EV sales and magnet intensity, runs the what-if model in a low, central and high case (the central
+case is the parameters), and returns the chapter's key figures, its five tables and the frames of
+its five figures. Model outputs are rounded to two significant figures (``whatif.round_sig``).
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
         "Dependency": impact["dependency"],
         "Severity": impact["severity"],
         "Components": impact["components"],
-        "Verdict on the rating": impact["assessment"].map(VERDICT).fillna(impact["assessment"]),
+        "Verdict": impact["assessment"].map(VERDICT).fillna(impact["assessment"]),
         "Why": impact["assessment_reason"],
     })
     ch.tables["evidence"] = pd.DataFrame({
