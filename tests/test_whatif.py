@@ -90,3 +90,20 @@ def test_sentence_wording_follows_result():
 def test_assumptions_table_columns():
     table = whatif.assumptions_table([whatif.Assumption("Cut", "50%", "parameter")])
     assert list(table.columns) == ["Assumption", "Value used", "Basis / source"]
+
+
+@pytest.mark.parametrize("cut", [0.0, 0.1, 0.5, 1.0])
+@pytest.mark.parametrize("months", [0.0, 1.0, 3.0, 12.0])
+@pytest.mark.parametrize("weeks", [0.0, 3.0, 20.0])
+def test_cases_are_ordered_whatever_the_central_case(cut, months, weeks):
+    sales = pd.DataFrame({"segment": ["e2w", "e_car"], "sales": [1_200_000, 110_000]})
+    cases = whatif.cases(supply_cut_share=cut, disruption_months=months, inventory_weeks=weeks)
+    assert cases["central"] == dict(supply_cut_share=cut, disruption_months=months, inventory_weeks=weeks)
+    low, central, high = (whatif.output_at_risk(sales, **cases[c])["output_at_risk"].sum() for c in ("low", "central", "high"))
+    assert low <= central <= high
+
+
+def test_round_sig_quotes_two_significant_figures():
+    assert whatif.round_sig(184_816) == 180_000
+    assert whatif.round_sig(9.62) == 9.6
+    assert whatif.round_sig(1_049_000) == 1_000_000

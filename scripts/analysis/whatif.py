@@ -99,6 +99,38 @@ def output_at_risk(
     return out
 
 
+# The named alternatives around the chapter's settings (the central case). Low: a quarter of
+# supply cut for one month, with the upper end of the "2-3 weeks" of stock industry reported in
+# mid-2025. High: supply halted for six months, with the lower end of that stock.
+LOW_CASE = dict(supply_cut_share=0.25, disruption_months=1.0, inventory_weeks=3.0)
+HIGH_CASE = dict(supply_cut_share=1.0, disruption_months=6.0, inventory_weeks=2.0)
+
+
+def cases(*, supply_cut_share, disruption_months, inventory_weeks) -> dict[str, dict]:
+    """Low, central and high settings: the central case is the one given; the low case takes the
+    milder of it and LOW_CASE on each assumption, the high case the harsher of it and HIGH_CASE.
+    Output at risk rises with the cut and the duration and falls with stocks, so
+    low <= central <= high holds whatever the central case."""
+    cut, months, weeks = check_parameters(supply_cut_share, disruption_months, inventory_weeks)
+    central = dict(supply_cut_share=cut, disruption_months=months, inventory_weeks=weeks)
+    low = dict(supply_cut_share=min(cut, LOW_CASE["supply_cut_share"]),
+               disruption_months=min(months, LOW_CASE["disruption_months"]),
+               inventory_weeks=max(weeks, LOW_CASE["inventory_weeks"]))
+    high = dict(supply_cut_share=max(cut, HIGH_CASE["supply_cut_share"]),
+                disruption_months=max(months, HIGH_CASE["disruption_months"]),
+                inventory_weeks=min(weeks, HIGH_CASE["inventory_weeks"]))
+    return {"low": low, "central": central, "high": high}
+
+
+def round_sig(value: float, digits: int = 2) -> float:
+    """``value`` rounded to ``digits`` significant figures (115,479 -> 120,000): a model's output
+    is quoted no more precisely than its inputs support."""
+    value = float(value)
+    if value == 0 or math.isnan(value) or math.isinf(value):
+        return value
+    return float(round(value, digits - 1 - int(math.floor(math.log10(abs(value))))))
+
+
 @dataclass(frozen=True)
 class Assumption:
     assumption: str

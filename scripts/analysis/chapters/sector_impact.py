@@ -1,9 +1,10 @@
 """Chapter "Sector impact on India" (book/sector_impact.md): what it states, from the data.
 
 ``compute(data_dir, supply_cut_share=0.5, disruption_months=3.0, inventory_weeks=3.0,
-sales_counter="JMK Research")`` reads the sector ratings and evidence, India's magnet imports,
-EV sales and magnet intensity, runs the what-if model, and returns the chapter's key figures,
-its five tables and the frames of its five figures.
+sales_counter="FADA")`` reads the sector ratings and evidence, India's magnet imports,
+EV sales and magnet intensity, runs the what-if model in a low, central and high case (the central
+case is the parameters), and returns the chapter's key figures, its five tables and the frames of
+its five figures. Model outputs are rounded to two significant figures (``whatif.round_sig``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ INTENSITY_OF = {"e_car": ["ev_traction_motor_small", "ev_traction_motor"]}  # se
 
 
 def compute(data_dir, supply_cut_share: float = 0.5, disruption_months: float = 3.0, inventory_weeks: float = 3.0,
-            sales_counter: str = "JMK Research") -> Chapter:
+            sales_counter: str = "FADA") -> Chapter:
     ch = Chapter(data_dir)
     registry = datasets.sources(data_dir)
     impact = datasets.load("india_sector_impact", data_dir)
@@ -35,18 +36,27 @@ def compute(data_dir, supply_cut_share: float = 0.5, disruption_months: float = 
     re_t = magnet_imports(ch, imports)
     current = ev_sales(ch, sales)
     magnet_demand_band(ch, current, intensity, registry, re_t)
-    what_if(ch, current, sales_counter, supply_cut_share, disruption_months, inventory_weeks, chetak)
+    what_if(ch, current, sales, sales_counter, supply_cut_share, disruption_months, inventory_weeks, chetak)
     return ch
+
+
+VERDICT = {"supported": "Supported", "partly_supported": "Partly supported", "contradicted": "Contradicted",
+           "not_checkable": "Cannot be checked"}
 
 
 def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFrame, registry: pd.DataFrame) -> dict:
     ev = evidence.set_index("evidence_id")
-    rated = impact["dependency"].notna() & impact["severity"].notna()
-    seed = dict(dataset="india_sector_impact", source_ids=["srk-bharat-2025-10-10"])
-    ch.key("seed_rated_any", bool(rated.any()))
-    ch.key("seed_rated_n", int(rated.sum()), **seed)
-    ch.key("sectors_n", len(impact), **seed)
-    ch.key("sectors_list", listing(impact["sector"].str.lower()), **seed)
+    article = dict(dataset="india_sector_impact", source_ids=["srk-bharat-2025-10-10"])
+    ch.key("sectors_n", len(impact), **article)
+    ch.key("sectors_list", listing(impact["sector"].str.lower()), **article)
+    ch.key("article_rated_n", int((impact["dependency"].notna() & impact["severity"].notna()).sum()), **article)
+    # the verdicts on the article's ratings, counted and listed by kind
+    assessed = dict(dataset="india_sector_impact",
+                    source_ids=list(dict.fromkeys(";".join(impact["evidence_source_ids"].dropna()).split(";"))))
+    for kind in VERDICT:
+        which = impact.loc[impact["assessment"] == kind, "sector"].str.lower()
+        ch.key(f"assess_{kind}_n", len(which), **assessed)
+        ch.key(f"assess_{kind}_list", listing(which) if len(which) else "none", **assessed)
 
     found = evidence[evidence["evidence_found"].fillna(False)]
     sectors_with = list(dict.fromkeys(found["sector"]))
@@ -68,38 +78,47 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
     ch.key("evitara_plan", vit["value"], unit="units", **vitara)
     ch.key("evitara_plan_before", vit["baseline"], unit="units", **vitara)
     ch.key("evitara_cut_pct", 100 * (1 - vit["value"] / vit["baseline"]), unit="%", **vitara)
+    restart = ev.loc["ev-bajaj-restart-2025-08"]
+    ch.key("bajaj_restart_month", pd.Timestamp(restart["date"]).strftime("%B %Y"), dataset="india_sector_evidence",
+           source_ids=[restart["source_id"]])
+    tvs = ev.loc["ev-tvs-q2fy26-sales"]
+    ch.key("tvs_q2_sales", tvs["value"], unit="units", dataset="india_sector_evidence", source_ids=[tvs["source_id"]])
     jobs = ev.loc["el-elcina-jobs-at-risk"]
     ch.key("elcina_jobs_at_risk", jobs["value"], unit="jobs", dataset="india_sector_evidence", source_ids=[jobs["source_id"]])
+    dep = ev.loc["el-elcina-china-dependence"]
+    ch.key("elcina_china_share_pct", dep["value"], unit="%", dataset="india_sector_evidence", source_ids=[dep["source_id"]])
 
+    # the article's table as printed, with the verdict on each row beside it
     ch.tables["sectors"] = pd.DataFrame({
-        "Sector": impact["sector"],
-        "Dependency (seed article)": impact["dependency"].fillna("not available"),
-        "Severity (seed article)": impact["severity"].fillna("not available"),
-        "Quantified evidence found": impact["sector"].map(lambda s: "yes" if s in sectors_with else "no"),
+        "Sector": impact["sector_as_printed"],
+        "Dependency": impact["dependency"],
+        "Severity": impact["severity"],
+        "Components": impact["components"],
+        "Verdict": impact["assessment"].map(VERDICT).fillna(impact["assessment"]),
+        "Why": impact["assessment_reason"],
     })
     ch.tables["evidence"] = pd.DataFrame({
         "Sector": evidence["sector"],
         "Actor": evidence["actor"].fillna("—"),
         "What was found": evidence["description"],
-        "Evidence found": evidence["evidence_found"].map({True: "yes", False: "no quantified evidence"}),
+        "Quantified": evidence["evidence_found"].map({True: "yes", False: "no"}),
         "Source": [short_source(registry.loc[s]) for s in evidence["source_id"]],
     })
 
-    cuts = evidence[evidence["value"].notna() & evidence["baseline"].notna() & (evidence["unit"] == "units")].copy()
-    cuts["evidence"] = cuts["actor"] + ": " + cuts["metric"].str.replace("_", " ")
-    cuts["cut_pct"] = (100 * (1 - cuts["value"] / cuts["baseline"])).astype(float).round(1)
-    plotted = cuts[["evidence", "sector", "value", "baseline", "cut_pct", "unit", "description", "source_id"]].reset_index(drop=True)
-    chart = charts.ranked_bars(
-        plotted, value="cut_pct", label="evidence", value_title="Cut against the baseline (%)", value_format=".0f",
-        highlight={e: charts.INDIA for e in plotted["evidence"]},
-        tooltip=["evidence", "description", alt.Tooltip("value:Q", format=",.0f"), alt.Tooltip("baseline:Q", format=",.0f"),
-                 "source_id"],
-    ).configure_axisY(labelLimit=320)
-    top = plotted.sort_values("cut_pct", ascending=False).iloc[0]
+    # one firm, one measure: Bajaj's monthly Chetak output (Maruti's plan cut is another measure, in the text)
+    # the months are those the evidence ids name (ev-bajaj-chetak-YYYY-MM); the baseline is a year before July
+    jul_m, jun_m = (pd.Period(i[-7:], freq="M") for i in ("ev-bajaj-chetak-2025-07", "ev-bajaj-chetak-2025-06"))
+    plotted = pd.DataFrame({
+        "month": [(jul_m - 12).strftime("%B %Y"), jun_m.strftime("%B %Y"), jul_m.strftime("%B %Y")],
+        "output": [jul["baseline"], jun["value"], jul["value"]],
+        "source_id": [jul["source_id"], jun["source_id"], jul["source_id"]],
+    })
+    chart = charts.column_bars(plotted, x="month", y="output", y_title="Chetak scooters built",
+                               tooltip=["month", alt.Tooltip("output:Q", format=",.0f")], color=charts.INDIA, width=300)
     ch.figures["fig-sector_impact-evidence"] = Figure(
-        chart, f"The largest reported cut is {top['evidence']} ({top['cut_pct']:.0f}% below the baseline of "
-               f"{top['baseline']:,.0f} units); {len(plotted)} quantified production cuts in all.",
-        list(plotted["source_id"]), "% below the baseline", plotted)
+        chart, f"Bajaj Auto built {jul['value']:,.0f} Chetak electric scooters in {plotted['month'][2]}, against "
+               f"{jun['value']:,.0f} in {plotted['month'][1]} and {jul['baseline']:,.0f} in {plotted['month'][0]}.",
+        [jul["source_id"]], "scooters a month", plotted)
     return {"source_ids": [jul["source_id"]], "cut_yoy_pct": ch["chetak_cut_yoy_pct"]}
 
 
@@ -126,6 +145,21 @@ def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
     val_re, val_re_src = imp("rare_earth_magnets", "value")
     ch.key("imports_all_value_cr", val_all, unit="INR crore", dataset=ds, source_ids=[val_all_src])
     ch.key("imports_re_value_cr", val_re, unit="INR crore", dataset=ds, source_ids=[val_re_src])
+    # unit values (INR crore = 10 million rupees; tonne = 1,000 kg), quoted to two significant figures
+    per_kg_all = val_all * 1e7 / (all_t * 1e3)
+    per_kg_re = val_re * 1e7 / (re_t * 1e3)
+    ch.key("imports_all_inr_per_kg", whatif.round_sig(per_kg_all), unit="INR per kg", dataset=ds,
+           source_ids=[val_all_src, all_src])
+    ch.key("imports_re_inr_per_kg", whatif.round_sig(per_kg_re), unit="INR per kg", dataset=ds,
+           source_ids=[val_re_src, re_src])
+    ch.key("imports_all_fy_t_approx", whatif.round_sig(all_t), unit="t", dataset=ds, source_ids=[all_src])
+    ch.key("imports_re_quarter_cr", whatif.round_sig(val_re / 4), unit="INR crore", dataset=ds, source_ids=[val_re_src])
+    ch.key("imports_unit_value_ratio", per_kg_re / per_kg_all, unit="times", dataset=ds)
+    # China's share by customs heading (the government's trade statistics), beside the press figure
+    for series, name in (("pm_metal_hs850511", "metal"), ("pm_other_hs850519", "other")):
+        for measure in ("quantity", "value"):
+            v, src = imp(series, f"china_share_{measure}")
+            ch.key(f"imports_china_share_{name}_{measure}_pct", v, unit="%", dataset=ds, source_ids=[src])
     first, latest = all_pm.iloc[0], all_pm.iloc[-1]
     ch.key("imports_first_fy", first["fiscal_year"], dataset=ds)
     ch.key("imports_first_fy_t", first["value"], unit="t", dataset=ds, source_ids=[first["source_id"]])
@@ -168,10 +202,17 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
     ch.key("ev_total_jmk_qualifier", "at least " if "lower bound" in str(jmk["note"]) else "", dataset=ds)
     ch.key("ev_total_fada", fada["sales"], unit="units", dataset=ds, source_ids=[fada["source_id"]])
     ch.key("ev_total_fada_period", fada["period"], dataset=ds)
+    ch.key("ev_total_fada_m", whatif.round_sig(fada["sales"] / 1e6, 3), unit="million units", dataset=ds,
+           source_ids=[fada["source_id"]])
     e2w_jmk, e2w_mhi = sales_of("JMK Research", "e2w"), sales_of("MHI", "e2w")
     ch.key("e2w_jmk", e2w_jmk["sales"], unit="units", dataset=ds, source_ids=[e2w_jmk["source_id"]])
     ch.key("e2w_mhi", e2w_mhi["sales"], unit="units", dataset=ds, source_ids=[e2w_mhi["source_id"]])
     ch.key("e2w_mhi_period", e2w_mhi["period"], dataset=ds)
+    vahan = sales_of("Vahan (IESA)", "total")
+    ch.key("ev_total_vahan", vahan["sales"], unit="units", dataset=ds, source_ids=[vahan["source_id"]])
+    ch.key("ev_total_vahan_period", vahan["period"], dataset=ds)
+    ch.key("ev_total_vahan_m", whatif.round_sig(vahan["sales"] / 1e6, 3), unit="million units", dataset=ds,
+           source_ids=[vahan["source_id"]])
 
     plotted = current[["segment_label", "group", "counter", "period", "basis", "sales", "unit", "source_id", "note"]
                       ].reset_index(drop=True)
@@ -196,7 +237,7 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
 def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFrame, registry: pd.DataFrame,
                        re_t: float) -> None:
     rows = []
-    for counter in ("JMK Research", "FADA"):
+    for counter in ("FADA", "JMK Research"):  # the newest count first
         seg_sales = current[(current["counter"] == counter) & (current["segment"] != "total")]
         band = magnet_demand.demand_band(seg_sales, intensity, INTENSITY_OF)
         band["counter"], band["period"] = counter, seg_sales["period"].iloc[0]
@@ -209,8 +250,8 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
     ds = dict(dataset="magnet_intensity", source_ids=ids)
     first, last = ecar.iloc[0], ecar.iloc[-1]
     for suffix, row in (("", first), ("_alt", last)):
-        ch.key(f"ecar_demand_low_t{suffix}", row["demand_low_t"], unit="t/yr", **ds)
-        ch.key(f"ecar_demand_high_t{suffix}", row["demand_high_t"], unit="t/yr", **ds)
+        ch.key(f"ecar_demand_low_t{suffix}", whatif.round_sig(row["demand_low_t"]), unit="t/yr", **ds)
+        ch.key(f"ecar_demand_high_t{suffix}", whatif.round_sig(row["demand_high_t"]), unit="t/yr", **ds)
         ch.key(f"ecar_sales{suffix}", row["sales"], unit="vehicles", dataset="india_ev_sales")
         ch.key(f"ecar_sales_period{suffix}", row["period"], dataset="india_ev_sales")
         ch.key(f"ecar_sales_counter{suffix}", row["counter"], dataset="india_ev_sales")
@@ -242,10 +283,20 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
         sources, "t of NdFeB magnet per year", plotted)
 
 
-def what_if(ch: Chapter, current: pd.DataFrame, sales_counter: str, supply_cut_share: float, disruption_months: float,
-            inventory_weeks: float, chetak: dict) -> None:
+# how a sales counter is named in a sentence
+COUNTER_NAME = {"Vahan (IESA)": "Vahan registrations", "MHI": "the Ministry of Heavy Industries"}
+CASE_LABEL = {"low": "Low", "central": "Central", "high": "High"}
+
+
+def counted_by(counter: str) -> str:
+    return COUNTER_NAME.get(counter, counter)
+
+
+def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_counter: str, supply_cut_share: float,
+            disruption_months: float, inventory_weeks: float, chetak: dict) -> None:
     data_dir = ch.data_dir
-    base = current[(current["counter"] == sales_counter) & (current["segment"] != "total")]
+    segments = current[current["segment"] != "total"]
+    base = segments[segments["counter"] == sales_counter]
     if base.empty:
         raise ValueError(f"sales_counter {sales_counter!r} has no segment sales in india_ev_sales")
     base_period, base_basis = base["period"].iloc[0], base["basis"].iloc[0]
@@ -255,21 +306,81 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales_counter: str, supply_cut_s
     ids = list(dict.fromkeys(base["source_id"]))
     ds = dict(dataset="india_ev_sales", source_ids=ids)
     total = result["output_at_risk"].sum()
-    ch.key("whatif_total_at_risk", total, unit="vehicles", **ds)
-    ch.key("whatif_share_pct", 100 * total / result["annual_sales"].sum(), unit="%", **ds)
+    sig = whatif.round_sig
+    # model outputs are quoted to two significant figures: the inputs support no more
+    ch.key("whatif_total_at_risk", sig(total), unit="vehicles", **ds)
+    ch.key("whatif_share_pct", sig(100 * total / result["annual_sales"].sum()), unit="%", **ds)
     ch.key("whatif_uncovered_months", result["uncovered_months"].iloc[0], unit="months")
     ch.key("whatif_cut_pct", 100 * supply_cut_share, unit="%")
     ch.key("whatif_months", disruption_months, unit="months")
     ch.key("whatif_months_unit", "month" if disruption_months == 1 else "months")
     ch.key("whatif_weeks", inventory_weeks, unit="weeks")
     ch.key("whatif_weeks_unit", "week" if inventory_weeks == 1 else "weeks")
-    ch.key("whatif_sales_basis", f"{sales_counter}, {base_period} ({BASIS[base_basis]})", **ds)
+    ch.key("whatif_sales_basis", f"{counted_by(sales_counter)}, {base_period} ({BASIS[base_basis]})", **ds)
     # which of the three wordings of the result applies
     outcome = ("no_cut" if supply_cut_share == 0 else
                "stocks_outlast" if float(result["uncovered_months"].max()) <= 0 else "at_risk")
     ch.key("whatif_outcome", outcome)
-    ch.key("whatif_by_segment", listing(f"{n:,.0f} {SEGMENT_PLURAL.get(s, s)}"
+    ch.key("whatif_by_segment", listing(f"{sig(n):,.0f} {SEGMENT_PLURAL.get(s, s)}"
                                         for s, n in zip(result["segment"], result["output_at_risk"])), **ds)
+    # the model gives every segment the same share of its sales: it rescales sales, nothing more
+    shares = result.loc[result["annual_sales"] > 0, "share_of_year_pct"].round(6)
+    ch.key("whatif_same_share_every_segment", bool(shares.nunique() <= 1))
+
+    # the central case by each count of sales that covers cars, two- and three-wheelers: the headline range
+    complete = [c for c, g in segments.groupby("counter") if {"e2w", "e3w", "e_car"} <= set(g["segment"])]
+    by_counter = {c: whatif.output_at_risk(segments[segments["counter"] == c], **params)["output_at_risk"].sum()
+                  for c in dict.fromkeys(complete + [sales_counter])}
+    range_ids = list(dict.fromkeys(segments.loc[segments["counter"].isin(by_counter), "source_id"]))
+    ch.key("whatif_range_low", sig(min(by_counter.values())), unit="vehicles", dataset="india_ev_sales",
+           source_ids=range_ids)
+    ch.key("whatif_range_high", sig(max(by_counter.values())), unit="vehicles", dataset="india_ev_sales",
+           source_ids=range_ids)
+    ch.key("whatif_range_counters", listing(counted_by(c) for c in by_counter), dataset="india_ev_sales")
+
+    # low, central and high cases from named assumptions (table of cases)
+    rows = []
+    for name, case in whatif.cases(**params).items():
+        r = whatif.output_at_risk(base, **case)
+        at_risk = r["output_at_risk"].sum()
+        rows.append(dict(case=name, label=CASE_LABEL[name], cut_pct=100 * case["supply_cut_share"],
+                         months=case["disruption_months"], weeks=case["inventory_weeks"],
+                         uncovered_months=r["uncovered_months"].iloc[0], at_risk=at_risk,
+                         at_risk_rounded=sig(at_risk), share_pct=100 * at_risk / r["annual_sales"].sum()))
+    cases = pd.DataFrame(rows)
+    for r in cases.itertuples():
+        if r.case == "central":
+            continue
+        ch.key(f"whatif_{r.case}_cut_pct", r.cut_pct, unit="%")
+        ch.key(f"whatif_{r.case}_duration", f"{r.months:g} month" + ("" if r.months == 1 else "s"))
+        ch.key(f"whatif_{r.case}_stock", f"{r.weeks:g} week" + ("" if r.weeks == 1 else "s"))
+        ch.key(f"whatif_{r.case}_at_risk", r.at_risk_rounded, unit="vehicles", **ds)
+        ch.key(f"whatif_{r.case}_share_pct", sig(r.share_pct), unit="%", **ds)
+    ch.tables["cases"] = pd.DataFrame({
+        "Case": cases["label"],
+        "Supply cut": cases["cut_pct"].map("{:.0f}%".format),
+        "Duration": cases["months"].map(lambda m: f"{m:g} month" + ("" if m == 1 else "s")),
+        "Magnet stocks": cases["weeks"].map(lambda w: f"{w:g} week" + ("" if w == 1 else "s")),
+        "Months of output exposed": cases["uncovered_months"].map("{:.1f}".format),
+        "EVs at risk": cases["at_risk_rounded"].map("{:,.0f}".format),
+        "Share of a year's sales": cases["share_pct"].map(lambda p: f"{sig(p):g}%"),
+    })
+
+    # the check against 2025: what the counts of sales did while magnets ran short
+    fada = sales[sales["counter"] == "FADA"]
+    years = sorted(fada["period"].unique())
+    if len(years) >= 2:
+        now, before = years[-1], years[-2]
+
+        def fada_sales(period, segment):
+            return float(fada.loc[(fada["period"] == period) & (fada["segment"] == segment), "sales"].iloc[0])
+
+        fada_ids = list(dict.fromkeys(fada.loc[fada["period"].isin([now, before]), "source_id"]))
+        ch.key("check_year", now, dataset="india_ev_sales")
+        ch.key("check_prev_year", before, dataset="india_ev_sales")
+        for seg, name in (("total", "ev"), ("e2w", "e2w"), ("e_car", "ecar")):
+            ch.key(f"check_{name}_growth_pct", 100 * (fada_sales(now, seg) / fada_sales(before, seg) - 1), unit="%",
+                   dataset="india_ev_sales", source_ids=fada_ids)
 
     cite = datasets.cite_text
     ch.tables["assumptions"] = whatif.assumptions_table([
@@ -281,29 +392,23 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales_counter: str, supply_cut_s
         whatif.Assumption("Magnet stocks at the start", f"{inventory_weeks:g} weeks of output",
                           "Scenario parameter inventory_weeks (default 3: the upper end of the '2–3 weeks of supply' "
                           "industry said it had left in mid-2025 — " + cite(["ie-2025-06-magnet-imports"], data_dir) + ")"),
-        whatif.Assumption("Months of output exposed", f"{result['uncovered_months'].iloc[0]:.2f}",
-                          f"max(0, months − weeks ÷ {whatif.WEEKS_PER_MONTH:.3f} weeks per month)"),
-        whatif.Assumption("Annual output by segment", f"{sales_counter}, {base_period} ({BASIS[base_basis]})",
+        whatif.Assumption("Annual output by segment", f"{counted_by(sales_counter)}, {base_period} ({BASIS[base_basis]})",
                           cite(ids, data_dir) + "; sales stand in for production, spread evenly over 12 months"),
         whatif.Assumption("Magnet dependence", "Every vehicle needs imported rare-earth magnets",
                           "Model assumption: no substitution (ferrite, light-rare-earth magnets), no stock reallocation"),
         whatif.Assumption("Recovery", "Output lost is not made up later",
                           "Model assumption: output 'at risk', not necessarily lost"),
     ])
-    ch.tables["whatif"] = pd.DataFrame({
-        "Segment": result["segment_label"],
-        f"Annual sales ({base_period})": result["annual_sales"].map("{:,.0f}".format),
-        "Monthly output": result["monthly_output"].map("{:,.0f}".format),
-        "Output at risk": result["output_at_risk"].map("{:,.0f}".format),
-        "Share of a year's sales": result["share_of_year_pct"].map("{:.1f}%".format),
-    })
-    plotted = result[["segment_label", "annual_sales", "uncovered_months", "output_at_risk", "share_of_year_pct"]].copy()
-    plotted["output_at_risk"] = plotted["output_at_risk"].round(0)
-    chart = charts.ranked_bars(
-        plotted, value="output_at_risk", label="segment_label", value_title="Vehicles at risk",
-        highlight={s: charts.INDIA for s in plotted["segment_label"]},
-        tooltip=["segment_label", alt.Tooltip("annual_sales:Q", format=",.0f"),
-                 alt.Tooltip("output_at_risk:Q", format=",.0f"), alt.Tooltip("share_of_year_pct:Q", format=".1f")],
+
+    plotted = cases[["label", "cut_pct", "months", "weeks", "uncovered_months", "at_risk_rounded", "share_pct"]].copy()
+    plotted["share_pct"] = plotted["share_pct"].map(sig)
+    plotted["uncovered_months"] = plotted["uncovered_months"].round(2)
+    chart = charts.column_bars(
+        plotted, x="label", y="at_risk_rounded", y_title="EVs at risk", color=charts.INDIA, width=320,
+        tooltip=["label", "cut_pct", "months", "weeks", alt.Tooltip("at_risk_rounded:Q", format=",.0f"), "share_pct"],
     )
-    alt_text = whatif.describe(result, **params, labels=SEGMENT_PLURAL)
-    ch.figures["fig-sector_impact-whatif"] = Figure(chart, alt_text, ids, "vehicles", plotted)
+    low, high = cases.iloc[0], cases.iloc[-1]
+    ch.figures["fig-sector_impact-whatif"] = Figure(
+        chart, f"EV output at risk in three cases: {low['at_risk_rounded']:,.0f} vehicles in the low case, "
+               f"{sig(total):,.0f} in the central case and {high['at_risk_rounded']:,.0f} in the high case.",
+        ids, "vehicles", plotted)
