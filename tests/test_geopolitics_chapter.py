@@ -142,7 +142,7 @@ def test_frameworks_show_forge_and_no_false_categories(default):
     frame = geopolitics.compute(DATA, as_of=str(AS_OF)).figures["fig-geopolitics-frameworks"].data
     assert set(frame["status"]) <= {"member", "not a member", "not recorded"}
     assert any("FORGE" in f for f in frame["framework"])
-    assert all("until" in f or "to February 2026" in f for f in frame["framework"] if "Minerals Security" in f)
+    assert [f for f in frame["framework"].unique() if f.startswith("MSP")] == ["MSP (to February 2026)"]
     members = datasets.load("framework_membership", DATA)
     for country in ("Japan", "Australia"):
         assert set(members.loc[members["country"] == country, "member"]) == {"yes"}
@@ -158,7 +158,7 @@ def test_a_missing_membership_reads_not_recorded(tmp_path):
 
     chapter = geopolitics.compute(data, as_of=str(AS_OF))
     frame = chapter.figures["fig-geopolitics-frameworks"].data
-    cell = frame[(frame["country"] == "Japan") & frame["framework"].str.startswith("Minerals Security")]
+    cell = frame[(frame["country"] == "Japan") & frame["framework"].str.startswith("MSP")]
     assert list(cell["status"]) == ["not recorded"] and chapter["frameworks_not_recorded_n"] == 1
 
 

@@ -9,7 +9,7 @@ and the frames of its five figures.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 
 import altair as alt
 import pandas as pd
@@ -220,10 +220,11 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
     ch.key("wassenaar_india_since", controls.long_date(w_india["since"]), dataset=ds, source_ids=[w_india["source_id"]])
     ch.key("wassenaar_china", "not a participating state" if w_china["member"] == "no"
            else MEMBER_TEXT.get(w_china["member"], w_china["member"]), dataset=ds, source_ids=[w_china["source_id"]])
-    for name, framework in (("msp", "Minerals Security Partnership"), ("forge", "Forum on Resource Geostrategic Engagement"),
-                            ("quad_cmi", "Quad Critical Minerals Initiative")):
+    for name, framework in (("msp_india_since", "Minerals Security Partnership"),
+                            ("forge_india_since", "Forum on Resource Geostrategic Engagement"),
+                            ("quad_cmi_since", "Quad Critical Minerals Initiative")):
         row = membership(framework, "India")
-        ch.key(f"{name}_india_since", controls.long_date(row["since"]), dataset=ds, source_ids=[row["source_id"]])
+        ch.key(name, controls.long_date(row["since"]), dataset=ds, source_ids=[row["source_id"]])
     ch.key("frameworks_n", members["framework"].nunique())
     brazil = instruments[instruments["name"].str.contains("Brazil", regex=False)]
     if len(brazil) != 1:
@@ -237,7 +238,10 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
     plotted = grid.merge(members, on=["framework", "country"], how="left")
     succeeded = plotted.groupby("framework")["note"].transform(
         lambda notes: notes.fillna("").str.contains("succeeded by FORGE").any())
-    plotted["framework"] = [f + (" (to February 2026)" if gone else "") for f, gone in zip(plotted["framework"], succeeded)]
+    # short row names (the full name is in the tooltip's note and the data download)
+    plotted["framework"] = [re.sub(r"^.*\((\w+)\)$", r"\1", f) + (" (to February 2026)" if gone else "")
+                            for f, gone in zip(plotted["framework"], succeeded)]
+    plotted["framework"] = plotted["framework"].str.replace("Minerals Security Partnership", "MSP", regex=False)
     plotted["status"] = plotted["member"].map(MEMBER_TEXT).fillna(NOT_RECORDED)
     plotted["cell"] = [st + (f", {controls.to_date(d).year}" if controls.to_date(d) else "")
                        for st, d in zip(plotted["status"], plotted["since"])]
