@@ -225,6 +225,8 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
                             ("quad_cmi_since", "Quad Critical Minerals Initiative")):
         row = membership(framework, "India")
         ch.key(name, controls.long_date(row["since"]), dataset=ds, source_ids=[row["source_id"]])
+    msp = membership("Minerals Security Partnership", "India")
+    ch.key("msp_india_year", controls.to_date(msp["since"]).year, dataset=ds, source_ids=[msp["source_id"]])
     ch.key("frameworks_n", members["framework"].nunique())
     brazil = instruments[instruments["name"].str.contains("Brazil", regex=False)]
     if len(brazil) != 1:
