@@ -126,3 +126,47 @@ def test_short_label_and_chart_rows_merge_same_day_events():
     rows = k.chart_rows(k.status_table(events, "2026-01-01"))
     assert list(rows["label"]) == ["Nos. 55, 56 (2025)", "No. 70 (2025)"]
     assert rows.loc[1, "scheduled_end"] == "2026-11-10"
+
+
+def test_a_suspension_governs_only_its_own_sides_measures():
+    """China's No. 72 (9 Nov 2025) does not suspend a US rule; the US suspension of 10 Nov 2025 does."""
+    rule = {"event_id": "us-rule", "date": "2025-09-29", "effective_date": "2025-09-29", "scheduled_end": "",
+            "status": "suspended", "status_confirmed": "2025-11-10", "side": "United States", "category": "regulation",
+            "instrument": "BIS rule"}
+    china = dict(SUSPENSION, event_id="cn-72", date="2025-11-09", effective_date="2025-11-09", scheduled_end="2026-11-27",
+                 side="China", category="suspension")
+    us = dict(SUSPENSION, event_id="us-susp", date="2025-11-10", effective_date="2025-11-10", scheduled_end="2026-11-09",
+              side="United States", category="suspension")
+    events = pd.DataFrame([rule, china, us])
+    assert k.governing_suspension(rule, events)["event_id"] == "us-susp"
+    assert k.status_of(events, "us-rule", "2026-11-09") == "suspended"
+    assert k.status_of(events, "us-rule", "2026-11-10") == "end_passed_unconfirmed"
+    # without the US suspension, China's does not stand in for it
+    alone = pd.DataFrame([rule, china])
+    assert k.governing_suspension(rule, alone) is None
+
+
+def test_status_of_is_the_tables_answer_for_every_measure_of_the_timeline():
+    from analysis import datasets
+    from chapters import DATA
+
+    timeline = datasets.load("export_control_timeline", DATA)
+    for as_of in ("2025-06-01", "2025-12-15", "2026-11-10", "2026-12-01"):
+        table = k.status_table(timeline, as_of).set_index("event_id")["status_as_of"]
+        assert {e: k.status_of(timeline, e, as_of) for e in timeline["event_id"]} == table.to_dict()
+    with pytest.raises(ValueError, match="expected one"):
+        k.status_of(timeline, "no-such-measure", "2026-12-01")
+
+
+def test_general_licences_in_force_and_both_sides_lapsed_on_the_reports_date():
+    from analysis import datasets
+    from chapters import DATA
+
+    timeline = datasets.load("export_control_timeline", DATA)
+    table = k.status_table(timeline, "2026-12-01")
+    licences = table[table["instrument"].str.startswith("General licences")]
+    assert list(licences["status_as_of"]) == ["in_force"]
+    passed = table[table["status_as_of"] == "end_passed_unconfirmed"]
+    assert set(passed["side"]) == {"China", "United States"}
+    sentence = k.end_passed_sentence(table, "2026-12-01")
+    assert "in the data" not in sentence and "does not guess" in sentence

@@ -70,9 +70,10 @@ def governing_suspension(event, events: pd.DataFrame):
     """The suspension that a row recorded as ``suspended`` is under, or None.
 
     The timeline does not link a suspended measure to the instrument that suspended it, so it
-    is inferred: the latest event of category ``suspension`` announced on or after the measure
-    and on or before the date its suspended status was confirmed. (In the data, Nos. 55–62 of
-    9 Oct 2025 → No. 70 of 7 Nov 2025; No. 46 of 2024 → the 9 Nov 2025 suspension.)
+    is inferred: the latest event of category ``suspension`` of the same ``side`` (when the
+    timeline has one) announced on or after the measure and on or before the date its suspended
+    status was confirmed. (Nos. 55–62 of 9 Oct 2025 → No. 70 of 7 Nov 2025; No. 46 of 2024 →
+    No. 72 of 9 Nov 2025; the US Affiliates Rule → the BIS suspension of 10 Nov 2025.)
     """
     if event.get("status") != "suspended" or "category" not in events.columns:
         return None
@@ -81,9 +82,12 @@ def governing_suspension(event, events: pd.DataFrame):
     if start is None or confirmed is None:
         return None
     best = None
+    side = _side(event)
     for row in events[events["category"] == "suspension"].to_dict("records"):
         if row.get("event_id") == event.get("event_id"):
             continue
+        if side and _side(row) and _side(row) != side:
+            continue  # a country suspends its own measures: China's No. 72 does not suspend a US rule
         day = to_date(row.get("date"))
         if day is not None and start <= day <= confirmed and (best is None or day > to_date(best["date"])):
             best = row
@@ -149,6 +153,21 @@ def status_table(events: pd.DataFrame, as_of) -> pd.DataFrame:
     return out
 
 
+def _side(row) -> str:
+    value = row.get("side")
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+
+def status_of(events: pd.DataFrame, event_id: str, as_of) -> str:
+    """The status code of the measure ``event_id`` of the timeline ``events`` on ``as_of``: the
+    one answer every page gives for that measure on that date (``status_table`` computes the same
+    for all rows)."""
+    rows = events[events["event_id"] == event_id].to_dict("records")
+    if len(rows) != 1:
+        raise ValueError(f"{event_id!r}: {len(rows)} rows in the timeline, expected one")
+    return status_on(rows[0], as_of, governing_suspension(rows[0], events))
+
+
 def long_date(value) -> str:
     """``2026-11-10`` → ``10 November 2026`` (the report's prose style)."""
     day = to_date(value)
@@ -178,8 +197,8 @@ def scheduled_ends(table: pd.DataFrame, as_of, *, label: str = "instrument") -> 
             if len(deps):
                 what += f" (it suspended {_numbers(list(deps[label]))})"
             confirmed = to_date(row.get("status_confirmed"))
-            what += (f"; the latest source in the data confirms its status on {long_date(confirmed)}" if confirmed
-                     else "; no source in the data confirms its status")
+            what += (f"; the latest source found confirms its status on {long_date(confirmed)}" if confirmed
+                     else "; no source found confirms its status")
             parts.append(what)
         orphans = passed[[not o for o in own_end]]
         orphans = orphans[~orphans["suspended_by"].isin(list(primary["event_id"]))] if "suspended_by" in orphans else orphans
@@ -197,10 +216,10 @@ def scheduled_ends(table: pd.DataFrame, as_of, *, label: str = "instrument") -> 
 # The three wordings of the scheduled-end finding; the chapter (book/geopolitics.md) holds its own copy
 # of these in Markdown, these serve the figures' alt texts.
 END_WORDINGS = {
-    "end_passed": "As of {as_of}, {clauses}. No source in the data says what followed (lapse, extension or replacement), "
+    "end_passed": "As of {as_of}, {clauses}. No source found says what followed (lapse, extension or replacement), "
                   "so this report does not guess.",
     "next_end": "As of {as_of}, no scheduled end date has passed; the next is {next_end} ({next_label}).",
-    "no_end": "As of {as_of}, no measure in the data has a scheduled end date that has passed.",
+    "no_end": "As of {as_of}, no measure recorded has a scheduled end date that has passed.",
 }
 
 

@@ -1,11 +1,15 @@
-"""Chapter "Geopolitics: the US–China contest and India" (book/geopolitics.md), from the data.
+"""Chapter "The geopolitics: bargaining, assurances, frameworks" (book/geopolitics.md), from the data.
 
-``compute(data_dir, as_of="2026-11-25")`` works out the status of every export-control measure
-on ``as_of``, reads the geopolitical events, framework memberships and China's magnet exports to
-the United States, and returns the chapter's key figures and the frames of its five figures.
+``compute(data_dir, as_of="2026-12-01")`` works out the status of every export-control measure of
+both sides (China and the United States) on ``as_of`` with ``analysis.controls`` (the one status
+function of the report), reads the geopolitical events, framework memberships, India's partner
+agreements and China's magnet exports to the United States, and returns the chapter's key figures
+and the frames of its five figures.
 """
 
 from __future__ import annotations
+
+import re
 
 import altair as alt
 import pandas as pd
@@ -15,29 +19,44 @@ from . import Chapter, Figure, listing
 
 START = "2025-01-01"  # the sequence chart starts here
 TRACKS = {"us_china": "US–China", "china_india": "China–India"}
-MEMBER_TEXT = {"yes": "member", "no": "not a member", "partner": "partner"}
+SIDE_STRANDS = {"China": "China's export controls", "United States": "US measures"}
+# Short chart labels of measures that have no announcement number, by category (issuer filled in).
+UNNUMBERED = {"regulation": "{issuer} rule", "suspension": "{issuer} suspension", "truce": "{issuer} truce"}
+MEMBER_TEXT = {"yes": "member", "no": "not a member"}
+NOT_RECORDED = "not recorded"
 STATUS_COLOURS = {"in force": charts.CHINA, "suspended": charts.USA, "end passed, outcome unconfirmed": "#6a3d9a",
                   "status unknown": charts.OTHER, "announced, not yet effective": "#00695c", "not yet announced": "#bdbdbd",
                   "changed, date unconfirmed": "#ad1457", "expired": "#2e7d32", "superseded": "#2e7d32"}
 
 
-def compute(data_dir, as_of: str = "2026-11-25") -> Chapter:
+def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
     ch = Chapter(data_dir)
     timeline = datasets.load("export_control_timeline", data_dir)
     events = datasets.load("geopolitical_events", data_dir)
     members = datasets.load("framework_membership", data_dir)
+    instruments = datasets.load("policy_instruments", data_dir)
     exports = datasets.load("china_magnet_exports_monthly", data_dir)
+    registry = datasets.sources(data_dir)
 
     as_of_day = controls.to_date(as_of, what="as_of")
     ch.key("as_of_text", controls.long_date(as_of_day))
     status = status_on(ch, timeline, as_of_day)
-    event_dates(ch, events)
-    frameworks(ch, members)
+    us_side(ch, status)
+    general_licences(ch, status, as_of_day)
+    event_dates(ch, events, as_of_day, registry)
+    frameworks(ch, members, instruments)
     us_exports(ch, exports)
     marker = as_of_marker(as_of_day)
     ch.figures["fig-geopolitics-sequence"] = sequence_figure(events, status, as_of_day, marker)
     ch.figures["fig-geopolitics-status"] = status_figure(status, as_of_day, marker)
     return ch
+
+
+def statuses(data_dir, as_of: str = "2026-12-01") -> dict[str, str]:
+    """Each measure's status code on ``as_of`` as this chapter shows it (event id → code)."""
+    timeline = datasets.load("export_control_timeline", data_dir)
+    table = controls.status_table(timeline, as_of)
+    return dict(zip(table["event_id"], table["status_as_of"]))
 
 
 def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
@@ -60,11 +79,12 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     def how_many(count, one, many):
         return f"{count} {one if count == 1 else many}"
 
-    parts = [how_many(n.get("in_force", 0), "is in force", "are in force"),
-             how_many(n.get("suspended", 0), "is suspended", "are suspended")]
+    parts = [how_many(n[code], one, many) for code, one, many in (("in_force", "is in force", "are in force"),
+                                                                   ("suspended", "is suspended", "are suspended"))
+             if n.get(code, 0)]
     if n.get("end_passed_unconfirmed", 0):
-        parts.append(how_many(n["end_passed_unconfirmed"], "has passed a scheduled end with no source on what followed",
-                              "have passed a scheduled end with no source on what followed"))
+        parts.append(how_many(n["end_passed_unconfirmed"], "has passed a scheduled end",
+                              "have passed a scheduled end"))
     if n.get("unknown", 0):
         parts.append(how_many(n["unknown"], "has a status no source confirms", "have a status no source confirms"))
     if not_yet:
@@ -74,8 +94,7 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     package = status[status["category"] == "package"]
     codes = set(package["status_as_of"])
     if codes == {"end_passed_unconfirmed"}:
-        october_state = ("not known from the sources in the data: its suspension's scheduled end has passed and none of "
-                         "them says what followed")
+        october_state = "unconfirmed: its suspension's scheduled end has passed and no source found says what followed"
     elif codes == {"suspended"}:
         until = status.set_index("event_id").loc[package["suspended_by"].iloc[0], "scheduled_end"]
         october_state = f"suspended until {controls.long_date(until)}"
@@ -97,24 +116,101 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     october = package.sort_values("date").iloc[0]
     ch.key("october_package_month", f"{controls.to_date(october['date']):%B %Y}")
     ch.key("april_confirmed", controls.long_date(april["status_confirmed"]))
+
+    # the scheduled ends that have passed with no source on what followed (suspensions and truces)
+    own_end = status["scheduled_end"].map(lambda v: controls.to_date(v) is not None).astype(bool)
+    passed = status[(status["status_as_of"] == "end_passed_unconfirmed") & own_end]
+    ends = sorted(controls.to_date(v) for v in passed["scheduled_end"])
+    ds = dict(dataset="export_control_timeline", source_ids=passed["source_id"].unique())
+    ch.key("ends_passed_n", len(passed), **ds)
+    ch.key("ends_passed_first", controls.long_date(ends[0]) if ends else "", **ds)
+    ch.key("ends_passed_last", controls.long_date(ends[-1]) if ends else "", **ds)
+    ch.key("ends_passed_china_n", int((passed["side"] == "China").sum()), **ds)
+    ch.key("ends_passed_us_n", int((passed["side"] != "China").sum()), **ds)
+    ch.key("n_under_passed_ends", int(status["suspended_by"].isin(list(passed["event_id"])).sum()), **ds)
     return status
 
 
-def event_dates(ch: Chapter, events: pd.DataFrame) -> None:
-    def event_date(fragment):
-        row = events[events["event_id"].str.contains(fragment)]
+def _row(status: pd.DataFrame, what: str, **where) -> pd.Series:
+    """The one timeline row whose columns contain each given text (``instrument="2025 No. 70"``)."""
+    mask = pd.Series(True, index=status.index)
+    for column, value in where.items():
+        mask &= status[column].astype(str).str.contains(value, regex=False)
+    rows = status[mask]
+    if len(rows) != 1:
+        raise ValueError(f"{what}: {len(rows)} rows of the export-control timeline match {where}, expected one")
+    return rows.iloc[0]
+
+
+def us_side(ch: Chapter, status: pd.DataFrame) -> None:
+    """The US measures of the bargain: the BIS Affiliates Rule, its suspension and the truce measures."""
+    ds = "export_control_timeline"
+    us = status[status["side"] == "United States"]
+    ch.key("n_us_measures", len(us), dataset=ds)
+    ch.key("n_china_measures", int((status["side"] == "China").sum()), dataset=ds)
+    rule = _row(us, "the Affiliates Rule", category="regulation")
+    suspension = _row(us, "the Affiliates Rule's suspension", category="suspension")
+    truce = _row(us, "the US truce measures", category="truce")
+    for name, row, column in (("affiliates_rule_date", rule, "date"), ("affiliates_suspension_start", suspension, "date"),
+                              ("affiliates_suspension_end", suspension, "scheduled_end"),
+                              ("truce_start", truce, "effective_date"), ("truce_end", truce, "scheduled_end")):
+        ch.key(name, controls.long_date(row[column]), dataset=ds, source_ids=[row["source_id"]])
+    for name, row in (("affiliates_rule_status", rule), ("affiliates_suspension_status", suspension),
+                      ("truce_status", truce)):
+        ch.key(name, controls.STATUS_TEXT[row["status_as_of"]], dataset=ds, source_ids=[row["source_id"]])
+    for name, number in (("no70", "2025 No. 70"), ("no72", "2025 No. 72")):
+        row = _row(status, number, instrument=number)
+        ch.key(f"{name}_end", controls.long_date(row["scheduled_end"]), dataset=ds, source_ids=[row["source_id"]])
+        ch.key(f"{name}_status", controls.STATUS_TEXT[row["status_as_of"]], dataset=ds, source_ids=[row["source_id"]])
+
+
+# The general licences run a year (their timeline row says "Year-long"; the check below fails if
+# it stops saying so), so the first batch falls due a year after it was issued.
+LICENCE_TERM_WORD = "Year-long"
+
+
+def general_licences(ch: Chapter, status: pd.DataFrame, as_of_day) -> None:
+    row = _row(status, "the general licences", side="China", instrument="General licences")
+    if LICENCE_TERM_WORD not in str(row["measure"]):
+        raise ValueError(f"the general licences' row no longer calls them {LICENCE_TERM_WORD.lower()}: "
+                         "check the due date the chapter computes")
+    first = controls.to_date(row["date"])
+    due = first.replace(year=first.year + 1)
+    ds = dict(dataset="export_control_timeline", source_ids=[row["source_id"]])
+    ch.key("gl_first_date", controls.long_date(first), **ds)
+    ch.key("gl_confirmed", controls.long_date(row["status_confirmed"]), **ds)
+    ch.key("gl_status", controls.STATUS_TEXT[row["status_as_of"]], **ds)
+    ch.key("gl_due", controls.long_date(due), **ds)
+    ch.key("gl_due_passed", due < as_of_day)
+
+
+def event_dates(ch: Chapter, events: pd.DataFrame, as_of_day, registry: pd.DataFrame) -> None:
+    def event(fragment):
+        row = events[events["event_id"].str.contains(fragment, regex=False)]
         if row.empty:
             raise ValueError(f"no geopolitical event matching {fragment!r}")
-        return controls.long_date(row.iloc[0]["date"])
+        return row.iloc[0]
 
     for name, fragment in (("busan", "busan"), ("assurances", "assurances"), ("licences", "mea-licences"),
-                           ("geneva", "geneva"), ("london", "london"), ("further_approvals", "further-approvals")):
-        ch.key(f"{name}_date", event_date(fragment))
+                           ("geneva", "geneva"), ("london", "london"), ("further_approvals", "further-approvals"),
+                           ("gl_confirmed_event", "mofcom-general-licences"), ("forge", "2026-02-04-forge"),
+                           ("india_forge", "india-forge"), ("beijing_summit", "beijing-summit"),
+                           ("quad_framework", "quad-cmi-framework")):
+        row = event(fragment)
+        ch.key(f"{name}_date", controls.long_date(row["date"]), dataset="geopolitical_events",
+               source_ids=[row["source_id"]])
+    # how much weight the 2026 statements bear: their source's grade (P primary, S secondary, W weak)
+    for name, fragment in (("beijing_summit", "beijing-summit"), ("quad_framework", "quad-cmi-framework")):
+        ch.key(f"{name}_grade", str(registry.loc[event(fragment)["source_id"], "quality"]))
+    dated = events[[controls.to_date(d) <= as_of_day for d in events["date"]]]
+    newest = dated.sort_values("date").iloc[-1]
+    ch.key("newest_event_date", controls.long_date(newest["date"]), dataset="geopolitical_events",
+           source_ids=[newest["source_id"]])
 
 
-def frameworks(ch: Chapter, members: pd.DataFrame) -> None:
+def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) -> None:
     def membership(framework, country):
-        row = members[(members["framework"] == framework) & (members["country"] == country)]
+        row = members[(members["framework"].str.startswith(framework)) & (members["country"] == country)]
         if row.empty:
             raise ValueError(f"no membership row for {country} in {framework}")
         return row.iloc[0]
@@ -124,29 +220,48 @@ def frameworks(ch: Chapter, members: pd.DataFrame) -> None:
     ch.key("wassenaar_india_since", controls.long_date(w_india["since"]), dataset=ds, source_ids=[w_india["source_id"]])
     ch.key("wassenaar_china", "not a participating state" if w_china["member"] == "no"
            else MEMBER_TEXT.get(w_china["member"], w_china["member"]), dataset=ds, source_ids=[w_china["source_id"]])
+    for name, framework in (("msp_india_since", "Minerals Security Partnership"),
+                            ("forge_india_since", "Forum on Resource Geostrategic Engagement"),
+                            ("quad_cmi_since", "Quad Critical Minerals Initiative")):
+        row = membership(framework, "India")
+        ch.key(name, controls.long_date(row["since"]), dataset=ds, source_ids=[row["source_id"]])
     msp = membership("Minerals Security Partnership", "India")
-    ch.key("msp_india_since", controls.long_date(msp["since"]), dataset=ds, source_ids=[msp["source_id"]])
-    quad = membership("Quad Critical Minerals Initiative", "India")
-    ch.key("quad_cmi_since", controls.long_date(quad["since"]), dataset=ds, source_ids=[quad["source_id"]])
+    ch.key("msp_india_year", controls.to_date(msp["since"]).year, dataset=ds, source_ids=[msp["source_id"]])
     ch.key("frameworks_n", members["framework"].nunique())
+    brazil = instruments[instruments["name"].str.contains("Brazil", regex=False)]
+    if len(brazil) != 1:
+        raise ValueError(f"{len(brazil)} India–Brazil agreements in policy_instruments, expected one")
+    ch.key("brazil_mou_date", controls.long_date(brazil.iloc[0]["date"]), dataset="policy_instruments",
+           source_ids=[brazil.iloc[0]["source_id"]])
 
-    plotted = members.copy()
-    plotted["status"] = plotted["member"].map(MEMBER_TEXT).fillna(plotted["member"])
-    plotted["cell"] = [m + (f", {controls.to_date(d).year}" if controls.to_date(d) else "")
-                       for m, d in zip(plotted["member"], plotted["since"])]
+    # every framework × country cell: "not recorded" where no source says either way
+    grid = pd.MultiIndex.from_product([list(dict.fromkeys(members["framework"])), list(dict.fromkeys(members["country"]))],
+                                      names=["framework", "country"]).to_frame(index=False)
+    plotted = grid.merge(members, on=["framework", "country"], how="left")
+    succeeded = plotted.groupby("framework")["note"].transform(
+        lambda notes: notes.fillna("").str.contains("succeeded by FORGE").any())
+    # short row names (the full name is in the tooltip's note and the data download)
+    plotted["framework"] = [re.sub(r"^.*\((\w+)\)$", r"\1", f) + (" (to February 2026)" if gone else "")
+                            for f, gone in zip(plotted["framework"], succeeded)]
+    plotted["framework"] = plotted["framework"].str.replace("Minerals Security Partnership", "MSP", regex=False)
+    plotted["status"] = plotted["member"].map(MEMBER_TEXT).fillna(NOT_RECORDED)
+    plotted["cell"] = [st + (f", {controls.to_date(d).year}" if controls.to_date(d) else "")
+                       for st, d in zip(plotted["status"], plotted["since"])]
     countries = ["India", "China"] + [c for c in dict.fromkeys(plotted["country"]) if c not in ("India", "China")]
-    status_domain = [s for s in ["member", "partner", "not a member"] if s in set(plotted["status"])]
-    status_domain += [s for s in dict.fromkeys(plotted["status"]) if s not in status_domain]
-    colours = {"member": "#2e7d32", "partner": "#00695c", "not a member": charts.CHINA}
+    status_domain = ["member", "not a member", NOT_RECORDED]
+    colours = {"member": "#2e7d32", "not a member": charts.CHINA, NOT_RECORDED: "#757575"}
     chart = charts.membership_matrix(plotted, row="framework", column="country", value="status", text="cell",
-                                     tooltip=["framework", "country", "status", "since", "note"], value_domain=status_domain,
-                                     value_range=[colours.get(s, charts.OTHER) for s in status_domain], column_sort=countries)
-    india_in = plotted[(plotted["country"] == "India") & (plotted["member"] != "no")]
-    china_n = int(((plotted["country"] == "China") & (plotted["member"] != "no")).sum())
+                                     tooltip=["framework", "country", "status", "since", "note"],
+                                     value_domain=status_domain, value_range=[colours[v] for v in status_domain],
+                                     column_sort=countries, row_sort=list(dict.fromkeys(plotted["framework"])))
+    india_in = plotted[(plotted["country"] == "India") & (plotted["status"] == "member")]
+    china_n = int(((plotted["country"] == "China") & (plotted["status"] == "member")).sum())
+    ch.key("frameworks_not_recorded_n", int((plotted["status"] == NOT_RECORDED).sum()))
     ch.figures["fig-geopolitics-frameworks"] = Figure(
-        chart, f"India belongs to {len(india_in)} of the {plotted['framework'].nunique()} frameworks shown "
-               f"({', '.join(india_in['framework'])}); China belongs to {china_n}.",
-        plotted["source_id"].unique(), "membership", plotted.drop(columns="cell"))
+        chart, f"India is a member of {len(india_in)} of the {plotted['framework'].nunique()} frameworks shown "
+               f"({', '.join(india_in['framework'])}); China of {china_n}. A grey cell marks a membership no source "
+               "records either way.",
+        plotted["source_id"].dropna().unique(), "membership", plotted.drop(columns="cell"))
 
 
 def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
@@ -214,33 +329,49 @@ def sequence_figure(events: pd.DataFrame, status: pd.DataFrame, as_of_day, marke
     ev = events[(events["track"].isin(list(TRACKS))) & (events["date"] >= START)].copy()
     ev_rows = pd.DataFrame({"date": ev["date"], "scheduled_end": None, "strand": ev["track"].map(TRACKS), "event": ev["event"],
                             "status": "", "detail": ev["description"], "source_id": ev["source_id"]})
-    measures = controls.chart_rows(status[status["date"] >= START].assign(
-        status_text=lambda f: f["status_as_of"].map(controls.STATUS_SHORT)))
-    ids = status.groupby("date")["source_id"].apply(lambda s: ";".join(s))
-    measures = pd.DataFrame({"date": measures["date"], "scheduled_end": measures["scheduled_end"],
-                             "strand": "China's export controls",
-                             "event": [f"{lbl}: {st}" for lbl, st in zip(measures["label"], measures["status"])],
-                             "status": measures["status"], "detail": measures["measure"],
-                             "source_id": measures["date"].map(ids)})
+    shown = labelled(status[status["date"] >= START]).assign(
+        status_text=lambda f: f["status_as_of"].map(controls.STATUS_SHORT))
+    parts = []
+    for side, strand in SIDE_STRANDS.items():
+        of_side = shown[shown["side"] == side]
+        if of_side.empty:
+            continue
+        rows = controls.chart_rows(of_side)
+        ids = of_side.groupby("date")["source_id"].apply(lambda s: ";".join(s))
+        parts.append(pd.DataFrame({"date": rows["date"], "scheduled_end": rows["scheduled_end"], "strand": strand,
+                                   "event": [f"{lbl}: {st}" for lbl, st in zip(rows["label"], rows["status"])],
+                                   "status": rows["status"], "detail": rows["measure"],
+                                   "source_id": rows["date"].map(ids)}))
+    measures = pd.concat(parts, ignore_index=True)
     plotted = pd.concat([ev_rows, measures], ignore_index=True).sort_values(["date", "strand"], kind="stable"
                                                                            ).reset_index(drop=True)
-    plotted["when"] = [f"{controls.to_date(d).day} {controls.to_date(d):%b}" for d in plotted["date"]]
-    strands = ["US–China", "China–India", "China's export controls"]
+    plotted["when"] = [f"{controls.to_date(d).day} {controls.to_date(d):%b %Y}" for d in plotted["date"]]
+    strands = ["US–China", "China–India", *SIDE_STRANDS.values()]
     chart = charts.event_timeline(plotted, start="date", lane="event", label="when", end="scheduled_end", color="strand",
                                   tooltip=["date:T", "strand", "event", "detail", "scheduled_end"],
                                   lane_sort=list(plotted["event"]))
     chart = recolour(chart.properties(height=24 * len(plotted)), "strand",
-                     alt.Scale(domain=strands, range=[charts.USA, charts.INDIA, charts.CHINA]))
+                     alt.Scale(domain=strands, range=[charts.OTHER, charts.INDIA, charts.CHINA, charts.USA]))
     source_ids = sorted({s for ids_ in plotted["source_id"] for s in str(ids_).split(";") if s})
-    alt_text = (f"{len(ev)} US–China and China–India events and {len(measures)} export-control announcements since "
-                f"{controls.long_date(START)}. " + controls.end_passed_sentence(status, as_of_day))
+    alt_text = (f"{len(ev)} US–China and China–India events and {len(measures)} dated entries of Chinese and US "
+                f"measures since {controls.long_date(START)}. " + controls.end_passed_sentence(status, as_of_day))
     return Figure(alt.layer(chart, marker).configure_axisY(labelLimit=330), alt_text, source_ids, "dates", plotted)
+
+
+def labelled(status: pd.DataFrame) -> pd.DataFrame:
+    """The timeline with a chart name in ``instrument`` for measures without an announcement number
+    on the US side ("BIS rule", "White House truce measures"); the full name stays in ``measure``."""
+    out = status.copy()
+    for i, r in out.iterrows():
+        if r["side"] != "China" and r["category"] in UNNUMBERED:
+            out.loc[i, "instrument"] = "US: " + UNNUMBERED[r["category"]].format(issuer=r["issuer"])
+    return out
 
 
 def status_figure(status: pd.DataFrame, as_of_day, marker) -> Figure:
     by_id = status.set_index("event_id")
     rows = []
-    for r in status.sort_values("date").to_dict("records"):
+    for r in labelled(status).sort_values("date").to_dict("records"):
         suspension_end = by_id.loc[r["suspended_by"], "scheduled_end"] if isinstance(r["suspended_by"], str) else None
         rows.append({"measure": controls.short_label(r["instrument"]), "instrument": r["instrument"],
                      "effective": r["effective_date"] if controls.to_date(r["effective_date"]) else r["date"],
