@@ -30,6 +30,15 @@ def publisher_name(row) -> str:
     return row["publisher"].split(" (")[0]
 
 
+ORDINAL_WORDS = {1: "", 2: "second-", 3: "third-", 4: "fourth-", 5: "fifth-", 6: "sixth-", 7: "seventh-", 8: "eighth-",
+                 9: "ninth-", 10: "tenth-"}
+
+
+def ordinal_word(n: int) -> str:
+    """The prefix of "-largest" as a reader writes it: 1 → "" ("largest"), 3 → "third-", 12 → "12th-"."""
+    return ORDINAL_WORDS.get(n, f"{ordinal(n)}-")
+
+
 def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -170,6 +179,7 @@ def reserves_position(ch: Chapter, reserves: pd.DataFrame, mine: dict, year: int
     ch.key("focus_reserves_earlier_mt", pos["value"] / 1e6 if earlier else 0.0, unit="Mt REO", dataset="reserves_by_country",
            source_ids=[earlier["source"]] if earlier else [])
     ch.key("focus_reserves_earlier_rank", ordinal(pos["rank"]) if earlier else "")
+    ch.key("focus_reserves_earlier_largest", ordinal_word(pos["rank"]) if earlier else "")
     ch.key("focus_reserves_earlier_of", pos["of"] if earlier else 0)
     ch.key("focus_reserves_earlier_share_pct", pos["share_pct"] if earlier else 0.0, unit="%", dataset="reserves_by_country",
            source_ids=[earlier["source"]] if earlier else [])
@@ -466,20 +476,25 @@ def exports_figure(exp: dict) -> Figure:
                           "end": [pd.Timestamp(f"{b}-01") + half for _, b, _ in spans],
                           "label": [label for _, _, label in spans]})
     tooltip = [alt.Tooltip("month:N", title="Month"), "series:N", alt.Tooltip("exports:Q", format=",.0f", title="t"), "basis:N"]
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=["Exports", "Same month a year earlier"],
-                                                               range=[charts.CHINA, charts.OTHER]))
-    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    both = ["Exports", "Same month a year earlier"]
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=320),
+                       scale=alt.Scale(domain=both, range=[charts.CHINA, charts.OTHER]))
+    quarters = [d.strftime("%Y-%m-%d") for d in pd.date_range(shown["date"].min(), shown["date"].max(), freq="QS")
+                if d.month in (1, 7)]  # half-yearly ticks: "Apr 2024" and "Jul 2024" collide at this width
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, values=quarters, labelOverlap="greedy"))
     y = alt.Y("exports:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f"))
     lines = alt.Chart(plotted).mark_line().encode(
         x=x, y=y, color=colour, detail="segment:N",
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["Exports", "Same month a year earlier"],
-                                                                          range=[[1, 0], [4, 3]])))
+        strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=["Exports", "Same month a year earlier"],
+                                                                         range=[[1, 0], [4, 3]])))
     reported = alt.Chart(plotted[plotted["basis"] == "reported"]).mark_point(filled=True, size=40).encode(
         x="date:T", y="exports:Q", color=colour, tooltip=tooltip)
     derived = alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(filled=False, size=60, strokeWidth=2).encode(
         x="date:T", y="exports:Q", color=colour, tooltip=tooltip)
-    band = alt.Chart(bands).mark_rect(color="#f2c6c2", opacity=0.55).encode(
-        x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Period")])
+    band = alt.Chart(bands).mark_rect(opacity=0.55).encode(
+        x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Period")],
+        fill=alt.Fill("label:N", legend=None, scale=alt.Scale(domain=["Collapse", "Back above a year earlier"],
+                                                             range=["#f2c6c2", "#d5e8d4"])))
     band_text = alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, dy=3, color=charts.TEXT).encode(
         x="start:T", y=alt.value(0), text="label:N")
     trough_text = alt.Chart(plotted[(plotted["month"] == low["month"]) & (plotted["series"] == "Exports")]).mark_text(
