@@ -217,7 +217,30 @@ def test_the_year_of_the_controls_is_compared_with_the_year_before(default):
     assert default["exports_common_change_pct"] == pytest.approx(abs(change))
     assert default["exports_common_n"] == len(common)
     assert default["exports_prev_year_complete"] is (len(before) == 12)
-    assert f"{sum(this.values()):,.0f} tonnes" in default["exports_year"]
+    annual = {int(r["year"]): float(r["exports"]) for r in read_rows(DATA / "china_magnet_exports_annual.csv")
+              if r["destination"] == "World"}
+    if {y, y - 1} <= set(annual):  # the reported totals: a short shock or a lasting cut
+        change = 100 * (annual[y] / annual[y - 1] - 1)
+        assert default["exports_year_case"] == "annual"
+        assert default["exports_annual_change_pct"] == pytest.approx(abs(change))
+        assert default["exports_annual_direction"] == ("more" if change >= 0 else "less")
+        assert f"{abs(change):.0f} per cent {default['exports_annual_direction']}" in default["exports_year_finding"]
+        assert f"{annual[y]:,.0f} tonnes" in default["exports_year"] and f"{annual[y - 1]:,.0f} tonnes" in default["exports_year"]
+        assert sum(this.values()) == pytest.approx(annual[y], rel=0.01)  # the months agree with the year's total
+    else:
+        assert default["exports_year_finding"] == ""
+        assert f"{sum(this.values()):,.0f} tonnes" in default["exports_year"]
+
+
+def test_without_yearly_totals_the_same_months_are_compared(tmp_path, default):
+    data = copy_data(tmp_path)
+    rows = read_rows(data / "china_magnet_exports_annual.csv")
+    write_rows(data / "china_magnet_exports_annual.csv",
+               [r for r in rows if r["year"] != str(default["exports_control_year"] - 1)])
+    edited = compute("leverage", data)
+    assert edited["exports_year_case"] in ("months", "common") and edited["exports_year_finding"] == ""
+    if edited["exports_year_case"] == "common":
+        assert f"{edited['exports_common_change_pct']:.0f} per cent" in edited["exports_year"]
 
 
 def test_the_snapshot_table_is_shown_as_printed_with_its_assessments(default):

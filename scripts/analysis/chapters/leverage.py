@@ -59,6 +59,7 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     production = datasets.load("mine_production_by_country", data_dir)
     reserves = datasets.load("reserves_by_country", data_dir)
     exports = datasets.load("china_magnet_exports_monthly", data_dir)
+    annual = datasets.load("china_magnet_exports_annual", data_dir)
     timeline = datasets.load("export_control_timeline", data_dir)
     seed = datasets.load("seed_claims", data_dir)
     snapshot = datasets.load("article_snapshot", data_dir)
@@ -67,6 +68,7 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     mine = mining(ch, production, registry, year)
     res = reserves_position(ch, reserves, mine, year, focus_country)
     exp = magnet_export_collapse(ch, exports)
+    year_totals(ch, annual, exp)
     recorded = control_measures(ch, timeline, as_of)
     seed_claims(ch, seed, registry, mine["china_share_pct"], shares["magnets"]["share_pct"])
     article_snapshot(ch, snapshot)
@@ -302,6 +304,26 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     ch.key("exports_has_gaps", bool(missing))
     ch.key("exports_missing_months", month_runs(missing))
     return {"world": world, "low": low, "pre": pre, "back": back}
+
+
+def year_totals(ch: Chapter, annual: pd.DataFrame, exp: dict) -> None:
+    """The year of the controls against the year before, from the reported calendar-year totals
+    (``exports_year_case``: "annual" when both years have one, "months" when both years' twelve
+    months are in the monthly series, else "common": only the months both years have)."""
+    y = ch["exports_control_year"]
+    world = annual[annual["destination"] == "World"].set_index("year")
+    has = {y, y - 1} <= set(world.index)
+    this = float(world.loc[y, "exports"]) if has else 0.0
+    before = float(world.loc[y - 1, "exports"]) if has else 0.0
+    ids = [world.loc[k, "source_id"] for k in (y - 1, y)] if has else []
+    ds = dict(dataset="china_magnet_exports_annual", source_ids=ids)
+    ch.key("exports_year_case", "annual" if has else "months" if ch["exports_prev_year_complete"] else "common")
+    ch.key("exports_annual_t", this, unit="t", **ds, label=f"China's magnet exports in {y} (reported total)")
+    ch.key("exports_annual_about", about(this, 3), unit="t", **ds)
+    ch.key("exports_annual_prev_t", before, unit="t", **ds, label=f"China's magnet exports in {y - 1} (reported total)")
+    change = 100 * (this / before - 1) if has else 0.0
+    ch.key("exports_annual_change_pct", abs(change), unit="%", **ds, label=f"Change in China's magnet exports, {y} on {y - 1}")
+    ch.key("exports_annual_direction", "more" if change >= 0 else "less")
 
 
 def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame:
