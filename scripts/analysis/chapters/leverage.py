@@ -249,6 +249,8 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     ch.key("exports_trough_year_earlier_month", month(year_before))
     ch.key("exports_trough_year_earlier_t", by_month.get(year_before, 0.0), unit="t", dataset="china_magnet_exports_monthly")
     ch.key("exports_trough_yoy_case", "none" if not has_yoy else "derived" if basis[year_before] == "derived" else "reported")
+    ch.key("exports_trough_year_earlier_basis", {"derived": "derived from the reported rate of change",
+                                                 "reported": "as reported", "none": "no figure found"}[ch["exports_trough_yoy_case"]])
     ch.key("exports_trough_yoy_drop_pct", 100 * (1 - low["exports"] / by_month[year_before]) if has_yoy else 0.0, unit="%",
            dataset="china_magnet_exports_monthly", label="Fall in China's magnet exports in the trough month, year on year")
     # months between the last reported one and the controls that are only derived
@@ -318,6 +320,7 @@ def year_totals(ch: Chapter, annual: pd.DataFrame, exp: dict) -> None:
     ids = [world.loc[k, "source_id"] for k in (y - 1, y)] if has else []
     ds = dict(dataset="china_magnet_exports_annual", source_ids=ids)
     ch.key("exports_year_case", "annual" if has else "months" if ch["exports_prev_year_complete"] else "common")
+    ch.key("exports_year_annual", bool(has))
     ch.key("exports_annual_t", this, unit="t", **ds, label=f"China's magnet exports in {y} (reported total)")
     ch.key("exports_annual_about", about(this, 3), unit="t", **ds)
     ch.key("exports_annual_prev_t", before, unit="t", **ds, label=f"China's magnet exports in {y - 1} (reported total)")
