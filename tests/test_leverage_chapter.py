@@ -303,3 +303,25 @@ def test_the_notebook_glues_what_the_module_computes(tmp_path, default):
     """The one kernel run: the chapter notebook executes and glues the module's values and its wordings."""
     glued = run_chapter("leverage", tmp_path)
     assert {k: glued[k] for k in default} == default
+
+
+def test_the_timeline_agrees_with_the_geopolitics_chapter():
+    """The first edition showed the October 2025 package "suspended" here and "end passed" in the
+    geopolitics chapter; both now take the status from controls.status_table at the same date."""
+    from analysis.chapters import geopolitics
+
+    as_of = "2026-12-01"
+    theirs = geopolitics.compute(DATA, as_of=as_of).figures["fig-geopolitics-status"].data
+    column = "status_full" if "status_full" in theirs.columns else "status"
+    theirs = dict(zip(theirs["instrument"], theirs[column]))
+    ours = leverage.compute(DATA, as_of=as_of).figures["fig-leverage-timeline"].data
+    words = {**{v: k for k, v in controls.STATUS_SHORT.items()}, **{v: k for k, v in controls.STATUS_TEXT.items()}}
+    compared = 0
+    for row in ours.to_dict("records"):
+        if "; " in row["status"]:  # merged measures of one day with different statuses
+            continue
+        for instrument in row["instrument"].split("; "):
+            if instrument in theirs:
+                assert words[row["status"]] == words[theirs[instrument]], instrument
+                compared += 1
+    assert compared >= 5
