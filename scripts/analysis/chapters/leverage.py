@@ -406,12 +406,26 @@ def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: d
     return Figure(chart, alt_text, plotted["source_id"].unique(), "% of world", plotted)
 
 
+def share_label(value) -> str:
+    """A bar's label: one decimal, and "<0.1" for a share too small to show as 0.1 (not "0.0")."""
+    v = float(value)
+    return "<0.1" if 0 < v < 0.05 else f"{v:.1f}"
+
+
+def labelled(chart, frame: pd.DataFrame, value: str = "share_pct"):
+    """A bars + labels chart (charts.ranked_bars, charts.grouped_bars) whose labels read ``share_label``."""
+    frame["label"] = frame[value].map(share_label)
+    chart.layer[1] = chart.layer[1].encode(text=alt.Text("label:N"))
+    return chart
+
+
 def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict) -> Figure:
     plotted = mine["shares"][["country", "production", "share_pct", "unit", "source_id"]].copy()
     chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="Share of world mine production (%)",
                                tooltip=["country", alt.Tooltip("production:Q", format=",.0f", title="t REO"),
                                         alt.Tooltip("share_pct:Q", format=".1f", title="%")], value_format=".1f",
                                highlight={focus_country: charts.INDIA})
+    chart = labelled(chart, plotted)
     china, conc, focus = mine["china"], mine["conc"], res["focus_mine"]
     alt_text = (f"China mined {china['share_pct']:.0f}% of the world's rare earths in {year} "
                 f"({china['production']:,.0f} of {conc['world']:,.0f} t REO); the HHI of mine production is "
@@ -460,6 +474,7 @@ def reserves_figure(res: dict, mine: dict, year: int) -> Figure:
                                 value_title="Share of world total (%)",
                                 tooltip=["country", "measure", alt.Tooltip("share_pct:Q", format=".1f")], value_format=".1f",
                                 category_sort=countries, group_sort=order)
+    chart = labelled(chart, plotted)
     bound = "at most " if res["lower_bound"] else ""
     alt_text = (f"China holds {bound}{res['china']['share_pct']:.0f}% of world reserves ({res['edition']}) but mined "
                 f"{mine['china_share_pct']:.0f}% in {year}. " + focus_description(res, year))
