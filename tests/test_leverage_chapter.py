@@ -1,9 +1,11 @@
 """Chapter "China's strategic leverage": its figures follow the data and the parameters
 (analysis/chapters/leverage.py, computed without a kernel; one kernel run checks the notebook)."""
 
+import pandas as pd
 import pytest
 
-from analysis import concentration, datasets
+from analysis import claims, concentration, controls, datasets, magnet_exports
+from analysis.chapters import leverage
 from chapters import DATA, compute, copy_data, read_rows, run_chapter, write_rows
 
 REQUIRED = [
@@ -81,21 +83,207 @@ def test_focus_country_parameter_changes_the_ranks(default):
     assert other["focus_country"] == "Australia" and default["focus_country"] == "India"
     assert (other["focus_mine_rank"], other["focus_mine_share_pct"]) != (default["focus_mine_rank"],
                                                                          default["focus_mine_share_pct"])
-    assert other["focus_mine"].startswith("ranks ") and "in mine production" in other["focus_mine"]
+
+
+def reserves_rows(data=DATA):
+    return read_rows(data / "reserves_by_country.csv")
+
+
+def edition_year(edition: str) -> int:
+    return int("".join(c for c in edition if c.isdigit()))
+
+
+def test_both_reserves_editions_are_shown_for_the_focus_country(default):
+    """The newest USGS edition may print "not available" for India where an earlier one gave a
+    figure: the chapter shows both, not one."""
+    rows = reserves_rows()
+    india = {r["edition"]: r["reserves"] for r in rows if r["country"] == "India"}
+    with_world = {r["edition"] for r in rows if r["country"] == "World" and r["reserves"]}
+    newest = max(with_world, key=edition_year)
+    assert default["reserves_edition"] == newest
+    if india.get(newest):
+        pytest.skip("the newest edition gives India a figure: nothing earlier to show")
+    earlier = max((e for e in with_world if india.get(e)), key=edition_year)
+    mt = float(india[earlier]) / 1e6
+    assert default["focus_reserves_case"] == "earlier"
+    assert default["focus_reserves_earlier_edition"] == earlier
+    assert default["focus_reserves_earlier_mt"] == pytest.approx(mt)
+    for text in (default["focus_reserves"], default["focus_reserves_short"]):  # the section and the key point
+        assert newest in text and f"{mt:.1f} million tonnes" in text
+    assert earlier in default["focus_reserves"] and "not available" in default["focus_reserves"]
+    # the reserves figure has a bar for each edition
+    plotted = leverage.compute(DATA).figures["fig-leverage-reserves"].data
+    bars = plotted[plotted["country"] == "India"]
+    assert set(bars["measure"]) == {f"Reserves ({earlier})", f"Mine production ({default['mine_year']})"}
 
 
 def test_a_country_without_a_reserves_figure_gets_the_other_wording(tmp_path, default):
     data = copy_data(tmp_path)
-    rows = read_rows(data / "reserves_by_country.csv")
+    rows = reserves_rows(data)
     for row in rows:
         if row["country"] == "India":
             row["reserves"] = ""
     write_rows(data / "reserves_by_country.csv", rows)
     edited = compute("leverage", data)
-    assert edited["focus_reserves_available"] is False
+    assert edited["focus_reserves_available"] is False and edited["focus_reserves_case"] == "none"
     assert edited["focus_reserves"] == f"has no reserves figure in USGS {edited['reserves_edition']} (not available)"
     assert edited["focus_but_and"] == "and"
-    assert default["focus_reserves"].startswith(f"ranks {default['focus_reserves_rank']} of ")
+    assert default["focus_reserves"] != edited["focus_reserves"]
+
+
+def test_a_country_with_a_reserves_figure_in_the_newest_edition_is_ranked(tmp_path, default):
+    data = copy_data(tmp_path)
+    rows = reserves_rows(data)
+    newest = default["reserves_edition"]
+    world = next(float(r["reserves"]) for r in rows if r["country"] == "World" and r["edition"] == newest)
+    for row in rows:
+        if row["country"] == "India" and row["edition"] == newest:
+            row["reserves"], row["status"] = "100000", "reported"
+    write_rows(data / "reserves_by_country.csv", rows)
+    edited = compute("leverage", data)
+    assert edited["focus_reserves_case"] == "reported"
+    assert edited["focus_reserves"].startswith(f"ranks {edited['focus_reserves_rank']} of ")
+    assert edited["focus_reserves_share_pct"] == pytest.approx(100 * 1e5 / world)
+
+
+def test_shares_of_a_lower_bound_world_total_are_upper_bounds(default):
+    world = next(r for r in reserves_rows() if r["country"] == "World" and r["edition"] == default["reserves_edition"])
+    lower = world["status"] == "lower bound"
+    assert default["reserves_world_lower_bound"] is lower
+    assert default["reserves_share_bound"] == ("at most " if lower else "")
+    assert ("lower bound" in default["reserves_bound_note"]) is lower
+    assert default["reserves_world_mt"] == pytest.approx(float(world["reserves"]) / 1e6)
+
+
+def world_exports():
+    return {r["month"]: r for r in read_rows(DATA / "china_magnet_exports_monthly.csv") if r["destination"] == "World"}
+
+
+def test_the_fall_is_measured_year_on_year_and_from_the_peak(default):
+    months = world_exports()
+    low = min((m for m in months if leverage.COLLAPSE[0] <= m <= leverage.COLLAPSE[1]), key=lambda m: float(months[m]["exports"]))
+    earlier = f"{int(low[:4]) - 1}{low[4:]}"
+    assert default["exports_trough_month"] == magnet_exports.month_name(low)
+    assert default["exports_trough_yoy_available"] is (earlier in months)
+    assert default["exports_trough_yoy_case"] == months[earlier]["basis"]
+    yoy = 100 * (1 - float(months[low]["exports"]) / float(months[earlier]["exports"]))
+    assert default["exports_trough_yoy_drop_pct"] == pytest.approx(yoy)
+    assert ("derived" in default["exports_trough_year_earlier_basis"]) is (months[earlier]["basis"] == "derived")
+    pre = max((m for m in months if m < leverage.CONTROLS_START and months[m]["basis"] == "reported"))
+    assert default["exports_drop_pct"] == pytest.approx(100 * (1 - float(months[low]["exports"]) / float(months[pre]["exports"])))
+    assert default["exports_trough_yoy_drop_pct"] != pytest.approx(default["exports_drop_pct"])
+
+
+def test_the_chart_runs_to_the_latest_month_and_breaks_at_gaps(default):
+    months = world_exports()
+    latest = max(months)
+    assert default["exports_latest_month"] == magnet_exports.month_name(latest)
+    figure = leverage.compute(DATA).figures["fig-leverage-exports"]
+    shown = figure.data[figure.data["series"] == "Exports"]
+    assert shown["month"].max() == latest
+    span, m = [], min(shown["month"])
+    while m <= latest:
+        span.append(m)
+        m = leverage.shift_month(m, 1)
+    missing = [m for m in span if m not in months]
+    assert default["exports_missing_n"] == len(missing)
+    assert all(magnet_exports.month_name(m).split()[0] in default["exports_missing_months"] for m in missing)
+    segments = leverage.segments(sorted(shown["month"]))
+    gaps = sum(1 for a, b in zip(sorted(shown["month"]), sorted(shown["month"])[1:]) if leverage.shift_month(a, 1) != b)
+    assert max(segments) == gaps  # one line segment more than there are gaps
+    assert (gaps > 0) is default["exports_has_gaps"]
+
+
+def test_the_collapse_band_spans_the_months_the_text_names(default):
+    chart = leverage.compute(DATA).figures["fig-leverage-exports"].chart
+    bands = chart.layer[0].data
+    collapse = bands[bands["label"] == "Collapse"].iloc[0]
+    first, last = (pd.Timestamp(f"{m}-01") for m in leverage.COLLAPSE)
+    assert collapse["start"] < first and last < collapse["end"] < pd.Timestamp(f"{leverage.shift_month(leverage.COLLAPSE[1], 1)}-01")
+    assert collapse["start"] > pd.Timestamp(f"{leverage.shift_month(leverage.COLLAPSE[0], -1)}-01")
+    assert (default["exports_collapse_from"], default["exports_collapse_to"]) == tuple(
+        magnet_exports.month_name(m) for m in leverage.COLLAPSE)
+
+
+def test_the_year_of_the_controls_is_compared_with_the_year_before(default):
+    months = world_exports()
+    y = default["exports_control_year"]
+    this = {m[5:]: float(r["exports"]) for m, r in months.items() if m.startswith(f"{y}-")}
+    before = {m[5:]: float(r["exports"]) for m, r in months.items() if m.startswith(f"{y - 1}-")}
+    assert default["exports_control_year_t"] == pytest.approx(sum(this.values()))
+    common = sorted(set(this) & set(before))
+    change = 100 * (sum(this[m] for m in common) / sum(before[m] for m in common) - 1)
+    assert default["exports_common_change_pct"] == pytest.approx(abs(change))
+    assert default["exports_common_n"] == len(common)
+    assert default["exports_prev_year_complete"] is (len(before) == 12)
+    annual = {int(r["year"]): float(r["exports"]) for r in read_rows(DATA / "china_magnet_exports_annual.csv")
+              if r["destination"] == "World"}
+    if {y, y - 1} <= set(annual):  # the reported totals: a short shock or a lasting cut
+        change = 100 * (annual[y] / annual[y - 1] - 1)
+        assert default["exports_year_case"] == "annual"
+        assert default["exports_annual_change_pct"] == pytest.approx(abs(change))
+        assert default["exports_annual_direction"] == ("more" if change >= 0 else "less")
+        assert f"{abs(change):.0f} per cent {default['exports_annual_direction']}" in default["exports_year_finding"]
+        assert f"{annual[y]:,.0f} tonnes" in default["exports_year"] and f"{annual[y - 1]:,.0f} tonnes" in default["exports_year"]
+        assert sum(this.values()) == pytest.approx(annual[y], rel=0.01)  # the months agree with the year's total
+    else:
+        assert default["exports_year_finding"] == ""
+        assert default["exports_year"] == "No total for the year before was found."
+
+
+def test_without_yearly_totals_the_same_months_are_compared(tmp_path, default):
+    data = copy_data(tmp_path)
+    rows = read_rows(data / "china_magnet_exports_annual.csv")
+    write_rows(data / "china_magnet_exports_annual.csv",
+               [r for r in rows if r["year"] != str(default["exports_control_year"] - 1)])
+    edited = compute("leverage", data)
+    assert edited["exports_year_case"] in ("months", "common") and edited["exports_year_finding"] == ""
+    assert edited["exports_year_annual"] is False
+    assert edited["exports_year"] == "No total for the year before was found."
+
+
+def test_the_snapshot_table_is_shown_as_printed_with_its_assessments(default):
+    rows = read_rows(DATA / "article_snapshot.csv")
+    table = leverage.compute(DATA).tables["snapshot"]
+    assert list(table["Category"]) == [r["category"] for r in rows]
+    assert list(table["China's share in global supply"]) == [r["china_share_in_global_supply"] for r in rows]
+    assert list(table["Assessment"]) == [claims.ASSESSMENTS[r["assessment"]] for r in rows]
+    assert list(table["Why"]) == [r["assessment_reason"] for r in rows]
+    assert default["snapshot_n"] == len(rows)
+    assert default["snapshot_contradicted_n"] == sum(r["assessment"] == "contradicted" for r in rows)
+
+
+def test_the_claims_table_is_compact_and_gives_each_claim_once(default):
+    rows = read_rows(DATA / "seed_claims.csv")
+    table = leverage.compute(DATA).tables["claims"]
+    assert list(table.columns) == ["Claim", "Verdict", "Correct figure"]
+    assert len(table) == len({r["claim"] for r in rows}) == default["claims_distinct_n"]
+    assert not table["Claim"].duplicated().any()
+    assert default["claims_contradicted_n"] == sum(r["assessment"] == "contradicted" for r in rows)
+    for name in ("claims", "snapshot"):
+        shown = leverage.compute(DATA).tables[name]
+        assert not [c for c in shown.columns if "seed" in c.lower()]
+
+
+@pytest.mark.parametrize("as_of", ["2026-12-01", "2026-01-15", "2025-10-20"])
+def test_the_timeline_shows_controls_status_on_the_as_of_date(as_of):
+    """Each measure's status is the one controls.status_table gives on as_of (as in the
+    geopolitics chapter), and only China's measures are shown."""
+    timeline = datasets.load("export_control_timeline", DATA)
+    expected = controls.status_table(timeline, as_of)
+    expected = expected[expected["side"] == "China"]
+    chapter = leverage.compute(DATA, as_of=as_of)
+    plotted = chapter.figures["fig-leverage-timeline"].data
+    shown = {}
+    for row in plotted.to_dict("records"):
+        for instrument in row["instrument"].split("; "):
+            shown[instrument] = row["status"]
+    assert set(shown) == set(expected["instrument"])  # no US measure
+    for row in expected.to_dict("records"):
+        assert controls.STATUS_SHORT[row["status_as_of"]] in shown[row["instrument"]].split("; ")
+    assert chapter["controls_n"] == len(expected)
+    assert chapter["controls_in_force_n"] == int((expected["status_as_of"] == "in_force").sum())
+    assert chapter["as_of_text"] == controls.long_date(as_of)
 
 
 def test_the_seed_claims_reading_follows_the_data(tmp_path, default):
@@ -115,3 +303,25 @@ def test_the_notebook_glues_what_the_module_computes(tmp_path, default):
     """The one kernel run: the chapter notebook executes and glues the module's values and its wordings."""
     glued = run_chapter("leverage", tmp_path)
     assert {k: glued[k] for k in default} == default
+
+
+def test_the_timeline_agrees_with_the_geopolitics_chapter():
+    """The first edition showed the October 2025 package "suspended" here and "end passed" in the
+    geopolitics chapter; both now take the status from controls.status_table at the same date."""
+    from analysis.chapters import geopolitics
+
+    as_of = "2026-12-01"
+    theirs = geopolitics.compute(DATA, as_of=as_of).figures["fig-geopolitics-status"].data
+    column = "status_full" if "status_full" in theirs.columns else "status"
+    theirs = dict(zip(theirs["instrument"], theirs[column]))
+    ours = leverage.compute(DATA, as_of=as_of).figures["fig-leverage-timeline"].data
+    words = {**{v: k for k, v in controls.STATUS_SHORT.items()}, **{v: k for k, v in controls.STATUS_TEXT.items()}}
+    compared = 0
+    for row in ours.to_dict("records"):
+        if "; " in row["status"]:  # merged measures of one day with different statuses
+            continue
+        for instrument in row["instrument"].split("; "):
+            if instrument in theirs:
+                assert words[row["status"]] == words[theirs[instrument]], instrument
+                compared += 1
+    assert compared >= 5

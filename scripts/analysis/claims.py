@@ -96,3 +96,58 @@ def claims_table(claims: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
             "Why": claims["explanation"].fillna("").astype(str),
         }
     ).reset_index(drop=True)
+
+
+# The second edition's scale, shared by the article's snapshot table and the claims check.
+ASSESSMENTS = {
+    "supported": "Supported",
+    "partly_supported": "Partly supported",
+    "contradicted": "Contradicted",
+    "not_checkable": "Not checkable",
+}
+
+
+def assessment_text(code: str) -> str:
+    """The reader-facing words for an assessment code; ValueError for an unknown code."""
+    if code not in ASSESSMENTS:
+        raise ValueError(f"unknown assessment {code!r}; expected one of {sorted(ASSESSMENTS)}")
+    return ASSESSMENTS[code]
+
+
+def assessment_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many rows have each assessment (every code present, zero when none)."""
+    for code in frame["assessment"].dropna().unique():
+        assessment_text(code)
+    counts = frame["assessment"].value_counts()
+    return {code: int(counts.get(code, 0)) for code in ASSESSMENTS}
+
+
+def compact_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims check in three columns (claim, verdict, the correct figure), each distinct
+    claim once (rows with the same claim text are merged; the first one's figure is kept)."""
+    if claims.empty:
+        raise ValueError("no claims to compare")
+    distinct = claims.drop_duplicates(subset="claim", keep="first")
+    return pd.DataFrame(
+        {
+            "Claim": distinct["claim"].astype(str),
+            "Verdict": [assessment_text(v) for v in distinct["assessment"]],
+            "Correct figure": distinct["authoritative_value"].fillna("—").astype(str),
+        }
+    ).reset_index(drop=True)
+
+
+def snapshot_table(snapshot: pd.DataFrame) -> pd.DataFrame:
+    """The article's snapshot table as printed, each row with its assessment and the reason."""
+    if snapshot.empty:
+        raise ValueError("the snapshot table has no rows")
+    return pd.DataFrame(
+        {
+            "Category": snapshot["category"].astype(str),
+            "China's share in global supply": snapshot["china_share_in_global_supply"].fillna("").astype(str),
+            "India's import dependency": snapshot["india_import_dependency"].fillna("").astype(str),
+            "Strategic use cases": snapshot["strategic_use_cases"].fillna("").astype(str),
+            "Assessment": [assessment_text(v) for v in snapshot["assessment"]],
+            "Why": snapshot["assessment_reason"].fillna("").astype(str),
+        }
+    ).reset_index(drop=True)

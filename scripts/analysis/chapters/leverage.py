@@ -1,8 +1,9 @@
 """Chapter "China's strategic leverage" (book/leverage.md): what it states, from the data.
 
-``compute(data_dir, year=2024, focus_country="India")`` reads the value chain, mine production,
-reserves, magnet exports, the export-control timeline and the seed article's claims, and returns
-the chapter's key figures, its claims table and the frames of its six figures.
+``compute(data_dir, year=2025, focus_country="India", as_of="2026-12-01")`` reads the value chain,
+mine production, reserves (every USGS edition in the data), magnet exports, China's export controls
+(their status on ``as_of``, from ``analysis.controls``), the news report's snapshot table and its
+claims, and returns the chapter's key figures, its two tables and the frames of its five figures.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import altair as alt
 import pandas as pd
 
 from .. import charts, claims, concentration, controls, datasets, magnet_exports
-from . import Chapter, Figure
+from . import Chapter, Figure, listing
 
 IEA = "International Energy Agency"
 CONTROLS_START = "2025-04"  # MOFCOM/GAC No. 18 of 4 April 2025
-COLLAPSE = ("2025-04", "2025-06")
-CHART_MONTHS = ("2024-01", "2025-12")
+COLLAPSE = ("2025-04", "2025-06")  # the months the text names: the band spans exactly these
+CHART_START = "2024-01"  # the chart runs from here to the latest month in the data
+SIDE = "China"  # this chapter is about China's measures; the timeline also records US ones
 STAGES = {"mining": "Mining", "separation_refining": "Separation and refining", "magnet_manufacturing": "Magnet manufacturing",
           "lree_processing": "Light rare-earth processing", "hree_processing": "Heavy rare-earth processing"}
 
@@ -28,32 +30,56 @@ def publisher_name(row) -> str:
     return row["publisher"].split(" (")[0]
 
 
+ORDINAL_WORDS = {1: "", 2: "second-", 3: "third-", 4: "fourth-", 5: "fifth-", 6: "sixth-", 7: "seventh-", 8: "eighth-",
+                 9: "ninth-", 10: "tenth-"}
+
+
+def ordinal_word(n: int) -> str:
+    """The prefix of "-largest" as a reader writes it: 1 → "" ("largest"), 3 → "third-", 12 → "12th-"."""
+    return ORDINAL_WORDS.get(n, f"{ordinal(n)}-")
+
+
 def ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def compute(data_dir, year: int = 2025, focus_country: str = "India") -> Chapter:
+def about(value: float, digits: int = 2) -> float:
+    """A headline number rounded as a reader quotes it: two significant figures (5,262 → 5,300)."""
+    if value == 0:
+        return 0.0
+    import math
+
+    return float(round(value, -int(math.floor(math.log10(abs(value)))) + digits - 1))
+
+
+def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str = "2026-12-01") -> Chapter:
     ch = Chapter(data_dir)
     registry = datasets.sources(data_dir)
     chain = datasets.load("china_value_chain_share", data_dir)
     production = datasets.load("mine_production_by_country", data_dir)
     reserves = datasets.load("reserves_by_country", data_dir)
     exports = datasets.load("china_magnet_exports_monthly", data_dir)
+    annual = datasets.load("china_magnet_exports_annual", data_dir)
     timeline = datasets.load("export_control_timeline", data_dir)
     seed = datasets.load("seed_claims", data_dir)
+    snapshot = datasets.load("article_snapshot", data_dir)
 
     shares = value_chain(ch, chain, registry)
     mine = mining(ch, production, registry, year)
     res = reserves_position(ch, reserves, mine, year, focus_country)
     exp = magnet_export_collapse(ch, exports)
-    recorded = control_measures(ch, timeline)
+    year_totals(ch, annual, exp)
+    recorded = control_measures(ch, timeline, as_of)
     seed_claims(ch, seed, registry, mine["china_share_pct"], shares["magnets"]["share_pct"])
+    article_snapshot(ch, snapshot)
+    # "its share rises at every step" is said only when the shares do rise: mining < separation < magnets
+    ch.key("chain_rises", bool(mine["china_share_pct"] < shares["separation"]["share_pct"] < shares["magnets"]["share_pct"]))
 
     ch.figures["fig-leverage-chain"] = chain_figure(chain, registry, year, mine, shares)
     ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country, res)
     ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year)
     ch.figures["fig-leverage-exports"] = exports_figure(exp)
-    ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, ch["april_elements_n"])
+    ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, ch["april_elements_n"], ch["as_of_text"])
     return ch
 
 
@@ -78,12 +104,15 @@ def mining(ch: Chapter, production: pd.DataFrame, registry: pd.DataFrame, year: 
     ds = dict(dataset="mine_production_by_country", source_ids=[source])
     ch.key("mine_year", int(year))
     ch.key("mine_source", registry.loc[source, "title"])
+    ch.key("mine_source_id", source)
     ch.key("china_mine_share_pct", china["share_pct"], unit="%", **ds, label=f"China's share of world mine production, {year}")
     ch.key("china_mine_t", china["production"], unit="t REO", **ds)
     ch.key("world_mine_t", conc["world"], unit="t REO", **ds)
     ch.key("mine_top_country", conc["top_country"])
     ch.key("mine_hhi", conc["hhi"], unit="index (0-10,000)", **ds,
            label=f"HHI of rare-earth mine production, {year} (named countries)")
+    ch.key("mine_hhi_about", about(conc["hhi"]), unit="index (0-10,000)", **ds,
+           label=f"HHI of rare-earth mine production, {year}, rounded as quoted")
     ch.key("mine_hhi_upper", conc["hhi_upper"], unit="index (0-10,000)", **ds)
     ch.key("mine_residual_share_pct", conc["residual_share_pct"], unit="%", **ds)
     ch.key("mine_named_share_pct", conc["named_share_pct"], unit="%", **ds)
@@ -95,28 +124,100 @@ def mining(ch: Chapter, production: pd.DataFrame, registry: pd.DataFrame, year: 
             "china": china, "china_share_pct": float(china["share_pct"])}
 
 
+def earlier_reserves(reserves: pd.DataFrame, edition: str, country: str) -> dict | None:
+    """The newest edition other than ``edition`` that gives ``country`` a reserves figure and the
+    world total: {edition, rows, source, shares, position, lower_bound}; None when none does."""
+    def year_of(ed):
+        digits = "".join(c for c in str(ed) if c.isdigit())
+        return int(digits) if digits else 0
+
+    for other in sorted(reserves["edition"].dropna().unique(), key=year_of, reverse=True):
+        if other == edition:
+            continue
+        rows = reserves[reserves["edition"] == other]
+        given = rows[rows["reserves"].notna()]
+        if not {concentration.WORLD, country} <= set(given["country"]):
+            continue
+        shares = concentration.shares(rows, value="reserves")
+        world = given[given["country"] == concentration.WORLD].iloc[0]
+        return {"edition": str(other), "rows": rows, "source": str(world["source_id"]), "shares": shares,
+                "position": concentration.position(shares, country, value="reserves"),
+                "lower_bound": str(world.get("status", "")) == "lower bound"}
+    return None
+
+
 def reserves_position(ch: Chapter, reserves: pd.DataFrame, mine: dict, year: int, focus_country: str) -> dict:
     edition = concentration.latest_complete_edition(reserves, countries=("China",))
     rows = concentration.select_edition(reserves, edition)
-    source = str(rows["source_id"].iloc[0])
+    world = rows[(rows["country"] == concentration.WORLD) & rows["reserves"].notna()].iloc[0]
+    source = str(world["source_id"])
     shares = concentration.shares(rows, value="reserves")
     china = concentration.position(shares, "China", value="reserves")
+    lower_bound = str(world.get("status", "")) == "lower bound"
+    ds = dict(dataset="reserves_by_country", source_ids=[source])
     ch.key("reserves_edition", edition)
-    ch.key("china_reserves_share_pct", china["share_pct"], unit="%", dataset="reserves_by_country", source_ids=[source])
+    ch.key("reserves_source_id", source)
+    ch.key("reserves_world_mt", float(world["reserves"]) / 1e6, unit="Mt REO", **ds)
+    # USGS prints the world total as "more than …": a share of it is then an upper bound
+    ch.key("reserves_world_lower_bound", bool(lower_bound))
+    ch.key("reserves_share_bound", "at most " if lower_bound else "")
+    ch.key("china_reserves_share_pct", china["share_pct"], unit="%", **ds)
     focus_mine = concentration.position(mine["shares"], focus_country)
     focus_res = concentration.position(shares, focus_country, value="reserves")
     ch.key("focus_country", focus_country)
     both_ids = [source, mine["source"]]
-    for what, pos, ds in (("reserves", focus_res, "reserves_by_country"), ("mine", focus_mine, "mine_production_by_country")):
+    for what, pos, dset in (("reserves", focus_res, "reserves_by_country"), ("mine", focus_mine, "mine_production_by_country")):
         ch.key(f"focus_{what}_available", bool(pos["available"]))
         ch.key(f"focus_{what}_rank", ordinal(pos["rank"]) if pos["available"] else "")
         ch.key(f"focus_{what}_of", pos["of"] if pos["available"] else 0)
-        ch.key(f"focus_{what}_share_pct", pos["share_pct"] if pos["available"] else 0.0, unit="%", dataset=ds,
+        ch.key(f"focus_{what}_share_pct", pos["share_pct"] if pos["available"] else 0.0, unit="%", dataset=dset,
                source_ids=both_ids)
-    worse_in_mining = focus_res["available"] and focus_mine["available"] and focus_mine["rank"] > focus_res["rank"]
+    # where the newest edition has no figure for the focus country, the newest edition that has one
+    earlier = None if focus_res["available"] else earlier_reserves(reserves, edition, focus_country)
+    pos = earlier["position"] if earlier else None
+    ch.key("focus_reserves_case", "reported" if focus_res["available"] else "earlier" if earlier else "none")
+    ch.key("focus_reserves_earlier_edition", earlier["edition"] if earlier else "")
+    ch.key("focus_reserves_earlier_source_id", earlier["source"] if earlier else "")
+    ch.key("focus_reserves_earlier_mt", pos["value"] / 1e6 if earlier else 0.0, unit="Mt REO", dataset="reserves_by_country",
+           source_ids=[earlier["source"]] if earlier else [])
+    ch.key("focus_reserves_earlier_rank", ordinal(pos["rank"]) if earlier else "")
+    ch.key("focus_reserves_earlier_largest", ordinal_word(pos["rank"]) if earlier else "")
+    ch.key("focus_reserves_earlier_of", pos["of"] if earlier else 0)
+    ch.key("focus_reserves_earlier_share_pct", pos["share_pct"] if earlier else 0.0, unit="%", dataset="reserves_by_country",
+           source_ids=[earlier["source"]] if earlier else [])
+    ch.key("focus_reserves_earlier_bound", "at most " if earlier and earlier["lower_bound"] else "")
+    res_rank = focus_res["rank"] if focus_res["available"] else pos["rank"] if earlier else None
+    worse_in_mining = res_rank is not None and focus_mine["available"] and focus_mine["rank"] > res_rank
     ch.key("focus_but_and", "but" if worse_in_mining else "and")
     return {"rows": rows, "source": source, "edition": edition, "china": china, "focus_mine": focus_mine,
-            "focus_res": focus_res, "focus_country": focus_country}
+            "focus_res": focus_res, "focus_country": focus_country, "earlier": earlier, "lower_bound": lower_bound}
+
+
+def shift_month(month: str, months: int) -> str:
+    """``2025-05`` shifted by ``months`` (``-12`` → ``2024-05``)."""
+    y, m = int(month[:4]), int(month[5:7])
+    n = y * 12 + (m - 1) + months
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def month_runs(months: list[str]) -> str:
+    """Consecutive months joined into ranges: "January to March 2024 and December 2024"."""
+    runs: list[list[str]] = []
+    for m in sorted(months):
+        if runs and shift_month(runs[-1][-1], 1) == m:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    name = magnet_exports.month_name
+    parts = []
+    for run in runs:
+        if len(run) == 1:
+            parts.append(name(run[0]))
+        elif run[0][:4] == run[-1][:4]:
+            parts.append(f"{name(run[0]).split()[0]} to {name(run[-1])}")
+        else:
+            parts.append(f"{name(run[0])} to {name(run[-1])}")
+    return listing(parts)
 
 
 def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
@@ -127,12 +228,31 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     ids = sorted({*world.loc[world["month"].isin([low["month"], pre["month"]]), "source_id"]})
     ds = dict(dataset="china_magnet_exports_monthly", source_ids=ids)
     month = magnet_exports.month_name
+    by_month = dict(zip(world["month"], world["exports"]))
+    basis = dict(zip(world["month"], world["basis"]))
     ch.key("exports_trough_t", low["exports"], unit="t", **ds, label="China's magnet exports in the trough month")
+    ch.key("exports_trough_about", about(low["exports"]), unit="t", **ds)
     ch.key("exports_trough_month", month(low["month"]))
     ch.key("exports_pre_control_t", pre["exports"], unit="t", **ds,
            label="China's magnet exports in the last reported month before the April 2025 controls")
+    ch.key("exports_pre_control_about", about(pre["exports"]), unit="t", **ds)
     ch.key("exports_pre_control_month", month(pre["month"]))
+    earlier_months = world[world["date"] < pd.Timestamp(f"{CONTROLS_START}-01")]
+    ch.key("exports_pre_control_peak", bool(pre["exports"] >= earlier_months["exports"].max()))
     ch.key("exports_drop_pct", 100 * (1 - low["exports"] / pre["exports"]), unit="%", dataset="china_magnet_exports_monthly")
+    ch.key("exports_collapse_from", month(COLLAPSE[0]))
+    ch.key("exports_collapse_to", month(COLLAPSE[1]))
+    # the trough against the same month a year earlier
+    year_before = shift_month(low["month"], -12)
+    has_yoy = year_before in by_month
+    ch.key("exports_trough_yoy_available", bool(has_yoy))
+    ch.key("exports_trough_year_earlier_month", month(year_before))
+    ch.key("exports_trough_year_earlier_t", by_month.get(year_before, 0.0), unit="t", dataset="china_magnet_exports_monthly")
+    ch.key("exports_trough_yoy_case", "none" if not has_yoy else "derived" if basis[year_before] == "derived" else "reported")
+    ch.key("exports_trough_year_earlier_basis", {"derived": "derived from the reported rate of change",
+                                                 "reported": "as reported", "none": "no figure found"}[ch["exports_trough_yoy_case"]])
+    ch.key("exports_trough_yoy_drop_pct", 100 * (1 - low["exports"] / by_month[year_before]) if has_yoy else 0.0, unit="%",
+           dataset="china_magnet_exports_monthly", label="Fall in China's magnet exports in the trough month, year on year")
     # months between the last reported one and the controls that are only derived
     ch.key("exports_derived_before_controls", bool(last_any["month"] != pre["month"]))
     ch.key("exports_last_derived_month", month(last_any["month"]))
@@ -143,17 +263,95 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     ch.key("exports_recovery_t", back["exports"] if back else 0, unit="t", dataset="china_magnet_exports_monthly")
     ch.key("exports_recovery_year_earlier_t", back["year_earlier"] if back else 0, unit="t",
            dataset="china_magnet_exports_monthly")
+    # the latest month, and against the same month a year earlier
+    latest = world.iloc[-1]
+    latest_before = shift_month(latest["month"], -12)
+    ch.key("exports_latest_month", month(latest["month"]))
+    ch.key("exports_latest_t", float(latest["exports"]), unit="t", dataset="china_magnet_exports_monthly",
+           source_ids=[latest["source_id"]])
+    ch.key("exports_latest_yoy_available", latest_before in by_month)
+    change = 100 * (latest["exports"] / by_month[latest_before] - 1) if latest_before in by_month else 0.0
+    ch.key("exports_latest_yoy_pct", abs(change), unit="%", dataset="china_magnet_exports_monthly")
+    ch.key("exports_latest_yoy_direction", "above" if change >= 0 else "below")
+    # the year of the controls against the year before, month for month where both have a figure
+    y = int(low["month"][:4])
+    months_y = {m[5:] for m in by_month if m.startswith(f"{y}-")}
+    months_prev = {m[5:] for m in by_month if m.startswith(f"{y - 1}-")}
+    ch.key("exports_control_year", y)
+    ch.key("exports_control_year_complete", len(months_y) == 12)
+    ch.key("exports_control_year_t", sum(by_month[f"{y}-{m}"] for m in months_y), unit="t",
+           dataset="china_magnet_exports_monthly", label=f"China's magnet exports, {y}, sum of the months")
+    ch.key("exports_prev_year_complete", len(months_prev) == 12)
+    ch.key("exports_prev_year_t", sum(by_month[f"{y - 1}-{m}"] for m in months_prev), unit="t",
+           dataset="china_magnet_exports_monthly")
+    common = sorted(months_y & months_prev)
+    now_t = sum(by_month[f"{y}-{m}"] for m in common)
+    then_t = sum(by_month[f"{y - 1}-{m}"] for m in common)
+    change = 100 * (now_t / then_t - 1) if then_t else 0.0
+    ch.key("exports_common_months", month_runs([f"{y}-{m}" for m in common]).replace(f" {y}", ""))
+    ch.key("exports_common_n", len(common))
+    ch.key("exports_common_change_pct", abs(change), unit="%", dataset="china_magnet_exports_monthly",
+           label=f"China's magnet exports, {y} against {y - 1}, same months")
+    ch.key("exports_common_direction", "higher" if change >= 0 else "lower")
+    ch.key("exports_common_prev_derived_n", sum(basis[f"{y - 1}-{m}"] == "derived" for m in common))
+    # months without a figure inside the chart's span (the line breaks there)
+    shown = world[world["month"] >= CHART_START]
+    span, m = [], shown["month"].iloc[0]
+    while m <= shown["month"].iloc[-1]:
+        span.append(m)
+        m = shift_month(m, 1)
+    missing = [m for m in span if m not in by_month]
+    ch.key("exports_first_month", month(shown["month"].iloc[0]))
+    ch.key("exports_missing_n", len(missing))
+    ch.key("exports_has_gaps", bool(missing))
+    ch.key("exports_missing_months", month_runs(missing))
     return {"world": world, "low": low, "pre": pre, "back": back}
 
 
-def control_measures(ch: Chapter, timeline: pd.DataFrame) -> pd.DataFrame:
-    recorded = timeline.assign(status_text=timeline["status"].map(controls.STATUS_TEXT))
-    first = recorded.sort_values("date").iloc[0]
+def year_totals(ch: Chapter, annual: pd.DataFrame, exp: dict) -> None:
+    """The year of the controls against the year before, from the reported calendar-year totals
+    (``exports_year_case``: "annual" when both years have one, "months" when both years' twelve
+    months are in the monthly series, else "common": only the months both years have)."""
+    y = ch["exports_control_year"]
+    world = annual[annual["destination"] == "World"].set_index("year")
+    has = {y, y - 1} <= set(world.index)
+    this = float(world.loc[y, "exports"]) if has else 0.0
+    before = float(world.loc[y - 1, "exports"]) if has else 0.0
+    ids = [world.loc[k, "source_id"] for k in (y - 1, y)] if has else []
+    ds = dict(dataset="china_magnet_exports_annual", source_ids=ids)
+    ch.key("exports_year_case", "annual" if has else "months" if ch["exports_prev_year_complete"] else "common")
+    ch.key("exports_year_annual", bool(has))
+    ch.key("exports_annual_t", this, unit="t", **ds, label=f"China's magnet exports in {y} (reported total)")
+    ch.key("exports_annual_about", about(this, 3), unit="t", **ds)
+    ch.key("exports_annual_prev_t", before, unit="t", **ds, label=f"China's magnet exports in {y - 1} (reported total)")
+    change = 100 * (this / before - 1) if has else 0.0
+    ch.key("exports_annual_change_pct", abs(change), unit="%", **ds, label=f"Change in China's magnet exports, {y} on {y - 1}")
+    ch.key("exports_annual_direction", "more" if change >= 0 else "less")
+
+
+def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame:
+    """China's measures with their status on ``as_of``, computed by ``controls.status_table`` over
+    the whole timeline (as the geopolitics chapter does), then kept to ``side == "China"``."""
+    day = controls.to_date(as_of, what="as_of")
+    ch.key("as_of_text", controls.long_date(day))
+    table = controls.status_table(timeline, day)
+    china = table[table["side"] == SIDE] if "side" in table.columns else table
+    first = china.sort_values("date").iloc[0]
     ch.key("controls_first", controls.long_date(first["date"]))
-    ch.key("controls_n", len(recorded))
-    april = recorded.loc[recorded["instrument"].str.contains("2025 No. 18"), "elements"]
-    ch.key("april_elements_n", len(str(april.iloc[0]).split(";")) if len(april) else 0)
-    return recorded
+    ch.key("controls_n", len(china))
+    ch.key("controls_us_n", len(table) - len(china))
+    n = controls.counts(china)
+    ch.key("controls_in_force_n", n.get("in_force", 0))
+    ch.key("controls_suspended_n", n.get("suspended", 0))
+    ch.key("controls_end_passed_n", n.get("end_passed_unconfirmed", 0))
+    ch.key("controls_other_n", len(china) - n.get("in_force", 0) - n.get("suspended", 0) - n.get("end_passed_unconfirmed", 0))
+    april = china[china["instrument"].astype(str).str.contains("2025 No. 18")]
+    ch.key("april_elements_n", len(str(april["elements"].iloc[0]).split(";")) if len(april) else 0)
+    ch.key("april_status", controls.STATUS_TEXT[april["status_as_of"].iloc[0]] if len(april) else "")
+    package = china[china["category"] == "package"]
+    codes = list(dict.fromkeys(package["status_as_of"]))
+    ch.key("package_status", controls.STATUS_TEXT[codes[0]] if len(codes) == 1 else "mixed")
+    return china
 
 
 def seed_claims(ch: Chapter, seed: pd.DataFrame, registry: pd.DataFrame, mine_share: float, magnet_share: float) -> None:
@@ -169,7 +367,24 @@ def seed_claims(ch: Chapter, seed: pd.DataFrame, registry: pd.DataFrame, mine_sh
     ch.key("claims_n", len(seed))
     ch.key("claims_disagree_n", int(verdicts.get("disagrees", 0)))
     ch.key("claims_update_n", int(verdicts.get("needs_update", 0)))
-    ch.tables["claims"] = claims.claims_table(seed, registry)
+    assessed = claims.assessment_counts(seed.drop_duplicates(subset="claim"))
+    ch.key("claims_supported_n", assessed["supported"])
+    ch.key("claims_partly_n", assessed["partly_supported"])
+    ch.key("claims_contradicted_n", assessed["contradicted"])
+    ch.key("claims_not_checkable_n", assessed["not_checkable"])
+    ch.key("claims_distinct_n", int(seed["claim"].nunique()))
+    ch.tables["claims"] = claims.compact_table(seed)
+
+
+def article_snapshot(ch: Chapter, snapshot: pd.DataFrame) -> None:
+    """The news report's snapshot table as printed, with each row's assessment."""
+    n = claims.assessment_counts(snapshot)
+    ch.key("snapshot_n", len(snapshot))
+    ch.key("snapshot_supported_n", n["supported"])
+    ch.key("snapshot_partly_n", n["partly_supported"])
+    ch.key("snapshot_contradicted_n", n["contradicted"])
+    ch.key("snapshot_not_checkable_n", n["not_checkable"])
+    ch.tables["snapshot"] = claims.snapshot_table(snapshot)
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -191,12 +406,26 @@ def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: d
     return Figure(chart, alt_text, plotted["source_id"].unique(), "% of world", plotted)
 
 
+def share_label(value) -> str:
+    """A bar's label: one decimal, and "<0.1" for a share too small to show as 0.1 (not "0.0")."""
+    v = float(value)
+    return "<0.1" if 0 < v < 0.05 else f"{v:.1f}"
+
+
+def labelled(chart, frame: pd.DataFrame, value: str = "share_pct"):
+    """A bars + labels chart (charts.ranked_bars, charts.grouped_bars) whose labels read ``share_label``."""
+    frame["label"] = frame[value].map(share_label)
+    chart.layer[1] = chart.layer[1].encode(text=alt.Text("label:N"))
+    return chart
+
+
 def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict) -> Figure:
     plotted = mine["shares"][["country", "production", "share_pct", "unit", "source_id"]].copy()
     chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="Share of world mine production (%)",
                                tooltip=["country", alt.Tooltip("production:Q", format=",.0f", title="t REO"),
                                         alt.Tooltip("share_pct:Q", format=".1f", title="%")], value_format=".1f",
                                highlight={focus_country: charts.INDIA})
+    chart = labelled(chart, plotted)
     china, conc, focus = mine["china"], mine["conc"], res["focus_mine"]
     alt_text = (f"China mined {china['share_pct']:.0f}% of the world's rare earths in {year} "
                 f"({china['production']:,.0f} of {conc['world']:,.0f} t REO); the HHI of mine production is "
@@ -213,61 +442,118 @@ def focus_description(res: dict, year: int) -> str:
         return (f"ranks {ordinal(pos['rank'])} of {pos['of']} countries in {what} in {of_what}, "
                 f"with {pos['share_pct']:.1f} per cent of the world total")
 
-    mine_pos, res_pos = res["focus_mine"], res["focus_res"]
-    worse = res_pos["available"] and mine_pos["available"] and mine_pos["rank"] > res_pos["rank"]
-    return (f"{res['focus_country']} {place(res_pos, 'reserves', 'USGS ' + res['edition'])}, "
-            f"{'but' if worse else 'and'} {place(mine_pos, 'mine production', str(year))}.")
+    mine_pos, res_pos, earlier = res["focus_mine"], res["focus_res"], res["earlier"]
+    text = f"{res['focus_country']} {place(res_pos, 'reserves', 'USGS ' + res['edition'])}"
+    if earlier:
+        text += f" ({place(earlier['position'], 'reserves', 'USGS ' + earlier['edition'])})"
+    return text + f"; it {place(mine_pos, 'mine production', str(year))}."
 
 
 def reserves_figure(res: dict, mine: dict, year: int) -> Figure:
+    """Each country's share of reserves (newest edition, and the earlier one where it gives the
+    focus country a figure the newest does not) beside its share of mine production."""
     both = concentration.reserves_vs_production(res["rows"], mine["rows"])
-    both = both[both["reserves_share_pct"].notna() | both["production_share_pct"].notna()]
     res_label, prod_label = f"Reserves ({res['edition']})", f"Mine production ({year})"
     columns = ["country", "measure", "share_pct"]
-    plotted = pd.concat([
-        both.assign(measure=res_label, share_pct=both["reserves_share_pct"])[columns],
-        both.assign(measure=prod_label, share_pct=both["production_share_pct"])[columns],
-    ]).dropna(subset=["share_pct"]).reset_index(drop=True)
-    plotted["share_pct"] = plotted["share_pct"].astype(float).round(2)
+    parts = [both.assign(measure=res_label, share_pct=both["reserves_share_pct"])[columns]]
+    order = [res_label]
+    earlier = res["earlier"]
+    if earlier:
+        old = earlier["shares"]
+        old = old[old["is_country"]][["country", "share_pct"]]
+        old_label = f"Reserves ({earlier['edition']})"
+        parts.append(old.assign(measure=old_label)[columns])
+        order.append(old_label)
+    parts.append(both.assign(measure=prod_label, share_pct=both["production_share_pct"])[columns])
+    order.append(prod_label)
+    plotted = pd.concat(parts).dropna(subset=["share_pct"]).reset_index(drop=True)
+    plotted["share_pct"] = plotted["share_pct"].astype(float).round(1)
+    countries = [c for c in both["country"] if c in set(plotted["country"])]
+    countries += [c for c in dict.fromkeys(plotted["country"]) if c not in countries]
     chart = charts.grouped_bars(plotted, category="country", value="share_pct", group="measure",
                                 value_title="Share of world total (%)",
                                 tooltip=["country", "measure", alt.Tooltip("share_pct:Q", format=".1f")], value_format=".1f",
-                                category_sort=list(both["country"]), group_sort=[res_label, prod_label])
-    alt_text = (f"China holds {res['china']['share_pct']:.0f}% of world reserves ({res['edition']}) but mined "
+                                category_sort=countries, group_sort=order)
+    chart = labelled(chart, plotted)
+    bound = "at most " if res["lower_bound"] else ""
+    alt_text = (f"China holds {bound}{res['china']['share_pct']:.0f}% of world reserves ({res['edition']}) but mined "
                 f"{mine['china_share_pct']:.0f}% in {year}. " + focus_description(res, year))
-    return Figure(chart, alt_text, [res["source"], mine["source"]], "% of world total (t REO)", plotted)
+    ids = [res["source"], mine["source"]] + ([earlier["source"]] if earlier else [])
+    return Figure(chart, alt_text, list(dict.fromkeys(ids)), "% of world total (t REO)", plotted)
+
+
+def segments(months: pd.Series) -> list[int]:
+    """A segment number per month (oldest first) that changes wherever a month is missing, so a
+    line drawn per segment breaks at the gap instead of bridging it."""
+    seg, out, prev = 0, [], None
+    for m in months:
+        if prev is not None and shift_month(prev, 1) != m:
+            seg += 1
+        out.append(seg)
+        prev = m
+    return out
 
 
 def exports_figure(exp: dict) -> Figure:
     world, low, pre, back = exp["world"], exp["low"], exp["pre"], exp["back"]
     month = magnet_exports.month_name
-    window = world[(world["month"] >= CHART_MONTHS[0]) & (world["month"] <= CHART_MONTHS[1])].copy()
-    window["year"] = window["month"].str[:4]
-    plotted = window[["month", "date", "year", "exports", "unit", "basis", "source_id"]]
-    bands = [(COLLAPSE[0], COLLAPSE[1], "Collapse")] + ([(back["month"], back["month"], "Back above 2024")] if back else [])
-    bands = pd.DataFrame({"start": [pd.Timestamp(f"{a}-01") for a, _, _ in bands],
-                          "end": [pd.Timestamp(f"{b}-01") + pd.offsets.MonthEnd(1) for _, b, _ in bands],
-                          "label": [label for _, _, label in bands]})
-    tooltip = [alt.Tooltip("month:N", title="Month"), alt.Tooltip("exports:Q", format=",.0f", title="t"), "basis"]
-    lines = charts.time_series(plotted, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip, series="year",
-                               bands=bands)
-    derived = alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
-        filled=True, fill="#ffffff", size=60, strokeWidth=2).encode(
-        x="date:T", y="exports:Q", color=alt.Color("year:N", title=None), tooltip=tooltip)
-    trough_text = alt.Chart(plotted[plotted["month"] == low["month"]]).mark_text(align="left", dx=8, dy=10).encode(
-        x="date:T", y="exports:Q", text=alt.value(f"{low['exports']:,.0f} t ({month(low['month'])})"))
+    shown = world[world["month"] >= CHART_START].copy()
+    this = shown.assign(series="Exports")
+    # the same month a year earlier, drawn under each month that has one
+    by_month = dict(zip(world["month"], world["exports"]))
+    earlier = shown.assign(series="Same month a year earlier", year_earlier_month=shown["month"].map(lambda m: shift_month(m, -12)))
+    earlier = earlier[earlier["year_earlier_month"].isin(by_month)]
+    earlier = earlier.assign(exports=earlier["year_earlier_month"].map(by_month),
+                             basis=earlier["year_earlier_month"].map(dict(zip(world["month"], world["basis"]))))
+    columns = ["month", "date", "series", "exports", "unit", "basis", "source_id"]
+    plotted = pd.concat([this[columns], earlier[columns]]).reset_index(drop=True)
+    plotted["segment"] = ""
+    for name, rows in plotted.groupby("series"):
+        plotted.loc[rows.index, "segment"] = [f"{name} {n}" for n in segments(rows["month"])]
+    half = pd.Timedelta(days=15)  # a band spans its months' points exactly, half a month either side
+    spans = [(COLLAPSE[0], COLLAPSE[1], "Collapse")] + ([(back["month"], back["month"], "Back above a year earlier")] if back else [])
+    bands = pd.DataFrame({"start": [pd.Timestamp(f"{a}-01") - half for a, _, _ in spans],
+                          "end": [pd.Timestamp(f"{b}-01") + half for _, b, _ in spans],
+                          "label": [label for _, _, label in spans]})
+    tooltip = [alt.Tooltip("month:N", title="Month"), "series:N", alt.Tooltip("exports:Q", format=",.0f", title="t"), "basis:N"]
+    both = ["Exports", "Same month a year earlier"]
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=320),
+                       scale=alt.Scale(domain=both, range=[charts.CHINA, charts.OTHER]))
+    quarters = [d.strftime("%Y-%m-%d") for d in pd.date_range(shown["date"].min(), shown["date"].max(), freq="QS")
+                if d.month in (1, 7)]  # half-yearly ticks: "Apr 2024" and "Jul 2024" collide at this width
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, values=quarters, labelOverlap="greedy"))
+    y = alt.Y("exports:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f"))
+    lines = alt.Chart(plotted).mark_line().encode(
+        x=x, y=y, color=colour, detail="segment:N",
+        strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=["Exports", "Same month a year earlier"],
+                                                                         range=[[1, 0], [4, 3]])))
+    reported = alt.Chart(plotted[plotted["basis"] == "reported"]).mark_point(filled=True, size=40).encode(
+        x="date:T", y="exports:Q", color=colour, tooltip=tooltip)
+    derived = alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(filled=False, size=60, strokeWidth=2).encode(
+        x="date:T", y="exports:Q", color=colour, tooltip=tooltip)
+    band = alt.Chart(bands).mark_rect(opacity=0.55).encode(
+        x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Period")],
+        fill=alt.Fill("label:N", legend=None, scale=alt.Scale(domain=["Collapse", "Back above a year earlier"],
+                                                             range=["#f2c6c2", "#d5e8d4"])))
+    band_text = alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, dy=3, color=charts.TEXT).encode(
+        x="start:T", y=alt.value(0), text="label:N")
+    trough_text = alt.Chart(plotted[(plotted["month"] == low["month"]) & (plotted["series"] == "Exports")]).mark_text(
+        align="left", dx=8, dy=10).encode(x="date:T", y="exports:Q", text=alt.value(f"{low['exports']:,.0f} t ({month(low['month'])})"))
+    chart = alt.layer(band, band_text, lines, reported, derived, trough_text).properties(width=charts.WIDTH, height=300)
     recovery = (f"By {month(back['month'])} they were back above their level a year earlier "
                 f"({back['exports']:,.0f} against {back['year_earlier']:,.0f} tonnes)." if back
-                else "No later month in the data is back above its level a year earlier.")
-    alt_text = (f"China's magnet exports fell from {pre['exports']:,.0f} t in {month(pre['month'])} to "
+                else "No later month is back above its level a year earlier.")
+    last = shown.iloc[-1]
+    alt_text = (f"China's monthly magnet exports from {month(shown['month'].iloc[0])} to {month(last['month'])}, with the same "
+                f"month a year earlier: they fell from {pre['exports']:,.0f} t in {month(pre['month'])} to "
                 f"{low['exports']:,.0f} t in {month(low['month'])}, down {100 * (1 - low['exports'] / pre['exports']):.0f}%. "
-                + recovery)
-    return Figure(alt.layer(lines, derived, trough_text), alt_text, plotted["source_id"].unique(), "t per month",
-                  plotted.drop(columns="date"))
+                + recovery + f" The latest month, {month(last['month'])}, is {last['exports']:,.0f} t.")
+    return Figure(chart, alt_text, plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]))
 
 
-def timeline_figure(recorded: pd.DataFrame, april_elements_n: int) -> Figure:
-    plotted = controls.chart_rows(recorded)
+def timeline_figure(china: pd.DataFrame, april_elements_n: int, as_of_text: str) -> Figure:
+    """China's measures on one axis, coloured by their status on the as-of date (controls.status_table)."""
+    plotted = controls.chart_rows(china.assign(status_text=china["status_as_of"].map(controls.STATUS_SHORT)))
     lanes = [lane for lane in controls.CATEGORY_LANES.values() if lane in set(plotted["lane"])]
     domain = list(dict.fromkeys(plotted["status"]))
     palette = {"in force": charts.CHINA, "suspended": charts.USA, "status unknown": charts.OTHER}
@@ -275,9 +561,10 @@ def timeline_figure(recorded: pd.DataFrame, april_elements_n: int) -> Figure:
                                   color_scale=alt.Scale(domain=domain, range=[palette.get(d, "#6a3d9a") for d in domain]),
                                   tooltip=["date:T", "label", "instrument", "status", "scheduled_end"],
                                   lane_sort=lanes, stagger_days=150, width=charts.WIDTH - 40)
-    first, last = recorded.sort_values("date").iloc[[0, -1]].to_dict("records")
-    n_susp = int((recorded["status"] == "suspended").sum())
-    alt_text = (f"{len(recorded)} measures from {controls.long_date(first['date'])} to {controls.long_date(last['date'])}: "
-                f"{int((recorded['status'] == 'in_force').sum())} recorded in force, {n_susp} suspended; the April 2025 "
-                f"licensing of {april_elements_n} rare earths was not suspended.")
-    return Figure(chart, alt_text, recorded["source_id"].unique(), "dates", plotted)
+    first, last = china.sort_values("date").iloc[[0, -1]].to_dict("records")
+    n = controls.counts(china)
+    alt_text = (f"{len(china)} Chinese measures from {controls.long_date(first['date'])} to {controls.long_date(last['date'])}; "
+                f"on {as_of_text} {n.get('in_force', 0)} are in force and {n.get('end_passed_unconfirmed', 0)} have passed a "
+                f"scheduled end with no source on what followed; the April 2025 licensing of {april_elements_n} rare earths "
+                f"is {controls.STATUS_TEXT[china.loc[china['instrument'].str.contains('2025 No. 18'), 'status_as_of'].iloc[0]]}.")
+    return Figure(chart, alt_text, china["source_id"].unique(), "dates", plotted)
