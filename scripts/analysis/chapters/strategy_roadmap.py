@@ -62,7 +62,7 @@ MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "
 def house_style(text: str) -> str:
     """A source's wording in the report's style: "Rs 1,500 crore" → "INR 1,500 crore", "29 Jun 2026" → "29 June 2026"."""
     text = re.sub(r"\bRs\.? ?([\d,]+) (?:crore|cr)\b", r"INR \1 crore", text)
-    text = re.sub(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r")\b", lambda m: f"{m.group(1)} {MONTHS[m.group(2)]}", text)
+    text = re.sub(r"\b(" + "|".join(MONTHS) + r")\b(?= \d)", lambda m: MONTHS[m.group(1)], text)
     return (text.replace("GSI ", "Geological Survey of India ").replace("PSUs", "public sector undertakings")
             .replace("RFP", "request for proposals").replace(" on the CPP portal", ""))
 
@@ -184,9 +184,9 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
 # up and how much of the announced capacity is built. The high case is the earliest the data allow.
 CASES = [
     dict(case="High", award_delay_years=0, first_year_share=1.0, realisation=1.0,
-         award="earliest possible: before the end of the as-of year", ramp="full output from the first year"),
+         award="the earliest possible", ramp="full output from the first year"),
     dict(case="Central", award_delay_years=1, first_year_share=0.5, realisation=1.0,
-         award="one year later", ramp="half of capacity in the first year"),
+         award="a year later", ramp="half of capacity in the first year"),
     dict(case="Low", award_delay_years=2, first_year_share=0.5, realisation=0.5,
          award="two years later", ramp="half of capacity in the first year"),
 ]
@@ -233,6 +233,8 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
     earliest_award = lines[0].start_year - gestation - 1
     ch.key("repm_earliest_award_year", earliest_award, dataset="policy_instruments", source_ids=repm_src)
     ch.key("irel_plant_capacity_t", irel_plant["capacity"], unit="t/yr", dataset="policy_instruments",
+           source_ids=[irel_plant["source_id"]])
+    ch.key("irel_plant_year", int(irel_plant["start_year"]), dataset="policy_instruments",
            source_ids=[irel_plant["source_id"]])
 
     path = capacity.capacity_path(base_demand_t=float(re_qty["value"]), base_year=base_year, lines=lines,
