@@ -250,6 +250,8 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
     ch.key("capacity_end_t", end["capacity_t"], unit="t", dataset="policy_instruments", source_ids=cap_ids)
     ch.key("gap_end_t", end["gap_t"], unit="t", dataset="policy_instruments", source_ids=cap_ids)
     ch.key("end_year", END_YEAR)
+    ch.key("path_is_high_case", bool(capacity_realisation == CASES[0]["realisation"] and capacity_delay_years == 0
+                                      and CASES[0]["first_year_share"] == 1.0))
     ch.key("demand_end_rounded_t", sig2(end["demand_t"]), unit="t", dataset="india_magnet_imports", source_ids=cap_ids)
     ch.key("demand_broad_end_rounded_t", sig2(broad_path[-1]), unit="t", dataset="india_rare_earth_resources",
            source_ids=broad_src)
@@ -295,14 +297,15 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
     )[["year", "demand_t", "demand_broad_t", "capacity_t", "gap_t", "self_sufficiency_pct", "met"]]
     chart = charts.bars_and_line(
         plotted, x="year", bar="capacity_t", line="demand_t", bar_label="Domestic capacity",
-        line_label="Demand (loose magnet imports)", y_title="Tonnes of magnets a year",
+        line_label="Demand: loose magnet imports", y_title="Tonnes of magnets a year",
+        more_lines={"demand_broad_t": "Demand: government estimate"},
         tooltip=["year", alt.Tooltip("demand_t:Q", format=",.0f"), alt.Tooltip("demand_broad_t:Q", format=",.0f"),
                  alt.Tooltip("capacity_t:Q", format=",.0f")],
     )
     alt_text = (f"Domestic magnet capacity and demand by year, {base_year} to {END_YEAR}, with "
                 f"{100 * capacity_realisation:.0f}% of the scheme's capacity built, {ch['capacity_timing']}; demand is "
-                f"the loose magnet imports growing {100 * demand_growth:.0f}% a year. The government's estimate of demand "
-                f"({sig2(broad_path[-1]):,.0f} t in {END_YEAR}) is in the downloadable data.")
+                f"either the loose magnet imports growing {100 * demand_growth:.0f}% a year ({sig2(end['demand_t']):,.0f} t "
+                f"in {END_YEAR}) or the government's estimate ({sig2(broad_path[-1]):,.0f} t in {END_YEAR}).")
     ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, case_ids, "t per year", plotted)
     ch.tables["capacity"] = pd.DataFrame({
         "Year": path["year"],
