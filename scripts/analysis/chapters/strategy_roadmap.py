@@ -184,11 +184,11 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
 # up and how much of the announced capacity is built. The high case is the earliest the data allow.
 CASES = [
     dict(case="High", award_delay_years=0, first_year_share=1.0, realisation=1.0,
-         award="the earliest possible", ramp="full output from the first year"),
+         award="earliest", ramp="none"),
     dict(case="Central", award_delay_years=1, first_year_share=0.5, realisation=1.0,
-         award="a year later", ramp="half of capacity in the first year"),
+         award="a year later", ramp="half in year one"),
     dict(case="Low", award_delay_years=2, first_year_share=0.5, realisation=0.5,
-         award="two years later", ramp="half of capacity in the first year"),
+         award="two years later", ramp="half in year one"),
 ]
 
 
@@ -279,12 +279,12 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         rows.append({
             "Case": c["case"],
             "Award": f"{award_year} ({c['award']})",
-            "First full year of output": str(start),
+            "Output from": str(start),
             "Ramp-up": c["ramp"],
-            "Capacity built": f"{100 * c['realisation']:.0f}%",
+            "Share built": f"{100 * c['realisation']:.0f}%",
             f"Output in {END_YEAR} (t)": f"{sig2(cap_end):,.0f}",
-            f"Share of {END_YEAR} demand, loose magnets only": f"{sig2(min(100.0, 100 * cap_end / float(end['demand_t']))):.0f}%",
-            f"Share of {END_YEAR} demand, government estimate": f"{sig2(100 * cap_end / broad_path[-1]):.0f}%",
+            f"{END_YEAR} demand covered: loose imports": f"{sig2(min(100.0, 100 * cap_end / float(end['demand_t']))):.0f}%",
+            f"{END_YEAR} demand covered: government estimate": f"{sig2(100 * cap_end / broad_path[-1]):.0f}%",
         })
     ch.tables["cases"] = pd.DataFrame(rows)
     ch.key("case_high_first_year_share_pct", 100 * CASES[0]["first_year_share"], unit="%")
