@@ -174,3 +174,10 @@ def test_committed_and_expected_money_are_never_added_on_the_page():
     chapter = strategy_roadmap.compute(DATA)
     for name, table in chapter.tables.items():
         assert total not in table.to_string(), name
+
+
+def test_the_cases_covering_demand_follow_the_shares(default):
+    for which in ("loose", "broad"):
+        phrase = default[f"cases_covering_{which}"]
+        for c in CASES:
+            assert (c in phrase) == (default[f"case_{c}_share_{which}_pct"] >= 100), (which, c, phrase)

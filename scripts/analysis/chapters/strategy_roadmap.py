@@ -287,6 +287,16 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
             f"{END_YEAR} demand covered: government estimate": f"{sig2(100 * cap_end / broad_path[-1]):.0f}%",
         })
     ch.tables["cases"] = pd.DataFrame(rows)
+
+    def covering(which: str) -> str:
+        """"the high and central cases", "the high case" or "no case": the cases whose output covers demand."""
+        names = [c["case"].lower() for c in CASES if ch[f"case_{c['case'].lower()}_share_{which}_pct"] >= 100]
+        if not names:
+            return "no case"
+        return f"the {listing(names)} case{'s' if len(names) > 1 else ''}"
+
+    ch.key("cases_covering_loose", covering("loose"), dataset="policy_instruments", source_ids=case_ids)
+    ch.key("cases_covering_broad", covering("broad"), dataset="india_rare_earth_resources", source_ids=case_ids)
     ch.key("case_high_first_year_share_pct", 100 * CASES[0]["first_year_share"], unit="%")
     ch.key("case_central_first_year_share_pct", 100 * CASES[1]["first_year_share"], unit="%")
     ch.key("case_low_realisation_pct", 100 * CASES[2]["realisation"], unit="%")
