@@ -22,7 +22,7 @@ def test_default_figures_match_the_data(default):
     assert default["repm_start_year"] == expected  # gestation runs from the award; the data record when that is
     years = default["end_year"] - (int(default["demand_base_fy"][2:6]) + 1)
     assert default["demand_end_t"] == pytest.approx(default["demand_base_t"] * 1.15 ** years)
-    assert default["reserves_years"] == pytest.approx(1e6 * default["reserves_mt"] / default["mine_output_t"])
+    assert default["reserves_years"] == capacity.two_significant(1e6 * default["reserves_mt"] / default["mine_output_t"])
     assert default["doubling_rate_pct"] == pytest.approx(100 * (2 ** (1 / years) - 1))
 
 
@@ -64,7 +64,7 @@ def test_editing_the_data_changes_the_figures(default, tmp_path):
     assert edited["repm_capacity_t"] == 600
     approved = next(r for r in inst if r["instrument_id"] == "repm-scheme")["date"]
     assert edited["repm_gestation_years"] == 4 and edited["repm_start_year"] == capacity.start_year_after(approved, 4)
-    assert edited["reserves_years"] == pytest.approx(default["reserves_years"] / 2)
+    assert edited["reserves_years"] == pytest.approx(default["reserves_years"] / 2, rel=0.05)  # two significant figures
 
 
 def test_the_irel_target_wording_follows_the_sources(default):
@@ -93,3 +93,91 @@ def test_the_notebook_glues_what_the_module_computes(tmp_path, default):
     glued = run_chapter("strategy_roadmap", tmp_path)
     assert {k: glued[k] for k in default} == default
     assert capacity.met_clause  # the module's phrase helpers stay importable
+
+
+CASES = ("low", "central", "high")
+
+
+def test_the_cases_are_ordered_and_start_after_award_plus_gestation(default):
+    for name in ("capacity_end_t", "share_broad_pct", "share_loose_pct"):
+        low, central, high = (default[f"case_{c}_{name}"] for c in CASES)
+        assert low <= central <= high, name
+    for c in CASES:
+        assert default[f"case_{c}_start_year"] >= default[f"case_{c}_award_year"] + default["repm_gestation_years"]
+    # the high case is the data's earliest start: the gestation runs from the award, not the approval
+    inst = {r["instrument_id"]: r for r in read_rows(DATA / "policy_instruments.csv")}
+    assert default["case_high_start_year"] == default["repm_start_year"] == int(inst["repm-scheme"]["start_year"])
+    approved = int(inst["repm-scheme"]["date"][:4])
+    assert default["repm_start_year"] > approved + default["repm_gestation_years"]
+
+
+def test_no_award_in_the_data_means_the_earliest_award_is_not_before_the_as_of_year(default):
+    award = [r for r in read_rows(DATA / "policy_milestones.csv") if r["stage"] == "award" and r["instrument_id"] == "repm-scheme"]
+    assert award and not any(r["date"] for r in award)
+    assert default["repm_awarded"] is False
+    assert default["case_high_award_year"] >= int(default["as_of_text"][-4:])
+
+
+def test_the_baseline_with_assemblies_is_above_the_loose_imports_baseline(default):
+    est = {r["period"]: float(r["value"]) for r in read_rows(DATA / "india_rare_earth_resources.csv")
+           if r["item"] == "magnet_demand_estimate"}
+    assert default["demand_broad_base_t"] == est[min(est)] and default["demand_broad_target_t"] == est[max(est)]
+    assert default["demand_broad_base_t"] >= default["demand_base_t"]
+    assert default["demand_broad_end_rounded_t"] >= default["demand_end_rounded_t"]
+    assert default["case_high_share_broad_pct"] <= default["case_high_share_loose_pct"]
+
+
+def test_model_outputs_are_rounded_to_two_significant_figures(default):
+    for c in CASES:
+        for name in ("capacity_end_t", "share_broad_pct"):
+            v = default[f"case_{c}_{name}"]
+            assert v == capacity.two_significant(v)
+    assert capacity.two_significant(2379.3) == 2400 and capacity.two_significant(0.0) == 0.0
+
+
+def test_ramp_up_halves_the_first_year():
+    line = capacity.CapacityLine("x", 1000.0, 2029)
+    path = capacity.capacity_path(base_demand_t=100, base_year=2025, lines=[line], demand_growth=0.0,
+                                  capacity_realisation=1.0, capacity_delay_years=0, end_year=2031, first_year_share=0.5)
+    assert list(path["capacity_t"]) == [0, 0, 0, 0, 500, 1000, 1000]
+
+
+def test_the_milestones_are_shown_with_their_dates(default):
+    from analysis.chapters import strategy_roadmap
+    chapter = strategy_roadmap.compute(DATA)
+    table = chapter.tables["milestones"]
+    rows = [r for r in read_rows(DATA / "policy_milestones.csv") if r["instrument_id"] == "repm-scheme"]
+    shown = " ".join(table["Date"]) + " " + " ".join(table["Step"])
+    for r in rows:
+        if r["date"]:
+            assert strategy_roadmap.long_date(r["date"]) in shown
+    assert f"none by {default['as_of_text']}" in shown
+    assert "Rs " not in shown and " Jun " not in shown  # the report's money and date style
+
+
+def test_the_roadmap_table_is_the_article_as_printed_with_verdicts():
+    from analysis.chapters import strategy_roadmap
+    table = strategy_roadmap.compute(DATA).tables["roadmap"]
+    printed = read_rows(DATA / "strategy_roadmap.csv")
+    assert list(table["Initiative"]) == [r["initiative"] for r in printed]
+    assert list(table["Status (2025)"]) == [r["status_2025"] for r in printed]
+    assert all(table["Assessment"]) and all(table["Why"])
+    text = table.to_string().lower()
+    assert "not available" not in text and "seed" not in text
+
+
+def test_committed_and_expected_money_are_never_added_on_the_page():
+    page = (DATA.parent / "book" / "strategy_roadmap.md").read_text()
+    assert "ncmm_total_cr" not in page
+    total = f"{compute('strategy_roadmap')['ncmm_total_cr']:,.0f}"
+    from analysis.chapters import strategy_roadmap
+    chapter = strategy_roadmap.compute(DATA)
+    for name, table in chapter.tables.items():
+        assert total not in table.to_string(), name
+
+
+def test_the_cases_covering_demand_follow_the_shares(default):
+    for which in ("loose", "broad"):
+        phrase = default[f"cases_covering_{which}"]
+        for c in CASES:
+            assert (c in phrase) == (default[f"case_{c}_share_{which}_pct"] >= 100), (which, c, phrase)

@@ -10,8 +10,9 @@ Capacity model::
     gap(y)      = demand(y) − capacity(y)      (positive: still to be imported)
     met in the first year y with capacity(y) ≥ demand(y) > 0
 
-Assumptions: a line delivers its full realised capacity from its first year (no ramp-up); the
-same realisation share and delay apply to every line; domestic output is used in India (no
+Assumptions: a line delivers ``first_year_share`` of its realised capacity in its first year and
+all of it from the second (default 1: no ramp-up); the same realisation share and delay apply to
+every line; domestic output is used in India (no
 exports); demand grows at one constant yearly rate from its base year.
 
 ``doubling_rate(years)`` is the constant yearly growth that doubles demand in ``years`` years:
@@ -50,6 +51,26 @@ def start_year_after(approval_date: str | dt.date, gestation_years: int) -> int:
     return ready_year if (approval_date.month, approval_date.day) == (1, 1) else ready_year + 1
 
 
+def first_full_year_after_award(award_year: int, gestation_years: int) -> int:
+    """First full calendar year of output for a plant awarded some time in ``award_year``: the
+    gestation runs from the award, so output starts in the year after award + gestation."""
+    return int(award_year) + int(gestation_years) + 1
+
+
+def growth_between(start: float, end: float, years: int) -> float:
+    """Constant yearly growth that takes ``start`` to ``end`` in ``years`` years."""
+    if not (start > 0 and end > 0 and years > 0):
+        raise ValueError(f"need positive start, end and years, got {start}, {end}, {years}")
+    return (end / start) ** (1 / years) - 1
+
+
+def two_significant(x: float) -> float:
+    """Round to two significant figures, as a model's output is quoted (2,379 → 2,400)."""
+    if x == 0 or math.isnan(x) or math.isinf(x):
+        return x
+    return float(round(x, 1 - int(math.floor(math.log10(abs(x))))))
+
+
 def doubling_rate(years: float) -> float:
     """Constant yearly growth rate that doubles a quantity in ``years`` years."""
     if not years > 0:
@@ -85,6 +106,7 @@ def capacity_path(
     capacity_realisation: float,
     capacity_delay_years: int,
     end_year: int = 2030,
+    first_year_share: float = 1.0,
 ) -> pd.DataFrame:
     """Year-by-year demand, realised capacity and gap from ``base_year`` to ``end_year``.
 
@@ -96,13 +118,16 @@ def capacity_path(
         raise ValueError(f"base_demand_t must be a positive number of tonnes, got {base_demand_t}")
     if end_year < base_year:
         raise ValueError(f"end_year ({end_year}) must not be before base_year ({base_year})")
+    if not 0 <= first_year_share <= 1:
+        raise ValueError(f"first_year_share must be between 0 and 1, got {first_year_share}")
     for line in lines:
         if not line.capacity_t >= 0:
             raise ValueError(f"capacity of {line.name!r} must be >= 0 t/yr, got {line.capacity_t}")
     rows = []
     for year in range(base_year, end_year + 1):
         demand = base_demand_t * (1 + growth) ** (year - base_year)
-        capacity = sum(line.capacity_t * realisation for line in lines if year >= line.start_year + delay)
+        capacity = sum(line.capacity_t * realisation * (first_year_share if year == line.start_year + delay else 1.0)
+                       for line in lines if year >= line.start_year + delay)
         rows.append(dict(year=year, demand_t=demand, capacity_t=capacity, gap_t=demand - capacity,
                          self_sufficiency_pct=min(100.0, 100 * capacity / demand), met=capacity >= demand))
     return pd.DataFrame(rows)

@@ -9,15 +9,16 @@ figures.
 from __future__ import annotations
 
 import math
+import re
 
 import altair as alt
 import pandas as pd
 
 from .. import capacity, charts, datasets
-from . import Chapter, Figure, short_source
+from . import Chapter, Figure, listing, short_source
 
 NEUTRAL = charts.NEUTRAL[:5]  # areas of policy and publishers are not countries
-END_YEAR = 2030  # the horizon of the seed article's roadmap and of the government's demand outlook
+END_YEAR = 2030  # the horizon of the roadmap in the news report of 10 October 2025 and of the government's demand outlook
 TONNES = {"Mt REO": 1e6, "t REO": 1.0}
 STOCKS = ["insitu_reo_total", "insitu_reo_monazite", "insitu_reo_hard_rock", "usgs_reserves"]
 
@@ -36,34 +37,53 @@ def long_date(value) -> str:
 
 
 def compute(data_dir, demand_growth: float = 0.15, capacity_realisation: float = 1.0,
-            capacity_delay_years: int = 0) -> Chapter:
+            capacity_delay_years: int = 0, as_of: str = "2026-12-01") -> Chapter:
     ch = Chapter(data_dir)
     registry = datasets.sources(data_dir)
     roadmap = datasets.load("strategy_roadmap", data_dir)
     instruments = datasets.load("policy_instruments", data_dir)
+    milestones = datasets.load("policy_milestones", data_dir)
     imports = datasets.load("india_magnet_imports", data_dir)
     resources = datasets.load("india_rare_earth_resources", data_dir)
 
-    roadmap_and_instruments(ch, roadmap, instruments)
-    capacity_against_demand(ch, instruments, imports, demand_growth, capacity_realisation, capacity_delay_years)
+    roadmap_and_instruments(ch, roadmap, instruments, milestones, as_of)
+    capacity_against_demand(ch, instruments, imports, resources, demand_growth, capacity_realisation,
+                            capacity_delay_years, as_of)
     resources_against_output(ch, resources, registry)
     return ch
 
 
-def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.DataFrame) -> None:
+ASSESSMENT = {"supported": "Supported", "partly_supported": "Partly supported", "contradicted": "Contradicted",
+              "not_assessed": "Not assessed"}
+MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June", "Jul": "July",
+          "Aug": "August", "Sep": "September", "Sept": "September", "Oct": "October", "Nov": "November", "Dec": "December"}
+
+
+def house_style(text: str) -> str:
+    """A source's wording in the report's style: "Rs 1,500 crore" → "INR 1,500 crore", "29 Jun 2026" → "29 June 2026"."""
+    text = re.sub(r"\bRs\.? ?([\d,]+) (?:crore|cr)\b", r"INR \1 crore", text)
+    text = re.sub(r"\b(" + "|".join(MONTHS) + r")\b(?= \d)", lambda m: MONTHS[m.group(1)], text)
+    return (text.replace("GSI ", "Geological Survey of India ").replace("PSUs", "public sector undertakings")
+            .replace("RFP", "request for proposals").replace(" on the CPP portal", ""))
+
+
+def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.DataFrame,
+                            milestones: pd.DataFrame, as_of: str) -> None:
     inst = instruments.set_index("instrument_id")
-    missing = roadmap["status_2025"].isna() | roadmap["status_2025"].str.lower().eq("not available")
-    seed = dict(dataset="strategy_roadmap", source_ids=["srk-bharat-2025-10-10"])
-    ch.key("roadmap_status_missing", bool(missing.all()))
-    ch.key("roadmap_areas_n", len(roadmap), **seed)
-    ch.key("roadmap_status_n", int((~missing).sum()), **seed)
-    ch.key("roadmap_areas", ", ".join(roadmap["area"]), **seed)
+    article = dict(dataset="strategy_roadmap", source_ids=["srk-bharat-2025-10-10"])
+    ch.key("roadmap_areas_n", len(roadmap), **article)
+    ch.key("roadmap_areas", listing(roadmap["initiative"].str.lower()), **article)
+    counts = roadmap["assessment"].value_counts()
+    ch.key("roadmap_partly_n", int(counts.get("partly_supported", 0)), **article)
+    ch.key("roadmap_contradicted_n", int(counts.get("contradicted", 0)), **article)
+    ch.key("roadmap_supported_n", int(counts.get("supported", 0)), **article)
     ch.key("n_instruments", len(instruments), dataset="policy_instruments")
 
     ncmm_ids = ["ncmm-government", "ncmm-psu-investment"]
     ncmm = dict(dataset="policy_instruments", source_ids=list(dict.fromkeys(inst.loc[ncmm_ids, "source_id"])))
     ch.key("ncmm_government_cr", inst.loc["ncmm-government", "outlay"], unit="INR crore", **ncmm)
     ch.key("ncmm_psu_cr", inst.loc["ncmm-psu-investment", "outlay"], unit="INR crore", **ncmm)
+    # kept for pages that quote it; this chapter never shows committed and expected money added together
     ch.key("ncmm_total_cr", inst.loc[ncmm_ids, "outlay"].sum(), unit="INR crore", **ncmm)
     ch.key("ncmm_date", long_date(inst.loc["ncmm-government", "date"]), dataset="policy_instruments")
     repm = inst.loc["repm-scheme"]
@@ -72,25 +92,62 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     ch.key("repm_capacity_t", repm["capacity"], unit="t/yr", **ds)
     ch.key("repm_date", long_date(repm["date"]), dataset="policy_instruments")
     ch.key("repm_gestation_years", capacity.gestation_from_text(repm["description"]), unit="years", **ds)
+    recycling = inst.loc["critical-mineral-recycling-scheme"]
+    ch.key("recycling_outlay_cr", recycling["outlay"], unit="INR crore", dataset="policy_instruments",
+           source_ids=[recycling["source_id"]])
+    ch.key("recycling_date", long_date(recycling["date"]), dataset="policy_instruments")
+    corridors = inst.loc["rare-earth-corridors"]
+    ch.key("corridors_date", long_date(corridors["date"]), dataset="policy_instruments",
+           source_ids=[corridors["source_id"]])
 
-    def seed_cell(status, target):
-        status, target = (v if isinstance(v, str) and v else "not available" for v in (status, target))
-        return status if status == target == "not available" else f"{status} / {target}"
+    # the scheme from approval to award
+    ms = milestones.set_index("milestone_id")
+    ms_ds = "policy_milestones"
+    for mid, name in (("repm-approval", "approval"), ("repm-notification", "notification"), ("repm-rfp", "rfp"),
+                      ("repm-prebid", "prebid"), ("repm-bid-extension", "bid_extension")):
+        ch.key(f"repm_{name}_date", long_date(ms.loc[mid, "date"]), dataset=ms_ds, source_ids=[ms.loc[mid, "source_id"]])
+    ch.key("repm_prebid_companies_n", int(ms.loc["repm-prebid", "value"]), dataset=ms_ds,
+           source_ids=[ms.loc["repm-prebid", "source_id"]])
+    award = milestones[(milestones["instrument_id"] == "repm-scheme") & (milestones["stage"] == "award")]
+    awarded = award["date"].notna()
+    ch.key("repm_awarded", bool(awarded.any()), dataset=ms_ds, source_ids=list(award["source_id"]))
+    ch.key("repm_award_date", long_date(award.loc[awarded, "date"].iloc[0]) if awarded.any() else "", dataset=ms_ds)
+    ch.key("as_of_text", long_date(as_of))
+    gsi = ms.loc["ncmm-gsi-projects-2025-26"]
+    ch.key("ncmm_gsi_projects_n", int(gsi["value"]), dataset=ms_ds, source_ids=[gsi["source_id"]])
+    ch.key("ncmm_gsi_projects_date", long_date(gsi["date"]), dataset=ms_ds)
+    blocks = ms.loc["ncmm-blocks-auctioned"]
+    ch.key("ncmm_blocks_auctioned_n", int(blocks["value"]), dataset=ms_ds, source_ids=[blocks["source_id"]])
 
+    ch.tables["roadmap"] = pd.DataFrame({
+        "Initiative": roadmap["initiative"],
+        "Status (2025)": roadmap["status_2025"].fillna("—"),
+        "Target by 2030": roadmap["target_2030"].fillna("—"),
+        "Assessment": roadmap["assessment"].map(ASSESSMENT).fillna("Not assessed"),
+        "Why": roadmap["assessment_reason"].fillna("").map(house_style),
+    })
+    names = {"repm-scheme": "Magnet scheme", "ncmm-government": "Critical Mineral Mission",
+             "critical-mineral-recycling-scheme": "Recycling scheme", "rare-earth-corridors": "Rare Earth Corridors"}
+    shown = milestones[milestones["instrument_id"].isin(names)].copy()
+    shown["when"] = pd.to_datetime(shown["date"])
+    shown = shown.assign(order=shown["instrument_id"].map({k: i for i, k in enumerate(names)})).sort_values(
+        ["order", "when"], na_position="last")
+    ch.tables["milestones"] = pd.DataFrame({
+        "Scheme": shown["instrument_id"].map(names).where(~shown["instrument_id"].duplicated(), ""),
+        "Date": [long_date(d) if pd.notna(d) else f"none by {long_date(as_of)}" for d in shown["date"]],
+        "Step": shown["milestone"].map(house_style),
+    })
     rows = []
-    for area_row in roadmap.itertuples():
-        backing = instruments[instruments["area"] == area_row.area]
-        for i, item in enumerate(backing.itertuples()) if len(backing) else [(0, None)]:
+    for area in roadmap["area"]:
+        for i, item in enumerate(instruments[instruments["area"] == area].itertuples()):
             rows.append({
-                "Area": area_row.area if i == 0 else "",
-                "Seed: status 2025 / target 2030": seed_cell(area_row.status_2025, area_row.target_2030) if i == 0 else "",
-                "Instrument": item.name if item is not None else "none found in the data",
-                "Date": item.date if item is not None and pd.notna(item.date) else "not available",
-                "Outlay (INR crore)": f"{item.outlay:,.0f}" if item is not None and pd.notna(item.outlay) else "not available",
-                "Capacity": f"{item.capacity:,.0f} {item.capacity_unit}" if item is not None and pd.notna(item.capacity)
-                else "—",
+                "Area": area.capitalize() if i == 0 else "",
+                "Instrument": item.name,
+                "Date": long_date(item.date) if pd.notna(item.date) else "—",
+                "Outlay (INR crore)": f"{item.outlay:,.0f}" if pd.notna(item.outlay) and item.outlay_unit == "INR crore" else "—",
+                "Note": "expected, not committed" if item.instrument_id == "ncmm-psu-investment" else "",
             })
-    ch.tables["roadmap"] = pd.DataFrame(rows)
+    ch.tables["instruments"] = pd.DataFrame(rows)
 
     dated = instruments[instruments["date"].notna()].copy()
     dated["label"] = dated["name"].map(lambda n: short(n, 64))
@@ -104,10 +161,12 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
         tooltip=["name", "area", "date", alt.Tooltip("outlay:Q", format=",.0f"), "outlay_unit"],
     ).configure_axisY(labelLimit=420).configure_range(category=NEUTRAL)
     ch.figures["fig-strategy_roadmap-timeline"] = Figure(
-        chart, f"{len(plotted)} dated instruments, from {first['name']} ({first['date']}) to "
-               f"{last['name']} ({last['date']}).", list(plotted["source_id"]), "date", plotted)
+        chart, f"{len(plotted)} dated instruments, from {first['name']} ({long_date(first['date'])}) to "
+               f"{last['name']} ({long_date(last['date'])}).", list(plotted["source_id"]), "date", plotted)
 
-    outlays = instruments[instruments["outlay"].notna() & (instruments["outlay_unit"] == "INR crore")]
+    # expected investment is not an outlay: only money the government has committed is charted
+    outlays = instruments[instruments["outlay"].notna() & (instruments["outlay_unit"] == "INR crore")
+                          & (instruments["instrument_id"] != "ncmm-psu-investment")]
     plotted = outlays[["name", "area", "date", "outlay", "outlay_unit", "source_id"]].reset_index(drop=True)
     chart = charts.ranked_bars(
         plotted, value="outlay", label="name", value_title="INR crore",
@@ -117,13 +176,26 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     top = plotted.sort_values("outlay", ascending=False).iloc[0]
     ch.figures["fig-strategy_roadmap-outlays"] = Figure(
         chart, f"The largest outlay is {top['name']} at INR {top['outlay']:,.0f} crore; "
-               f"{len(plotted)} instruments have a rupee outlay in the data.",
+               f"{len(plotted)} instruments have a government outlay in rupees.",
         list(plotted["source_id"]), "INR crore", plotted)
 
 
-def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.DataFrame, demand_growth: float,
-                            capacity_realisation: float, capacity_delay_years: int) -> None:
-    data_dir, cite = ch.data_dir, datasets.cite_text
+# The capacity cases: named assumptions about when the scheme is awarded, how fast its plants ramp
+# up and how much of the announced capacity is built. The high case is the earliest the data allow.
+CASES = [
+    dict(case="High", award_delay_years=0, first_year_share=1.0, realisation=1.0,
+         award="earliest", ramp="none"),
+    dict(case="Central", award_delay_years=1, first_year_share=0.5, realisation=1.0,
+         award="a year later", ramp="half in year one"),
+    dict(case="Low", award_delay_years=2, first_year_share=0.5, realisation=0.5,
+         award="two years later", ramp="half in year one"),
+]
+
+
+def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.DataFrame, resources: pd.DataFrame,
+                            demand_growth: float, capacity_realisation: float, capacity_delay_years: int,
+                            as_of: str) -> None:
+    data_dir, cite, sig2 = ch.data_dir, datasets.cite_text, capacity.two_significant
     inst = instruments.set_index("instrument_id")
     repm, irel_plant = inst.loc["repm-scheme"], inst.loc["irel-vizag-smco-plant"]
     repm_src = [repm["source_id"]]
@@ -139,20 +211,38 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
     ch.key("capacity_timing", "on time" if capacity_delay_years == 0 else
            f"{capacity_delay_years} year{'s' if capacity_delay_years != 1 else ''} late")
 
+    # demand including magnets inside imported assemblies: the government's estimate, as reported
+    broad = resources[resources["item"] == "magnet_demand_estimate"].assign(
+        year=lambda d: d["period"].astype(int)).sort_values("year")
+    broad_src = list(dict.fromkeys(broad["source_id"]))
+    b0, b1 = broad.iloc[0], broad.iloc[-1]
+    broad_growth = capacity.growth_between(float(b0["value"]), float(b1["value"]), int(b1["year"]) - int(b0["year"]))
+    ch.key("demand_broad_base_t", float(b0["value"]), unit="t", dataset="india_rare_earth_resources", source_ids=broad_src)
+    ch.key("demand_broad_base_year", int(b0["year"]), dataset="india_rare_earth_resources")
+    ch.key("demand_broad_target_t", float(b1["value"]), unit="t", dataset="india_rare_earth_resources", source_ids=broad_src)
+    ch.key("demand_broad_target_year", int(b1["year"]), dataset="india_rare_earth_resources")
+    ch.key("demand_broad_multiple", sig2(float(b0["value"]) / float(re_qty["value"])), unit="×",
+           dataset="india_rare_earth_resources", source_ids=broad_src + [re_qty["source_id"]])
+
     gestation = ch["repm_gestation_years"]
-    lines = [capacity.CapacityLine(
-        "REPM scheme", float(repm["capacity"]),
-        int(repm["start_year"]) if pd.notna(repm["start_year"]) else capacity.start_year_after(repm["date"], gestation))]
-    if pd.notna(irel_plant["capacity"]) and irel_plant["capacity_unit"] == "t/yr":
-        lines.append(capacity.CapacityLine("IREL SmCo plant", float(irel_plant["capacity"]), int(irel_plant["start_year"])))
+    recorded_start = int(repm["start_year"]) if pd.notna(repm["start_year"]) else None
+    lines = [capacity.CapacityLine("REPM scheme", float(repm["capacity"]),
+                                   recorded_start or capacity.start_year_after(repm["date"], gestation))]
     ch.key("repm_start_year", lines[0].start_year, dataset="policy_instruments", source_ids=repm_src)
+    # the earliest award consistent with the recorded start: the gestation runs from the award
+    earliest_award = lines[0].start_year - gestation - 1
+    ch.key("repm_earliest_award_year", earliest_award, dataset="policy_instruments", source_ids=repm_src)
     ch.key("irel_plant_capacity_t", irel_plant["capacity"], unit="t/yr", dataset="policy_instruments",
+           source_ids=[irel_plant["source_id"]])
+    ch.key("irel_plant_year", int(irel_plant["start_year"]), dataset="policy_instruments",
            source_ids=[irel_plant["source_id"]])
 
     path = capacity.capacity_path(base_demand_t=float(re_qty["value"]), base_year=base_year, lines=lines,
                                   demand_growth=demand_growth, capacity_realisation=capacity_realisation,
                                   capacity_delay_years=capacity_delay_years, end_year=END_YEAR)
-    cap_ids = [re_qty["source_id"], repm["source_id"], irel_plant["source_id"]]
+    broad_path = [float(b0["value"]) * (1 + broad_growth) ** (y - int(b0["year"])) for y in path["year"]]
+    path["demand_broad_t"] = broad_path
+    cap_ids = [re_qty["source_id"], repm["source_id"]]
     ch.key("capacity_met_phrase", capacity.met_phrase(path), dataset="policy_instruments", source_ids=cap_ids)
     ch.key("capacity_met_clause", capacity.met_clause(path), dataset="policy_instruments", source_ids=cap_ids)
     end = path.iloc[-1]
@@ -160,51 +250,103 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
     ch.key("capacity_end_t", end["capacity_t"], unit="t", dataset="policy_instruments", source_ids=cap_ids)
     ch.key("gap_end_t", end["gap_t"], unit="t", dataset="policy_instruments", source_ids=cap_ids)
     ch.key("end_year", END_YEAR)
+    ch.key("path_is_high_case", bool(capacity_realisation == CASES[0]["realisation"] and capacity_delay_years == 0
+                                      and CASES[0]["first_year_share"] == 1.0))
+    ch.key("demand_end_rounded_t", sig2(end["demand_t"]), unit="t", dataset="india_magnet_imports", source_ids=cap_ids)
+    ch.key("demand_broad_end_rounded_t", sig2(broad_path[-1]), unit="t", dataset="india_rare_earth_resources",
+           source_ids=broad_src)
+
+    # the cases
+    case_ids = cap_ids + broad_src
+    rows = []
+    for c in CASES:
+        award_year = earliest_award + c["award_delay_years"]
+        start = capacity.first_full_year_after_award(award_year, gestation)
+        case_path = capacity.capacity_path(
+            base_demand_t=float(re_qty["value"]), base_year=base_year,
+            lines=[capacity.CapacityLine("REPM scheme", float(repm["capacity"]), start)],
+            demand_growth=demand_growth, capacity_realisation=c["realisation"], capacity_delay_years=0,
+            end_year=END_YEAR, first_year_share=c["first_year_share"])
+        cap_end = float(case_path["capacity_t"].iloc[-1])
+        name = c["case"].lower()
+        ch.key(f"case_{name}_award_year", award_year, dataset="policy_milestones", source_ids=repm_src)
+        ch.key(f"case_{name}_start_year", start, dataset="policy_instruments", source_ids=repm_src)
+        ch.key(f"case_{name}_capacity_end_t", sig2(cap_end), unit="t", dataset="policy_instruments", source_ids=case_ids)
+        ch.key(f"case_{name}_share_broad_pct", sig2(100 * cap_end / broad_path[-1]), unit="%",
+               dataset="india_rare_earth_resources", source_ids=case_ids)
+        ch.key(f"case_{name}_share_loose_pct", sig2(min(100.0, 100 * cap_end / float(end["demand_t"]))), unit="%",
+               dataset="india_magnet_imports", source_ids=case_ids)
+        rows.append({
+            "Case": c["case"],
+            "Award": f"{award_year} ({c['award']})",
+            "Output from": str(start),
+            "Ramp-up": c["ramp"],
+            "Share built": f"{100 * c['realisation']:.0f}%",
+            f"Output in {END_YEAR} (t)": f"{sig2(cap_end):,.0f}",
+            f"{END_YEAR} demand covered: loose imports": f"{sig2(min(100.0, 100 * cap_end / float(end['demand_t']))):.0f}%",
+            f"{END_YEAR} demand covered: government estimate": f"{sig2(100 * cap_end / broad_path[-1]):.0f}%",
+        })
+    ch.tables["cases"] = pd.DataFrame(rows)
+
+    def covering(which: str) -> str:
+        """"the high and central cases", "the high case" or "no case": the cases whose output covers demand."""
+        names = [c["case"].lower() for c in CASES if ch[f"case_{c['case'].lower()}_share_{which}_pct"] >= 100]
+        if not names:
+            return "no case"
+        return f"the {listing(names)} case{'s' if len(names) > 1 else ''}"
+
+    ch.key("cases_covering_loose", covering("loose"), dataset="policy_instruments", source_ids=case_ids)
+    ch.key("cases_covering_broad", covering("broad"), dataset="india_rare_earth_resources", source_ids=case_ids)
+    ch.key("case_high_first_year_share_pct", 100 * CASES[0]["first_year_share"], unit="%")
+    ch.key("case_central_first_year_share_pct", 100 * CASES[1]["first_year_share"], unit="%")
+    ch.key("case_low_realisation_pct", 100 * CASES[2]["realisation"], unit="%")
 
     plotted = path.assign(
         demand_t=path["demand_t"].round(0), capacity_t=path["capacity_t"].round(0), gap_t=path["gap_t"].round(0),
-        self_sufficiency_pct=path["self_sufficiency_pct"].round(1),
-    )[["year", "demand_t", "capacity_t", "gap_t", "self_sufficiency_pct", "met"]]
+        demand_broad_t=path["demand_broad_t"].round(0), self_sufficiency_pct=path["self_sufficiency_pct"].round(0),
+    )[["year", "demand_t", "demand_broad_t", "capacity_t", "gap_t", "self_sufficiency_pct", "met"]]
     chart = charts.bars_and_line(
         plotted, x="year", bar="capacity_t", line="demand_t", bar_label="Domestic capacity",
-        line_label="Demand", y_title="Tonnes of magnets a year",
-        tooltip=["year", alt.Tooltip("demand_t:Q", format=",.0f"), alt.Tooltip("capacity_t:Q", format=",.0f"),
-                 alt.Tooltip("gap_t:Q", format=",.0f")],
+        line_label="Demand: loose magnet imports", y_title="Tonnes of magnets a year",
+        more_lines={"demand_broad_t": "Demand: government estimate"},
+        tooltip=["year", alt.Tooltip("demand_t:Q", format=",.0f"), alt.Tooltip("demand_broad_t:Q", format=",.0f"),
+                 alt.Tooltip("capacity_t:Q", format=",.0f")],
     )
-    alt_text = (f"If demand for rare-earth magnets grows {100 * demand_growth:.0f}% a year from the {re_qty['value']:,.0f} t "
-                f"imported in {re_qty['fiscal_year']} and {100 * capacity_realisation:.0f}% of the announced capacity comes "
-                f"on line {ch['capacity_timing']}, {capacity.met_clause(path)}.")
-    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, cap_ids, "t per year", plotted)
+    alt_text = (f"Domestic magnet capacity and demand by year, {base_year} to {END_YEAR}, with "
+                f"{100 * capacity_realisation:.0f}% of the scheme's capacity built, {ch['capacity_timing']}; demand is "
+                f"either the loose magnet imports growing {100 * demand_growth:.0f}% a year ({sig2(end['demand_t']):,.0f} t "
+                f"in {END_YEAR}) or the government's estimate ({sig2(broad_path[-1]):,.0f} t in {END_YEAR}).")
+    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, case_ids, "t per year", plotted)
     ch.tables["capacity"] = pd.DataFrame({
         "Year": path["year"],
-        "Demand (t)": path["demand_t"].map("{:,.0f}".format),
-        "Domestic capacity (t)": path["capacity_t"].map("{:,.0f}".format),
-        "Gap to import (t)": path["gap_t"].clip(lower=0).map("{:,.0f}".format),
-        "Surplus (t)": (-path["gap_t"]).clip(lower=0).map("{:,.0f}".format),
-        "Capacity meets demand": path["met"].map({True: "yes", False: "no"}),
+        "Demand, loose magnet imports (t)": path["demand_t"].map(sig2).map("{:,.0f}".format),
+        "Demand, government estimate (t)": path["demand_broad_t"].map(sig2).map("{:,.0f}".format),
+        "Domestic capacity (t)": path["capacity_t"].map(sig2).map("{:,.0f}".format),
     })
     ch.tables["assumptions"] = pd.DataFrame([
-        {"Assumption": "Demand in the base year",
-         "Value used": f"{re_qty['value']:,.0f} t ({re_qty['fiscal_year']}, counted as {base_year})",
+        {"Assumption": "Demand, loose magnets only",
+         "Value used": f"{re_qty['value']:,.0f} t in {re_qty['fiscal_year']} (counted as {base_year}), "
+                       f"growing {100 * demand_growth:.0f}% a year",
          "Basis / source": "India's rare-earth magnet imports — " + cite([re_qty["source_id"]], data_dir)
-         + "; magnets inside imported motors and devices are not counted"},
-        {"Assumption": "Demand growth", "Value used": f"{100 * demand_growth:.1f}% a year",
-         "Basis / source": f"Parameter demand_growth; default near {100 * capacity.doubling_rate(END_YEAR - base_year):.1f}%, "
-                           f"the rate at which consumption doubles by {END_YEAR} as the government expects — "
+         + f"; magnets inside imported motors and devices are not counted. Growth near "
+           f"{100 * capacity.doubling_rate(END_YEAR - base_year):.0f}% a year doubles demand by {END_YEAR}, "
+           "as the government expects — " + cite(repm_src, data_dir)},
+        {"Assumption": "Demand, government estimate",
+         "Value used": f"{float(b0['value']):,.0f} t in {int(b0['year'])}, {float(b1['value']):,.0f} t in {int(b1['year'])}",
+         "Basis / source": "A government estimate as reported in the press — " + cite(broad_src, data_dir)
+         + "; its basis is not stated, but at several times the loose imports it is the nearest sourced figure "
+           "for demand that includes magnets inside imported assemblies"},
+        {"Assumption": "Magnet scheme capacity", "Value used": f"{repm['capacity']:,.0f} t/yr",
+         "Basis / source": cite(repm_src, data_dir)},
+        {"Assumption": "Start of output",
+         "Value used": f"{lines[0].start_year} at the earliest",
+         "Basis / source": f"{gestation}-year gestation counted from the award of the plants, and output from the first "
+                           f"full calendar year after it; no award was found by {long_date(as_of)} — "
                            + cite(repm_src, data_dir)},
-        {"Assumption": "REPM capacity", "Value used": f"{repm['capacity']:,.0f} t/yr from {lines[0].start_year}",
-         "Basis / source": f"Approved {repm['date']}; {gestation}-year gestation, counted from the first full calendar "
-                           "year after it — " + cite(repm_src, data_dir)},
-        {"Assumption": "IREL magnet capacity",
-         "Value used": f"{irel_plant['capacity']:,.0f} t/yr (samarium-cobalt) from {int(irel_plant['start_year'])}",
-         "Basis / source": "IREL's Visakhapatnam plant, for strategic uses — " + cite([irel_plant["source_id"]], data_dir)
-         + " (weak source)"},
-        {"Assumption": "Share of announced capacity realised", "Value used": f"{100 * capacity_realisation:.0f}%",
-         "Basis / source": "Parameter capacity_realisation (default: as announced)"},
-        {"Assumption": "Delay beyond the stated gestation", "Value used": f"{capacity_delay_years} years",
-         "Basis / source": "Parameter capacity_delay_years (default: none)"},
-        {"Assumption": "Ramp-up, exports", "Value used": "none",
-         "Basis / source": "Model assumption: full realised output from the first year, all used in India"},
+        {"Assumption": "Award, ramp-up and share built", "Value used": "by case (table of cases)",
+         "Basis / source": "Model assumptions, not sourced: they show how much the answer depends on them"},
+        {"Assumption": "Exports", "Value used": "none",
+         "Basis / source": "Model assumption: all output is used in India"},
     ])
 
 
@@ -228,22 +370,28 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
     ch.key("reserves_mt", reserves["tonnes_reo"] / 1e6, unit="Mt REO", dataset=ds, source_ids=[reserves["source_id"]])
     ch.key("mine_output_t", mine["value"], unit="t REO", dataset=ds, source_ids=[mine["source_id"]])
     ch.key("mine_year", int(mine["year"]), dataset=ds)
-    ch.key("insitu_years", insitu["years_of_output"], unit="years", dataset=ds, source_ids=res_ids)
-    ch.key("reserves_years", reserves["years_of_output"], unit="years", dataset=ds, source_ids=res_ids)
+    # a ratio of an estimate to an estimate: quoted to two significant figures
+    ch.key("insitu_years", capacity.two_significant(insitu["years_of_output"]), unit="years", dataset=ds, source_ids=res_ids)
+    ch.key("reserves_years", capacity.two_significant(reserves["years_of_output"]), unit="years", dataset=ds,
+           source_ids=res_ids)
+    ch.key("reserves_edition", str(reserves["period"]), dataset=ds, source_ids=[reserves["source_id"]])
+    later = res[(res["item"] == "oscom_monazite_reserves")]
+    ch.key("reserves_later_edition", "MCS " + str(registry.loc[later["source_id"].iloc[0], "date"])[:4]
+           if len(later) else "", dataset=ds, source_ids=list(later["source_id"]))
     chart = charts.log_bars(
         plotted, value="tonnes_reo", label="label", value_title="Tonnes of rare-earth oxide", color="kind",
         sort=list(plotted["label"]),
         tooltip=["label", alt.Tooltip("tonnes_reo:Q", format=",.0f"), alt.Tooltip("years_of_output:Q", format=",.0f"),
                  "source_id"],
     ).configure_axisY(labelLimit=380)
-    alt_text = (f"India's rare-earth reserves of {reserves['tonnes_reo'] / 1e6:.1f} Mt REO (USGS) would last about "
-                f"{reserves['years_of_output']:,.0f} years at its {int(mine['year'])} mine output of "
+    alt_text = (f"India's rare-earth reserves of {reserves['tonnes_reo'] / 1e6:.1f} Mt REO (USGS, {reserves['period']}) "
+                f"would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years at its {int(mine['year'])} mine output of "
                 f"{float(mine['value']):,.0f} t: the constraint is mining and processing, not geology.")
     ch.figures["fig-strategy_roadmap-resources"] = Figure(chart, alt_text, res_ids, "t REO", plotted)
     ch.tables["resources"] = pd.DataFrame({
         "Quantity": plotted["label"],
         "Tonnes of REO": plotted["tonnes_reo"].map("{:,.0f}".format),
-        "Years of current mine output": plotted["years_of_output"].map("{:,.0f}".format),
+        "Years of current mine output": plotted["years_of_output"].map(capacity.two_significant).map("{:,.0f}".format),
         "Source": [short_source(registry.loc[s]) for s in plotted["source_id"]],
     })
 
