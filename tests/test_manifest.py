@@ -65,7 +65,8 @@ def test_record_names_inputs_parameters_tools_and_edition(editions):
     assert record["parameters"] == {"leverage": {}, "reserves": {}}
     assert set(manifest.TOOLS) | {"python"} <= set(record["tools"])
     config = load_site(root).report
-    assert record["edition"] == {"title": config["title"], "name": config["edition"], "date": str(config["edition_date"])}
+    assert record["edition"] == {"title": config["title"], "name": config["edition"], "date": str(config["edition_date"]),
+                                 "as_of": str(config.get("as_of", ""))}
     assert record["scenario"] is None
     text = (root / "_build" / "html" / RECORD).read_text(encoding="utf-8")
     assert not re.search(r"\d\d:\d\d:\d\d", text), "the record must not hold a time of day"

@@ -48,6 +48,7 @@ def readme_text(m: Meta, package: dict, sources: list[dict], files: list[str]) -
         "",
         f"- Licence: {licence}" if licence else "- Licence: not stated",
         f"- Edition: {m.edition}, {m.long_date}",
+        f"- Information current to: {m.as_of_text}",
     ]
     if newest:
         lines.append(f"- As of: the most recent published source is dated {newest}"

@@ -58,6 +58,7 @@ class Meta:
     licence: str
     scenario: str  # "" outside scenario builds
     language: str = "en"
+    as_of: dt.date | None = None  # the date the information is current to (report: as_of)
 
     @property
     def year(self) -> str:
@@ -74,8 +75,13 @@ class Meta:
         return f"{self.title} (scenario: {self.scenario})" if self.scenario else self.title
 
     @property
+    def as_of_text(self) -> str:
+        d = self.as_of or self.edition_date
+        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+    @property
     def edition_line(self) -> str:
-        line = f"{self.edition}, {self.long_date}"
+        line = f"{self.edition}, {self.long_date} (information current to {self.as_of_text})"
         return f"{line}. Scenario: {self.scenario}" if self.scenario else line
 
 
@@ -111,6 +117,7 @@ def meta(report: dict) -> Meta:
         licence=str(report.get("licence", "")),
         scenario=scenario_title(report.get("scenario")),
         language=str(report.get("language") or "en"),
+        as_of=dt.date.fromisoformat(str(report["as_of"])) if report.get("as_of") else None,
     )
 
 
@@ -436,6 +443,7 @@ def footer_html(m: Meta) -> str:
     return (
         f'<p class="report-edition"><span class="report-edition-name">{e(m.short_title)} — {e(m.edition)},'
         f' {e(m.long_date)}</span>{scenario}'
+        f' · Information current to {e(m.as_of_text)}'
         f' · <a href="how_to_cite.html">How to cite</a>'
         f'{PDF_SLOT}'
         + (f" · Licence: {e(m.licence)}" if m.licence else "")
@@ -460,7 +468,7 @@ def how_to_cite_page(m: Meta) -> str:
         "# How to cite",
         "",
         f"Cite the edition you read: this is the **{md(m.edition)}** of *{md(m.title)}*,"
-        f" dated {md(m.long_date)}, published by {md(m.organisation)}"
+        f" dated {md(m.long_date)}, with information current to {md(m.as_of_text)}, published by {md(m.organisation)}"
         + (f" under the {md(m.licence)} licence." if m.licence else ".") + scenario,
         "",
         "(how-to-cite-report)=",
