@@ -96,3 +96,15 @@ def test_every_page_declares_a_favicon(built_site):
         icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
         assert icon, f"{page_name} declares no favicon"
         assert (built_site / icon.group(1).split("?")[0]).is_file()
+
+
+def test_glued_values_are_not_bold(served, context):
+    """A glued number reads as part of its sentence: its weight is the paragraph's, not bold
+    (myst-nb's own stylesheet bolds span.pasted-text; report.css must win)."""
+    with opened_page(context, "browser-glue-weight") as (page, log):
+        page.goto(served + "leverage.html", wait_until="load")
+        weights = page.eval_on_selector_all(
+            "article p span.pasted-text",
+            "els => els.map(e => [getComputedStyle(e).fontWeight, getComputedStyle(e.closest('p')).fontWeight])")
+        assert weights, "no glued value in a paragraph of the leverage chapter"
+        assert all(own == paragraph for own, paragraph in weights), weights[:5]
