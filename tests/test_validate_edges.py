@@ -75,3 +75,24 @@ def test_a_number_beyond_what_a_float_holds(data, value):
     cells[3] = value
     lines = refusal(data, head + ",".join(cells).encode() + b"\n")
     assert lines[0].startswith(f'data/{FILE}, row 2, column "reserves": value must be a plain number'), lines
+
+
+@pytest.mark.parametrize("value", ["１２", "١٢٣", "12\u0663"])
+def test_digits_other_than_0_to_9(data, value):
+    """float() and \\d accept full-width and Arabic-Indic digits; pandas, reading for a chapter, does not."""
+    head, row = header_and_row(data)
+    cells = row.decode().rstrip("\n").split(",")
+    cells[3] = value
+    lines = refusal(data, head + ",".join(cells).encode() + b"\n")
+    assert lines[0].startswith(f'data/{FILE}, row 2, column "reserves": value must be a plain number'), lines
+
+
+def test_a_pattern_digit_is_0_to_9(data):
+    path = data / "china_magnet_exports_monthly.csv"
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[1].split(",")[0]  # a month, YYYY-MM
+    path.write_text(text.replace(first, first.translate(str.maketrans("0123456789", "０１２３４５６７８９")), 1),
+                    encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        validate_data(data)
+    assert 'data/china_magnet_exports_monthly.csv, row 2, column "month": value must match the pattern' in caught.value.args[0]

@@ -33,8 +33,10 @@ from .errors import DataError
 MAX_SHOWN = 20
 # Contract: numbers are plain ("270000", "69.2"). frictionless also accepts "NaN", "Infinity",
 # "1_000" and " 12" (Python's Decimal does), so the plain form is checked here as well.
-PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
-PLAIN_INTEGER = re.compile(r"-?\d+")
+# ASCII digits only: Python's \d and float() also take "１２" (full-width) or "١٢" (Arabic-Indic),
+# which pandas, reading the data for a chapter, does not.
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?", re.ASCII)
+PLAIN_INTEGER = re.compile(r"-?\d+", re.ASCII)
 TYPE_HINTS = {
     "number": "value must be a plain number such as 12.5 — no thousands separators, decimal commas,"
     " units, % signs or text; leave the cell empty when no figure is available",
@@ -441,7 +443,8 @@ def cell_checker(spec: dict):
     parse = TYPE_PARSERS.get(kind, lambda cell, spec: cell)
     hint = TYPE_HINTS.get(kind, f"value must be a valid {kind}")
     required = constraints.get("required", False)
-    pattern = re.compile(constraints["pattern"]) if isinstance(constraints.get("pattern"), str) else None
+    # \d means 0-9 in a schema pattern (as in JSON Schema), not every Unicode digit
+    pattern = re.compile(constraints["pattern"], re.ASCII) if isinstance(constraints.get("pattern"), str) else None
     enum = constraints.get("enum")
     allowed = None if enum is None else [typed(v, kind, spec) for v in enum]
     bounds = [(name, constraints[name], typed(constraints[name], kind, spec), test)
@@ -507,7 +510,7 @@ def parse_integer(cell: str, spec: dict) -> float:
     return value
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_date(cell: str, spec: dict) -> datetime.date:
@@ -517,7 +520,7 @@ def parse_date(cell: str, spec: dict) -> datetime.date:
 
 
 def parse_datetime(cell: str, spec: dict) -> datetime.datetime:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", cell):
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", cell, re.ASCII):
         raise ValueError(cell)
     return datetime.datetime.fromisoformat(cell.replace("Z", "+00:00"))
 
@@ -531,13 +534,13 @@ def parse_boolean(cell: str, spec: dict) -> bool:
 
 
 def parse_year(cell: str, spec: dict) -> float:
-    if not re.fullmatch(r"\d{4}", cell):
+    if not re.fullmatch(r"\d{4}", cell, re.ASCII):
         raise ValueError(cell)
     return float(cell)
 
 
 def parse_yearmonth(cell: str, spec: dict) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", cell)
+    match = re.fullmatch(r"(\d{4})-(\d{2})", cell, re.ASCII)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(cell)
     return int(match.group(1)), int(match.group(2))
