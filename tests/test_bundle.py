@@ -69,9 +69,9 @@ def test_bundle_is_byte_identical_from_the_same_data_and_changes_with_it(tmp_pat
 
 
 def test_bundle_name_names_report_and_edition(meta):
-    assert bundle.bundle_name(meta) == "rare-earth-leverage-first-edition-data.zip"
-    other = citation.meta(dict(load_site(REPO).report, edition="Second edition"))
-    assert bundle.bundle_name(other) == "rare-earth-leverage-second-edition-data.zip"
+    assert bundle.bundle_name(meta) == f"rare-earth-leverage-{meta.edition.lower().replace(' ', '-')}-data.zip"
+    other = citation.meta(dict(load_site(REPO).report, edition="Third edition"))
+    assert bundle.bundle_name(other) == "rare-earth-leverage-third-edition-data.zip"
 
 
 def test_data_page_offers_the_bundle(built_site, meta, tmp_path):

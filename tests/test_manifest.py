@@ -99,7 +99,7 @@ def test_make_edition_stores_the_published_record(editions):
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "build.py"), "--root", str(root), "--data-dir", str(root / "data"),
                            "--record-edition"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    stored = root / "editions" / "first-edition.json"
+    stored = root / "editions" / f"{manifest.edition_slug(load_site(root).report['edition'])}.json"
     assert stored.read_bytes() == (root / "_build" / "html" / RECORD).read_bytes()
     refused = subprocess.run([sys.executable, str(REPO / "scripts" / "build.py"), "--root", str(root), "--record-edition",
                               "--scenario", "cut"], capture_output=True, text=True, timeout=60)

@@ -51,6 +51,17 @@ def changed_inputs(previous: dict, current: dict, prefix: str) -> list[str]:
     return sorted(k for k in set(old) | set(new) if k.startswith(prefix) and old.get(k) != new.get(k))
 
 
+def long_date(iso) -> str:
+    """'2026-12-01' → '1 December 2026' (the report's date style); anything else as it is."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
 def number_text(value) -> str:
     """A figure as a reader reads it: 69.2, 270,000, 0.046; text as it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -88,7 +99,7 @@ def page_text(current: dict, previous: dict | None) -> str:
         "# What changed in this edition",
         "",
         f"This report is the {md(edition['name']).lower() if edition['name'].lower().endswith('edition') else md(edition['name'])}, "
-        f"dated {md(edition['date'])}. "
+        f"dated {md(long_date(edition['date']))}. "
         f'Its full record — the hash of every input, the parameters, the tool versions and every key figure '
         f'with its value and sources — is the file <a href="{RECORD_URL}">edition.json</a>.',
         "",
@@ -99,7 +110,7 @@ def page_text(current: dict, previous: dict | None) -> str:
     before = previous["edition"]
     rows = changed_figures(previous, current)
     data_changed = changed_inputs(previous, current, "data/")
-    lines += [f"Compared here with the previous edition: {md(before['name'])}, dated {md(before['date'])}.", ""]
+    lines += [f"Compared here with the previous edition: {md(before['name'])}, dated {md(long_date(before['date']))}.", ""]
     if data_changed:
         lines += ["Datasets updated since then: " + ", ".join(f"`{Path(p).name}`" for p in data_changed) + ".", ""]
     else:
