@@ -83,7 +83,7 @@ def test_first_edition_page_says_nothing_changed(editions):
 def test_what_changed_shows_an_edited_figure_old_to_new(editions):
     _, _, second = editions
     page = second["what_changed"]
-    assert "Trial edition" in page and "2026-01-01" in page
+    assert "Trial edition" in page and "1 January 2026" in page  # the report's date style
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S)
     text_rows = [re.sub(r"<[^>]+>", " ", row) for row in rows]
     share = [r for r in text_rows if "china mine share pct" in r]
