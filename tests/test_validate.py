@@ -444,3 +444,26 @@ def test_real_data_passes():
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
         assert any(line.startswith(Path(resource["path"]).name + ": ") for line in summary)
+
+
+def test_every_rule_is_registered_once_with_what_the_data_page_says():
+    """One registry: a rule's check, its required and column parameters and its description."""
+    from pipeline.appendix import rule_text
+    from pipeline.validate import RULES
+
+    assert set(RULES) == {"parts_within_total", "consistent_unit", "share_percent", "ordered"}
+    examples = {
+        "parts_within_total": {"part_field": "country", "total_value": "World", "value_field": "production",
+                               "group_by": ["year"]},
+        "consistent_unit": {"series": ["series"]},
+        "share_percent": {"fields": ["share"]},
+        "ordered": {"low": "low", "high": "high"},
+    }
+    for name, registered in RULES.items():
+        declared = {"type": name, **examples[name]}
+        assert set(registered.required) <= set(examples[name]), name
+        text = rule_text(declared)
+        assert text and text != name, f"{name} has no description for the Data page"
+        for key in registered.columns:
+            for column in ([declared[key]] if isinstance(declared.get(key), str) else declared.get(key, [])):
+                assert f"`{column}`" in text, (name, column, text)

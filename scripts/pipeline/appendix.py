@@ -301,18 +301,11 @@ def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> 
 
 
 def rule_text(rule: dict) -> str:
-    kind = rule.get("type")
-    if kind == "parts_within_total":
-        tolerance = rule.get("tolerance_pct", 0)
-        return (f"the {md_code(rule['part_field'])} rows sum to at most the {md(rule['total_value'])} row"
-                f" (+{md(tolerance)} %) within each {', '.join(md_code(c) for c in as_list(rule.get('group_by')))}")
-    if kind == "consistent_unit":
-        return f"one unit per {', '.join(md_code(c) for c in as_list(rule.get('series')))}"
-    if kind == "share_percent":
-        return f"{', '.join(md_code(c) for c in as_list(rule.get('fields')))} within 0–100 %"
-    if kind == "ordered":
-        return f"{md_code(rule.get('low', 'low'))} ≤ {md_code(rule.get('high', 'high'))}"
-    return md(kind)
+    """What a project rule checks, as the Data page states it (from the rule's registration)."""
+    from .validate import RULES
+
+    registered = RULES.get(rule.get("type"))
+    return registered.describe(rule, md_code, md) if registered else md(rule.get("type"))
 
 
 def columns_table(fields: list[dict]) -> list[str]:

@@ -21,6 +21,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path, PurePosixPath
 
 import frictionless
@@ -187,11 +188,11 @@ def rule_declaration_problems(where: str, rule, fields: list) -> list[str]:
     if not isinstance(rule, dict) or rule.get("type") not in RULES:
         kind = rule.get("type") if isinstance(rule, dict) else rule
         return [f'{where}: unknown rule "{kind}" — known rules: {", ".join(RULES)} (rule: rules)']
-    missing = [p for p in RULE_REQUIRED[rule["type"]] if rule.get(p) in (None, "", [])]
+    missing = [p for p in RULES[rule["type"]].required if rule.get(p) in (None, "", [])]
     if missing:
         return [f'{where}: rule {rule["type"]} lacks {", ".join(missing)} (rule: rules)']
     names = {f.get("name") for f in fields if isinstance(f, dict)}
-    columns = [c for key in RULE_COLUMNS[rule["type"]] for c in as_list(rule.get(key))]
+    columns = [c for key in RULES[rule["type"]].columns for c in as_list(rule.get(key))]
     return [f'{where}: rule {rule["type"]} names column "{c}", which the schema does not declare'
             f" (rule: rules)" for c in columns if c not in names]
 
@@ -213,7 +214,7 @@ def check_resource(data_dir: Path, resource: dict, max_bytes: int, problems: lis
     problems += check_plain_numbers(table)  # first: frictionless would call "NaN" a number
     problems += check_types(data_dir, resource, table)
     for rule in resource.get("rules", []) or []:
-        problems += RULES[rule["type"]](table, rule)
+        problems += RULES[rule["type"]].check(table, rule)
     return table
 
 
@@ -654,6 +655,42 @@ def group_text(by: list[str], key: tuple) -> str:
     return ", ".join(f"{c}={v}" for c, v in zip(by, key))
 
 
+# ---------------------------------------------------------------------------------------------
+# Project rules: each is registered once, here, with what it needs and how the Data page states it
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A project rule a resource can declare under ``rules`` in datapackage.json."""
+
+    check: Callable[["Table", dict], list[str]]  # the problems it finds, one message each
+    required: tuple[str, ...]  # parameters it cannot run without
+    columns: tuple[str, ...]  # parameters that name columns (checked against the schema)
+    describe: Callable[[dict, Callable[[str], str], Callable[[str], str]], str]  # (rule, code, text) → a phrase
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, *, required: tuple[str, ...] = (), columns: tuple[str, ...] = (), describe):
+    """Register the decorated check as the rule ``name``: the one place a new rule is added."""
+    def register(check):
+        RULES[name] = Rule(check, required, columns, describe)
+        return check
+    return register
+
+
+def _codes(code, values) -> str:
+    return ", ".join(code(c) for c in as_list(values))
+
+
+@rule("parts_within_total", required=("part_field", "total_value", "value_field"),
+      columns=("group_by", "part_field", "value_field"),
+      describe=lambda r, code, text: (
+          f"the {code(r['value_field'])} of the {code(r['part_field'])} rows sums to at most the"
+          f" {text(r['total_value'])} row's (+{text(str(r.get('tolerance_pct', 0)))} %) within each"
+          f" {_codes(code, r.get('group_by'))}"))
 def check_parts_within_total(table: Table, rule: dict) -> list[str]:
     by, part, total_name = as_list(rule.get("group_by")), rule["part_field"], str(rule["total_value"])
     value, tolerance = rule["value_field"], float(rule.get("tolerance_pct", 0))
@@ -676,6 +713,8 @@ def check_parts_within_total(table: Table, rule: dict) -> list[str]:
     return problems
 
 
+@rule("consistent_unit", required=("series",), columns=("series", "unit_field"),
+      describe=lambda r, code, text: f"one unit per {_codes(code, r.get('series'))}")
 def check_consistent_unit(table: Table, rule: dict) -> list[str]:
     by, unit_field = as_list(rule.get("series")), rule.get("unit_field", "unit")
     problems = []
@@ -691,6 +730,8 @@ def check_consistent_unit(table: Table, rule: dict) -> list[str]:
     return problems
 
 
+@rule("share_percent", required=("fields",), columns=("fields",),
+      describe=lambda r, code, text: f"{_codes(code, r.get('fields'))} within 0–100 %")
 def check_share_percent(table: Table, rule: dict) -> list[str]:
     problems = []
     for column in as_list(rule.get("fields")):
@@ -702,6 +743,8 @@ def check_share_percent(table: Table, rule: dict) -> list[str]:
     return problems
 
 
+@rule("ordered", columns=("low", "high"),
+      describe=lambda r, code, text: f"{code(r.get('low', 'low'))} ≤ {code(r.get('high', 'high'))}")
 def check_ordered(table: Table, rule: dict) -> list[str]:
     low_name, high_name = rule.get("low", "low"), rule.get("high", "high")
     problems = []
@@ -717,26 +760,6 @@ def check_ordered(table: Table, rule: dict) -> list[str]:
     return problems
 
 
-RULES = {
-    "parts_within_total": check_parts_within_total,
-    "consistent_unit": check_consistent_unit,
-    "share_percent": check_share_percent,
-    "ordered": check_ordered,
-}
-# Parameters a rule cannot run without.
-RULE_REQUIRED = {
-    "parts_within_total": ("part_field", "total_value", "value_field"),
-    "consistent_unit": ("series",),
-    "share_percent": ("fields",),
-    "ordered": (),
-}
-# Which rule parameters name columns (checked against the schema when the descriptor is read).
-RULE_COLUMNS = {
-    "parts_within_total": ("group_by", "part_field", "value_field"),
-    "consistent_unit": ("series", "unit_field"),
-    "share_percent": ("fields",),
-    "ordered": ("low", "high"),
-}
 
 
 # ---------------------------------------------------------------------------------------------

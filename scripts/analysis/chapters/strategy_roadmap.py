@@ -385,7 +385,8 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
                  "source_id"],
     ).configure_axisY(labelLimit=380)
     alt_text = (f"India's rare-earth reserves of {reserves['tonnes_reo'] / 1e6:.1f} Mt REO (USGS, {reserves['period']}) "
-                f"would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years at its {int(mine['year'])} mine output of "
+                f"would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years "
+                f"at its {int(mine['year'])} mine output of "
                 f"{float(mine['value']):,.0f} t: the constraint is mining and processing, not geology.")
     ch.figures["fig-strategy_roadmap-resources"] = Figure(chart, alt_text, res_ids, "t REO", plotted)
     ch.tables["resources"] = pd.DataFrame({
