@@ -89,7 +89,11 @@ def watch_list(ch: Chapter, table: pd.DataFrame, milestones: pd.DataFrame, facts
             "date": end, "due": f"{event['side']}: {DUE.get(event['category'], 'scheduled end')}",
             "measure": first_clause(event["measure"]), "source_id": event["source_id"],
             "confirmed": controls.to_date(event.get("status_confirmed")),
-            "unknown": event["status_as_of"] == "end_passed_unconfirmed" or end >= day,
+            # passed with no source on what followed: no status confirmed after the end (the rule
+            # of controls.status_on, applied also to a licence's derived renewal date)
+            "unknown": event["status_as_of"] == "end_passed_unconfirmed"
+            or controls.to_date(event.get("status_confirmed")) is None
+            or controls.to_date(event.get("status_confirmed")) <= end,
         })
     dated = pd.DataFrame(rows).sort_values("date", kind="stable") if rows else pd.DataFrame(
         columns=["date", "due", "measure", "source_id", "confirmed", "unknown"])
