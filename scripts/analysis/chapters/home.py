@@ -110,17 +110,18 @@ def watch_list(ch: Chapter, table: pd.DataFrame, milestones: pd.DataFrame, facts
     undated = []
     if not len(awarded):
         source = award["source_id"].iloc[0] if len(award) else gestation["source_id"]
-        undated.append({"When": "not announced", "What falls due": "India: award of the magnet scheme",
-                        "Measure": f"Plants have {int(gestation['low'])} years from the award to start production",
+        undated.append({"When": "not announced",
+                        "What falls due": f"India: award of the magnet scheme (plants then have "
+                                          f"{int(gestation['low'])} years to start production)",
                         "Source": controls_source(source, registry)})
 
-    ahead = pd.DataFrame([{"When": controls.long_date(r["date"]), "What falls due": r["due"], "Measure": r["measure"],
+    ahead = pd.DataFrame([{"When": controls.long_date(r["date"]), "What falls due": f"{r['due']} ({r['measure']})",
                            "Source": controls_source(r["source_id"], registry)} for r in ahead_rows.to_dict("records")]
-                         + undated, columns=["When", "What falls due", "Measure", "Source"])
-    passed = pd.DataFrame([{"Date": controls.long_date(r["date"]), "What fell due": r["due"], "Measure": r["measure"],
-                            "Latest source on its status": controls.long_date(r["confirmed"]) if r["confirmed"] else "none",
+                         + undated, columns=["When", "What falls due", "Source"])
+    passed = pd.DataFrame([{"Date": controls.long_date(r["date"]), "What fell due": f"{r['due']} ({r['measure']})",
+                            "Status last confirmed": controls.long_date(r["confirmed"]) if r["confirmed"] else "never",
                             "Source": controls_source(r["source_id"], registry)} for r in passed_rows.to_dict("records")],
-                          columns=["Date", "What fell due", "Measure", "Latest source on its status", "Source"])
+                          columns=["Date", "What fell due", "Status last confirmed", "Source"])
 
     ch.key("watch_ahead_n", len(ahead))
     ch.key("watch_ahead_dated_n", len(ahead_rows))
@@ -182,7 +183,8 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
     marks["offset"] = [top * (1.08 - 0.07 * level) for level in marks["level"]]
     tooltip = [alt.Tooltip("month:N", title="Month"), alt.Tooltip("exports:Q", format=",.0f", title="t"),
                alt.Tooltip("basis:N", title="Basis")]
-    lines = charts.time_series(plotted, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip)
+    lines = charts.time_series(plotted, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip,
+                               tick_count={"interval": "month", "step": 6})
     rules = alt.Chart(marks).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(
         x="start:T", tooltip=[alt.Tooltip("start:T", title="Announced", format="%d %B %Y"),
                               alt.Tooltip("label:N", title="China's measure")])
