@@ -155,12 +155,12 @@ def rare_earth(elements) -> bool:
     return not named or any(e.strip() in RARE_EARTHS for e in named)
 
 
-def mark_label(instruments: list[str]) -> str:
-    """"No. 18 (2025)", "Nos. 55, 56 … of 2025"; an instrument without a number: "general licences"."""
+def mark_label(instruments: list[str], day: pd.Timestamp) -> str:
+    """"No. 18 (2025)"; several numbered announcements of one day: "October 2025 package"; an
+    instrument without a number: "general licences"."""
     numbered = [i for i in instruments if re.search(r"\d{4} No\. \d+", str(i))]
     if len(numbered) > 2:
-        first, last = (re.search(r"(\d{4}) No\. (\d+)", str(i)) for i in (numbered[0], numbered[-1]))
-        return f"Nos. {first.group(2)}–{last.group(2)} of {first.group(1)}"
+        return f"{day:%B %Y} package"
     if numbered:
         return controls._numbers(numbered)
     return "general licences" if any("licence" in str(i).lower() for i in instruments) else controls.short_label(instruments[0])
@@ -174,8 +174,9 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
     china = china[[rare_earth(e) for e in china["elements"]]]
     china["start"] = [pd.Timestamp(controls.to_date(d)) for d in china["date"]]
     china = china[(china["start"] >= first) & (china["start"] <= last)]
-    marks = (china.groupby("start", as_index=False)
-             .agg(label=("instrument", lambda s: mark_label(list(s))), category=("category", "first")))
+    marks = china.groupby("start", as_index=False).agg(instruments=("instrument", list), category=("category", "first"))
+    marks["label"] = [mark_label(i, d) for i, d in zip(marks["instruments"], marks["start"])]
+    marks = marks.drop(columns="instruments")
     marks["level"] = charts.stagger_levels(marks.assign(lane="all"), start="start", lane="lane", min_gap_days=75,
                                            levels=4) if len(marks) else []
     # labels stacked from the top of the chart, one line a level, in the chart's own units
@@ -189,14 +190,16 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
         x="start:T", tooltip=[alt.Tooltip("start:T", title="Announced", format="%d %B %Y"),
                               alt.Tooltip("label:N", title="China's measure")])
     labels = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, color="#b2182b", fontSize=10).encode(
-        x="start:T", y=alt.Y("level:Q", scale=alt.Scale(domain=[0, 20], reverse=True), axis=None), text="label:N")
+        x="start:T", y=alt.Y("offset:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f")), text="label:N")
     derived = alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
         filled=True, fill="#ffffff", size=50, strokeWidth=2).encode(x="date:T", y="exports:Q", tooltip=tooltip)
-    chart = alt.layer(lines, derived, rules, labels.encode(y=alt.Y("offset:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f"))))
+    chart = alt.layer(lines, derived, rules, labels)
     low = plotted.loc[plotted["exports"].idxmin()]
     latest = plotted.iloc[-1]
-    alt_text = (f"China's monthly exports of rare-earth magnets from {magnet_exports.month_name(plotted['month'].iloc[0])} "
-                f"to {magnet_exports.month_name(latest['month'])}: lowest in {magnet_exports.month_name(low['month'])} "
+    month = magnet_exports.month_name
+    marked = "; ".join(f"{r.label}, {controls.long_date(r.start.date())}" for r in marks.itertuples())
+    alt_text = (f"China's monthly exports of rare-earth magnets from {month(plotted['month'].iloc[0])} "
+                f"to {month(latest['month'])}: lowest in {month(low['month'])} "
                 f"({low['exports']:,.0f} t), {latest['exports']:,.0f} t in the latest month. Dashed lines mark the dates "
-                f"China announced its measures: {'; '.join(f'{r.label}, {controls.long_date(r.start.date())}' for r in marks.itertuples())}.")
+                f"China announced its measures: {marked}.")
     return Figure(chart, alt_text, sorted(plotted["source_id"].unique()), "t per month", plotted.drop(columns="date"))
