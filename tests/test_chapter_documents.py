@@ -13,7 +13,10 @@ from pipeline.config import load_site
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
 DATA = REPO / "data"
-MODULES = {c.name: importlib.import_module(f"analysis.chapters.{c.name}") for c in load_site(REPO).chapters}
+# the landing page (index) is a notebook too; its module is analysis.chapters.home
+MODULE_OF = {"index": "home"}
+MODULES = {c.name: importlib.import_module(f"analysis.chapters.{MODULE_OF.get(c.name, c.name)}")
+           for c in load_site(REPO).chapters}
 GLUE = re.compile(r"\{glue:text\}`(?:(\w+)\.ipynb::)?(\w+)(?::[^`]*)?`")
 CHOSEN = re.compile(r'chapter\.choose\("(\w+)"')
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)

@@ -133,10 +133,11 @@ def time_series(
     bands: pd.DataFrame | None = None,
     x_format: str = "%b %Y",
     y_format: str = ",.0f",
+    tick_count: int | dict = 8,
 ) -> alt.Chart:
     """A line per series over time, with optional shaded periods (columns start, end, label)."""
     enc = dict(
-        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format=x_format, labelAngle=0, tickCount=8)),
+        x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format=x_format, labelAngle=0, tickCount=tick_count)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
         tooltip=tooltip,
     )
