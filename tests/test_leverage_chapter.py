@@ -254,7 +254,7 @@ def test_the_snapshot_table_is_shown_as_printed_with_its_assessments(default):
 
 
 def test_the_claims_table_is_compact_and_gives_each_claim_once(default):
-    rows = read_rows(DATA / "seed_claims.csv")
+    rows = read_rows(DATA / "article_claims.csv")
     table = leverage.compute(DATA).tables["claims"]
     assert list(table.columns) == ["Claim", "Verdict", "Correct figure"]
     assert len(table) == len({r["claim"] for r in rows}) == default["claims_distinct_n"]
@@ -286,14 +286,14 @@ def test_the_timeline_shows_controls_status_on_the_as_of_date(as_of):
     assert chapter["as_of_text"] == controls.long_date(as_of)
 
 
-def test_the_seed_claims_reading_follows_the_data(tmp_path, default):
+def test_the_article_claims_reading_follows_the_data(tmp_path, default):
     """Which share the seed article's "~70%" matches is computed, so the key points and the
     summary say "magnet making, not mining" when the claimed value sits nearer magnet making."""
     nearer_mining = default["lree_claim_gap_mining"] < default["lree_claim_gap_magnets"]
     assert default["lree_claim_match"] == ("mining" if nearer_mining else "magnet making")
     data = copy_data(tmp_path)
     value = default["china_magnet_share_pct"] - 1
-    rewrite(data / "seed_claims.csv", {"claim_id": "snap-lree-magnets-china-share"}, "seed_value", f"~{value:.0f}%")
+    rewrite(data / "article_claims.csv", {"claim_id": "snap-lree-magnets-china-share"}, "seed_value", f"~{value:.0f}%")
     edited = compute("leverage", data)
     assert edited["lree_claim_value"] == pytest.approx(round(value))
     assert (edited["lree_claim_match"], edited["lree_claim_other"]) == ("magnet making", "mining")

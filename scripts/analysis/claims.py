@@ -1,6 +1,6 @@
 """The seed article's claims beside the authoritative figures, with a verdict for each.
 
-Model. ``seed_claims`` holds each claim in the article's words, the figure it gives
+Model. ``article_claims`` holds each claim in the article's words, the figure it gives
 (``seed_value``, text such as ``~70%``), the authoritative figure the data team found and the
 verdict (agrees, agrees_understates, disagrees, needs_update, unverifiable). Two checks are
 computed here rather than taken on trust:
@@ -74,7 +74,7 @@ def claims_table(claims: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("no seed claims to compare")
     unknown = sorted(set(claims["verdict"].dropna()) - set(VERDICTS))
     if unknown:
-        raise ValueError(f"unknown verdicts in seed_claims: {unknown}")
+        raise ValueError(f"unknown verdicts in article_claims: {unknown}")
 
     def publisher(ids) -> str:
         if ids is None or ids is pd.NA or not str(ids).strip():
@@ -82,7 +82,7 @@ def claims_table(claims: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
         names = []
         for sid in re.split(r"[;,]\s*", str(ids).strip()):
             if sid not in registry.index:
-                raise ValueError(f"seed_claims cites unknown source id {sid!r}")
+                raise ValueError(f"article_claims cites unknown source id {sid!r}")
             names.append(str(registry.loc[sid, "publisher"]))
         return "; ".join(dict.fromkeys(names))
 

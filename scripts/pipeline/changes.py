@@ -35,14 +35,21 @@ def previous_record(editions_dir: Path, current: dict, named: str | None = None)
     return max(older, key=lambda item: item[:2])[2] if older else None
 
 
-def changed_figures(previous: dict, current: dict) -> list[dict]:
-    """One row per key figure present in both records whose value differs."""
+def is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def changed_figures(previous: dict, current: dict, *, numbers: bool = True) -> list[dict]:
+    """One row per key figure present in both records whose value differs: the numbers (the
+    table), or with ``numbers=False`` the worded values (months, phrases: counted, not quoted)."""
     rows = []
     for chapter, figures in sorted(current.get("figures", {}).items()):
         before = previous.get("figures", {}).get(chapter, {})
         for name, item in sorted(figures.items()):
             if name in before and before[name].get("value") != item.get("value"):
-                rows.append({"chapter": chapter, "name": name, "old": before[name], "new": item})
+                numeric = is_number(item.get("value")) and is_number(before[name].get("value"))
+                if numeric == numbers:
+                    rows.append({"chapter": chapter, "name": name, "old": before[name], "new": item})
     return rows
 
 
@@ -115,6 +122,10 @@ def page_text(current: dict, previous: dict | None) -> str:
         lines += ["Datasets updated since then: " + ", ".join(f"`{Path(p).name}`" for p in data_changed) + ".", ""]
     else:
         lines += ["No dataset has changed since then.", ""]
+    worded = changed_figures(previous, current, numbers=False)
+    if worded:
+        lines += [f"{len(worded)} worded key figure{'s' if len(worded) != 1 else ''} (dates, months and phrases that"
+                  " depend on the data) also changed; both records list them in full.", ""]
     if not rows:
         lines += ["No key figure has a different value.", ""]
         return "\n".join(lines)

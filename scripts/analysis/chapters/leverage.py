@@ -61,7 +61,7 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     exports = datasets.load("china_magnet_exports_monthly", data_dir)
     annual = datasets.load("china_magnet_exports_annual", data_dir)
     timeline = datasets.load("export_control_timeline", data_dir)
-    seed = datasets.load("seed_claims", data_dir)
+    seed = datasets.load("article_claims", data_dir)
     snapshot = datasets.load("article_snapshot", data_dir)
 
     shares = value_chain(ch, chain, registry)
@@ -70,7 +70,7 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     exp = magnet_export_collapse(ch, exports)
     year_totals(ch, annual, exp)
     recorded = control_measures(ch, timeline, as_of)
-    seed_claims(ch, seed, registry, mine["china_share_pct"], shares["magnets"]["share_pct"])
+    article_claims(ch, seed, registry, mine["china_share_pct"], shares["magnets"]["share_pct"])
     article_snapshot(ch, snapshot)
     # "its share rises at every step" is said only when the shares do rise: mining < separation < magnets
     ch.key("chain_rises", bool(mine["china_share_pct"] < shares["separation"]["share_pct"] < shares["magnets"]["share_pct"]))
@@ -354,11 +354,11 @@ def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame
     return china
 
 
-def seed_claims(ch: Chapter, seed: pd.DataFrame, registry: pd.DataFrame, mine_share: float, magnet_share: float) -> None:
+def article_claims(ch: Chapter, seed: pd.DataFrame, registry: pd.DataFrame, mine_share: float, magnet_share: float) -> None:
     lree = seed[seed["claim"].str.contains("light rare earth magnets", case=False)].iloc[0]
     value = claims.parse_value(lree["seed_value"])
     match = claims.closest_match(value, {"mining": mine_share, "magnets": magnet_share})
-    ch.key("lree_claim_value", value, unit="%", dataset="seed_claims", source_ids=["srk-bharat-2025-10-10"])
+    ch.key("lree_claim_value", value, unit="%", dataset="article_claims", source_ids=["srk-bharat-2025-10-10"])
     ch.key("lree_claim_gap_mining", abs(match["gaps"]["mining"]), unit="percentage points")
     ch.key("lree_claim_gap_magnets", abs(match["gaps"]["magnets"]), unit="percentage points")
     ch.key("lree_claim_match", "mining" if match["label"] == "mining" else "magnet making")

@@ -70,7 +70,7 @@ def months_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / DAYS_PER_MONTH
 
 
-def compute(data_dir, buffer_months: int = 3) -> Chapter:
+def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chapter:
     ch = Chapter(data_dir)
     registry = datasets.sources(data_dir)
     imports = datasets.load("india_magnet_imports", data_dir)
@@ -91,7 +91,7 @@ def compute(data_dir, buffer_months: int = 3) -> Chapter:
     buffer = stockpile(ch, bill, facts, float(repm["outlay"]), buffer_months)
     shock = disruption_2025(ch, exports, timeline, events, buffer_months)
     sourcing = diversified_sourcing(ch, production, reserves, chain, registry, facts, bill)
-    domestic = domestic_magnets(ch, repm, resources, facts, bill)
+    domestic = domestic_magnets(ch, repm, resources, facts, bill, as_of)
     recyc = recycling(ch, facts)
     lean = less_heavy_rare_earths(ch, intensity, facts)
     diplo = diplomacy(ch, events, frameworks, shock)
@@ -301,7 +301,8 @@ def diversified_sourcing(ch: Chapter, production: pd.DataFrame, reserves: pd.Dat
 
 
 # --- option 3: making magnets in India --------------------------------------------------------
-def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, facts: pd.DataFrame, bill: dict) -> dict:
+def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, facts: pd.DataFrame, bill: dict,
+                     as_of: str) -> dict:
     capacity = float(repm["capacity"])
     ds = dict(dataset="policy_instruments", source_ids=[repm["source_id"]])
     ch.key("repm_capacity_t", capacity, unit="t/yr", **ds, label="Magnet scheme capacity")
@@ -318,8 +319,10 @@ def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, fact
         ch.key(name, month_label(facts.loc[item, "date"]))
     ch.key("repm_prebid_companies", int(facts.loc["repm-prebid", "low"]), unit="companies", dataset="india_options",
            source_ids=[facts.loc["repm-prebid", "source_id"]])
-    due = controls.to_date(facts.loc["repm-bid-due", "date"])
-    earliest = dt.date(due.year + int(gestation["low"]), due.month, 1)
+    # no award is recorded: the earliest award is the later of the bid date and the as-of date
+    award = max(controls.to_date(facts.loc["repm-bid-due", "date"]), controls.to_date(as_of, what="as_of"))
+    earliest = dt.date(award.year + int(gestation["low"]), award.month, 1)
+    ch.key("as_of_text", controls.long_date(controls.to_date(as_of, what="as_of")))
     ch.key("repm_earliest_output", earliest.strftime("%B %Y"))
     ndpr = resources[resources["item"] == "irel_ndpr_capacity"].copy()
     if ndpr.empty:
