@@ -152,3 +152,39 @@ def test_the_glossary_defines_every_acronym_the_prose_uses(pages):
                 if word.removesuffix("s") not in terms and word not in COMMON and not re.fullmatch(r"FY\d.*|H[12]|Q[1-4]", word):
                     missing.setdefault(word, set()).add(name)
     assert not missing, f"acronyms without a glossary entry: {missing}"
+
+
+CHAPTERS = ("leverage", "sector_impact", "strategy_roadmap", "options", "geopolitics")
+
+
+def unlinked_first_uses(page, terms: set[str]) -> list[str]:
+    """Acronyms of the glossary whose first use in the chapter's prose comes before any link to
+    their glossary entry."""
+    from bs4 import NavigableString
+
+    linked: set[str] = set()
+    late = []
+    seen: set[str] = set()
+    for block in prose_blocks(page):
+        for node in block.descendants:
+            if not isinstance(node, NavigableString):
+                continue
+            link = node.find_parent("a")
+            target = link.get("href", "") if link is not None else ""
+            if "glossary.html#term-" in target:
+                linked.add(target.split("#term-", 1)[1])
+                continue
+            for word in ACRONYM.findall(str(node)):
+                word = word.removesuffix("s") if word.removesuffix("s") in terms else word
+                if word in terms and word not in seen:
+                    seen.add(word)
+                    if not any(t == word or t.startswith(word + "-") for t in linked):  # INR → "INR crore"
+                        late.append(word)
+    return late
+
+
+def test_each_chapter_links_a_glossary_term_at_its_first_use(pages):
+    terms = {t for t in glossary_terms(pages) if ACRONYM.fullmatch(t)}
+    found = {name: late for name in CHAPTERS if name in pages
+             and (late := unlinked_first_uses(pages[name], terms))}
+    assert not found, f"acronyms used before their first glossary link: {found}"

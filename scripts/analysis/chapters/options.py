@@ -374,7 +374,8 @@ def less_heavy_rare_earths(ch: Chapter, intensity: pd.DataFrame, facts: pd.DataF
 # --- option 6: diplomacy ----------------------------------------------------------------------
 def diplomacy(ch: Chapter, events: pd.DataFrame, frameworks: pd.DataFrame, shock: dict) -> dict:
     india = frameworks[(frameworks["country"] == "India") & frameworks["member"].isin(["yes", "partner"])]
-    india = india.sort_values("since")
+    # a framework another has succeeded (the MSP, by FORGE) is not one India belongs to now
+    india = india[~india["note"].fillna("").str.contains("succeeded by")].sort_values("since")
     ch.key("frameworks_n", len(india), dataset="framework_membership", source_ids=sorted(set(india["source_id"])))
     ch.key("frameworks_list", ", ".join(f"{r['framework']} (since {controls.long_date(r['since'])})"
                                         if pd.notna(r["since"]) else r["framework"] for _, r in india.iterrows()))
