@@ -43,6 +43,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -151,11 +152,12 @@ def nu_check(site: Path, pages: list[str]) -> dict[str, list[str]]:
     except json.JSONDecodeError:
         raise RuntimeError(f"vnu gave no JSON (exit {proc.returncode}): {proc.stderr[:500]}") from None
     found: dict[str, list[str]] = {p: [] for p in pages}
-    by_file = {Path(f).resolve().as_uri(): p for f, p in zip(files, pages)}
+    # vnu names a file "file:/path" (one slash), Path.as_uri() "file:///path": compare the paths
+    by_file = {Path(f).resolve().as_posix(): p for f, p in zip(files, pages)}
     for message in messages:
         if message.get("type") not in ("error", "non-document-error"):
             continue
-        page = by_file.get(message.get("url", ""))
+        page = by_file.get(re.sub(r"^file:/*", "/", unquote(message.get("url", ""))))
         if page is None:
             raise RuntimeError(f"vnu error for no checked page: {message}")
         found[page].append(f"line {message.get('lastLine', '?')}: {message.get('message', '')}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_file
 
-from pipeline.appendix import bib_escape, md, write_bibliography, write_data_appendix
+from pipeline.appendix import bib_escape, bib_url, md, write_bibliography, write_data_appendix
 from pipeline.errors import DataError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -241,3 +241,10 @@ def test_real_data_appendix_and_bibliography(tmp_path):
     ids = [line.split(",")[0] for line in (data_dir / "sources.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
            if line.strip()]
     assert set(parse_file(str(bib), "bibtex").entries) >= {i.strip('"') for i in ids}
+
+
+def test_bibliography_urls_carry_no_character_an_href_may_not():
+    """A source URL pasted with brackets or spaces still makes a valid link (HTML checkers)."""
+    assert bib_url(" https://news.example.com/a-[SMM Analysis]{x}|y ") == (
+        "https://news.example.com/a-%5BSMM%20Analysis%5D%7Bx%7D%7Cy")
+    assert bib_url("https://www.iea.org/commentaries/a?b=1&c=2#d") == "https://www.iea.org/commentaries/a?b=1&c=2#d"

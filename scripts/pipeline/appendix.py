@@ -133,8 +133,9 @@ def balanced(value: str) -> bool:
 
 
 def bib_url(url: str) -> str:
-    """URLs are taken verbatim by BibTeX styles; only braces and spaces need encoding."""
-    return re.sub(r"[{}\s\\]", lambda m: f"%{ord(m.group(0)):02X}", (url or "").strip())
+    """URLs are taken verbatim by BibTeX styles and land in a page's href: braces, spaces and the
+    characters a URL may not carry unencoded (RFC 3986: [ ] < > " ^ ` |) are percent-encoded."""
+    return re.sub(r'[{}\s\\\[\]<>"^`|]', lambda m: f"%{ord(m.group(0)):02X}", (url or "").strip())
 
 
 # ---------------------------------------------------------------------------------------------
