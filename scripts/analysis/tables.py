@@ -8,8 +8,10 @@ zebra rows, padding, wrapping, print) is ``.report-table`` in ``book/_static/rep
 A column is numeric when its cells are numbers: numeric dtypes, or text cells that are
 numbers as the chapter wrote them ("1,149,334", "0.64%", "~90%", "under 0.1%", "310–610"),
 with "—", "not available" and blanks allowed among them. Numeric columns get the class
-``num`` on their cells and header; numeric dtypes are written with separators. Cells stay
-HTML-escaped (``analysis/__init__.py``): an explicit ``format`` must pass ``escape="html"``.
+``num`` on their cells (right-aligned, with their header); text columns with long cells get
+``long`` (a minimum width, so a narrow screen scrolls rather than stacking words). Numeric
+dtypes are written with separators. Cells stay HTML-escaped (``analysis/__init__.py``): an
+explicit ``format`` must pass ``escape="html"``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ NUMBER = re.compile(
     r"^(?:[~≈<>≤≥]\s?|(?:under|over|about|up to)\s)?[-−+]?\d[\d,]*(?:\.\d+)?"
     r"(?:\s?[–-]\s?\d[\d,]*(?:\.\d+)?)?\s?%?$"
 )
+LONG = 60  # characters: a text column with a longer cell is "long" (kept readable when narrow)
 PLACEHOLDERS = {"", "—", "–", "-", "not available", "n/a", "none"}
 
 
@@ -92,6 +95,9 @@ def styled(frame: pd.DataFrame):
     classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
     for name in numeric:
         classes[name] = "num"
+    for name in frame.columns:  # long text wraps in a column wide enough to read (report.css)
+        if name not in numeric and frame[name].map(lambda v: len(str(v)) if not _blank(v) else 0).max() > LONG:
+            classes[name] = "long"
     style = style.set_td_classes(classes)
     # the header of a numeric column sits over its numbers (right), as in print
     style = style.set_table_styles(
