@@ -118,7 +118,9 @@ PLAIN_NUMBER = r"^[~<>]?[0-9][0-9,]*(\.[0-9]+)?%?$"
 @pytest.mark.parametrize("page_name", TABLE_PAGES)
 def test_tables_read_at_phone_width(served, context, page_name):
     """At 390 px no chapter page is wider than the viewport (a wide table scrolls sideways in its
-    own box), and every numeric cell, and its column's header, is right-aligned."""
+    own box); every numeric cell and every column of numbers, and their headers, are
+    right-aligned; text is not. (A number in a column of words, "~90%" beside "Dominant", stays
+    with its column, left.)"""
     with opened_page(context, f"tables-390-{page_name}") as (page, log):
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(served + page_name, wait_until="load")
@@ -128,7 +130,13 @@ def test_tables_read_at_phone_width(served, context, page_name):
         tables = page.evaluate(f"""() => [...document.querySelectorAll('table.report-table')].map(t => {{
             const box = t.parentElement.getBoundingClientRect();
             const num = [...t.querySelectorAll('td.num')];
-            const plain = [...t.querySelectorAll('tbody td')].filter(td => /{PLAIN_NUMBER}/.test(td.innerText.trim()));
+            // a column of nothing but numbers (dashes allowed) must be right-aligned whatever its class
+            const cols = {{}};
+            for (const td of t.querySelectorAll('tbody td')) (cols[td.cellIndex] ||= []).push(td);
+            const plain = Object.values(cols).filter(tds => {{
+              const real = tds.filter(td => !/^(—|not available|)$/.test(td.innerText.trim()));
+              return real.length && real.every(td => /{PLAIN_NUMBER}/.test(td.innerText.trim()));
+            }}).flat();
             const heads = [...t.querySelectorAll('thead th')];
             const numCols = new Set(num.map(td => td.cellIndex));
             return {{
