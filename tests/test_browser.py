@@ -127,7 +127,9 @@ def test_tables_read_at_phone_width(served, context, page_name):
         wait_for_charts(page)
         widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], f"{page_name} is {widths[0]} px wide at a {widths[1]} px viewport"
-        tables = page.evaluate(f"""() => [...document.querySelectorAll('table.report-table')].map(t => {{
+        tables = page.evaluate(f"""() => {{
+          const align = el => getComputedStyle(el).textAlign;
+          return [...document.querySelectorAll('table.report-table')].map(t => {{
             const box = t.parentElement.getBoundingClientRect();
             const num = [...t.querySelectorAll('td.num')];
             // a column of nothing but numbers (dashes allowed) must be right-aligned whatever its class
@@ -142,11 +144,12 @@ def test_tables_read_at_phone_width(served, context, page_name):
             return {{
               id: t.id, right: box.right,
               numeric: num.length,
-              notRight: [...num, ...plain].filter(td => getComputedStyle(td).textAlign !== 'right').map(td => td.innerText),
-              headsNotRight: heads.filter(th => numCols.has(th.cellIndex) && getComputedStyle(th).textAlign !== 'right').map(th => th.innerText),
-              textRight: [...t.querySelectorAll('tbody td:not(.num)')].filter(td => getComputedStyle(td).textAlign === 'right').map(td => td.innerText),
+              notRight: [...num, ...plain].filter(td => align(td) !== 'right').map(td => td.innerText),
+              headsNotRight: heads.filter(th => numCols.has(th.cellIndex) && align(th) !== 'right').map(th => th.innerText),
+              textRight: [...t.querySelectorAll('tbody td:not(.num)')].filter(td => align(td) === 'right').map(td => td.innerText),
             }};
-        }})""")
+          }});
+        }}""")
         for t in tables:
             assert t["right"] <= 390 + 0.5, f"{page_name} {t['id']}: its box ends at {t['right']} px"
             assert not t["notRight"], f"{page_name} {t['id']}: numbers not right-aligned: {t['notRight'][:5]}"
