@@ -108,3 +108,56 @@ def test_glued_values_are_not_bold(served, context):
             "els => els.map(e => [getComputedStyle(e).fontWeight, getComputedStyle(e.closest('p')).fontWeight])")
         assert weights, "no glued value in a paragraph of the leverage chapter"
         assert all(own == paragraph for own, paragraph in weights), weights[:5]
+
+
+# Chapter pages with tables (Chapter.table; analysis/tables.py and the Tables block of report.css)
+TABLE_PAGES = [f"{chapter.name}.html" for chapter in load_site(REPO).chapters] + ["index.html"]
+PLAIN_NUMBER = r"^[~<>]?[0-9][0-9,]*(\.[0-9]+)?%?$"
+
+
+@pytest.mark.parametrize("page_name", TABLE_PAGES)
+def test_tables_read_at_phone_width(served, context, page_name):
+    """At 390 px no chapter page is wider than the viewport (a wide table scrolls sideways in its
+    own box); every numeric cell and every column of numbers, and their headers, are
+    right-aligned; text is not. (A number in a column of words, "~90%" beside "Dominant", stays
+    with its column, left.)"""
+    with opened_page(context, f"tables-390-{page_name}") as (page, log):
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(served + page_name, wait_until="load")
+        wait_for_charts(page)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{page_name} is {widths[0]} px wide at a {widths[1]} px viewport"
+        tables = page.evaluate(f"""() => {{
+          const align = el => getComputedStyle(el).textAlign;
+          return [...document.querySelectorAll('table.report-table')].map(t => {{
+            const box = t.parentElement.getBoundingClientRect();
+            const num = [...t.querySelectorAll('td.num')];
+            // a column of nothing but numbers (dashes allowed) must be right-aligned whatever its class
+            const cols = {{}};
+            for (const td of t.querySelectorAll('tbody td')) (cols[td.cellIndex] ||= []).push(td);
+            const plain = Object.values(cols).filter(tds => {{
+              const real = tds.filter(td => !/^(—|not available|)$/.test(td.innerText.trim()));
+              return real.length && real.every(td => /{PLAIN_NUMBER}/.test(td.innerText.trim()));
+            }}).flat();
+            const heads = [...t.querySelectorAll('thead th')];
+            const numCols = new Set(num.map(td => td.cellIndex));
+            return {{
+              id: t.id, right: box.right,
+              numeric: num.length,
+              notRight: [...num, ...plain].filter(td => align(td) !== 'right').map(td => td.innerText),
+              headsNotRight: heads.filter(th => numCols.has(th.cellIndex) && align(th) !== 'right').map(th => th.innerText),
+              textRight: [...t.querySelectorAll('tbody td:not(.num)')].filter(td => align(td) === 'right').map(td => td.innerText),
+            }};
+          }});
+        }}""")
+        for t in tables:
+            assert t["right"] <= 390 + 0.5, f"{page_name} {t['id']}: its box ends at {t['right']} px"
+            assert not t["notRight"], f"{page_name} {t['id']}: numbers not right-aligned: {t['notRight'][:5]}"
+            assert not t["headsNotRight"], f"{page_name} {t['id']}: headers of numbers: {t['headsNotRight']}"
+            assert not t["textRight"], f"{page_name} {t['id']}: text right-aligned: {t['textRight'][:5]}"
+
+
+def test_chapter_tables_have_numbers(built_site):
+    """The alignment checks above are not vacuous: the chapters' tables hold numeric cells."""
+    count = sum((built_site / p).read_text(encoding="utf-8").count(' num" >') for p in TABLE_PAGES)
+    assert count >= 20

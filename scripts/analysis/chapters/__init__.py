@@ -93,8 +93,11 @@ class Chapter:
                       unit=f.unit, data=f.data)
 
     def table(self, name: str):
-        """The table ``name``, without its index (cells escaped: see analysis/__init__.py)."""
-        return self.tables[name].style.hide(axis="index")
+        """The table ``name`` as the report shows it (``analysis.tables.styled``: no index, numbers
+        right-aligned with separators, cells escaped as in analysis/__init__.py)."""
+        from ..tables import styled
+
+        return styled(self.tables[name])
 
 
 def listing(items) -> str:

@@ -228,7 +228,7 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
         list(plotted["source_id"]), "vehicles", plotted)
     ch.tables["sales"] = pd.DataFrame({
         "Counter": current["counter"], "Period": current["period"], "Basis": current["basis"].map(BASIS),
-        "Segment": current["segment_label"], "Sales": current["sales"].map("{:,.0f}".format),
+        "Segment": current["segment_label"], "Sales (vehicles)": current["sales"].map("{:,.0f}".format),
         "Note": current["note"].fillna(""),
     })
     return current
