@@ -2,7 +2,7 @@
  *
  * Each chart is a <div class="vega-chart"> followed by <script class="vega-spec"> holding its
  * Vega spec, compiled from Vega-Lite at build time. The chart runtime (_static/vega-runtime.js,
- * Vega only) is fetched the first time a chart is within 600 px of the viewport, so a reader who
+ * Vega only) is fetched the first time a chart is within 200 px of the viewport, so a reader who
  * only reads the opening pays nothing for charts further down. Printing draws every chart, and
  * window.reportCharts.drawAll() does so on request (the PDF and the tests use it).
  */
@@ -68,7 +68,7 @@
           draw(entry.target);
         }
       });
-    }, { rootMargin: "600px 0px" });
+    }, { rootMargin: "200px 0px" });
     charts.forEach(function (chart) { observer.observe(chart); });
   } else {
     drawAll();
