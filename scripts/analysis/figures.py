@@ -38,8 +38,8 @@ CREDIT_ENV = "REPORT_FIGURE_CREDIT"  # "<report>, <edition> · <licence>": set b
 FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
 FIGURE_URL_ENV = "REPORT_FIGURE_URL"
 RENDER_DIR_ENV = "REPORT_RENDER_DIR"
-TITLE_CHARS = 42  # a title line at 15 px bold fits a phone (about 360 px) as well as the 620 px chart
-SUBTITLE_CHARS = 56  # at 12 px
+TITLE_CHARS = 38  # a title line at 15 px bold fits a phone (about 360 px) as well as the 620 px chart
+SUBTITLE_CHARS = 52  # at 12 px
 _LIVE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -165,7 +165,8 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     ch.figures["fig-strategy_roadmap-timeline"] = Figure(
         chart, f"{len(plotted)} dated instruments, from {first['name']} ({long_date(first['date'])}) to "
                f"{last['name']} ({long_date(last['date'])}).", list(plotted["source_id"]), "date", plotted,
-        f"India's {len(plotted)} dated rare-earth instruments run from {first['date_label']} to {last['date_label']}",
+        f"India's {len(plotted)} dated rare-earth instruments run from {pd.Timestamp(first['date']):%B %Y} to "
+        f"{pd.Timestamp(last['date']):%B %Y}",
         f"Government instruments by date and area of policy. Information current to {long_date(as_of)}.")
 
     # expected investment is not an outlay: only money the government has committed is charted
