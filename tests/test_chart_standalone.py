@@ -133,3 +133,37 @@ def test_a_figure_needs_a_title_and_a_subtitle(tmp_path, monkeypatch):
     for words in ("B is twice A", "Tonnes, 2025", "Source:", "Licence: CC BY 4.0", "Edition (1 January 2026)"):
         assert words in text
     assert "usermeta" not in json.dumps(made.spec), "the footer is for the downloads, not the page's spec"
+
+
+CAPTION_COLOURS = """(mode) => {
+  document.documentElement.setAttribute('data-theme', mode);
+  document.documentElement.setAttribute('data-mode', mode);
+  const out = [];
+  const sels = ['figure figcaption .caption-text', 'figure figcaption .caption-number', '.report-figure .figure-source'];
+  for (const sel of sels) {
+    document.querySelectorAll(sel).forEach(el => out.push([sel, getComputedStyle(el).color]));
+  }
+  return {texts: out, background: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"\d+", rgb)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_captions_and_source_lines_meet_wcag_aa(served, context, mode):
+    with opened_page(context, f"captions-{mode}") as (page, _log):
+        page.goto(served + "leverage.html", wait_until="load")
+        found = page.evaluate(CAPTION_COLOURS, mode)
+        assert found["texts"], "no figure captions found"
+        for selector, colour in found["texts"]:
+            ratio = contrast(colour, found["background"])
+            assert ratio >= 4.5, f"{mode}: {selector} is {colour} on {found['background']}: {ratio:.1f}:1"

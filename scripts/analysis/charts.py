@@ -117,10 +117,12 @@ def spread_dots(
         .mark_rule(color=MUTED, strokeWidth=2)
         .encode(y=y, x=alt.X(f"min({value}):Q", scale=alt.Scale(domain=list(domain))), x2=f"max({value}):Q")
     )
+    legend = alt.Legend(columns=2)  # one row of sources would be wider than the chart, and shrink it
     dots = (
         alt.Chart(frame)
         .mark_point(filled=True, size=110, opacity=0.9)
-        .encode(y=y, x=x, color=alt.Color(f"{series}:N", title="Source"), shape=alt.Shape(f"{series}:N", title="Source"), tooltip=tooltip)
+        .encode(y=y, x=x, color=alt.Color(f"{series}:N", title="Source", legend=legend),
+                shape=alt.Shape(f"{series}:N", title="Source", legend=legend), tooltip=tooltip)
     )
     return (rule + dots).properties(width=WIDTH - 160, height=48 * frame[category].nunique())
 
