@@ -71,10 +71,17 @@ def download_credit() -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, broken at spaces."""
+    """``text`` in lines of at most ``width`` characters, broken at spaces, never between a number
+    and its unit or a month and its year ("5,238 t", "INR 150 crore", "1 December 2026", "May 2025")."""
+    import re
     import textwrap
 
-    return textwrap.wrap(text, width=width, break_long_words=False) or [""]
+    kept = re.sub(r"(?<=\d) (?=(?:t|kg|crore|per cent|years?|months?)\b)", "\u00a0", text)
+    kept = re.sub(r"\b(INR|US\$) (?=\d)", "\\1\u00a0", kept)
+    kept = re.sub(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b", "\\1\u00a0\\2\u00a0\\3", kept)
+    kept = re.sub(r"\b([A-Z][a-z]+) (\d{4})\b", "\\1\u00a0\\2", kept)  # "March 2026"
+    lines = textwrap.wrap(kept, width=width, break_long_words=False) or [""]
+    return [line.replace("\u00a0", " ") for line in lines]
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
