@@ -89,7 +89,8 @@ plotted = this_year[this_year["country"] != "World"][["country", "production", "
 chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
                            tooltip=["country", "production"])
 figure(chart, name="fig-leverage-production", alt_text=f"China mined {100 * china / world:.0f}% in {year}.",
-       source_ids=["usgs-mcs-2025"], data_dir=data_dir, unit="t REO", data=plotted)
+       source_ids=["usgs-mcs-2025"], data_dir=data_dir, unit="t REO", data=plotted,
+       title=f"China mined {100 * china / world:.0f}% in {year}", subtitle=f"Mine production, t REO, {year}")
 ```
 """
 

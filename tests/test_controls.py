@@ -117,7 +117,7 @@ def test_sentence_names_the_suspended_measures():
 
 def test_short_label_and_chart_rows_merge_same_day_events():
     assert k.short_label("MOFCOM/GAC Announcement 2025 No. 18") == "No. 18 (2025)"
-    assert k.short_label("State Council Regulations on Export Control of Dual-Use Items") == "State Council Regulations on…"
+    assert k.short_label("State Council Regulations on Export Control of Dual-Use Items") == "State Council Regulations"
     events = pd.DataFrame([
         dict(OCTOBER, event_id="a", instrument="Announcement 2025 No. 55", category="package", measure="x"),
         dict(OCTOBER, event_id="b", instrument="Announcement 2025 No. 56", category="package", measure="y"),

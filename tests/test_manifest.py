@@ -12,7 +12,7 @@ import pytest
 
 from edition_root import build, edit_china_production, make_root
 from report_root import REPO
-from pipeline import cache, manifest
+from pipeline import cache, citation, manifest
 from pipeline.config import load_site
 from pipeline.record import glued_values
 
@@ -43,7 +43,8 @@ def test_record_lists_every_glued_figure_with_its_provenance(editions):
     assert set(record["figures"]) == {c.name for c in site.chapters}
     for chapter in site.chapters:
         params = record["parameters"][chapter.name]
-        key = cache.chapter_key(chapter, (root / "data").resolve(), params)
+        credit = citation.credit_line(citation.meta(site.report))  # printed under the cached images
+        key = cache.chapter_key(chapter, (root / "data").resolve(), params, credit)
         executed = root / "_build" / "cache" / "chapters" / chapter.name / key / cache.NOTEBOOK
         glued = glued_values(executed)
         assert set(record["figures"][chapter.name]) == set(glued)

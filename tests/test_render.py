@@ -34,7 +34,8 @@ def draw(tmp_path, monkeypatch, later: bool):
         monkeypatch.delenv(figures.RENDER_DIR_ENV, raising=False)
     chart = alt.Chart(DATA).mark_bar().encode(x="share_pct:Q", y="country:N")
     figures.figure(chart, name="fig-test-share", alt_text="China mines most.", source_ids=["usgs-mcs-2025"],
-                   data_dir=DATA_DIR, unit="% of world", data=DATA)
+                   data_dir=DATA_DIR, unit="% of world", data=DATA, title="China mines most",
+                   subtitle="Share of world mine production, %")
     if later:
         assert not (fig_dir / "fig-test-share.png").exists(), "the kernel drew the image itself"
         renderer.submit("leverage")
@@ -90,7 +91,7 @@ def test_on_done_runs_after_the_images_exist(tmp_path, monkeypatch):
     from chapters import DATA as DATA_DIR
 
     figures.figure(alt.Chart(DATA).mark_point().encode(x="share_pct:Q"), name="fig-x", alt_text="x",
-                   source_ids=["usgs-mcs-2025"], data_dir=DATA_DIR, unit="%", data=DATA)
+                   source_ids=["usgs-mcs-2025"], data_dir=DATA_DIR, unit="%", data=DATA, title="x", subtitle="%")
     renderer.submit("sector_impact", lambda chapter, images: seen.append(sorted(p.name for p in images.iterdir())))
     renderer.wait()
     renderer.close()

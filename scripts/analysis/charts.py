@@ -50,8 +50,11 @@ def report_theme() -> alt.theme.ThemeConfig:
                 "gridColor": GRID,
                 "domainColor": MUTED,
                 "tickColor": MUTED,
+                # labels are never cut short with "…" (a chart that needs room sets its own width)
+                "labelLimit": 1000,
             },
-            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+                       "labelLimit": 1000},
             "range": {"category": CATEGORICAL, "ramp": SEQUENTIAL},
             "text": {"color": TEXT, "fontSize": 12},
             "bar": {"color": USA},
@@ -114,10 +117,12 @@ def spread_dots(
         .mark_rule(color=MUTED, strokeWidth=2)
         .encode(y=y, x=alt.X(f"min({value}):Q", scale=alt.Scale(domain=list(domain))), x2=f"max({value}):Q")
     )
+    legend = alt.Legend(columns=2)  # one row of sources would be wider than the chart, and shrink it
     dots = (
         alt.Chart(frame)
         .mark_point(filled=True, size=110, opacity=0.9)
-        .encode(y=y, x=x, color=alt.Color(f"{series}:N", title="Source"), shape=alt.Shape(f"{series}:N", title="Source"), tooltip=tooltip)
+        .encode(y=y, x=x, color=alt.Color(f"{series}:N", title="Source", legend=legend),
+                shape=alt.Shape(f"{series}:N", title="Source", legend=legend), tooltip=tooltip)
     )
     return (rule + dots).properties(width=WIDTH - 160, height=48 * frame[category].nunique())
 
@@ -203,10 +208,10 @@ def event_timeline(
     if staggered:
         data = frame.copy()
         data["_level"] = stagger_levels(data, start=start, lane=lane, min_gap_days=stagger_days)
-    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=160) if staggered else alt.Undefined)
+    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=1000) if staggered else alt.Undefined)
     x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, **style["x_axis"]))
     if color:
-        legend = alt.Legend(orient="bottom", columns=2, labelLimit=320) if staggered else alt.Undefined
+        legend = alt.Legend(orient="bottom", columns=2, labelLimit=1000) if staggered else alt.Undefined
         col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined, legend=legend)
     else:
         col = alt.value(USA)
@@ -234,7 +239,7 @@ TIMELINE_STYLES = {
             "text": {"align": "left", "dx": 7, "dy": -9, "fontSize": 11}, "lane_height": 54},
     True: {"x_axis": {"tickCount": 8}, "bar": {"height": 8, "opacity": 0.4},
            "point": {"filled": True, "size": 110, "opacity": 1, "stroke": "#ffffff", "strokeWidth": 1},
-           "text": {"align": "left", "dx": 6, "dy": 0, "fontSize": 10.5, "color": TEXT}, "lane_height": 78},
+           "text": {"align": "left", "dx": 6, "dy": 0, "fontSize": 11, "color": TEXT}, "lane_height": 78},
 }
 
 
@@ -262,7 +267,7 @@ def column_bars(
     axis (e.g. quantities two orders of magnitude apart)."""
     order = list(dict.fromkeys(frame[x]))
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{x}:N", title=None, sort=order, axis=alt.Axis(labelAngle=label_angle, labelLimit=160)),
+        x=alt.X(f"{x}:N", title=None, sort=order, axis=alt.Axis(labelAngle=label_angle, labelLimit=1000)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
     )
     bars = base.mark_bar(color=color).encode(tooltip=tooltip)
@@ -368,7 +373,7 @@ def bars_and_line(
         layers.append(alt.Chart(frame).transform_calculate(series=_json.dumps(label)).mark_line(
             point=True, strokeWidth=2.5, strokeDash=[] if column == line else [6, 3]).encode(
             x=xenc, y=alt.Y(f"{column}:Q"), color=alt.Color("series:N", title=None, scale=scale,
-                                                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=360)),
+                                                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=1000)),
             tooltip=tooltip,
         ))
     return alt.layer(*layers).properties(width=WIDTH - 100, height=300)
@@ -408,12 +413,12 @@ def membership_matrix(
 ) -> alt.Chart:
     """A grid of rows × columns (e.g. frameworks × countries), each cell coloured by a category
     (e.g. member / not a member) and labelled with ``text`` so colour is never the only cue."""
-    y = alt.Y(f"{row}:N", title=None, sort=row_sort, axis=alt.Axis(labelLimit=240))
+    y = alt.Y(f"{row}:N", title=None, sort=row_sort, axis=alt.Axis(labelLimit=1000))
     x = alt.X(f"{column}:N", title=None, sort=column_sort, axis=alt.Axis(orient="top", labelAngle=0))
     cells = alt.Chart(frame).mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         y=y, x=x, tooltip=tooltip,
         color=alt.Color(f"{value}:N", title=None, scale=alt.Scale(domain=value_domain, range=value_range)),
     )
-    labels = alt.Chart(frame).mark_text(fontSize=10.5, color="#ffffff", fontWeight=600).encode(y=y, x=x, text=f"{text}:N")
+    labels = alt.Chart(frame).mark_text(fontSize=11, color="#ffffff", fontWeight=600).encode(y=y, x=x, text=f"{text}:N")
     n_cols = frame[column].nunique()
     return (cells + labels).properties(width=min(WIDTH - 90, 110 * n_cols), height=46 * frame[row].nunique())

@@ -252,14 +252,21 @@ def counts(table: pd.DataFrame) -> dict[str, int]:
 
 def short_label(instrument: str) -> str:
     """A short name for a chart label: "MOFCOM/GAC Announcement 2025 No. 18" → "No. 18 (2025)";
-    an instrument without a number keeps its first words."""
+    an instrument without a number keeps its first words, ending on a word that ends a phrase
+    ("State Council Regulations", never "State Council Regulations on…": a chart label is not cut
+    short; the full name is in the tooltip and the data download)."""
     import re
 
     match = re.search(r"(\d{4}) No\. (\d+)", str(instrument))
     if match:
         return f"No. {match.group(2)} ({match.group(1)})"
-    words = str(instrument).split()
-    return " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    words = str(instrument).split()[:4]
+    while len(words) > 1 and words[-1].lower() in _LINKING_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+_LINKING_WORDS = {"on", "of", "for", "to", "the", "and", "in", "a", "an", "with", "by", "from"}
 
 
 CATEGORY_LANES = {

@@ -32,11 +32,14 @@ import pandas as pd
 
 from . import charts  # noqa: F401  (registers the report theme)
 from .datasets import source_label, sources
-from .images import SPEC_SUFFIX, write_images
+from .images import FOOTER_KEY, SPEC_SUFFIX, write_images
 
+CREDIT_ENV = "REPORT_FIGURE_CREDIT"  # "<report>, <edition> · <licence>": set by the build (pipeline/execute.py)
 FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
 FIGURE_URL_ENV = "REPORT_FIGURE_URL"
 RENDER_DIR_ENV = "REPORT_RENDER_DIR"
+TITLE_CHARS = 38  # a title line at 15 px bold fits a phone (about 360 px) as well as the 620 px chart
+SUBTITLE_CHARS = 52  # at 12 px
 _LIVE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,6 +49,39 @@ def figure_dir() -> Path:
 
 def figure_url() -> str:
     return os.environ.get(FIGURE_URL_ENV, "_static/figures").rstrip("/")
+
+
+def download_credit() -> str:
+    """The report, its edition and licence, as the downloaded images print them under the source.
+
+    Set by the build from ``_config.yml``'s ``report:`` block; a chapter run by hand reads the
+    nearest ``_config.yml`` itself."""
+    credit = os.environ.get(CREDIT_ENV)
+    if credit is not None:
+        return credit
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        config = folder / "_config.yml"
+        if config.is_file():
+            import yaml
+            from pipeline.citation import credit_line, meta
+
+            report = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("report")
+            return credit_line(meta(report)) if report else ""
+    return ""
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces, never between a number
+    and its unit or a month and its year ("5,238 t", "INR 150 crore", "1 December 2026", "May 2025")."""
+    import re
+    import textwrap
+
+    kept = re.sub(r"(?<=\d) (?=(?:t|kg|crore|per cent|years?|months?)\b)", "\u00a0", text)
+    kept = re.sub(r"\b(INR|US\$) (?=\d)", "\\1\u00a0", kept)
+    kept = re.sub(r"\b(\d{1,2}) ([A-Z][a-z]+) (\d{4})\b", "\\1\u00a0\\2\u00a0\\3", kept)
+    kept = re.sub(r"\b([A-Z][a-z]+) (\d{4})\b", "\\1\u00a0\\2", kept)  # "March 2026"
+    lines = textwrap.wrap(kept, width=width, break_long_words=False) or [""]
+    return [line.replace("\u00a0", " ") for line in lines]
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -122,12 +158,16 @@ def figure(
     data_dir: str | Path,
     unit: str,
     data: pd.DataFrame | None = None,
+    title: str = "",
+    subtitle: str = "",
 ) -> Figure:
     """Save a chart's downloads and return it as a displayable report figure.
 
     ``name`` is the figure's label (``fig-<chapter>-<what>``) and file stem; ``alt_text``
     states the takeaway for readers who cannot see the chart; ``data`` is the table plotted
-    (defaults to the chart's own data).
+    (defaults to the chart's own data). ``title`` (the finding) and ``subtitle`` (unit, period,
+    as-of date) are drawn in the chart's head; the PNG and SVG downloads add a footer with the
+    source, the report's edition and its licence.
     """
     if data is None:
         data = chart.data
@@ -138,16 +178,24 @@ def figure(
     unknown = [sid for sid in source_ids if sid not in registry.index]
     if unknown:
         raise KeyError(f"figure {name!r} cites unknown source ids {unknown}")
-    spec = chart.properties(description=alt_text).to_dict()
+    if not title or not subtitle:
+        raise ValueError(f"figure {name!r} needs a title (its finding) and a subtitle (unit, period, as-of date)")
+    head = alt.TitleParams(text=wrap(title, TITLE_CHARS), subtitle=wrap(subtitle, SUBTITLE_CHARS), anchor="start",
+                           fontSize=15, subtitleFontSize=12, subtitleColor=charts.MUTED, offset=12)
+    spec = chart.properties(description=alt_text, title=head).to_dict()
+
+    publishers = list(dict.fromkeys(str(registry.loc[sid, "publisher"]) for sid in source_ids))
+    footer = [f"Source: {'; '.join(publishers)}. Unit: {unit}.", download_credit()]
+    image_spec = {**spec, "usermeta": {**spec.get("usermeta", {}), FOOTER_KEY: [line for line in footer if line]}}
 
     out = figure_dir()
     out.mkdir(parents=True, exist_ok=True)
     later = os.environ.get(RENDER_DIR_ENV)
     if later:
         Path(later).mkdir(parents=True, exist_ok=True)
-        (Path(later) / f"{name}{SPEC_SUFFIX}").write_text(json.dumps(spec), encoding="utf-8")
+        (Path(later) / f"{name}{SPEC_SUFFIX}").write_text(json.dumps(image_spec), encoding="utf-8")
     else:
-        write_images(spec, out, name)
+        write_images(image_spec, out, name)
     spreadsheet_safe(data).to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     source_rows = [
         {k: registry.loc[sid, k] for k in ("id", "publisher", "title", "date", "url", "quality")}

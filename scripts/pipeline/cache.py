@@ -66,7 +66,7 @@ def dataset_files(datasets, data_dir: Path) -> dict[str, Path]:
     return files
 
 
-def chapter_inputs(chapter, data_dir: Path, params: dict) -> dict:
+def chapter_inputs(chapter, data_dir: Path, params: dict, credit: str = "") -> dict:
     """Every input of one chapter's execution, as a JSON-able dict of content hashes."""
     return {
         "version": CACHE_VERSION,
@@ -77,11 +77,12 @@ def chapter_inputs(chapter, data_dir: Path, params: dict) -> dict:
         "library": {p.name: file_digest(p) for p in library_files()},
         "execute": file_digest(Path(__file__).with_name("execute.py")),
         "render": file_digest(Path(__file__).with_name("render.py")),  # draws the cached images
+        "credit": credit,  # edition and licence printed under the cached images
     }
 
 
-def chapter_key(chapter, data_dir: Path, params: dict) -> str:
-    inputs = chapter_inputs(chapter, data_dir, params)
+def chapter_key(chapter, data_dir: Path, params: dict, credit: str = "") -> str:
+    inputs = chapter_inputs(chapter, data_dir, params, credit)
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:24]
 
 

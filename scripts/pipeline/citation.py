@@ -121,6 +121,13 @@ def meta(report: dict) -> Meta:
     )
 
 
+def credit_line(m: Meta) -> str:
+    """What a downloaded chart image prints under its source (analysis.figures, images):
+    ``"Rare Earth Leverage, Second edition (1 December 2026) · Licence: CC BY 4.0"``."""
+    line = f"{m.short_title}, {m.edition} ({m.long_date})"
+    return f"{line} · Licence: {m.licence}" if m.licence else line
+
+
 def placeholder_base_url(m: Meta) -> bool:
     """True when the base URL is on a host reserved for examples (the config's placeholder)."""
     from urllib.parse import urlsplit

@@ -45,7 +45,7 @@ def figure_paths(stage_dir: Path, chapter: str) -> tuple[Path, str]:
 
 def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: dict, failed_dir: Path,
                     zygote: kernels.Zygote | None = None, render_dir: Path | None = None,
-                    stopping: threading.Event | None = None) -> ChapterRun:
+                    stopping: threading.Event | None = None, credit: str = "") -> ChapterRun:
     """Run one chapter; on failure keep its executed notebook in ``failed_dir`` and raise.
 
     With ``render_dir`` the kernel leaves its figures' specs there for the build to draw
@@ -65,6 +65,7 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
         REPORT_FIGURE_DIR=str(fig_dir),
         REPORT_FIGURE_URL=fig_url,
         REPORT_CHAPTER=chapter.name,
+        REPORT_FIGURE_CREDIT=credit,  # edition and licence under each downloaded image (analysis.figures)
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
     kernel_env.pop("REPORT_RENDER_DIR", None)
@@ -138,14 +139,15 @@ def tidy_executed(path: Path) -> None:
 
 def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str, dict], failed_dir: Path, jobs: int, report,
                      cache=None, force: bool = False, zygote: kernels.Zygote | None = None,
-                     renderer: "Renderer | None" = None) -> list[ChapterRun]:
+                     renderer: "Renderer | None" = None, credit: str = "") -> list[ChapterRun]:
     """Run chapters ``jobs`` at a time; the first failure stops the others and is raised.
 
     With a ``cache`` (pipeline.cache.ChapterCache) a chapter whose inputs are unchanged is
     restored from it instead ("reused"); ``force`` executes every chapter (and refreshes the cache).
     With a ``zygote`` (pipeline.kernels.Zygote) the kernels are forked from it, warm. With a
     ``renderer`` (pipeline.render.Renderer) an executed chapter's images are drawn by it, in the
-    background, and the chapter is stored in the cache once they are.
+    background, and the chapter is stored in the cache once they are. ``credit`` (the report's
+    edition and licence, analysis.figures.credit_line) is printed under each downloaded image.
     """
     import papermill  # noqa: F401  (once, before the worker threads)
     from . import cache as chapter_cache
@@ -155,7 +157,7 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
         started = time.monotonic()
         chapter_params = params.get(chapter.name, {})
         if cache is not None:
-            keys[chapter.name] = chapter_cache.chapter_key(chapter, data_dir, chapter_params)
+            keys[chapter.name] = chapter_cache.chapter_key(chapter, data_dir, chapter_params, credit)
             executed = stage_dir / f"{chapter.name}.ipynb"
             if not force and cache.restore(chapter.name, keys[chapter.name], executed, figure_paths(stage_dir, chapter.name)[0]):
                 run = ChapterRun(chapter.name, time.monotonic() - started, executed, reused=True)
@@ -173,7 +175,7 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
     stopping = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir, zygote,
-                               renderer.spec_dir(c.name) if renderer else None, stopping): c for c in todo}
+                               renderer.spec_dir(c.name) if renderer else None, stopping, credit): c for c in todo}
         try:
             for future in _as_completed(futures):
                 run = future.result()

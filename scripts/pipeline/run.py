@@ -154,7 +154,7 @@ def build_report(options: BuildOptions) -> Path:
 
 def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
            inputs: str, work: Path, report) -> Path:
-    from . import assemble, changes, execute, freshness, parameters, speedups, stage, validate
+    from . import assemble, changes, citation, execute, freshness, parameters, speedups, stage, validate
     from .cache import ChapterCache
 
     site: Site = load_site(root)
@@ -183,6 +183,7 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
             runs = execute.execute_chapters(
                 site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,
                 cache=ChapterCache(cache_dir), force=options.force, zygote=zygote, renderer=renderer,
+                credit=citation.credit_line(citation.meta(site.report)),  # under each downloaded image
             )
             if zygote is not None:
                 zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs

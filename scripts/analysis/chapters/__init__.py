@@ -31,13 +31,18 @@ class KeyFigure:
 
 @dataclass
 class Figure:
-    """A chart the chapter shows, with everything its downloads need."""
+    """A chart the chapter shows, with everything its downloads need.
+
+    ``title`` states the chart's finding (not its variable) and ``subtitle`` its unit, period and
+    as-of date; both are drawn inside the graphic, so a downloaded PNG or SVG carries them."""
 
     chart: object
     alt_text: str
     source_ids: list
     unit: str
     data: pd.DataFrame
+    title: str = ""
+    subtitle: str = ""
 
 
 class Chapter:
@@ -90,7 +95,7 @@ class Chapter:
 
         f = self.figures[name]
         return figure(f.chart, name=name, alt_text=f.alt_text, source_ids=f.source_ids, data_dir=self.data_dir,
-                      unit=f.unit, data=f.data)
+                      unit=f.unit, data=f.data, title=f.title, subtitle=f.subtitle)
 
     def table(self, name: str):
         """The table ``name`` as the report shows it (``analysis.tables.styled``: no index, numbers

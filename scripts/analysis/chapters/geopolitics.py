@@ -261,7 +261,12 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
         chart, f"India is a member of {len(india_in)} of the {plotted['framework'].nunique()} frameworks shown "
                f"({', '.join(india_in['framework'])}); China of {china_n}. A grey cell marks a membership no source "
                "records either way.",
-        plotted["source_id"].dropna().unique(), "membership", plotted.drop(columns="cell"))
+        plotted["source_id"].dropna().unique(), "membership", plotted.drop(columns="cell"),
+        (f"India is a member of all {len(india_in)} frameworks shown" if len(india_in) == plotted["framework"].nunique()
+         else f"India is a member of {len(india_in)} of the {plotted['framework'].nunique()} frameworks shown")
+        + (f"; China of {china_n}" if china_n else "; China of none"),
+        f"Membership of critical-minerals and export-control frameworks, with the year joined. "
+        f"Information current to {ch['as_of_text']}.")
 
 
 def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
@@ -292,7 +297,10 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         chart, f"Exports to the United States fell to {lowest['exports']:,.0f} t in {month(lowest['month'])} "
                f"against {lowest['world']:,.0f} t to the world, and were {latest['exports']:,.0f} t of "
                f"{latest['world']:,.0f} t in {month(latest['month'])}.",
-        long["source_id"].unique(), "t per month", long.drop(columns="date"))
+        long["source_id"].unique(), "t per month", long.drop(columns="date"),
+        f"China's magnet exports to the United States fell to {lowest['exports']:,.0f} t in {month(lowest['month'])}",
+        f"Rare-earth magnet exports from China to the United States and to the world, tonnes per month, "
+        f"{month(us['month'].iloc[0])} to {month(us['month'].iloc[-1])}. Information current to {ch['as_of_text']}.")
 
     plotted = us[["month", "date", "exports", "world", "share_pct", "basis", "source_id", "source_id_world"]].copy()
     tooltip = [alt.Tooltip("month:N", title="Month"), alt.Tooltip("exports:Q", format=",.0f", title="to the US (t)"),
@@ -308,7 +316,12 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         f"The US share of China's magnet exports was lowest in {month(lowest['month'])} at "
         f"{lowest['share_pct']:.1f}% and was {latest['share_pct']:.1f}% in {month(latest['month'])}.",
         list(plotted["source_id"].unique()) + list(plotted["source_id_world"].unique()), "% of China's magnet exports",
-        plotted.drop(columns=["date"]))
+        plotted.drop(columns=["date"]),
+        f"The US share of China's magnet exports fell to {lowest['share_pct']:.1f}% in {month(lowest['month'])}; "
+        f"it was {latest['share_pct']:.1f}% in {month(latest['month'])}",
+        f"Exports to the United States as a share of China's rare-earth magnet exports, % by month, "
+        f"{month(us['month'].iloc[0])} to {month(us['month'].iloc[-1])}; open circles: derived months. "
+        f"Information current to {ch['as_of_text']}.")
 
 
 def as_of_marker(as_of_day):
@@ -355,7 +368,13 @@ def sequence_figure(events: pd.DataFrame, status: pd.DataFrame, as_of_day, marke
     source_ids = sorted({s for ids_ in plotted["source_id"] for s in str(ids_).split(";") if s})
     alt_text = (f"{len(ev)} US–China and China–India events and {len(measures)} dated entries of Chinese and US "
                 f"measures since {controls.long_date(START)}. " + controls.end_passed_sentence(status, as_of_day))
-    return Figure(alt.layer(chart, marker).configure_axisY(labelLimit=330), alt_text, source_ids, "dates", plotted)
+    n = controls.counts(status)
+    title = (f"Since {controls.to_date(START).year}, {len(ev)} US–China and China–India events and {len(measures)} measures; "
+             f"{n.get('in_force', 0)} measures are in force on {controls.long_date(as_of_day)}")
+    subtitle = (f"Events and Chinese and US export-control measures by date, {controls.long_date(START)} to "
+                f"{controls.long_date(as_of_day)}; bars run to a scheduled end.")
+    return Figure(alt.layer(chart, marker).configure_axisY(labelLimit=1000), alt_text, source_ids, "dates", plotted,
+                  title, subtitle)
 
 
 def labelled(status: pd.DataFrame) -> pd.DataFrame:
@@ -389,4 +408,9 @@ def status_figure(status: pd.DataFrame, as_of_day, marker) -> Figure:
     chart = alt.layer(chart, marker).properties(height=34 * len(plotted))
     counts_text = ", ".join(f"{v} {controls.STATUS_TEXT[k]}" for k, v in controls.counts(status).items())
     alt_text = (f"On {controls.long_date(as_of_day)}: {counts_text}. " + controls.end_passed_sentence(status, as_of_day))
-    return Figure(chart, alt_text, plotted["source_id"].unique(), "dates", plotted)
+    n = controls.counts(status)
+    title = (f"On {controls.long_date(as_of_day)}, {n.get('in_force', 0)} of {len(status)} measures are in force; "
+             f"{n.get('end_passed_unconfirmed', 0)} have passed a scheduled end with no word on what followed")
+    subtitle = (f"Chinese and US export-control measures from the date each took effect to its scheduled end, "
+                f"coloured by status on {controls.long_date(as_of_day)}.")
+    return Figure(chart, alt_text, plotted["source_id"].unique(), "dates", plotted, title, subtitle)

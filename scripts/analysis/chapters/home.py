@@ -189,7 +189,7 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
     rules = alt.Chart(marks).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(
         x="start:T", tooltip=[alt.Tooltip("start:T", title="Announced", format="%d %B %Y"),
                               alt.Tooltip("label:N", title="China's measure")])
-    labels = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, color="#b2182b", fontSize=10).encode(
+    labels = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, color="#b2182b", fontSize=11).encode(
         x="start:T", y=alt.Y("offset:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f")), text="label:N")
     derived = alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
         filled=True, fill="#ffffff", size=50, strokeWidth=2).encode(x="date:T", y="exports:Q", tooltip=tooltip)
@@ -202,4 +202,9 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
                 f"to {month(latest['month'])}: lowest in {month(low['month'])} "
                 f"({low['exports']:,.0f} t), {latest['exports']:,.0f} t in the latest month. Dashed lines mark the dates "
                 f"China announced its measures: {marked}.")
-    return Figure(chart, alt_text, sorted(plotted["source_id"].unique()), "t per month", plotted.drop(columns="date"))
+    title = (f"China's magnet exports fell to {low['exports']:,.0f} t in {month(low['month'])} after its measures; "
+             f"{latest['exports']:,.0f} t in {month(latest['month'])}")
+    subtitle = (f"Rare-earth magnet exports from China, tonnes per month, {month(plotted['month'].iloc[0])} to "
+                f"{month(latest['month'])}; dashed lines: China's measures. Information current to {controls.long_date(day)}.")
+    return Figure(chart, alt_text, sorted(plotted["source_id"].unique()), "t per month", plotted.drop(columns="date"),
+                  title, subtitle)

@@ -75,10 +75,11 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     # "its share rises at every step" is said only when the shares do rise: mining < separation < magnets
     ch.key("chain_rises", bool(mine["china_share_pct"] < shares["separation"]["share_pct"] < shares["magnets"]["share_pct"]))
 
-    ch.figures["fig-leverage-chain"] = chain_figure(chain, registry, year, mine, shares)
-    ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country, res)
-    ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year)
-    ch.figures["fig-leverage-exports"] = exports_figure(exp)
+    current = f"Information current to {ch['as_of_text']}."  # every chart's subtitle ends with it
+    ch.figures["fig-leverage-chain"] = chain_figure(chain, registry, year, mine, shares, ch["chain_rises"], current)
+    ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country, res, current)
+    ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year, current)
+    ch.figures["fig-leverage-exports"] = exports_figure(exp, current)
     ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, ch["april_elements_n"], ch["as_of_text"])
     return ch
 
@@ -388,7 +389,8 @@ def article_snapshot(ch: Chapter, snapshot: pd.DataFrame) -> None:
 
 
 # --- figures ------------------------------------------------------------------------------------
-def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: dict, shares: dict) -> Figure:
+def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: dict, shares: dict, rises: bool,
+                 current: str) -> Figure:
     plotted = chain[chain["period"].str.fullmatch(r"[\d\-–]+( average)?")].copy()
     plotted["stage_label"] = plotted["stage"].map(STAGES)
     plotted["source"] = plotted["source_id"].map(lambda sid: publisher_name(registry.loc[sid]))
@@ -403,7 +405,11 @@ def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: d
                 f"{shares['separation']['share_pct']:.0f}% of separation and {shares['magnets']['share_pct']:.0f}% of magnet "
                 f"making (IEA); sources disagree most on {widest.lower()} "
                 f"({spread.loc[widest, 'min']:.0f}–{spread.loc[widest, 'max']:.0f}%).")
-    return Figure(chart, alt_text, plotted["source_id"].unique(), "% of world", plotted)
+    mined, made = mine["china_share_pct"], shares["magnets"]["share_pct"]
+    title = (f"China's share rises along the chain, from {mined:.0f}% of mining to {made:.0f}% of magnet making" if rises
+             else f"China holds {mined:.0f}% of mining and {made:.0f}% of magnet making")
+    subtitle = f"China's share of the world total at each stage, %, one dot per source; mining in {year}. {current}"
+    return Figure(chart, alt_text, plotted["source_id"].unique(), "% of world", plotted, title, subtitle)
 
 
 def share_label(value) -> str:
@@ -419,7 +425,7 @@ def labelled(chart, frame: pd.DataFrame, value: str = "share_pct"):
     return chart
 
 
-def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict) -> Figure:
+def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict, current: str) -> Figure:
     plotted = mine["shares"][["country", "production", "share_pct", "unit", "source_id"]].copy()
     chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="Share of world mine production (%)",
                                tooltip=["country", alt.Tooltip("production:Q", format=",.0f", title="t REO"),
@@ -431,7 +437,10 @@ def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict) -> F
                 f"({china['production']:,.0f} of {conc['world']:,.0f} t REO); the HHI of mine production is "
                 f"{conc['hhi']:,.0f}, {conc['reading']}; {focus_country} "
                 + (f"had {focus['share_pct']:.1f}%." if focus["available"] else "has no figure."))
-    return Figure(chart, alt_text, [mine["source"]], "% of world mine production (t REO)", plotted)
+    title = (f"China mined {china['share_pct']:.0f}% of the world's rare earths in {year}; {focus_country} "
+             + (f"{focus['share_pct']:.1f}%" if focus["available"] else "has no figure"))
+    subtitle = f"Share of world mine production, % (tonnes of rare-earth oxide), {year}. {current}"
+    return Figure(chart, alt_text, [mine["source"]], "% of world mine production (t REO)", plotted, title, subtitle)
 
 
 def focus_description(res: dict, year: int) -> str:
@@ -449,7 +458,7 @@ def focus_description(res: dict, year: int) -> str:
     return text + f"; it {place(mine_pos, 'mine production', str(year))}."
 
 
-def reserves_figure(res: dict, mine: dict, year: int) -> Figure:
+def reserves_figure(res: dict, mine: dict, year: int, current: str) -> Figure:
     """Each country's share of reserves (newest edition, and the earlier one where it gives the
     focus country a figure the newest does not) beside its share of mine production."""
     both = concentration.reserves_vs_production(res["rows"], mine["rows"])
@@ -479,7 +488,10 @@ def reserves_figure(res: dict, mine: dict, year: int) -> Figure:
     alt_text = (f"China holds {bound}{res['china']['share_pct']:.0f}% of world reserves ({res['edition']}) but mined "
                 f"{mine['china_share_pct']:.0f}% in {year}. " + focus_description(res, year))
     ids = [res["source"], mine["source"]] + ([earlier["source"]] if earlier else [])
-    return Figure(chart, alt_text, list(dict.fromkeys(ids)), "% of world total (t REO)", plotted)
+    title = (f"China holds {bound}{res['china']['share_pct']:.0f}% of world reserves but mined "
+             f"{mine['china_share_pct']:.0f}% in {year}")
+    subtitle = f"Share of world reserves (USGS {res['edition']}) and of mine production ({year}), %. {current}"
+    return Figure(chart, alt_text, list(dict.fromkeys(ids)), "% of world total (t REO)", plotted, title, subtitle)
 
 
 def segments(months: pd.Series) -> list[int]:
@@ -494,7 +506,7 @@ def segments(months: pd.Series) -> list[int]:
     return out
 
 
-def exports_figure(exp: dict) -> Figure:
+def exports_figure(exp: dict, current: str) -> Figure:
     world, low, pre, back = exp["world"], exp["low"], exp["pre"], exp["back"]
     month = magnet_exports.month_name
     shown = world[world["month"] >= CHART_START].copy()
@@ -517,7 +529,7 @@ def exports_figure(exp: dict) -> Figure:
                           "label": [label for _, _, label in spans]})
     tooltip = [alt.Tooltip("month:N", title="Month"), "series:N", alt.Tooltip("exports:Q", format=",.0f", title="t"), "basis:N"]
     both = ["Exports", "Same month a year earlier"]
-    colour = alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=320),
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=1000),
                        scale=alt.Scale(domain=both, range=[charts.CHINA, charts.OTHER]))
     quarters = [d.strftime("%Y-%m-%d") for d in pd.date_range(shown["date"].min(), shown["date"].max(), freq="QS")
                 if d.month in (1, 7)]  # half-yearly ticks: "Apr 2024" and "Jul 2024" collide at this width
@@ -548,7 +560,13 @@ def exports_figure(exp: dict) -> Figure:
                 f"month a year earlier: they fell from {pre['exports']:,.0f} t in {month(pre['month'])} to "
                 f"{low['exports']:,.0f} t in {month(low['month'])}, down {100 * (1 - low['exports'] / pre['exports']):.0f}%. "
                 + recovery + f" The latest month, {month(last['month'])}, is {last['exports']:,.0f} t.")
-    return Figure(chart, alt_text, plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]))
+    fall = 100 * (1 - low["exports"] / pre["exports"])
+    title = (f"China's magnet exports fell {fall:.0f}% to {month(low['month'])}, "
+             + ("then recovered past a year earlier" if back else "and stayed below a year earlier"))
+    subtitle = (f"Rare-earth magnet exports from China, tonnes per month, {month(shown['month'].iloc[0])} to "
+                f"{month(last['month'])}, with the same month a year earlier. {current}")
+    return Figure(chart, alt_text, plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]),
+                  title, subtitle)
 
 
 def timeline_figure(china: pd.DataFrame, april_elements_n: int, as_of_text: str) -> Figure:
@@ -567,4 +585,7 @@ def timeline_figure(china: pd.DataFrame, april_elements_n: int, as_of_text: str)
                 f"on {as_of_text} {n.get('in_force', 0)} are in force and {n.get('end_passed_unconfirmed', 0)} have passed a "
                 f"scheduled end with no source on what followed; the April 2025 licensing of {april_elements_n} rare earths "
                 f"is {controls.STATUS_TEXT[china.loc[china['instrument'].str.contains('2025 No. 18'), 'status_as_of'].iloc[0]]}.")
-    return Figure(chart, alt_text, china["source_id"].unique(), "dates", plotted)
+    title = f"{n.get('in_force', 0)} of China's {len(china)} recorded measures are in force on {as_of_text}"
+    subtitle = (f"China's export-control measures by date announced, {controls.long_date(first['date'])} to "
+                f"{controls.long_date(last['date'])}, coloured by status on {as_of_text}.")
+    return Figure(chart, alt_text, china["source_id"].unique(), "dates", plotted, title, subtitle)

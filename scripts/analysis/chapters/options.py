@@ -464,4 +464,9 @@ def buffer_figure(buffer: dict, bill: dict) -> Figure:
                       for r in buffer["rows"])
     alt_text = (f"Cost of holding rare-earth magnet imports in stock at {bill['year']} import prices: {parts}; "
                 f"the magnet scheme's outlay is INR {buffer['repm_outlay']:,.0f} crore.")
-    return Figure(chart, alt_text, list(bill["source_ids"]), "INR crore", plotted)
+    longest = buffer["rows"][-1]
+    title = (f"A {longest['months']}-month stock of rare-earth magnets would cost about INR {quoted(longest['crore']):,.0f} "
+             f"crore, against the scheme's INR {buffer['repm_outlay']:,.0f} crore")
+    subtitle = (f"Cost of holding India's rare-earth magnet imports in stock, INR crore, at {bill['year']} import prices, "
+                f"by months held.")
+    return Figure(chart, alt_text, list(bill["source_ids"]), "INR crore", plotted, title, subtitle)

@@ -118,7 +118,11 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
     ch.figures["fig-sector_impact-evidence"] = Figure(
         chart, f"Bajaj Auto built {jul['value']:,.0f} Chetak electric scooters in {plotted['month'][2]}, against "
                f"{jun['value']:,.0f} in {plotted['month'][1]} and {jul['baseline']:,.0f} in {plotted['month'][0]}.",
-        [jul["source_id"]], "scooters a month", plotted)
+        [jul["source_id"]], "scooters a month", plotted,
+        f"Bajaj built {jul['value']:,.0f} Chetak scooters in {plotted['month'][2]}, against "
+        f"{jul['baseline']:,.0f} a year earlier",
+        f"Chetak electric scooters built by Bajaj Auto, units a month, {plotted['month'][0]}, "
+        f"{plotted['month'][1]} and {plotted['month'][2]}.")
     return {"source_ids": [jul["source_id"]], "cut_yoy_pct": ch["chetak_cut_yoy_pct"]}
 
 
@@ -181,7 +185,10 @@ def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
     ch.figures["fig-sector_impact-imports"] = Figure(
         chart, f"In {common_fy} India imported {all_t:,.0f} t of permanent magnets of all kinds but only "
                f"{re_t:,.0f} t of rare-earth magnets, {ratio:.0f} times less; the panels use separate scales.",
-        list(plotted["source_id"]), "t", plotted)
+        list(plotted["source_id"]), "t", plotted,
+        f"In {common_fy}, rare-earth magnets were {re_t:,.0f} t of India's {all_t:,.0f} t of magnet imports",
+        f"India's imports of permanent magnets, tonnes by fiscal year, {first['fiscal_year']} to "
+        f"{latest['fiscal_year']}; the two panels use separate scales.")
     return float(re_t)
 
 
@@ -225,7 +232,10 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
         chart, f"{jmk['counter']} counted {jmk['sales']:,.0f} EVs sold in {jmk['period']}; "
                f"{fada['counter']} counted {fada['sales']:,.0f} in calendar {fada['period']}; "
                f"electric two-wheelers are the largest segment in every count.",
-        list(plotted["source_id"]), "vehicles", plotted)
+        list(plotted["source_id"]), "vehicles", plotted,
+        "Electric two-wheelers are the largest segment in every count of India's EV sales",
+        f"Electric vehicles sold in India by segment, vehicles, in each counter's latest period "
+        f"({listing(dict.fromkeys(plotted['group']))}).")
     ch.tables["sales"] = pd.DataFrame({
         "Counter": current["counter"], "Period": current["period"], "Basis": current["basis"].map(BASIS),
         "Segment": current["segment_label"], "Sales (vehicles)": current["sales"].map("{:,.0f}".format),
@@ -280,7 +290,11 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
         chart, f"India's electric-car sales imply {first['demand_low_t']:,.0f}–{first['demand_high_t']:,.0f} t of "
                f"rare-earth magnets a year ({first['counter']}, {first['period']}) and "
                f"{last['demand_low_t']:,.0f}–{last['demand_high_t']:,.0f} t ({last['counter']}, {last['period']}).",
-        sources, "t of NdFeB magnet per year", plotted)
+        sources, "t of NdFeB magnet per year", plotted,
+        f"India's electric cars need {first['demand_low_t']:,.0f}–{first['demand_high_t']:,.0f} t of rare-earth "
+        f"magnets a year",
+        f"Magnet demand implied by electric-car sales and a range of magnet mass per car, tonnes of NdFeB a year, "
+        f"by sales count ({listing(plotted['case'])}).")
 
 
 # how a sales counter is named in a sentence
@@ -411,4 +425,7 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
     ch.figures["fig-sector_impact-whatif"] = Figure(
         chart, f"EV output at risk in three cases: {low['at_risk_rounded']:,.0f} vehicles in the low case, "
                f"{sig(total):,.0f} in the central case and {high['at_risk_rounded']:,.0f} in the high case.",
-        ids, "vehicles", plotted)
+        ids, "vehicles", plotted,
+        f"A supply cut puts {low['at_risk_rounded']:,.0f} to {high['at_risk_rounded']:,.0f} of India's EVs at risk",
+        f"Electric vehicles whose output is at risk in a year, by case (supply cut, months, weeks of stocks); "
+        f"model output, sales by {counted_by(sales_counter)}, {base_period}.")

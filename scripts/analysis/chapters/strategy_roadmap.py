@@ -9,6 +9,7 @@ figures.
 from __future__ import annotations
 
 import math
+import textwrap
 import re
 
 import altair as alt
@@ -150,7 +151,8 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     ch.tables["instruments"] = pd.DataFrame(rows)
 
     dated = instruments[instruments["date"].notna()].copy()
-    dated["label"] = dated["name"].map(lambda n: short(n, 64))
+    # the full name, wrapped over lines (the axis splits it at "\n"): never cut short with "…"
+    dated["label"] = dated["name"].map(lambda n: "\n".join(textwrap.wrap(n, 44)))
     dated["date_label"] = pd.to_datetime(dated["date"]).dt.strftime("%b %Y")
     plotted = dated[["instrument_id", "label", "name", "area", "date", "date_label", "outlay", "outlay_unit", "source_id"]
                     ].reset_index(drop=True)
@@ -159,10 +161,13 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
         plotted, start="date", lane="label", label="date_label", color="area",
         lane_sort=list(plotted.sort_values(["area", "date"])["label"]),
         tooltip=["name", "area", "date", alt.Tooltip("outlay:Q", format=",.0f"), "outlay_unit"],
-    ).configure_axisY(labelLimit=420).configure_range(category=NEUTRAL)
+    ).configure_axisY(labelLimit=1000, labelExpr="split(datum.label, '\\n')").configure_range(category=NEUTRAL)
     ch.figures["fig-strategy_roadmap-timeline"] = Figure(
         chart, f"{len(plotted)} dated instruments, from {first['name']} ({long_date(first['date'])}) to "
-               f"{last['name']} ({long_date(last['date'])}).", list(plotted["source_id"]), "date", plotted)
+               f"{last['name']} ({long_date(last['date'])}).", list(plotted["source_id"]), "date", plotted,
+        f"India's {len(plotted)} dated rare-earth instruments run from {pd.Timestamp(first['date']):%B %Y} to "
+        f"{pd.Timestamp(last['date']):%B %Y}",
+        f"Government instruments by date and area of policy. Information current to {long_date(as_of)}.")
 
     # expected investment is not an outlay: only money the government has committed is charted
     outlays = instruments[instruments["outlay"].notna() & (instruments["outlay_unit"] == "INR crore")
@@ -172,12 +177,15 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
         plotted, value="outlay", label="name", value_title="INR crore",
         highlight={n: charts.INDIA for n in plotted["name"]},
         tooltip=["name", "area", "date", alt.Tooltip("outlay:Q", format=",.0f")],
-    ).configure_axisY(labelLimit=380)
+    ).configure_axisY(labelLimit=1000)
     top = plotted.sort_values("outlay", ascending=False).iloc[0]
     ch.figures["fig-strategy_roadmap-outlays"] = Figure(
         chart, f"The largest outlay is {top['name']} at INR {top['outlay']:,.0f} crore; "
                f"{len(plotted)} instruments have a government outlay in rupees.",
-        list(plotted["source_id"]), "INR crore", plotted)
+        list(plotted["source_id"]), "INR crore", plotted,
+        f"The largest committed outlay is INR {top['outlay']:,.0f} crore: {top['name']}",
+        f"Government outlays committed per instrument, INR crore; expected investment is left out. "
+        f"Information current to {long_date(as_of)}.")
 
 
 # The capacity cases: named assumptions about when the scheme is awarded, how fast its plants ramp
@@ -316,7 +324,13 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
                 f"{100 * capacity_realisation:.0f}% of the scheme's capacity built, {ch['capacity_timing']}; demand is "
                 f"either the loose magnet imports growing {100 * demand_growth:.0f}% a year ({sig2(end['demand_t']):,.0f} t "
                 f"in {END_YEAR}) or the government's estimate ({sig2(broad_path[-1]):,.0f} t in {END_YEAR}).")
-    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, case_ids, "t per year", plotted)
+    met_years = list(plotted.loc[plotted["met"], "year"])
+    title = (f"Domestic magnet capacity first meets loose magnet imports in {met_years[0]}" if met_years
+             else f"Domestic magnet capacity stays below loose magnet imports to {END_YEAR}")
+    subtitle = (f"Magnet capacity and demand, tonnes a year, {base_year} to {END_YEAR}; model output with "
+                f"{100 * capacity_realisation:.0f}% of the capacity built and demand growing {100 * demand_growth:.0f}% a "
+                f"year. Information current to {long_date(as_of)}.")
+    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, case_ids, "t per year", plotted, title, subtitle)
     ch.tables["capacity"] = pd.DataFrame({
         "Year": path["year"],
         "Demand, loose magnet imports (t)": path["demand_t"].map(sig2).map("{:,.0f}".format),
@@ -383,12 +397,15 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
         sort=list(plotted["label"]),
         tooltip=["label", alt.Tooltip("tonnes_reo:Q", format=",.0f"), alt.Tooltip("years_of_output:Q", format=",.0f"),
                  "source_id"],
-    ).configure_axisY(labelLimit=380)
+    ).configure_axisY(labelLimit=1000)
     alt_text = (f"India's rare-earth reserves of {reserves['tonnes_reo'] / 1e6:.1f} Mt REO (USGS, {reserves['period']}) "
                 f"would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years "
                 f"at its {int(mine['year'])} mine output of "
                 f"{float(mine['value']):,.0f} t: the constraint is mining and processing, not geology.")
-    ch.figures["fig-strategy_roadmap-resources"] = Figure(chart, alt_text, res_ids, "t REO", plotted)
+    title = (f"India's reserves would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years "
+             f"at its {int(mine['year'])} mine output")
+    subtitle = "India's rare-earth resources, reserves and mine output, tonnes of rare-earth oxide (log scale)."
+    ch.figures["fig-strategy_roadmap-resources"] = Figure(chart, alt_text, res_ids, "t REO", plotted, title, subtitle)
     ch.tables["resources"] = pd.DataFrame({
         "Quantity": plotted["label"],
         "Tonnes of REO": plotted["tonnes_reo"].map("{:,.0f}".format),
@@ -415,8 +432,13 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
         category="period", value="value", series="series", value_title="Tonnes of neodymium",
         domain=(0, 100 * math.ceil(float(nd_plot["value"].max()) * 1.1 / 100)), sort=list(dict.fromkeys(nd_plot["period"])),
         tooltip=["period", "kind_label", "publisher", alt.Tooltip("value:Q", format=",.0f"), "note"],
-    ).configure_legend(labelLimit=400, columns=2).configure_range(category=NEUTRAL)
+    ).configure_legend(labelLimit=1000, columns=2).configure_range(category=NEUTRAL)
     alt_text = (f"IREL produced about {actual['value']:,.0f} t of neodymium in {actual['period']}; its target for FY2025-26 is "
                 + (f"{fy26['value'].min():,.0f} t or {fy26['value'].max():,.0f} t depending on the source — the sources "
                    "disagree." if fy26["value"].nunique() > 1 else f"{fy26['value'].iloc[0]:,.0f} t."))
-    ch.figures["fig-strategy_roadmap-irel"] = Figure(chart, alt_text, list(nd_plot["source_id"]), "t of neodymium", nd_plot)
+    title = (f"IREL made about {actual['value']:,.0f} t of neodymium in {actual['period']}; sources put its FY2025-26 "
+             f"target at " + (f"{fy26['value'].min():,.0f} t or {fy26['value'].max():,.0f} t" if fy26["value"].nunique() > 1
+                              else f"{fy26['value'].iloc[0]:,.0f} t"))
+    subtitle = "IREL's neodymium output and targets by fiscal year, tonnes, one dot per source."
+    ch.figures["fig-strategy_roadmap-irel"] = Figure(chart, alt_text, list(nd_plot["source_id"]), "t of neodymium", nd_plot,
+                                                     title, subtitle)

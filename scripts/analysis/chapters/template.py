@@ -37,5 +37,8 @@ def compute(data_dir, year: int = 2024) -> Chapter:
     chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
                                tooltip=["country", alt.Tooltip("production:Q", format=",.0f")])
     ch.figures["fig-template-production"] = Figure(
-        chart, f"China mined {100 * china / world:.0f}% of the world's rare earths in {year}.", [source], "t REO", plotted)
+        chart, f"China mined {100 * china / world:.0f}% of the world's rare earths in {year}.", [source], "t REO", plotted,
+        # the title states the finding; the subtitle the unit and period
+        f"China mined {100 * china / world:.0f}% of the world's rare earths in {year}",
+        f"Mine production by country, tonnes of rare-earth oxide, {year}.")
     return ch
