@@ -2,7 +2,8 @@
 Chromium but lacks poppler-utils gets poppler-utils (else the PDF tests could not run).
 
 The target runs with a PATH holding only stand-ins: a ``chromium`` that exists, no ``pdftotext``,
-and an ``apt-get`` that records what it was asked to install (nothing is installed).
+a ``java`` (for the Nu HTML Checker) present or not, and an ``apt-get`` that records what it was
+asked to install (nothing is installed).
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from report_root import REPO
 AXE = "node_modules/axe-core/axe.min.js"
 
 
-def stub_bin(folder: Path, *, chromium: bool, pdftotext: bool) -> Path:
+def stub_bin(folder: Path, *, chromium: bool, pdftotext: bool, java: bool = True) -> Path:
     folder.mkdir()
     log = folder / "apt-get.log"
     (folder / "apt-get").write_text(f'#!/bin/sh\necho "$@" >> {log}\n', encoding="utf-8")
     (folder / "sudo").write_text('#!/bin/sh\nexec "$@"\n', encoding="utf-8")  # CI runs make as a user
-    for name, wanted in (("chromium", chromium), ("pdftotext", pdftotext)):
+    for name, wanted in (("chromium", chromium), ("pdftotext", pdftotext), ("java", java)):
         if wanted:
             (folder / name).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
     for path in folder.iterdir():
@@ -54,6 +55,13 @@ def test_both_missing_installs_both(tmp_path):
     proc = run_browser_target(tmp_path / "bin")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert {"chromium", "poppler-utils"} <= set(installed(log))
+
+
+def test_java_missing_installs_java_alone(tmp_path):
+    log = stub_bin(tmp_path / "bin", chromium=True, pdftotext=True, java=False)
+    proc = run_browser_target(tmp_path / "bin")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert installed(log) == ["default-jre-headless"], log.read_text()
 
 
 def test_nothing_missing_installs_nothing(tmp_path):
