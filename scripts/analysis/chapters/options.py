@@ -88,7 +88,7 @@ def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chap
 
     bill = import_bill(ch, imports)
     repm = instruments.loc["repm-scheme"]
-    buffer = stockpile(ch, bill, facts, float(repm["outlay"]), buffer_months)
+    buffer = stockpile(ch, bill, facts, repm, buffer_months)
     shock = disruption_2025(ch, exports, timeline, events, buffer_months)
     sourcing = diversified_sourcing(ch, production, reserves, chain, registry, facts, bill)
     domestic = domestic_magnets(ch, repm, resources, facts, bill, as_of)
@@ -151,8 +151,8 @@ def buffer_cost(bill: dict, months: int) -> dict:
     return {"months": months, "tonnes": tonnes, "crore": bill["crore"] / bill["tonnes"] * tonnes}
 
 
-def stockpile(ch: Chapter, bill: dict, facts: pd.DataFrame, repm_outlay: float, months: int) -> dict:
-    months = int(months)
+def stockpile(ch: Chapter, bill: dict, facts: pd.DataFrame, repm: pd.Series, months: int) -> dict:
+    months, repm_outlay = int(months), float(repm["outlay"])
     if months < 1:
         raise ValueError(f"buffer_months must be at least 1, got {months}")
     ds = dict(dataset="india_magnet_imports", source_ids=bill["source_ids"])
@@ -164,7 +164,7 @@ def stockpile(ch: Chapter, bill: dict, facts: pd.DataFrame, repm_outlay: float, 
            label=f"Cost of a {months}-month buffer of rare-earth magnets at import prices")
     ch.key("buffer_cost_cr_q", quoted(cost["crore"]), unit="INR crore", **ds)
     ch.key("repm_outlay_cr", repm_outlay, unit="INR crore", dataset="policy_instruments",
-           source_ids=["cabinet-repm-2025-11-26"], label="Magnet scheme budget outlay")
+           source_ids=[repm["source_id"]], label="Magnet scheme budget outlay")
     share = 100 * cost["crore"] / repm_outlay
     ch.key("buffer_share_of_repm_pct", share, unit="%", dataset="policy_instruments")
     ch.key("buffer_share_of_repm_pct_q", quoted(share), unit="%")
