@@ -179,8 +179,8 @@ def test_a_sample_of_passing_edits_builds_and_follows_the_data(published, tmp_pa
     output, _ = published
     sample = spread(PASSED, BUILDS)
     assert sample
+    before = record(output)  # the report of the unedited data: each edit below is made to a fresh copy of it
     for edit in sample:
-        before = record(output)
         data = tmp_path / edit.dataset.name / "data"
         shutil.copytree(DATA, data)
         (data / edit.dataset.path).write_bytes(edit.data)
