@@ -201,6 +201,8 @@ def render_pdf(url: str, target: Path, meta: citation.Meta) -> None:
             page.goto(url, wait_until="load")
             # charts are drawn as they near the viewport (_static/report-charts.js): draw them all
             page.evaluate("() => window.reportCharts ? window.reportCharts.drawAll().then(() => true) : false")
+            # every figure's full sources printed, not only its short source line
+            page.evaluate("() => document.querySelectorAll('details.figure-sources').forEach(d => { d.open = true; })")
             try:
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('.vega-chart')).every("

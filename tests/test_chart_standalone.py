@@ -138,8 +138,10 @@ def test_a_figure_needs_a_title_and_a_subtitle(tmp_path, monkeypatch):
 CAPTION_COLOURS = """(mode) => {
   document.documentElement.setAttribute('data-theme', mode);
   document.documentElement.setAttribute('data-mode', mode);
+  document.querySelectorAll('details.figure-sources').forEach(d => { d.open = true; });
   const out = [];
-  const sels = ['figure figcaption .caption-text', 'figure figcaption .caption-number', '.report-figure .figure-source'];
+  const sels = ['figure figcaption .caption-text', 'figure figcaption .caption-number', '.report-figure .figure-source',
+                '.report-figure details.figure-sources summary', '.report-figure details.figure-sources li'];
   for (const sel of sels) {
     document.querySelectorAll(sel).forEach(el => out.push([sel, getComputedStyle(el).color]));
   }

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import struct
 from pathlib import Path
 
 import pandas as pd
 from docutils.nodes import make_id
 
-from analysis.figures import spreadsheet_safe
+from analysis.figures import as_plotted, plotted_table, short_publisher, short_source_line, spreadsheet_safe
 from sitepages import pages_in_order, soup
 
 LIVE = ("=", "+", "-", "@", "\t", "\r")
@@ -24,6 +25,12 @@ def figures(site: Path):
         tree = soup(site / f"{page}.html")
         for block in tree.select(".report-figure"):
             yield page, block.find_parent("figure"), block
+
+
+def _too_precise(text: str) -> bool:
+    """A decimal number written with more digits than plotted (float noise such as
+    0.30000000000000004, or a share to twelve decimals): see ``as_plotted``."""
+    return _is_number(text) and "." in text and as_plotted(float(text)) != float(text)
 
 
 def _is_number(text: str) -> bool:
@@ -107,6 +114,10 @@ def test_every_figure_is_numbered_captioned_and_sourced(built_site):
         chart = block.select_one(".vega-chart[role=img]")
         assert chart is not None and chart.get("aria-label", "").strip(), f"{fig['id']}: no alt text"
         assert block.select_one(".figure-source").get_text(strip=True).startswith("Source:")
+        full = block.select_one("details.figure-sources")
+        assert full is not None and full.select_one("summary").get_text(strip=True).startswith("Full sources"), \
+            f"{fig['id']}: no 'Full sources' list under the source line"
+        assert full.select("li") and all(li.get_text(strip=True) for li in full.select("li")), f"{fig['id']}: empty list"
     assert len(numbers) == len(set(numbers)), f"figure numbers repeat: {numbers}"
 
 
@@ -141,6 +152,20 @@ def test_every_figure_download_exists_and_csv_is_the_plotted_data(built_site):
                     f"{fig['id']}.csv row {number} {column}: {value!r} would run as a formula"
         meta = json.loads(files["Metadata (JSON)"].read_text(encoding="utf-8"))
         assert make_id(meta["figure"]) == fig["id"] and meta["unit"] and meta["sources"]
+        # the short line names every publisher; the full list gives every source, one a line
+        full = [li.get_text(" ", strip=True) for li in block.select("details.figure-sources li")]
+        assert len(full) == len(meta["sources"]), f"{fig['id']}: {len(full)} full sources, {len(meta['sources'])} cited"
+        for source, line in zip(meta["sources"], full):
+            assert line.startswith(source["publisher"]) and source["title"] in line, f"{fig['id']}: {line!r}"
+        short = block.select_one(".figure-source").get_text(" ", strip=True)
+        assert short_source_line([s["publisher"] for s in meta["sources"]]) in short, f"{fig['id']}: {short!r}"
+        named = {short_publisher(s["publisher"]) for s in meta["sources"]}
+        shown = [n for n in named if n in short]
+        more = re.search(r" and (\d+) more\.", short)
+        assert len(shown) + (int(more.group(1)) if more else 0) == len(named), f"{fig['id']}: {short!r} misses a publisher"
+        for number, row in enumerate(rows, start=2):
+            for column, value in row.items():
+                assert not _too_precise(value), f"{fig['id']}.csv row {number} {column}: {value!r} is not as plotted"
         assert meta["columns"] == columns and meta["rows"] == len(rows)
         assert all(s.get("publisher") and s.get("title") for s in meta["sources"])
 
@@ -150,3 +175,50 @@ def test_spreadsheet_safe_defuses_formulas_but_keeps_numbers():
     safe = spreadsheet_safe(frame)
     assert safe["label"].tolist()[:5] == ["'=1+1", "'+cmd", "'-x", "'@SUM(A1)", "plain"]
     assert safe["value"].tolist() == [-5, 1.5, 0, 2, 3, 4]
+
+
+def test_figure_data_are_written_as_plotted():
+    assert as_plotted(0.1 + 0.2) == 0.3
+    assert as_plotted(0.692307692307) == 0.6923
+    assert as_plotted(69.230769230769) == 69.23
+    assert as_plotted(57392.4) == 57392.0 and as_plotted(-1.23456) == -1.235
+    assert as_plotted(0.0) == 0.0 and math.isnan(as_plotted(float("nan"))) and as_plotted(7) == 7
+    frame = pd.DataFrame({"label": ["a", "b", "c"], "share": [0.1 + 0.2, 2 / 3, None],
+                          "tonnes": [1238.0, 5577.0, 6357.0], "n": [1, 2, 3]})
+    text = spreadsheet_safe(plotted_table(frame)).to_csv(index=False, lineterminator="\n")
+    assert text.splitlines() == ["label,share,tonnes,n", "a,0.3,1238,1", "b,0.6667,5577,2", "c,,6357,3"]
+    assert not any(_too_precise(v) for v in ("0.3", "0.6667", "69.23", "1238", "57392", "-1.235"))
+    assert all(_too_precise(v) for v in ("0.30000000000000004", "0.692307692307", "69.2307"))
+
+
+def test_a_figure_csv_and_its_chart_hold_the_same_rounded_numbers(tmp_path, monkeypatch):
+    import altair as alt
+
+    from analysis.figures import figure
+    from site_server import REPO
+
+    monkeypatch.setenv("REPORT_FIGURE_DIR", str(tmp_path))
+    monkeypatch.setenv("REPORT_RENDER_DIR", str(tmp_path / "render"))
+    monkeypatch.setenv("REPORT_FIGURE_CREDIT", "Report · Licence: CC BY 4.0")
+    frame = pd.DataFrame({"x": ["a", "b"], "y": [0.1 + 0.2, 200 / 3]})
+    sid = pd.read_csv(REPO / "data" / "sources.csv")["id"].iloc[0]
+    made = figure(alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q"), name="fig-test", alt_text="a and b",
+                  source_ids=[sid], data_dir=REPO / "data", unit="t", title="B is bigger", subtitle="Tonnes")
+    assert (tmp_path / "fig-test.csv").read_text(encoding="utf-8").splitlines() == ["x,y", "a,0.3", "b,66.67"]
+    plotted = [row["y"] for rows in made.spec["datasets"].values() for row in rows]
+    assert plotted == [0.3, 66.67]
+
+
+def test_short_source_line_names_each_publisher_once():
+    assert short_publisher("U.S. Geological Survey") == "USGS"
+    assert short_publisher("Press Information Bureau (Ministry of Heavy Industries)") == "PIB"
+    assert short_publisher("SMM (Shanghai Metals Market)") == "SMM"
+    assert short_publisher("Ministry of Mines, Government of India") == "Ministry of Mines"
+    assert short_publisher("Press Information Bureau (Department of Atomic Energy), Government of India") == "PIB"
+    assert short_publisher("Department of Atomic Energy, Government of India (Lok Sabha reply)") == "Department of Atomic Energy"
+    assert short_source_line(["U.S. Geological Survey", "International Energy Agency", "U.S. Geological Survey",
+                              "Reuters"]) == "USGS; IEA; Reuters"
+    many = ["A", "B", "C", "D", "E", "F", "A"]
+    assert short_source_line(many) == "A; B; C; D and 2 more"
+    assert short_source_line(many, limit=None) == "A; B; C; D; E; F"
+    assert short_source_line(many[:5]) == "A; B; C; D; E"  # "and 1 more" would be no shorter

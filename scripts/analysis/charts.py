@@ -7,6 +7,11 @@ graphics) and text colours for 4.5:1; China and India keep the same colours in e
 
 from __future__ import annotations
 
+import json as _json  # quotes text safely inside Vega expressions
+import re
+import textwrap
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 
@@ -31,6 +36,86 @@ def neutral_range(groups: list) -> list:
 
 
 WIDTH = 620
+
+
+# --- Tooltips that read as sentences ---------------------------------------------------------
+#
+# A chart's tooltip is one line of text built in the browser from a template, e.g.
+# sentence("{date|%B %Y}: {exports:,.0f} tonnes, {basis}") reads "May 2025: 1,238 tonnes,
+# reported". Fields in braces: {name} as it is, {name:FORMAT} a number in d3-format ("," thousands,
+# ".1f" one decimal), {name|FORMAT} a date in d3-time-format ("%B %Y" = "May 2025", "%-d %B %Y" =
+# "4 April 2025"). A part in square brackets is left out when a field in it has no value
+# ("[, ends {end|%B %Y}]"); elsewhere a missing value reads "not known". Every shape below takes one
+# as its ``tooltip`` (a list of fields still works), so units are words in the template, not a
+# column header.
+
+TOOLTIP_FIELD = "tooltip_sentence"
+_PLACEHOLDER = re.compile(r"\{([^{}:|]+)(?:([:|])([^{}]*))?\}")
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _present(ref: str) -> str:
+    return f"(isValid({ref}) && {ref} !== '')"
+
+
+def _text_expression(template: str, *, guarded: bool) -> tuple[str, list[str]]:
+    """A Vega expression for a template without optional parts, and the fields it reads."""
+    parts, refs, at = [], [], 0
+    for m in _PLACEHOLDER.finditer(template):
+        if m.start() > at:
+            parts.append(_json.dumps(template[at:m.start()]))
+        name, kind, fmt = m.group(1), m.group(2), m.group(3)
+        ref = f"datum[{_json.dumps(name)}]"
+        refs.append(ref)
+        if kind == ":":
+            shown = f"format({ref}, {_json.dumps(fmt)})"
+        elif kind == "|":
+            shown = f"timeFormat(toDate({ref}), {_json.dumps(fmt)})"
+        else:
+            shown = f"('' + {ref})"
+        parts.append(f"({_present(ref)} ? {shown} : 'not known')" if guarded else shown)
+        at = m.end()
+    if at < len(template):
+        parts.append(_json.dumps(template[at:]))
+    return " + ".join(parts) or '""', refs
+
+
+@dataclass(frozen=True)
+class Sentence:
+    template: str
+
+    def fields(self) -> list[str]:
+        return [m.group(1) for m in _PLACEHOLDER.finditer(self.template)]
+
+    def expression(self) -> str:
+        """The template as a Vega expression that builds the sentence from one datum."""
+        parts, at = [], 0
+        for m in _OPTIONAL.finditer(self.template):
+            if m.start() > at:
+                parts.append(_text_expression(self.template[at:m.start()], guarded=True)[0])
+            inner, refs = _text_expression(m.group(1), guarded=False)
+            test = " && ".join(_present(r) for r in refs) or "true"
+            parts.append(f"({test} ? {inner} : '')")
+            at = m.end()
+        if at < len(self.template) or not parts:
+            parts.append(_text_expression(self.template[at:], guarded=True)[0])
+        return " + ".join(parts)
+
+
+def sentence(template: str) -> Sentence:
+    """A tooltip that reads as a sentence (see above)."""
+    return Sentence(template)
+
+
+def with_tooltip(chart: alt.Chart, tooltip) -> alt.Chart:
+    """``chart`` with its tooltip: a ``sentence`` (one line, computed in the browser) or, as
+    before, a list of fields."""
+    if isinstance(tooltip, Sentence):
+        return chart.transform_calculate(**{TOOLTIP_FIELD: tooltip.expression()}).encode(
+            tooltip=alt.Tooltip(f"{TOOLTIP_FIELD}:N"))
+    if tooltip is None:
+        return chart
+    return chart.encode(tooltip=tooltip)
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
@@ -64,6 +149,15 @@ def report_theme() -> alt.theme.ThemeConfig:
     }
 
 
+def wrapped(text, width: int) -> str:
+    """A long axis label over lines of at most ``width`` characters ("\\n" between them; an axis
+    with ``labelExpr=SPLIT_LINES`` draws them one under the other), never cut short with "…"."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+SPLIT_LINES = "split(datum.label, '\\n')"
+
+
 def highlight_scale(values, highlight: dict[str, str] | None = None) -> alt.Scale:
     """A colour scale that gives China and India their report colours and others grey."""
     highlight = {"China": CHINA, "India": INDIA, **(highlight or {})}
@@ -81,18 +175,26 @@ def ranked_bars(
     value_format: str = ",.0f",
     highlight: dict[str, str] | None = None,
     height_per_bar: int = 26,
+    wrap: int | None = None,
 ) -> alt.Chart:
-    """Horizontal bars sorted by value, labelled at the bar end, China/India highlighted."""
+    """Horizontal bars sorted by value, labelled at the bar end, China/India highlighted. With
+    ``wrap``, labels longer than that many characters run over lines."""
     # An explicit order: "-x" sorting is not shared reliably between layers.
     order = list(frame.sort_values(value, ascending=False)[label])
+    axis = alt.Undefined
+    if wrap:
+        frame = frame.assign(**{f"{label}_lines": frame[label].map(lambda t: wrapped(t, wrap))})
+        highlight = {wrapped(k, wrap): v for k, v in (highlight or {}).items()}
+        label, order = f"{label}_lines", [wrapped(t, wrap) for t in order]
+        axis = alt.Axis(labelExpr=SPLIT_LINES, labelLimit=1000)
+        height_per_bar = max(height_per_bar, 14 * max(t.count("\n") + 1 for t in order) + 8)
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{label}:N", sort=order, title=None),
+        y=alt.Y(f"{label}:N", sort=order, title=None, axis=axis),
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
     )
-    bars = base.mark_bar().encode(
+    bars = with_tooltip(base.mark_bar().encode(
         color=alt.Color(f"{label}:N", scale=highlight_scale(frame[label], highlight), legend=None),
-        tooltip=tooltip,
-    )
+    ), tooltip)
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text(f"{value}:Q", format=value_format))
     return (bars + labels).properties(width=WIDTH - 120, height=height_per_bar * len(frame))
 
@@ -107,23 +209,30 @@ def spread_dots(
     tooltip: list,
     domain: tuple[float, float] = (0, 100),
     sort: list | None = None,
+    value_format: str = ",.0f",
+    shape: str | None = None,
+    shape_title: str = "Period",
 ) -> alt.Chart:
     """One row per category, a dot per source and a line from lowest to highest: shows where
-    sources agree and where they disagree."""
+    sources agree and where they disagree. The dot's colour names its source; its shape names
+    ``shape`` (e.g. the period a figure covers, where sources' dots are of different years), or
+    the source again."""
     y = alt.Y(f"{category}:N", title=None, sort=sort)
-    x = alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=list(domain)))
+    # five ticks at most: at this width "900" and "1,000" ran together as "9001,000"
+    x = alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=list(domain)),
+              axis=alt.Axis(format=value_format, tickCount=5, labelOverlap="greedy"))
     rule = (
         alt.Chart(frame)
         .mark_rule(color=MUTED, strokeWidth=2)
         .encode(y=y, x=alt.X(f"min({value}):Q", scale=alt.Scale(domain=list(domain))), x2=f"max({value}):Q")
     )
     legend = alt.Legend(columns=2)  # one row of sources would be wider than the chart, and shrink it
-    dots = (
+    dots = with_tooltip(
         alt.Chart(frame)
         .mark_point(filled=True, size=110, opacity=0.9)
         .encode(y=y, x=x, color=alt.Color(f"{series}:N", title="Source", legend=legend),
-                shape=alt.Shape(f"{series}:N", title="Source", legend=legend), tooltip=tooltip)
-    )
+                shape=alt.Shape(f"{shape}:N", title=shape_title, legend=alt.Legend(orient="right", columns=1)) if shape
+                else alt.Shape(f"{series}:N", title="Source", legend=legend)), tooltip)
     return (rule + dots).properties(width=WIDTH - 160, height=48 * frame[category].nunique())
 
 
@@ -144,21 +253,40 @@ def time_series(
     enc = dict(
         x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format=x_format, labelAngle=0, tickCount=tick_count)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
-        tooltip=tooltip,
     )
     if series:
         enc["color"] = alt.Color(f"{series}:N", title=None)
-    lines = alt.Chart(frame).mark_line(point=True).encode(**enc)
+    # a line never crosses months that have no data: each run of consecutive months is its own segment
+    frame = frame.assign(_segment=month_runs(frame, x=x, series=series))
+    enc["detail"] = alt.Detail("_segment:N")
+    lines = with_tooltip(alt.Chart(frame).mark_line(point=True).encode(**enc), tooltip)
     layers = [lines]
     if bands is not None and len(bands):
         band = alt.Chart(bands).mark_rect(color="#f2c6c2", opacity=0.55).encode(
-            x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Period")]
+            x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N")  # the band's name is its sentence
         )
         text = alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, dy=3, color=TEXT).encode(
             x="start:T", y=alt.value(0), text="label:N"
         )
         layers = [band, text, lines]
     return alt.layer(*layers).properties(width=WIDTH, height=300)
+
+
+def month_runs(frame: pd.DataFrame, *, x: str, series: str | None = None) -> list[str]:
+    """A label per row, the same along a run of consecutive months of one series and new after a
+    missing month ("World 0", "World 1", …): lines drawn per run break at gaps. Data that are not
+    monthly (any date not the first of a month) are one run per series."""
+    frame = frame.reset_index(drop=True)  # a table concatenated from parts may repeat index labels
+    dates = pd.to_datetime(frame[x])
+    groups = frame[series].astype(str) if series else pd.Series("", index=frame.index)
+    monthly = bool(len(dates)) and bool((dates.dt.day == 1).all())
+    out = pd.Series("", index=frame.index, dtype=object)
+    for name, index in groups.groupby(groups, sort=False).groups.items():
+        ordered = dates.loc[index].sort_values()
+        months = ordered.dt.year * 12 + ordered.dt.month
+        run = (months.diff() > 1).cumsum() if monthly else pd.Series(0, index=ordered.index)
+        out.loc[ordered.index] = [f"{name} {int(r)}" for r in run]
+    return list(out)
 
 
 def range_bars(
@@ -174,9 +302,8 @@ def range_bars(
 ) -> alt.Chart:
     """A low–high band per category (e.g. magnet demand implied by an intensity range)."""
     base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", title=None, sort=None))
-    band = base.mark_bar(color=color, opacity=0.75, height=16).encode(
-        x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format=value_format)), x2=f"{high}:Q", tooltip=tooltip
-    )
+    band = with_tooltip(base.mark_bar(color=color, opacity=0.75, height=16).encode(
+        x=alt.X(f"{low}:Q", title=value_title, axis=alt.Axis(format=value_format)), x2=f"{high}:Q"), tooltip)
     lo = base.mark_text(align="right", dx=-4).encode(x=f"{low}:Q", text=alt.Text(f"{low}:Q", format=value_format))
     hi = base.mark_text(align="left", dx=4).encode(x=f"{high}:Q", text=alt.Text(f"{high}:Q", format=value_format))
     return (band + lo + hi).properties(width=WIDTH - 160, height=40 * frame[category].nunique())
@@ -196,6 +323,7 @@ def event_timeline(
     lane_height: int | None = None,
     stagger_days: int | None = None,
     width: int = WIDTH - 60,
+    wrap: int | None = None,
 ) -> alt.Chart:
     """Events as points on lanes over time; where ``end`` is given, a bar to the end date.
 
@@ -208,10 +336,18 @@ def event_timeline(
     if staggered:
         data = frame.copy()
         data["_level"] = stagger_levels(data, start=start, lane=lane, min_gap_days=stagger_days)
-    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=alt.Axis(labelLimit=1000) if staggered else alt.Undefined)
+    if wrap:  # long lane names over lines
+        data = data.assign(**{f"{lane}_lines": data[lane].map(lambda t: wrapped(t, wrap))})
+        lane_sort = [wrapped(t, wrap) for t in lane_sort] if lane_sort else lane_sort
+        lane = f"{lane}_lines"
+    axis = alt.Axis(labelLimit=1000, labelExpr=SPLIT_LINES) if wrap else (
+        alt.Axis(labelLimit=1000) if staggered else alt.Undefined)
+    y = alt.Y(f"{lane}:N", title=None, sort=lane_sort, axis=axis)
     x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, **style["x_axis"]))
     if color:
-        legend = alt.Legend(orient="bottom", columns=2, labelLimit=1000) if staggered else alt.Undefined
+        # swatches at full strength: the spans' pale tint is not the points' colour
+        legend = alt.Legend(orient="bottom", columns=2, labelLimit=1000, symbolOpacity=1) if staggered \
+            else alt.Legend(symbolOpacity=1)
         col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined, legend=legend)
     else:
         col = alt.value(USA)
@@ -219,8 +355,9 @@ def event_timeline(
     if end:
         spans = data[data[end].notna() & (data[end].astype(str) != "")] if staggered else data.dropna(subset=[end])
         if len(spans) or not staggered:
-            layers.append(alt.Chart(spans).mark_bar(**style["bar"]).encode(y=y, x=x, x2=f"{end}:T", color=col, tooltip=tooltip))
-    layers.append(alt.Chart(data).mark_point(**style["point"]).encode(y=y, x=x, color=col, tooltip=tooltip))
+            layers.append(with_tooltip(alt.Chart(spans).mark_bar(**style["bar"]).encode(y=y, x=x, x2=f"{end}:T", color=col),
+                                       tooltip))
+    layers.append(with_tooltip(alt.Chart(data).mark_point(**style["point"]).encode(y=y, x=x, color=col), tooltip))
     if staggered:  # one text layer per label line that has labels
         lines = [(data[data["_level"] == level], dy) for level, dy in LABEL_LINES.items()]
         lines = [(rows, dy) for rows, dy in lines if len(rows)]
@@ -245,8 +382,6 @@ TIMELINE_STYLES = {
 
 # --- Shapes added for the sector-impact and strategy-roadmap chapters --------------------------
 
-import json as _json  # noqa: E402  (quotes labels safely inside Vega expressions)
-
 
 def column_bars(
     frame: pd.DataFrame,
@@ -270,7 +405,7 @@ def column_bars(
         x=alt.X(f"{x}:N", title=None, sort=order, axis=alt.Axis(labelAngle=label_angle, labelLimit=1000)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
     )
-    bars = base.mark_bar(color=color).encode(tooltip=tooltip)
+    bars = with_tooltip(base.mark_bar(color=color), tooltip)
     labels = base.mark_text(baseline="bottom", dy=-3).encode(text=alt.Text(f"{y}:Q", format=y_format))
     chart = (bars + labels).properties(width=width, height=height)
     return chart.properties(title=title) if title else chart
@@ -295,11 +430,11 @@ def grouped_bars(
     y = alt.Y(f"{category}:N", title=None, sort=category_sort)
     offset = alt.YOffset(f"{group}:N", sort=groups)
     x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format))
-    bars = alt.Chart(frame).mark_bar().encode(
-        y=y, yOffset=offset, x=x, tooltip=tooltip,
-        color=alt.Color(f"{group}:N", title=None, sort=groups,
+    bars = with_tooltip(alt.Chart(frame).mark_bar().encode(
+        y=y, yOffset=offset, x=x,
+        color=alt.Color(f"{group}:N", title=None, sort=groups, legend=alt.Legend(columns=2 if len(groups) > 2 else 1),
                         scale=alt.Scale(domain=groups, range=neutral_range(groups))),
-    )
+    ), tooltip)
     labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=11).encode(
         y=y, yOffset=offset, x=x, text=alt.Text(f"{value}:Q", format=value_format)
     )
@@ -307,38 +442,41 @@ def grouped_bars(
     return (bars + labels).properties(width=WIDTH - 180, height=max(60, 20 * len(groups) * rows))
 
 
-def log_bars(
+def log_dots(
     frame: pd.DataFrame,
     *,
     value: str,
     label: str,
     value_title: str,
-    tooltip: list,
+    tooltip,
     color: str | None = None,
     value_format: str = ",.0f",
     sort: list | None = None,
 ) -> alt.Chart:
-    """Horizontal bars on a LOG scale (the axis title says so) for quantities that differ by
-    orders of magnitude; each bar is labelled with its value. Bars start at the power of ten
-    below the smallest value (a log scale has no zero); groups in ``color`` take neutral colours."""
+    """A dot per row on a LOG scale (the axis title says so) for quantities that differ by orders
+    of magnitude, each labelled with its value. Dots, not bars: on a log axis a bar's length means
+    nothing (it has no zero to start from). Ticks at the powers of ten only, so they never crowd;
+    groups in ``color`` take neutral colours."""
     import math
 
     positive = [float(v) for v in frame[value] if float(v) > 0]
     if len(positive) != len(frame):
-        raise ValueError("log_bars needs positive values only")
-    base = 10 ** math.floor(math.log10(min(positive)))
+        raise ValueError("log_dots needs positive values only")
+    low = 10 ** math.floor(math.log10(min(positive)))
     top = 10 ** math.ceil(math.log10(max(positive)) + 0.3)
+    powers = [10 ** k for k in range(round(math.log10(low)), round(math.log10(top)) + 1)]
     y = alt.Y(f"{label}:N", title=None, sort=sort if sort is not None else "-x")
-    x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log", domain=[base, top]),
-              axis=alt.Axis(format="~s"))
+    x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log", domain=[low, top]),
+              axis=alt.Axis(values=powers, format="~s", grid=True))
     if color:
         groups = list(dict.fromkeys(frame[color]))
         col = alt.Color(f"{color}:N", title=None, scale=alt.Scale(domain=groups, range=neutral_range(groups)))
     else:
         col = alt.value(USA)
-    bars = alt.Chart(frame).mark_bar().encode(y=y, x=x, x2=alt.datum(base), color=col, tooltip=tooltip)
-    labels = alt.Chart(frame).mark_text(align="left", dx=4).encode(y=y, x=x, text=alt.Text(f"{value}:Q", format=value_format))
-    return (bars + labels).properties(width=WIDTH - 220, height=30 * frame[label].nunique())
+    guide = alt.Chart(frame).mark_rule(color=GRID, strokeWidth=1).encode(y=y, x=alt.datum(low), x2=alt.datum(top))
+    dots = with_tooltip(alt.Chart(frame).mark_point(filled=True, size=110, opacity=1).encode(y=y, x=x, color=col), tooltip)
+    labels = alt.Chart(frame).mark_text(align="left", dx=9).encode(y=y, x=x, text=alt.Text(f"{value}:Q", format=value_format))
+    return (guide + dots + labels).properties(width=WIDTH - 220, height=30 * frame[label].nunique())
 
 
 def bars_and_line(
@@ -415,10 +553,10 @@ def membership_matrix(
     (e.g. member / not a member) and labelled with ``text`` so colour is never the only cue."""
     y = alt.Y(f"{row}:N", title=None, sort=row_sort, axis=alt.Axis(labelLimit=1000))
     x = alt.X(f"{column}:N", title=None, sort=column_sort, axis=alt.Axis(orient="top", labelAngle=0))
-    cells = alt.Chart(frame).mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-        y=y, x=x, tooltip=tooltip,
+    cells = with_tooltip(alt.Chart(frame).mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        y=y, x=x,
         color=alt.Color(f"{value}:N", title=None, scale=alt.Scale(domain=value_domain, range=value_range)),
-    )
+    ), tooltip)
     labels = alt.Chart(frame).mark_text(fontSize=11, color="#ffffff", fontWeight=600).encode(y=y, x=x, text=f"{text}:N")
     n_cols = frame[column].nunique()
     return (cells + labels).properties(width=min(WIDTH - 90, 110 * n_cols), height=46 * frame[row].nunique())

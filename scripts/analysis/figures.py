@@ -24,6 +24,7 @@ import html
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,84 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+# Publishers as a source line under a chart names them: the glossary's acronym where it has one,
+# otherwise the registry's name without its bracketed remark. The full references stay one click
+# away, in the figure's "Full sources" list.
+SHORT_PUBLISHERS = {
+    "U.S. Geological Survey": "USGS",
+    "International Energy Agency": "IEA",
+    "Ministry of Commerce of the PRC": "MOFCOM",
+    "Ministry of Commerce and General Administration of Customs of the PRC": "MOFCOM and GAC",
+    "Rare Earth Leverage project (derived)": "this report's calculations",
+    "Press Information Bureau": "PIB",
+}
+PUBLISHER_REMARK = re.compile(r"\s*\([^()]*\)$")
+
+
+def short_publisher(publisher: str) -> str:
+    """"USGS" for "U.S. Geological Survey"; "Press Information Bureau" for "Press Information
+    Bureau (Ministry of Heavy Industries)"."""
+    publisher = str(publisher).strip()
+    if publisher in SHORT_PUBLISHERS:
+        return SHORT_PUBLISHERS[publisher]
+    bare = publisher
+    for _ in range(2):  # "X (remark), Government of India" and "X, Government of India (remark)"
+        bare = PUBLISHER_REMARK.sub("", bare).removesuffix(", Government of India") or publisher
+    return SHORT_PUBLISHERS.get(bare, bare)
+
+
+SHORT_LINE_PUBLISHERS = 4  # more are counted ("and 6 more"), and listed in the full sources below
+
+
+def short_source_line(publishers, limit: int | None = SHORT_LINE_PUBLISHERS) -> str:
+    """The publishers, shortened and each named once, in the order first cited; after the first
+    ``limit`` (four), a count of the others. The downloaded images, which carry no list of full
+    sources, name them all (``limit=None``)."""
+    names = list(dict.fromkeys(short_publisher(p) for p in publishers))
+    if limit is None or len(names) <= limit + 1:
+        return "; ".join(names)
+    shown = names[:limit]
+    return "; ".join(shown) + f" and {len(names) - len(shown)} more"
+
+
+SIGNIFICANT_DIGITS = 4
+
+
+def as_plotted(value):
+    """A number as the figure's CSV and chart hold it: float noise and long tails of decimals
+    removed (four significant digits, but never fewer than the whole number: 57,392.4 stays
+    57392, a share of 0.692307692 becomes 0.6923, 0.30000000000000004 becomes 0.3)."""
+    if isinstance(value, bool) or not isinstance(value, float) or not math.isfinite(value) or value == 0:
+        return value
+    decimals = max(0, SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    return round(value, decimals)
+
+
+def plotted_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every float column as plotted (``as_plotted``); a float column whose values
+    are all whole numbers is written as integers ("1238", not "1238.0")."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        values = out[column].map(lambda v: v if pd.isna(v) else as_plotted(float(v)))
+        finite = values.dropna()
+        if len(finite) and all(float(v).is_integer() for v in finite) and finite.abs().max() < 2**53:
+            values = values.astype("Int64")
+        out[column] = values
+    return out
+
+
+def _plotted_spec(spec: dict) -> dict:
+    """The chart's inline data sets with their numbers as plotted (the same as the CSV's)."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict):
+        return spec
+    rounded = {name: [{k: as_plotted(v) for k, v in row.items()} if isinstance(row, dict) else row for row in rows]
+               for name, rows in datasets.items()}
+    return {**spec, "datasets": rounded}
+
+
 def _finite(value):
     """NaN and ±Infinity (missing values in a plotted table) as null: the browser's JSON.parse
     rejects NaN, and the chart would not be drawn at all."""
@@ -126,6 +205,7 @@ class Figure:
     alt_text: str
     source_line: str
     files: dict[str, str] = field(default_factory=dict)
+    full_sources: list[str] = field(default_factory=list)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.html(), "text/plain": f"Figure {self.name}: {self.alt_text}"}
@@ -144,9 +224,17 @@ class Figure:
             f'<noscript><img src="{html.escape(self.files["PNG"])}" alt="{alt_attr}" '
             f'style="max-width:100%"></noscript>'
             f'<p class="figure-source"><strong>Source:</strong> {html.escape(self.source_line)}</p>'
+            f"{self._full_sources_html()}"
             f'<p class="figure-downloads"><strong>Download:</strong> {links}</p>'
             f"</div>"
         )
+
+    def _full_sources_html(self) -> str:
+        if not self.full_sources:
+            return ""
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.full_sources)
+        return (f'<details class="figure-sources"><summary>Full sources ({len(self.full_sources)})</summary>'
+                f"<ul>{items}</ul></details>")
 
 
 def figure(
@@ -182,10 +270,10 @@ def figure(
         raise ValueError(f"figure {name!r} needs a title (its finding) and a subtitle (unit, period, as-of date)")
     head = alt.TitleParams(text=wrap(title, TITLE_CHARS), subtitle=wrap(subtitle, SUBTITLE_CHARS), anchor="start",
                            fontSize=15, subtitleFontSize=12, subtitleColor=charts.MUTED, offset=12)
-    spec = chart.properties(description=alt_text, title=head).to_dict()
+    spec = _plotted_spec(chart.properties(description=alt_text, title=head).to_dict())
 
     publishers = list(dict.fromkeys(str(registry.loc[sid, "publisher"]) for sid in source_ids))
-    footer = [f"Source: {'; '.join(publishers)}. Unit: {unit}.", download_credit()]
+    footer = [f"Source: {short_source_line(publishers, limit=None)}. Unit: {unit}.", download_credit()]
     image_spec = {**spec, "usermeta": {**spec.get("usermeta", {}), FOOTER_KEY: [line for line in footer if line]}}
 
     out = figure_dir()
@@ -196,6 +284,7 @@ def figure(
         (Path(later) / f"{name}{SPEC_SUFFIX}").write_text(json.dumps(image_spec), encoding="utf-8")
     else:
         write_images(image_spec, out, name)
+    data = plotted_table(data)
     spreadsheet_safe(data).to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     source_rows = [
         {k: registry.loc[sid, k] for k in ("id", "publisher", "title", "date", "url", "quality")}
@@ -218,5 +307,6 @@ def figure(
         "Data (CSV)": f"{url}/{name}.csv",
         "Metadata (JSON)": f"{url}/{name}.json",
     }
-    source_line = "; ".join(source_label(r) for r in source_rows)
-    return Figure(name=name, spec=spec, alt_text=alt_text, source_line=source_line + f". Unit: {unit}.", files=files)
+    short = short_source_line(r["publisher"] for r in source_rows)
+    return Figure(name=name, spec=spec, alt_text=alt_text, source_line=f"{short}. Unit: {unit}.", files=files,
+                  full_sources=[source_label(r) for r in source_rows])

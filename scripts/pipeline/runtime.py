@@ -73,11 +73,26 @@ function showTip(handler, event, item, value) {
 }
 document.addEventListener("scroll", hideTip, { passive: true });
 document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideTip(); } });
+// On a desktop-wide column a chart drawn wider than the column would be scaled down, and its
+// text with it (below 11 px): its plot is narrowed until the whole chart fits the column instead.
+// In a narrower column (a phone) the chart keeps its drawn size and scrolls sideways (report.css).
+var FIT_FROM = 600;
+function fit(view, container, tries, least) {
+  var svg = container.querySelector("svg");
+  var room = container.clientWidth;
+  if (!svg || tries <= 0 || room < FIT_FROM) { return view; }
+  var over = parseFloat(svg.getAttribute("width")) - room;
+  var width = view.width();
+  if (!(over > 0.5) || !(width > least)) { return view; }
+  view.width(Math.max(least, Math.floor(width - Math.ceil(over))));
+  return view.runAsync().then(function () { return fit(view, container, tries - 1, least); });
+}
 api.draw = function (container, spec) {
   var view = new vega.View(vega.parse(spec), {
     renderer: "svg", container: container, hover: true, tooltip: showTip
   });
-  return view.runAsync();
+  // never narrower than half its drawn plot: a chart that still does not fit is scaled instead
+  return view.runAsync().then(function () { return fit(view, container, 5, Math.max(160, view.width() / 2)); });
 };
 """
 

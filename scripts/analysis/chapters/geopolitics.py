@@ -251,7 +251,8 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
     status_domain = ["member", "not a member", NOT_RECORDED]
     colours = {"member": "#2e7d32", "not a member": charts.CHINA, NOT_RECORDED: "#757575"}
     chart = charts.membership_matrix(plotted, row="framework", column="country", value="status", text="cell",
-                                     tooltip=["framework", "country", "status", "since", "note"],
+                                     tooltip=charts.sentence("{country}, {framework}: {status}[ since {since|%-d %B %Y}]"
+                                                             "[. {note}]"),
                                      value_domain=status_domain, value_range=[colours[v] for v in status_domain],
                                      column_sort=countries, row_sort=list(dict.fromkeys(plotted["framework"])))
     india_in = plotted[(plotted["country"] == "India") & (plotted["status"] == "member")]
@@ -291,7 +292,7 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         us.assign(destination="World", value=us["world"], source=us["source_id_world"]),
         us.assign(destination="United States", value=us["exports"], source=us["source_id"]),
     ])[["month", "date", "destination", "value", "source"]].rename(columns={"value": "exports", "source": "source_id"})
-    tooltip = [alt.Tooltip("month:N", title="Month"), "destination", alt.Tooltip("exports:Q", format=",.0f", title="t")]
+    tooltip = charts.sentence("{date|%B %Y}, to {destination}: {exports:,.0f} tonnes")
     chart = charts.time_series(long, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip, series="destination")
     ch.figures["fig-geopolitics-us-exports"] = Figure(
         chart, f"Exports to the United States fell to {lowest['exports']:,.0f} t in {month(lowest['month'])} "
@@ -303,14 +304,13 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         f"{month(us['month'].iloc[0])} to {month(us['month'].iloc[-1])}. Information current to {ch['as_of_text']}.")
 
     plotted = us[["month", "date", "exports", "world", "share_pct", "basis", "source_id", "source_id_world"]].copy()
-    tooltip = [alt.Tooltip("month:N", title="Month"), alt.Tooltip("exports:Q", format=",.0f", title="to the US (t)"),
-               alt.Tooltip("world:Q", format=",.0f", title="to the world (t)"),
-               alt.Tooltip("share_pct:Q", format=".1f", title="%"), "basis"]
+    tooltip = charts.sentence("{date|%B %Y}: {share_pct:.1f} per cent of China's magnet exports went to the United "
+                              "States ({exports:,.0f} of {world:,.0f} tonnes), {basis}")
     line = charts.time_series(plotted, x="date", y="share_pct", y_title="US share of China's magnet exports (%)",
                               tooltip=tooltip, y_format=".0f")
-    hollow = alt.Chart(plotted[plotted["basis"] != "reported"]).mark_point(
+    hollow = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] != "reported"]).mark_point(
         filled=True, fill="#ffffff", stroke=charts.USA, size=60, strokeWidth=2).encode(
-        x="date:T", y="share_pct:Q", tooltip=tooltip)
+        x="date:T", y="share_pct:Q"), tooltip)
     ch.figures["fig-geopolitics-us-share"] = Figure(
         alt.layer(line, hollow),
         f"The US share of China's magnet exports was lowest in {month(lowest['month'])} at "
@@ -334,7 +334,7 @@ def as_of_marker(as_of_day):
 def recolour(chart, field: str, scale: alt.Scale):
     for layer in chart.layer:
         if layer.encoding.color is not alt.Undefined:
-            layer.encoding.color = alt.Color(f"{field}:N", title=None, scale=scale)
+            layer.encoding.color = alt.Color(f"{field}:N", title=None, scale=scale, legend=alt.Legend(symbolOpacity=1))
     return chart
 
 
@@ -361,16 +361,23 @@ def sequence_figure(events: pd.DataFrame, status: pd.DataFrame, as_of_day, marke
     plotted["when"] = [f"{controls.to_date(d).day} {controls.to_date(d):%b %Y}" for d in plotted["date"]]
     strands = ["US–China", "China–India", *SIDE_STRANDS.values()]
     chart = charts.event_timeline(plotted, start="date", lane="event", label="when", end="scheduled_end", color="strand",
-                                  tooltip=["date:T", "strand", "event", "detail", "scheduled_end"],
-                                  lane_sort=list(plotted["event"]))
-    chart = recolour(chart.properties(height=24 * len(plotted)), "strand",
+                                  tooltip=charts.sentence("{date|%-d %B %Y} ({strand}): {event}"
+                                                          "[; scheduled to end {scheduled_end|%-d %B %Y}][. {detail}]"),
+                                  lane_sort=list(plotted["event"]), wrap=32)
+    chart = recolour(chart.properties(height=30 * len(plotted)), "strand",
                      alt.Scale(domain=strands, range=[charts.OTHER, charts.INDIA, charts.CHINA, charts.USA]))
     source_ids = sorted({s for ids_ in plotted["source_id"] for s in str(ids_).split(";") if s})
     alt_text = (f"{len(ev)} US–China and China–India events and {len(measures)} dated entries of Chinese and US "
                 f"measures since {controls.long_date(START)}. " + controls.end_passed_sentence(status, as_of_day))
     n = controls.counts(status)
-    title = (f"Since {controls.to_date(START).year}, {len(ev)} US–China and China–India events and {len(measures)} measures; "
-             f"{n.get('in_force', 0)} measures are in force on {controls.long_date(as_of_day)}")
+    # the finding: the two consecutive months that hold most of the sequence
+    months = pd.to_datetime(plotted["date"]).dt.to_period("M").value_counts()
+    pairs = {m: int(months.get(m, 0) + months.get(m + 1, 0)) for m in months.index}
+    busiest = max(sorted(pairs), key=lambda m: pairs[m])
+    unconfirmed = n.get("end_passed_unconfirmed", 0)
+    title = (f"{pairs[busiest]} of the {len(plotted)} events and measures since {controls.to_date(START).year} came in "
+             f"{busiest:%B} and {busiest + 1:%B %Y}"
+             + (f"; {unconfirmed} measures have since passed a scheduled end" if unconfirmed else ""))
     subtitle = (f"Events and Chinese and US export-control measures by date, {controls.long_date(START)} to "
                 f"{controls.long_date(as_of_day)}; bars run to a scheduled end.")
     return Figure(alt.layer(chart, marker).configure_axisY(labelLimit=1000), alt_text, source_ids, "dates", plotted,
@@ -402,7 +409,8 @@ def status_figure(status: pd.DataFrame, as_of_day, marker) -> Figure:
                           for m, i in zip(plotted["measure"], plotted["instrument"])]
     domain = list(dict.fromkeys(plotted["status"]))
     chart = charts.event_timeline(plotted, start="effective", lane="measure", label="status", end="end", color="status",
-                                  tooltip=["instrument", "effective:T", "end:T", "status_full", "confirmed"],
+                                  tooltip=charts.sentence("{instrument}: {status_full}; in effect from "
+                                                          "{effective|%-d %B %Y}[, scheduled to end {end|%-d %B %Y}]"),
                                   lane_sort=list(plotted["measure"]))
     chart = recolour(chart, "status", alt.Scale(domain=domain, range=[STATUS_COLOURS.get(d, charts.OTHER) for d in domain]))
     chart = alt.layer(chart, marker).properties(height=34 * len(plotted))

@@ -182,17 +182,15 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
     # labels stacked from the top of the chart, one line a level, in the chart's own units
     top = float(world["exports"].max())
     marks["offset"] = [top * (1.08 - 0.07 * level) for level in marks["level"]]
-    tooltip = [alt.Tooltip("month:N", title="Month"), alt.Tooltip("exports:Q", format=",.0f", title="t"),
-               alt.Tooltip("basis:N", title="Basis")]
+    tooltip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes exported, {basis}")
     lines = charts.time_series(plotted, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip,
                                tick_count={"interval": "month", "step": 6})
-    rules = alt.Chart(marks).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(
-        x="start:T", tooltip=[alt.Tooltip("start:T", title="Announced", format="%d %B %Y"),
-                              alt.Tooltip("label:N", title="China's measure")])
+    rules = charts.with_tooltip(alt.Chart(marks).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(x="start:T"),
+                                charts.sentence("{start|%-d %B %Y}: China announced {label}"))
     labels = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, color="#b2182b", fontSize=11).encode(
         x="start:T", y=alt.Y("offset:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f")), text="label:N")
-    derived = alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
-        filled=True, fill="#ffffff", size=50, strokeWidth=2).encode(x="date:T", y="exports:Q", tooltip=tooltip)
+    derived = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
+        filled=True, fill="#ffffff", size=50, strokeWidth=2).encode(x="date:T", y="exports:Q"), tooltip)
     chart = alt.layer(lines, derived, rules, labels)
     low = plotted.loc[plotted["exports"].idxmin()]
     latest = plotted.iloc[-1]

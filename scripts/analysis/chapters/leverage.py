@@ -397,9 +397,12 @@ def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: d
     plotted = plotted[["stage_label", "period", "share_pct", "source", "source_id", "note"]]
     spread = plotted.groupby("stage_label")["share_pct"].agg(["min", "max"])
     widest = (spread["max"] - spread["min"]).idxmax()
-    chart = charts.spread_dots(plotted, category="stage_label", value="share_pct", series="source",
+    # sources' figures are of different years (an EU study's 2016-2020 average beside the IEA's 2024):
+    # each dot's shape says which period it covers
+    chart = charts.spread_dots(plotted, category="stage_label", value="share_pct", series="source", shape="period",
                                value_title="China's share (%)",
-                               tooltip=["stage_label", "period", alt.Tooltip("share_pct:Q", format=".1f"), "source"],
+                               tooltip=charts.sentence("{stage_label}, {period}: China's share {share_pct:.1f} per cent "
+                                                       "({source})"),
                                domain=(0, 100), sort=list(STAGES.values()))
     alt_text = (f"China's share rises along the chain: {mine['china_share_pct']:.0f}% of mining ({year}, USGS), "
                 f"{shares['separation']['share_pct']:.0f}% of separation and {shares['magnets']['share_pct']:.0f}% of magnet "
@@ -408,7 +411,8 @@ def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: d
     mined, made = mine["china_share_pct"], shares["magnets"]["share_pct"]
     title = (f"China's share rises along the chain, from {mined:.0f}% of mining to {made:.0f}% of magnet making" if rises
              else f"China holds {mined:.0f}% of mining and {made:.0f}% of magnet making")
-    subtitle = f"China's share of the world total at each stage, %, one dot per source; mining in {year}. {current}"
+    subtitle = (f"China's share of the world total at each stage, %, one dot per source and period (its shape "
+                f"gives the period); mining in {year}. {current}")
     return Figure(chart, alt_text, plotted["source_id"].unique(), "% of world", plotted, title, subtitle)
 
 
@@ -428,8 +432,9 @@ def labelled(chart, frame: pd.DataFrame, value: str = "share_pct"):
 def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict, current: str) -> Figure:
     plotted = mine["shares"][["country", "production", "share_pct", "unit", "source_id"]].copy()
     chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="Share of world mine production (%)",
-                               tooltip=["country", alt.Tooltip("production:Q", format=",.0f", title="t REO"),
-                                        alt.Tooltip("share_pct:Q", format=".1f", title="%")], value_format=".1f",
+                               tooltip=charts.sentence("{country} in " + str(year) + ": {production:,.0f} tonnes of "
+                                                       "rare-earth oxide mined, {share_pct:.1f} per cent of the world"),
+                               value_format=".1f",
                                highlight={focus_country: charts.INDIA})
     chart = labelled(chart, plotted)
     china, conc, focus = mine["china"], mine["conc"], res["focus_mine"]
@@ -481,7 +486,8 @@ def reserves_figure(res: dict, mine: dict, year: int, current: str) -> Figure:
     countries += [c for c in dict.fromkeys(plotted["country"]) if c not in countries]
     chart = charts.grouped_bars(plotted, category="country", value="share_pct", group="measure",
                                 value_title="Share of world total (%)",
-                                tooltip=["country", "measure", alt.Tooltip("share_pct:Q", format=".1f")], value_format=".1f",
+                                tooltip=charts.sentence("{country}, {measure}: {share_pct:.1f} per cent of the world total"),
+                                value_format=".1f",
                                 category_sort=countries, group_sort=order)
     chart = labelled(chart, plotted)
     bound = "at most " if res["lower_bound"] else ""
@@ -527,7 +533,7 @@ def exports_figure(exp: dict, current: str) -> Figure:
     bands = pd.DataFrame({"start": [pd.Timestamp(f"{a}-01") - half for a, _, _ in spans],
                           "end": [pd.Timestamp(f"{b}-01") + half for _, b, _ in spans],
                           "label": [label for _, _, label in spans]})
-    tooltip = [alt.Tooltip("month:N", title="Month"), "series:N", alt.Tooltip("exports:Q", format=",.0f", title="t"), "basis:N"]
+    tooltip = charts.sentence("{series}, {date|%B %Y}: {exports:,.0f} tonnes exported, {basis}")
     both = ["Exports", "Same month a year earlier"]
     colour = alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=1000),
                        scale=alt.Scale(domain=both, range=[charts.CHINA, charts.OTHER]))
@@ -539,12 +545,12 @@ def exports_figure(exp: dict, current: str) -> Figure:
         x=x, y=y, color=colour, detail="segment:N",
         strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=["Exports", "Same month a year earlier"],
                                                                          range=[[1, 0], [4, 3]])))
-    reported = alt.Chart(plotted[plotted["basis"] == "reported"]).mark_point(filled=True, size=40).encode(
-        x="date:T", y="exports:Q", color=colour, tooltip=tooltip)
-    derived = alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(filled=False, size=60, strokeWidth=2).encode(
-        x="date:T", y="exports:Q", color=colour, tooltip=tooltip)
+    reported = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] == "reported"]).mark_point(filled=True, size=40).encode(
+        x="date:T", y="exports:Q", color=colour), tooltip)
+    derived = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
+        filled=False, size=60, strokeWidth=2).encode(x="date:T", y="exports:Q", color=colour), tooltip)
     band = alt.Chart(bands).mark_rect(opacity=0.55).encode(
-        x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Period")],
+        x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N"),
         fill=alt.Fill("label:N", legend=None, scale=alt.Scale(domain=["Collapse", "Back above a year earlier"],
                                                              range=["#f2c6c2", "#d5e8d4"])))
     band_text = alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, dy=3, color=charts.TEXT).encode(
@@ -577,7 +583,8 @@ def timeline_figure(china: pd.DataFrame, april_elements_n: int, as_of_text: str)
     palette = {"in force": charts.CHINA, "suspended": charts.USA, "status unknown": charts.OTHER}
     chart = charts.event_timeline(plotted, start="date", lane="lane", label="label", end="scheduled_end", color="status",
                                   color_scale=alt.Scale(domain=domain, range=[palette.get(d, "#6a3d9a") for d in domain]),
-                                  tooltip=["date:T", "label", "instrument", "status", "scheduled_end"],
+                                  tooltip=charts.sentence("{date|%-d %B %Y}: {instrument}, {status}"
+                                                          "[; scheduled to end {scheduled_end|%-d %B %Y}]"),
                                   lane_sort=lanes, stagger_days=150, width=charts.WIDTH - 40)
     first, last = china.sort_values("date").iloc[[0, -1]].to_dict("records")
     n = controls.counts(china)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import altair as alt
 import pandas as pd
 
 from .. import charts, concentration, controls, datasets, magnet_exports
@@ -456,9 +455,8 @@ def buffer_figure(buffer: dict, bill: dict) -> Figure:
         "tonnes": [quoted(r["tonnes"]) for r in buffer["rows"]],
     })
     chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="INR crore", width=320,
-                               tooltip=[alt.Tooltip("months:N", title="Held"),
-                                        alt.Tooltip("cost_crore:Q", format=",.0f", title="INR crore"),
-                                        alt.Tooltip("tonnes:Q", format=",.0f", title="Tonnes")])
+                               tooltip=charts.sentence("A stock of {months} of imports: about {tonnes:,.0f} tonnes, "
+                                                       "costing about INR {cost_crore:,.0f} crore"))
     parts = "; ".join(f"{r['months']} month{'s' if r['months'] > 1 else ''}, about {quoted(r['tonnes']):,.0f} t, "
                       f"INR {quoted(r['crore']):,.0f} crore"
                       for r in buffer["rows"])

@@ -114,7 +114,8 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
         "source_id": [jul["source_id"], jun["source_id"], jul["source_id"]],
     })
     chart = charts.column_bars(plotted, x="month", y="output", y_title="Chetak scooters built",
-                               tooltip=["month", alt.Tooltip("output:Q", format=",.0f")], color=charts.INDIA, width=300)
+                               tooltip=charts.sentence("{month}: {output:,.0f} Chetak scooters built"), color=charts.INDIA,
+                               width=300)
     ch.figures["fig-sector_impact-evidence"] = Figure(
         chart, f"Bajaj Auto built {jul['value']:,.0f} Chetak electric scooters in {plotted['month'][2]}, against "
                f"{jun['value']:,.0f} in {plotted['month'][1]} and {jul['baseline']:,.0f} in {plotted['month'][0]}.",
@@ -175,7 +176,7 @@ def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
         ["series_label", "fiscal_year", "value", "unit", "source_id", "note"]].reset_index(drop=True)
     left = plotted[plotted["series_label"] == "All permanent magnets"]
     right = plotted[plotted["series_label"] == "Rare-earth magnets"]
-    tip = ["series_label", "fiscal_year", alt.Tooltip("value:Q", format=",.0f"), "unit", "note"]
+    tip = charts.sentence("{series_label}, {fiscal_year}: {value:,.0f} tonnes imported[. {note}]")
     chart = alt.hconcat(
         charts.column_bars(left, x="fiscal_year", y="value", y_title="Tonnes", tooltip=tip,
                            title="All permanent magnets (incl. ferrite), t", color=charts.OTHER, width=340, label_angle=-30),
@@ -226,7 +227,7 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
     chart = charts.grouped_bars(
         plotted, category="segment_label", value="sales", group="group", value_title="Vehicles sold",
         category_sort=[SEGMENT[s] for s in SEGMENT if SEGMENT[s] in set(plotted["segment_label"])],
-        tooltip=["counter", "period", "basis", "segment_label", alt.Tooltip("sales:Q", format=",.0f"), "note"],
+        tooltip=charts.sentence("{segment_label}, {period}: {sales:,.0f} vehicles sold, by {counter}'s count[. {note}]"),
     )
     ch.figures["fig-sector_impact-ev-sales"] = Figure(
         chart, f"{jmk['counter']} counted {jmk['sales']:,.0f} EVs sold in {jmk['period']}; "
@@ -281,8 +282,8 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
     chart = charts.range_bars(
         plotted, category="case", low="demand_low_t", high="demand_high_t",
         value_title="Electric cars: tonnes of NdFeB magnet a year", color=charts.INDIA,
-        tooltip=["case", alt.Tooltip("sales:Q", format=",.0f"), "intensity_low_kg", "intensity_high_kg",
-                 alt.Tooltip("demand_low_t:Q", format=",.0f"), alt.Tooltip("demand_high_t:Q", format=",.0f")],
+        tooltip=charts.sentence("{case}: {sales:,.0f} electric cars at {intensity_low_kg:,.1~f} to {intensity_high_kg:,.1~f} kg "
+                                "of magnet each need {demand_low_t:,.0f} to {demand_high_t:,.0f} tonnes a year"),
     )
     sources = list(dict.fromkeys(list(ecar["intensity_source_ids"].str.split(";").explode())
                                  + list(current.loc[current["segment"] == "e_car", "source_id"])))

@@ -152,7 +152,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
 
     dated = instruments[instruments["date"].notna()].copy()
     # the full name, wrapped over lines (the axis splits it at "\n"): never cut short with "…"
-    dated["label"] = dated["name"].map(lambda n: "\n".join(textwrap.wrap(n, 44)))
+    dated["label"] = dated["name"].map(lambda n: "\n".join(textwrap.wrap(n, 30)))
     dated["date_label"] = pd.to_datetime(dated["date"]).dt.strftime("%b %Y")
     plotted = dated[["instrument_id", "label", "name", "area", "date", "date_label", "outlay", "outlay_unit", "source_id"]
                     ].reset_index(drop=True)
@@ -160,7 +160,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     chart = charts.event_timeline(
         plotted, start="date", lane="label", label="date_label", color="area",
         lane_sort=list(plotted.sort_values(["area", "date"])["label"]),
-        tooltip=["name", "area", "date", alt.Tooltip("outlay:Q", format=",.0f"), "outlay_unit"],
+        tooltip=charts.sentence("{date|%-d %B %Y}: {name} ({area})[; outlay INR {outlay:,.0f} crore]"),
     ).configure_axisY(labelLimit=1000, labelExpr="split(datum.label, '\\n')").configure_range(category=NEUTRAL)
     ch.figures["fig-strategy_roadmap-timeline"] = Figure(
         chart, f"{len(plotted)} dated instruments, from {first['name']} ({long_date(first['date'])}) to "
@@ -175,8 +175,8 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     plotted = outlays[["name", "area", "date", "outlay", "outlay_unit", "source_id"]].reset_index(drop=True)
     chart = charts.ranked_bars(
         plotted, value="outlay", label="name", value_title="INR crore",
-        highlight={n: charts.INDIA for n in plotted["name"]},
-        tooltip=["name", "area", "date", alt.Tooltip("outlay:Q", format=",.0f")],
+        highlight={n: charts.INDIA for n in plotted["name"]}, wrap=34,
+        tooltip=charts.sentence("{name}: INR {outlay:,.0f} crore[, approved {date|%-d %B %Y}] ({area})"),
     ).configure_axisY(labelLimit=1000)
     top = plotted.sort_values("outlay", ascending=False).iloc[0]
     ch.figures["fig-strategy_roadmap-outlays"] = Figure(
@@ -392,11 +392,11 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
     later = res[(res["item"] == "oscom_monazite_reserves")]
     ch.key("reserves_later_edition", "MCS " + str(registry.loc[later["source_id"].iloc[0], "date"])[:4]
            if len(later) else "", dataset=ds, source_ids=list(later["source_id"]))
-    chart = charts.log_bars(
+    chart = charts.log_dots(
         plotted, value="tonnes_reo", label="label", value_title="Tonnes of rare-earth oxide", color="kind",
         sort=list(plotted["label"]),
-        tooltip=["label", alt.Tooltip("tonnes_reo:Q", format=",.0f"), alt.Tooltip("years_of_output:Q", format=",.0f"),
-                 "source_id"],
+        tooltip=charts.sentence("{label}: {tonnes_reo:,.0f} tonnes of rare-earth oxide, about {years_of_output:,.2~r} "
+                                "years of India's current mine output"),
     ).configure_axisY(labelLimit=1000)
     alt_text = (f"India's rare-earth reserves of {reserves['tonnes_reo'] / 1e6:.1f} Mt REO (USGS, {reserves['period']}) "
                 f"would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years "
@@ -431,7 +431,7 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
         nd_plot.assign(series=nd_plot["publisher"] + " (" + nd_plot["kind_label"] + ")"),
         category="period", value="value", series="series", value_title="Tonnes of neodymium",
         domain=(0, 100 * math.ceil(float(nd_plot["value"].max()) * 1.1 / 100)), sort=list(dict.fromkeys(nd_plot["period"])),
-        tooltip=["period", "kind_label", "publisher", alt.Tooltip("value:Q", format=",.0f"), "note"],
+        tooltip=charts.sentence("{period}, {kind_label}: {value:,.0f} tonnes of neodymium, by {publisher}'s account"),
     ).configure_legend(labelLimit=1000, columns=2).configure_range(category=NEUTRAL)
     alt_text = (f"IREL produced about {actual['value']:,.0f} t of neodymium in {actual['period']}; its target for FY2025-26 is "
                 + (f"{fy26['value'].min():,.0f} t or {fy26['value'].max():,.0f} t depending on the source — the sources "
