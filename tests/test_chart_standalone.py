@@ -5,8 +5,8 @@ its subtitle, its source, the report's edition and its licence; on a phone its t
   in its own spec, so the drawn chart and its downloads show them;
 - every downloaded SVG (and the PNG drawn from it) prints the title, a source line, the edition and
   the licence from ``_config.yml``'s ``report:`` block;
-- in Chromium at 390 px wide, no chart text is smaller than 11 CSS px and no label is cut short
-  with "…";
+- in Chromium at 390 px (a phone) and 1280 px (a desktop) wide, no chart text is smaller than
+  11 CSS px and no label is cut short with "…";
 - ``figure()`` refuses a chart without a title or a subtitle.
 """
 
@@ -27,6 +27,7 @@ from sitepages import pages_in_order, soup
 
 MIN_TEXT_PX = 11
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def charts(site):
@@ -96,11 +97,14 @@ def chart_pages(site) -> list[str]:
     return [p for p in pages_in_order(site) if soup(site / f"{p}.html").select_one(".vega-chart")]
 
 
-def test_chart_text_is_legible_and_whole_at_phone_width(built_site, served, context):
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_chart_text_is_legible_and_whole(built_site, served, context, screen):
+    """At 390 px a wide chart keeps its drawn size and scrolls; at 1280 px it is narrowed to fit
+    the page's column rather than scaled down with its text."""
     problems = []
     for page_name in chart_pages(built_site):
-        with opened_page(context, f"phone-{page_name}") as (page, _log):
-            page.set_viewport_size(PHONE)
+        with opened_page(context, f"{screen['width']}-{page_name}") as (page, _log):
+            page.set_viewport_size(screen)
             page.goto(served + f"{page_name}.html", wait_until="load")
             wait_for_charts(page)
             texts = page.evaluate(MEASURE_TEXT)

@@ -292,7 +292,7 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         us.assign(destination="World", value=us["world"], source=us["source_id_world"]),
         us.assign(destination="United States", value=us["exports"], source=us["source_id"]),
     ])[["month", "date", "destination", "value", "source"]].rename(columns={"value": "exports", "source": "source_id"})
-    tooltip = charts.sentence("{date|%B %Y}, to {destination}: {exports:,.0f} tonnes")
+    tooltip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes of magnets exported ({destination})")
     chart = charts.time_series(long, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip, series="destination")
     ch.figures["fig-geopolitics-us-exports"] = Figure(
         chart, f"Exports to the United States fell to {lowest['exports']:,.0f} t in {month(lowest['month'])} "
@@ -375,8 +375,10 @@ def sequence_figure(events: pd.DataFrame, status: pd.DataFrame, as_of_day, marke
     pairs = {m: int(months.get(m, 0) + months.get(m + 1, 0)) for m in months.index}
     busiest = max(sorted(pairs), key=lambda m: pairs[m])
     unconfirmed = n.get("end_passed_unconfirmed", 0)
+    both = f"{busiest:%B} and {busiest + 1:%B %Y}" if busiest.year == (busiest + 1).year else \
+        f"{busiest:%B %Y} and {busiest + 1:%B %Y}"
     title = (f"{pairs[busiest]} of the {len(plotted)} events and measures since {controls.to_date(START).year} came in "
-             f"{busiest:%B} and {busiest + 1:%B %Y}"
+             f"{both}"
              + (f"; {unconfirmed} measures have since passed a scheduled end" if unconfirmed else ""))
     subtitle = (f"Events and Chinese and US export-control measures by date, {controls.long_date(START)} to "
                 f"{controls.long_date(as_of_day)}; bars run to a scheduled end.")

@@ -165,8 +165,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     ch.figures["fig-strategy_roadmap-timeline"] = Figure(
         chart, f"{len(plotted)} dated instruments, from {first['name']} ({long_date(first['date'])}) to "
                f"{last['name']} ({long_date(last['date'])}).", list(plotted["source_id"]), "date", plotted,
-        f"India's {len(plotted)} dated rare-earth instruments run from {pd.Timestamp(first['date']):%B %Y} to "
-        f"{pd.Timestamp(last['date']):%B %Y}",
+        recent_title(pd.to_datetime(plotted["date"])),
         f"Government instruments by date and area of policy. Information current to {long_date(as_of)}.")
 
     # expected investment is not an outlay: only money the government has committed is charted
@@ -186,6 +185,17 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
         f"The largest committed outlay is INR {top['outlay']:,.0f} crore: {top['name']}",
         f"Government outlays committed per instrument, INR crore; expected investment is left out. "
         f"Information current to {long_date(as_of)}.")
+
+
+def recent_title(dates: pd.Series) -> str:
+    """The timeline's finding: since which year most of India's dated instruments came (the latest
+    year from which they are more than half), or their span when no year holds a majority."""
+    years = sorted(set(dates.dt.year), reverse=True)
+    since = next((y for y in years if (dates.dt.year >= y).sum() * 2 > len(dates)), None)
+    if since is None or since == min(years):
+        return f"India's {len(dates)} dated rare-earth instruments run from {dates.min():%B %Y} to {dates.max():%B %Y}"
+    return (f"{int((dates.dt.year >= since).sum())} of India's {len(dates)} dated rare-earth instruments came in "
+            f"{since} or later")
 
 
 # The capacity cases: named assumptions about when the scheme is awarded, how fast its plants ramp
