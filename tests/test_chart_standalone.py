@@ -19,6 +19,7 @@ import re
 import altair as alt
 import pandas as pd
 import pytest
+from docutils.nodes import make_id
 
 from pipeline import citation
 from pipeline.config import load_site
@@ -60,6 +61,51 @@ def test_every_chart_has_a_title_and_a_subtitle(built_site):
         assert isinstance(title, dict), f"{page}: chart {name} has no title"
         assert lines(title.get("text")), f"{page}: chart {name} has no title text"
         assert lines(title.get("subtitle")), f"{page}: chart {name} has no subtitle (unit, period, as-of date)"
+
+
+# Charts whose tooltips are converted separately (the models' what-if and capacity charts).
+TOOLTIPS_ELSEWHERE = {make_id(name) for name in ("fig-sector_impact-whatif", "fig-strategy_roadmap-capacity")}
+
+
+def tooltips(node) -> list[str]:
+    """Every tooltip a compiled Vega spec's marks show, as its signal expression."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "tooltip" and isinstance(value, dict) and "signal" in value:
+                found.append(value["signal"])
+            else:
+                found += tooltips(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += tooltips(item)
+    return found
+
+
+def test_every_tooltip_reads_as_a_sentence(built_site):
+    """A tooltip is one line of text (charts.sentence), not a table of field names and values: a
+    Vega tooltip that is an object ("{...}") is shown as "field: value" rows."""
+    checked = 0
+    for page, name, spec, _ in charts(built_site):
+        if make_id(name) in TOOLTIPS_ELSEWHERE:
+            continue
+        for signal in tooltips(spec.get("marks", [])):
+            checked += 1
+            assert not signal.lstrip().startswith("{"), f"{page}: chart {name} has a tooltip of field names: {signal[:120]}"
+    assert checked, "no tooltips found"
+
+
+def test_a_sentence_tooltip_reads_its_fields_with_units_in_words():
+    from analysis.charts import sentence
+
+    tip = sentence("{date|%B %Y}: {exports:,.0f} tonnes, {basis}[; ends {end|%-d %B %Y}]")
+    assert tip.fields() == ["date", "exports", "basis", "end"]
+    expr = tip.expression()
+    assert 'timeFormat(toDate(datum["date"]), "%B %Y")' in expr and 'format(datum["exports"], ",.0f")' in expr
+    assert '" tonnes, "' in expr and "'not known'" in expr
+    # the bracketed part is left out, not read "not known", when its field is missing
+    assert expr.endswith("""((isValid(datum["end"]) && datum["end"] !== '') ? "; ends " + """
+                         """timeFormat(toDate(datum["end"]), "%-d %B %Y") : '')""")
 
 
 def test_downloaded_svg_shows_title_source_licence_and_edition(built_site):
