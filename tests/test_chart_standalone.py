@@ -192,8 +192,18 @@ CAPTION_COLOURS = """(mode) => {
   const out = [];
   const sels = ['figure figcaption .caption-text', 'figure figcaption .caption-number', '.report-figure .figure-source',
                 '.report-figure details.figure-sources summary', '.report-figure details.figure-sources li'];
+  // the colour behind the text: the nearest ancestor with an opaque background (a notebook
+  // output's box has its own in dark mode), not only the page's
+  const behind = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      const alpha = bg.startsWith('rgba') ? parseFloat(bg.split(',')[3]) : 1;
+      if (alpha > 0.5) { return bg; }
+    }
+    return 'rgb(255, 255, 255)';
+  };
   for (const sel of sels) {
-    document.querySelectorAll(sel).forEach(el => out.push([sel, getComputedStyle(el).color]));
+    document.querySelectorAll(sel).forEach(el => out.push([sel, getComputedStyle(el).color, behind(el)]));
   }
   return {texts: out, background: getComputedStyle(document.body).backgroundColor};
 }"""
@@ -216,6 +226,6 @@ def test_captions_and_source_lines_meet_wcag_aa(served, context, mode):
         page.goto(served + "leverage.html", wait_until="load")
         found = page.evaluate(CAPTION_COLOURS, mode)
         assert found["texts"], "no figure captions found"
-        for selector, colour in found["texts"]:
-            ratio = contrast(colour, found["background"])
-            assert ratio >= 4.5, f"{mode}: {selector} is {colour} on {found['background']}: {ratio:.1f}:1"
+        for selector, colour, background in found["texts"]:
+            ratio = contrast(colour, background)
+            assert ratio >= 4.5, f"{mode}: {selector} is {colour} on {background}: {ratio:.1f}:1"
