@@ -309,7 +309,7 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
     line = charts.time_series(plotted, x="date", y="share_pct", y_title="US share of China's magnet exports (%)",
                               tooltip=tooltip, y_format=".0f")
     hollow = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] != "reported"]).mark_point(
-        filled=True, fill="#ffffff", stroke=charts.USA, size=60, strokeWidth=2).encode(
+        filled=True, fill="#ffffff", stroke=charts.USA, opacity=1, size=60, strokeWidth=2).encode(
         x="date:T", y="share_pct:Q"), tooltip)
     ch.figures["fig-geopolitics-us-share"] = Figure(
         alt.layer(line, hollow),

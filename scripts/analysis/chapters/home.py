@@ -190,7 +190,9 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
     labels = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, color="#b2182b", fontSize=11).encode(
         x="start:T", y=alt.Y("offset:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f")), text="label:N")
     derived = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
-        filled=True, fill="#ffffff", size=50, strokeWidth=2).encode(x="date:T", y="exports:Q"), tooltip)
+        # open: a white centre at full opacity (at the theme's point opacity it read as a pale dot)
+        filled=True, fill="#ffffff", stroke=charts.USA, opacity=1, size=50, strokeWidth=2).encode(x="date:T", y="exports:Q"),
+        tooltip)
     chart = alt.layer(lines, derived, rules, labels)
     low = plotted.loc[plotted["exports"].idxmin()]
     latest = plotted.iloc[-1]
