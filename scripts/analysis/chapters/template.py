@@ -7,7 +7,6 @@ chart with the rows it plots. Sentences stay in the chapter's Markdown.
 
 from __future__ import annotations
 
-import altair as alt
 
 from .. import charts, datasets
 from . import Chapter, Figure
@@ -35,7 +34,9 @@ def compute(data_dir, year: int = 2024) -> Chapter:
     # --- figures ------------------------------------------------------------------------------
     plotted = rows[rows["country"] != "World"][["country", "production", "unit", "source_id"]].reset_index(drop=True)
     chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
-                               tooltip=["country", alt.Tooltip("production:Q", format=",.0f")])
+                               # a tooltip reads as a sentence, its unit in words (charts.sentence)
+                               tooltip=charts.sentence("{country}: {production:,.0f} tonnes of rare-earth oxide mined in "
+                                                       + str(year)))
     ch.figures["fig-template-production"] = Figure(
         chart, f"China mined {100 * china / world:.0f}% of the world's rare earths in {year}.", [source], "t REO", plotted,
         # the title states the finding; the subtitle the unit and period
