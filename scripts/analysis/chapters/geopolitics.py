@@ -373,13 +373,16 @@ def sequence_figure(events: pd.DataFrame, status: pd.DataFrame, as_of_day, marke
     # the finding: the two consecutive months that hold most of the sequence
     months = pd.to_datetime(plotted["date"]).dt.to_period("M").value_counts()
     pairs = {m: int(months.get(m, 0) + months.get(m + 1, 0)) for m in months.index}
-    busiest = max(sorted(pairs), key=lambda m: pairs[m])
     unconfirmed = n.get("end_passed_unconfirmed", 0)
-    both = f"{busiest:%B} and {busiest + 1:%B %Y}" if busiest.year == (busiest + 1).year else \
-        f"{busiest:%B %Y} and {busiest + 1:%B %Y}"
-    title = (f"{pairs[busiest]} of the {len(plotted)} events and measures since {controls.to_date(START).year} came in "
-             f"{both}"
-             + (f"; {unconfirmed} measures have since passed a scheduled end" if unconfirmed else ""))
+    passed = f"{unconfirmed} measures have since passed a scheduled end" if unconfirmed else ""
+    if pairs:
+        busiest = max(sorted(pairs), key=lambda m: pairs[m])
+        both = f"{busiest:%B} and {busiest + 1:%B %Y}" if busiest.year == (busiest + 1).year else \
+            f"{busiest:%B %Y} and {busiest + 1:%B %Y}"
+        title = (f"{pairs[busiest]} of the {len(plotted)} events and measures since {controls.to_date(START).year} "
+                 f"came in {both}" + (f"; {passed}" if passed else ""))
+    else:
+        title = (passed or "No events or measures") + f" since {controls.to_date(START).year}"
     subtitle = (f"Events and Chinese and US export-control measures by date, {controls.long_date(START)} to "
                 f"{controls.long_date(as_of_day)}; bars run to a scheduled end.")
     return Figure(alt.layer(chart, marker).configure_axisY(labelLimit=1000), alt_text, source_ids, "dates", plotted,
