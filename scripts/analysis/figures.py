@@ -8,8 +8,9 @@ line and download links, and writes beside the page:
 - ``<name>.csv``: exactly the rows plotted, safe to open in a spreadsheet,
 - ``<name>.json``: what the figure shows, its unit, alt text and full sources.
 
-The figure's number and caption come from the notebook cell's ``mystnb: figure:`` metadata, so
-they stay in the chapter's text where a reader of the source expects them.
+The figure's number and caption come from the chapter's ``{glue:figure}`` directive (the chapter
+glues the figure under its name), so they stay in the chapter's text where a reader of the source
+expects them.
 
 Files go to ``$REPORT_FIGURE_DIR`` and are linked as ``$REPORT_FIGURE_URL`` (set per chapter by
 the execute stage); by hand they default to ``_static/figures`` under the working directory.
