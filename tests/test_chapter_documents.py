@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.figures import vega_lite
 from pipeline.config import load_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,6 +91,16 @@ def test_every_figure_and_table_the_chapter_places_is_computed_and_every_one_com
     assert set(re.findall(r"^```\{glue\} table-([\w-]+)$", text, re.M)) == set(computed[name].tables)
     for figure in computed[name].figures.values():
         assert len(figure.data) > 0 and figure.alt_text and len(figure.source_ids) > 0
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_every_chart_is_valid_vega_lite(name, computed):
+    """The build does not check its charts against the Vega-Lite schema (analysis.figures.vega_lite): this does."""
+    for key, figure in computed[name].figures.items():
+        try:
+            vega_lite(figure.chart, alt_text=figure.alt_text, title=figure.title, subtitle=figure.subtitle, validate=True)
+        except Exception as problem:  # altair's SchemaValidationError names the offending property
+            pytest.fail(f"{name}: {key} is not valid Vega-Lite: {problem}")
 
 
 @pytest.mark.parametrize("name", list(MODULES))

@@ -150,6 +150,16 @@ class Figure:
         )
 
 
+def vega_lite(chart: alt.TopLevelMixin, *, alt_text: str, title: str, subtitle: str, validate: bool = False) -> dict:
+    """The chart's Vega-Lite spec, with its title block (finding and subtitle) and its description.
+
+    Not checked against the Vega-Lite schema in a build (a third of a kernel's figure time):
+    tests/test_chapter_documents.py checks every chapter's charts with ``validate=True``."""
+    head = alt.TitleParams(text=wrap(title, TITLE_CHARS), subtitle=wrap(subtitle, SUBTITLE_CHARS), anchor="start",
+                           fontSize=15, subtitleFontSize=12, subtitleColor=charts.MUTED, offset=12)
+    return chart.properties(description=alt_text, title=head).to_dict(validate=validate)
+
+
 def figure(
     chart: alt.TopLevelMixin,
     *,
@@ -181,9 +191,7 @@ def figure(
         raise KeyError(f"figure {name!r} cites unknown source ids {unknown}")
     if not title or not subtitle:
         raise ValueError(f"figure {name!r} needs a title (its finding) and a subtitle (unit, period, as-of date)")
-    head = alt.TitleParams(text=wrap(title, TITLE_CHARS), subtitle=wrap(subtitle, SUBTITLE_CHARS), anchor="start",
-                           fontSize=15, subtitleFontSize=12, subtitleColor=charts.MUTED, offset=12)
-    spec = chart.properties(description=alt_text, title=head).to_dict()
+    spec = vega_lite(chart, alt_text=alt_text, title=title, subtitle=subtitle)
 
     publishers = list(dict.fromkeys(str(registry.loc[sid, "publisher"]) for sid in source_ids))
     footer = [f"Source: {'; '.join(publishers)}. Unit: {unit}.", download_credit()]
