@@ -127,6 +127,25 @@ class Figure:
     alt_text: str
     source_line: str
     files: dict[str, str] = field(default_factory=dict)
+    explore_section: str = ""  # set for a chart with sliders: the section whose text it explores
+
+    def controls_html(self, chart_id: str) -> str:
+        """For a chart whose spec has parameters bound to sliders (analysis.inpage_models): the
+        box the chart runtime puts the sliders in, with the note that says what they are for.
+        Hidden until the chart is drawn (without scripts there are no sliders to describe)."""
+        if not any(p.get("bind") for p in self.spec.get("params", [])):
+            return ""
+        text = html.escape(f"#{self.explore_section}" if self.explore_section else "#", quote=True)
+        return (
+            f'<div class="figure-explore" data-chart="{chart_id}" hidden>'
+            f'<p class="figure-explore-note"><strong>Explore the model:</strong> the sliders recompute this chart '
+            f"and its headline in your browser. They are for exploration only: the numbers to cite are "
+            f'<a href="{text}">those in the text</a>, at the report\'s settings, and those of the report\'s '
+            f"prebuilt scenarios, whose pages each name their settings. The downloads show the report's "
+            f"settings.</p>"
+            f'<div class="figure-controls" id="controls-{html.escape(self.name, quote=True)}"></div>'
+            f"</div>"
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.html(), "text/plain": f"Figure {self.name}: {self.alt_text}"}
@@ -144,6 +163,7 @@ class Figure:
             f"{_script_json(self.spec)}</script>"
             f'<noscript><img src="{html.escape(self.files["PNG"])}" alt="{alt_attr}" '
             f'style="max-width:100%"></noscript>'
+            f"{self.controls_html(chart_id)}"
             f'<p class="figure-source"><strong>Source:</strong> {html.escape(self.source_line)}</p>'
             f'<p class="figure-downloads"><strong>Download:</strong> {links}</p>'
             f"</div>"
@@ -171,6 +191,7 @@ def figure(
     data: pd.DataFrame | None = None,
     title: str = "",
     subtitle: str = "",
+    explore_section: str = "",
 ) -> Figure:
     """Save a chart's downloads and return it as a displayable report figure.
 
@@ -178,7 +199,10 @@ def figure(
     states the takeaway for readers who cannot see the chart; ``data`` is the table plotted
     (defaults to the chart's own data). ``title`` (the finding) and ``subtitle`` (unit, period,
     as-of date) are drawn in the chart's head; the PNG and SVG downloads add a footer with the
-    source, the report's edition and its licence.
+    source, the report's edition and its licence. A chart with parameters bound to sliders
+    (``analysis.inpage_models``) gets them under the chart, with a note linking ``explore_section``
+    (the label of the section whose text holds the citable numbers); its downloads are drawn at
+    the parameters' defaults.
     """
     if data is None:
         data = chart.data
@@ -228,4 +252,5 @@ def figure(
         "Metadata (JSON)": f"{url}/{name}.json",
     }
     source_line = "; ".join(source_label(r) for r in source_rows)
-    return Figure(name=name, spec=spec, alt_text=alt_text, source_line=source_line + f". Unit: {unit}.", files=files)
+    return Figure(name=name, spec=spec, alt_text=alt_text, source_line=source_line + f". Unit: {unit}.", files=files,
+                  explore_section=explore_section)

@@ -73,9 +73,12 @@ function showTip(handler, event, item, value) {
 }
 document.addEventListener("scroll", hideTip, { passive: true });
 document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideTip(); } });
-api.draw = function (container, spec) {
+// A chart whose spec binds parameters to inputs (sliders) gets them in ``controls``, an element
+// outside the chart's container (which is one image to a screen reader); without it Vega would
+// put them inside. Resolves to the Vega view.
+api.draw = function (container, spec, controls) {
   var view = new vega.View(vega.parse(spec), {
-    renderer: "svg", container: container, hover: true, tooltip: showTip
+    renderer: "svg", container: container, bind: controls || undefined, hover: true, tooltip: showTip
   });
   return view.runAsync();
 };

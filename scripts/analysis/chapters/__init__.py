@@ -44,6 +44,9 @@ class Figure:
     data: pd.DataFrame
     title: str = ""
     subtitle: str = ""
+    # a chart that recomputes its model in the browser (analysis.inpage_models) names the section
+    # whose text holds the citable numbers, for the note beside its sliders
+    explore_section: str = ""
 
 
 class Chapter:
@@ -104,7 +107,8 @@ class Chapter:
 
         f = self.figures[name]
         return figure(f.chart, name=name, alt_text=f.alt_text, source_ids=f.source_ids, data_dir=self.data_dir,
-                      unit=f.unit, data=f.data, title=f.title, subtitle=f.subtitle)
+                      unit=f.unit, data=f.data, title=f.title, subtitle=f.subtitle,
+                      explore_section=f.explore_section)
 
     def table(self, name: str):
         """The table ``name`` as the report shows it (``analysis.tables.styled``: no index, numbers
