@@ -33,38 +33,51 @@ from . import capacity, charts, whatif
 @dataclass(frozen=True)
 class Control:
     """One slider: the Vega signal it sets, the model parameter it stands for (parameter =
-    signal × ``factor``), its range and step and its label."""
+    slider ÷ ``scale``: a slider in per cent has scale 100), its range and step and its label."""
 
     signal: str
     parameter: str
-    factor: float
+    scale: int
     low: float
     high: float
     step: float
     label: str
 
-    def value(self, parameter_value: float) -> float:
-        """The slider's value for a parameter value (50 for a supply_cut_share of 0.5)."""
-        return parameter_value / self.factor
+    def slider(self, parameter_value: float) -> float:
+        """The slider's value for a parameter value (50 for a supply_cut_share of 0.5), without
+        the float noise of 0.15 × 100 (the slider prints its value)."""
+        return round(float(parameter_value) * self.scale, 9)
+
+    def parameter_value(self, slider_value: float) -> float:
+        """The model parameter a slider value stands for, computed as the chart computes it."""
+        return slider_value / self.scale if self.scale != 1 else slider_value
+
+    def expr(self) -> str:
+        """The parameter in a Vega expression."""
+        return f"({self.signal} / {self.scale})" if self.scale != 1 else self.signal
 
     def param(self, parameter_value: float) -> alt.Parameter:
         binding = alt.binding_range(min=self.low, max=self.high, step=self.step, name=self.label)
-        return alt.param(name=self.signal, value=self.value(parameter_value), bind=binding)
+        return alt.param(name=self.signal, value=self.slider(parameter_value), bind=binding)
 
 
 WHATIF_CONTROLS = (
-    Control("supply_cut_pct", "supply_cut_share", 0.01, 0, 100, 5, "Supply cut, % of normal"),
+    Control("supply_cut_pct", "supply_cut_share", 100, 0, 100, 5, "Supply cut, % of normal"),
     Control("disruption_months", "disruption_months", 1, 0, whatif.MAX_MONTHS, 0.5, "Length of the cut, months"),
     Control("inventory_weeks", "inventory_weeks", 1, 0, whatif.MAX_INVENTORY_WEEKS, 1,
             "Magnet stocks, weeks of output"),
 )
 CAPACITY_CONTROLS = (
-    Control("demand_growth_pct", "demand_growth", 0.01, 100 * capacity.MIN_GROWTH, 100 * capacity.MAX_GROWTH, 1,
-            "Demand growth, % a year"),
-    Control("capacity_realisation_pct", "capacity_realisation", 0.01, 0, 100, 5, "Capacity built, % of announced"),
+    Control("demand_growth_pct", "demand_growth", 100, round(100 * capacity.MIN_GROWTH), round(100 * capacity.MAX_GROWTH),
+            1, "Demand growth, % a year"),
+    Control("capacity_realisation_pct", "capacity_realisation", 100, 0, 100, 5, "Capacity built, % of announced"),
     Control("capacity_delay_years", "capacity_delay_years", 1, 0, capacity.MAX_DELAY_YEARS, 1,
             "Delay to every line, years"),
 )
+
+
+def _control(controls, parameter: str) -> Control:
+    return next(c for c in controls if c.parameter == parameter)
 
 
 def _number(x: float) -> str:
@@ -101,7 +114,8 @@ def whatif_inputs(sales: pd.DataFrame, case_labels: dict[str, str], segment_labe
 def _whatif_transforms(chart: alt.Chart) -> alt.Chart:
     """``whatif.cases`` and ``whatif.output_at_risk`` as Vega-Lite transforms, one row per case."""
     low, high = whatif.LOW_CASE, whatif.HIGH_CASE
-    cut, months, weeks = "(supply_cut_pct / 100)", "disruption_months", "inventory_weeks"
+    cut, months, weeks = (_control(WHATIF_CONTROLS, p).expr()
+                          for p in ("supply_cut_share", "disruption_months", "inventory_weeks"))
 
     def by_case(central: str, milder: str, harsher: str) -> str:
         return f"datum.case === 'low' ? {milder} : datum.case === 'high' ? {harsher} : {central}"
@@ -190,15 +204,17 @@ def capacity_inputs(*, base_demand_t: float, base_year: int, lines: list[capacit
 
 def _capacity_transforms(chart: alt.Chart) -> alt.Chart:
     """``capacity.capacity_path`` and ``capacity.first_year_met`` as Vega-Lite transforms, one row a year."""
+    growth, realisation, delay = (_control(CAPACITY_CONTROLS, p).expr()
+                                  for p in ("demand_growth", "capacity_realisation", "capacity_delay_years"))
     return chart.transform_calculate(
-        online_year="datum.line_start_year + capacity_delay_years",
+        online_year=f"datum.line_start_year + {delay}",
     ).transform_calculate(
-        line_output=("datum.year >= datum.online_year ? datum.line_capacity_t * (capacity_realisation_pct / 100)"
+        line_output=(f"datum.year >= datum.online_year ? datum.line_capacity_t * {realisation}"
                      " * (datum.year === datum.online_year ? datum.first_year_share : 1) : 0"),
     ).transform_aggregate(
         capacity_t="sum(line_output)", groupby=["year", "base_demand_t", "base_year", "demand_broad_t"],
     ).transform_calculate(
-        demand_t="datum.base_demand_t * pow(1 + demand_growth_pct / 100, datum.year - datum.base_year)",
+        demand_t=f"datum.base_demand_t * pow(1 + {growth}, datum.year - datum.base_year)",
     ).transform_calculate(
         gap_t="datum.demand_t - datum.capacity_t",
         met="datum.capacity_t >= datum.demand_t",
