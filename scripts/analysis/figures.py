@@ -135,7 +135,9 @@ class Figure:
         Hidden until the chart is drawn (without scripts there are no sliders to describe)."""
         if not any(p.get("bind") for p in self.spec.get("params", [])):
             return ""
-        text = html.escape(f"#{self.explore_section}" if self.explore_section else "#", quote=True)
+        from docutils.nodes import make_id  # the id Sphinx gives a section's label: "a_b-c" → "a-b-c"
+
+        text = html.escape(f"#{make_id(self.explore_section)}" if self.explore_section else "#", quote=True)
         return (
             f'<div class="figure-explore" data-chart="{chart_id}" hidden>'
             f'<p class="figure-explore-note"><strong>Explore the model:</strong> the sliders recompute this chart '

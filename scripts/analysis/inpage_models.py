@@ -155,9 +155,11 @@ def whatif_headline() -> str:
 
 
 def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_months: float, inventory_weeks: float,
-                 color: str = charts.INDIA, width: int = 320, height: int = 240) -> alt.VConcatChart:
+                 color: str = charts.INDIA, width: int = 260, height: int = 240,
+                 headline_dx: int = -60) -> alt.VConcatChart:
     """Bars of EV output at risk in the low, central and high cases, under a headline sentence,
-    recomputed from ``inputs`` (``whatif_inputs``) at the sliders' settings."""
+    recomputed from ``inputs`` (``whatif_inputs``) at the sliders' settings. The headline starts
+    ``headline_dx`` px left of the plot, over the axis labels, so the chart fits a phone."""
     whatif.check_parameters(supply_cut_share, disruption_months, inventory_weeks)
     defaults = dict(supply_cut_share=supply_cut_share, disruption_months=disruption_months,
                     inventory_weeks=inventory_weeks)
@@ -180,7 +182,7 @@ def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_mo
     ).transform_filter("datum.case === 'central'").transform_calculate(
         headline=whatif_headline(),
     ).mark_text(align="left", baseline="top", lineBreak="\n", fontSize=13, fontWeight=600, lineHeight=18).encode(
-        x=alt.value(0), y=alt.value(0), text="headline:N",
+        x=alt.value(headline_dx), y=alt.value(0), text="headline:N",
     ).properties(width=width, height=54)
     return alt.vconcat(headline, plot, spacing=6).add_params(*params)
 
