@@ -315,3 +315,35 @@ def test_sliders_are_named_and_move_the_chart(whatif_page):
                                            "disruption_months": 12})
     assert f"about {want['central']['at_risk_rounded']:,.0f} EVs" in after
     assert not log.problems(), log.problems()
+
+
+def chapter_defaults(module) -> dict:
+    return {k: v.default for k, v in inspect.signature(module.compute).parameters.items()}
+
+
+def test_at_the_chapters_settings_the_page_shows_the_figures_csv(whatif_page, capacity_page):
+    """At the sliders' defaults the in-page models give the rows of the figures' CSV downloads
+    (the chapter's result, computed in Python)."""
+    page, _ = whatif_page
+    plotted = sector_impact.compute(DATA).figures["fig-sector_impact-whatif"].data.set_index("label")
+    point = [c.slider(chapter_defaults(sector_impact)[c.parameter]) for c in inpage_models.WHATIF_CONTROLS]
+    got = evaluate(page, WHATIF_CHART, inpage_models.WHATIF_CONTROLS, point)
+    cases = max(rows_with(got, "case", "at_risk", "at_risk_rounded", "share_pct"), key=len)
+    assert sorted(r["label"] for r in cases) == sorted(plotted.index)
+    for row in cases:
+        want = plotted.loc[row["label"]]
+        assert row["at_risk_rounded"] == want["at_risk_rounded"]
+        assert whatif.round_sig(row["share_pct"]) == want["share_pct"]
+        assert (row["cut_pct"], row["months"], row["weeks"]) == (want["cut_pct"], want["months"], want["weeks"])
+
+    page, _ = capacity_page
+    plotted = strategy_roadmap.compute(DATA).figures["fig-strategy_roadmap-capacity"].data.set_index("year")
+    point = [c.slider(chapter_defaults(strategy_roadmap)[c.parameter]) for c in inpage_models.CAPACITY_CONTROLS]
+    got = evaluate(page, CAPACITY_CHART, inpage_models.CAPACITY_CONTROLS, point)
+    years = max(rows_with(got, "year", "demand_t", "capacity_t", "met", "last_year"), key=len)
+    assert sorted(r["year"] for r in years) == list(plotted.index)
+    for row in years:
+        want = plotted.loc[row["year"]]
+        for f in ("demand_t", "capacity_t", "gap_t", "demand_broad_t"):
+            assert round(row[f]) == want[f], (row["year"], f)
+        assert bool(row["met"]) == bool(want["met"])

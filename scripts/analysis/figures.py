@@ -143,8 +143,8 @@ class Figure:
             f'<p class="figure-explore-note"><strong>Explore the model:</strong> the sliders recompute this chart '
             f"and its headline in your browser. They are for exploration only: the numbers to cite are "
             f'<a href="{text}">those in the text</a>, at the report\'s settings, and those of the report\'s '
-            f"prebuilt scenarios, whose pages each name their settings. The downloads show the report's "
-            f"settings.</p>"
+            f"prebuilt scenarios, whose pages each name their settings. Once a slider moves, dashed outlines "
+            f"mark the report's values; the downloads show the report's settings.</p>"
             f'<div class="figure-controls" id="controls-{html.escape(self.name, quote=True)}"></div>'
             f"</div>"
         )

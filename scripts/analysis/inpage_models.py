@@ -80,6 +80,20 @@ def _control(controls, parameter: str) -> Control:
     return next(c for c in controls if c.parameter == parameter)
 
 
+def _moved(controls, defaults: dict) -> str:
+    """A Vega expression, true once any slider is away from the chapter's setting."""
+    return " || ".join(f"{c.signal} !== {_number(c.slider(defaults[c.parameter]))}" for c in controls)
+
+
+def _reference(reference: pd.DataFrame, controls, defaults: dict, x: alt.X, y: str) -> alt.Chart:
+    """The chapter's result at its settings (the rows of the figure's CSV download), drawn as
+    dashed outlines once a slider moves: what the sliders are compared with, and what to cite.
+    At the settings it is not drawn, so the downloads show the chart alone."""
+    shown = alt.ExprRef(f"({_moved(controls, defaults)}) ? 1 : 0")
+    return alt.Chart(reference).mark_bar(fill=None, stroke=charts.TEXT, strokeWidth=1.5, strokeDash=[4, 3],
+                                         strokeOpacity=shown).encode(x=x, y=alt.Y(f"{y}:Q"))
+
+
 def _number(x: float) -> str:
     """A Python float as a Vega expression literal that parses to the same double."""
     return repr(float(x))
@@ -155,27 +169,28 @@ def whatif_headline() -> str:
 
 
 def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_months: float, inventory_weeks: float,
-                 color: str = charts.INDIA, width: int = 260, height: int = 240,
+                 reference: pd.DataFrame, color: str = charts.INDIA, width: int = 260, height: int = 240,
                  headline_dx: int = -60) -> alt.VConcatChart:
     """Bars of EV output at risk in the low, central and high cases, under a headline sentence,
-    recomputed from ``inputs`` (``whatif_inputs``) at the sliders' settings. The headline starts
-    ``headline_dx`` px left of the plot, over the axis labels, so the chart fits a phone."""
+    recomputed from ``inputs`` (``whatif_inputs``) at the sliders' settings. ``reference`` is the
+    chapter's result (columns ``label`` and ``at_risk_rounded``), outlined once a slider moves.
+    The headline starts ``headline_dx`` px left of the plot, over the axis labels, so the chart
+    fits a phone."""
     whatif.check_parameters(supply_cut_share, disruption_months, inventory_weeks)
     defaults = dict(supply_cut_share=supply_cut_share, disruption_months=disruption_months,
                     inventory_weeks=inventory_weeks)
     params = [c.param(defaults[c.parameter]) for c in WHATIF_CONTROLS]
     base = _whatif_transforms(alt.Chart(inputs))
     order = [dict(zip(inputs["case"], inputs["label"]))[c] for c in CASE_ORDER if c in set(inputs["case"])]
-    bars = base.encode(
-        x=alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=1000)),
-        y=alt.Y("at_risk_rounded:Q", title="EVs at risk", axis=alt.Axis(format=",.0f")),
-    )
+    xenc = alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=1000))
+    bars = base.encode(x=xenc, y=alt.Y("at_risk_rounded:Q", title="EVs at risk", axis=alt.Axis(format=",.0f")))
     plot = (bars.mark_bar(color=color).encode(tooltip=[
         alt.Tooltip("label:N", title="Case"), alt.Tooltip("cut_pct:Q", title="Supply cut, %", format=".0f"),
         alt.Tooltip("months:Q", title="Months"), alt.Tooltip("weeks:Q", title="Weeks of stocks"),
         alt.Tooltip("at_risk_rounded:Q", title="EVs at risk", format=",.0f"),
         alt.Tooltip("share_pct:Q", title="Share of a year's sales, %", format=".2~r"),
-    ]) + bars.mark_text(baseline="bottom", dy=-3).encode(text=alt.Text("at_risk_rounded:Q", format=",.0f"))
+    ]) + _reference(reference, WHATIF_CONTROLS, defaults, xenc, "at_risk_rounded")
+        + bars.mark_text(baseline="bottom", dy=-3).encode(text=alt.Text("at_risk_rounded:Q", format=",.0f"))
     ).properties(width=width, height=height)
     headline = base.transform_joinaggregate(
         low_at_risk="min(at_risk_rounded)", high_at_risk="max(at_risk_rounded)",
@@ -238,10 +253,11 @@ def capacity_headline() -> str:
 
 def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_realisation: float,
                    capacity_delay_years: int, bar_label: str, line_label: str, broad_label: str, y_title: str,
-                   width: int = charts.WIDTH - 100, height: int = 300) -> alt.VConcatChart:
+                   reference: pd.DataFrame, width: int = charts.WIDTH - 100, height: int = 300) -> alt.VConcatChart:
     """Domestic capacity (bars) against demand (a line; the government's estimate dashed) by year,
     under a headline sentence, recomputed from ``inputs`` (``capacity_inputs``) at the sliders'
-    settings: the shape of ``charts.bars_and_line``."""
+    settings: the shape of ``charts.bars_and_line``. ``reference`` is the chapter's path (columns
+    ``year`` and ``capacity_t``), its capacity outlined once a slider moves."""
     capacity.check_parameters(demand_growth, capacity_realisation, capacity_delay_years)
     defaults = dict(demand_growth=demand_growth, capacity_realisation=capacity_realisation,
                     capacity_delay_years=capacity_delay_years)
@@ -256,7 +272,7 @@ def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_reali
     bars = base.transform_calculate(series=_js(bar_label)).mark_bar(opacity=0.85).encode(
         x=xenc, y=alt.Y("capacity_t:Q", title=y_title, axis=alt.Axis(format=",.0f")),
         color=alt.Color("series:N", title=None, scale=scale), tooltip=tooltip)
-    layers = [bars]
+    layers = [bars, _reference(reference, CAPACITY_CONTROLS, defaults, xenc, "capacity_t")]
     for column, label, dash in (("demand_t", line_label, []), ("demand_broad_t", broad_label, [6, 3])):
         layers.append(base.transform_calculate(series=_js(label)).mark_line(
             point=True, strokeWidth=2.5, strokeDash=dash).encode(

@@ -420,7 +420,8 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
     # the chart recomputes the cases in the browser from the sales by segment (the model's input);
     # at its defaults, the chapter's settings, it shows the rows of ``plotted``
     chart = inpage_models.whatif_chart(
-        inpage_models.whatif_inputs(base, CASE_LABEL, SEGMENT), **params, color=charts.INDIA)
+        inpage_models.whatif_inputs(base, CASE_LABEL, SEGMENT), **params, reference=plotted,
+        color=charts.INDIA)
     low, high = cases.iloc[0], cases.iloc[-1]
     months_text = f"{disruption_months:g} month" + ("" if disruption_months == 1 else "s")
     title = {

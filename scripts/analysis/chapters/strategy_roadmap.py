@@ -321,7 +321,7 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         demand_growth=demand_growth, capacity_realisation=capacity_realisation,
         capacity_delay_years=capacity_delay_years, bar_label="Domestic capacity",
         line_label="Demand: loose magnet imports", broad_label="Demand: government estimate",
-        y_title="Tonnes of magnets a year")
+        y_title="Tonnes of magnets a year", reference=plotted)
     alt_text = (f"Domestic magnet capacity and demand by year, {base_year} to {END_YEAR}, with "
                 f"{100 * capacity_realisation:.0f}% of the scheme's capacity built, {ch['capacity_timing']}; demand is "
                 f"either the loose magnet imports growing {100 * demand_growth:.0f}% a year ({sig2(end['demand_t']):,.0f} t "
