@@ -347,3 +347,15 @@ def test_at_the_chapters_settings_the_page_shows_the_figures_csv(whatif_page, ca
         for f in ("demand_t", "capacity_t", "gap_t", "demand_broad_t"):
             assert round(row[f]) == want[f], (row["year"], f)
         assert bool(row["met"]) == bool(want["met"])
+
+
+def test_a_chart_with_a_headline_over_its_plot_keeps_its_room_before_it_is_drawn():
+    """A stacked chart (headline over plot) has no top-level height in Vega: the page keeps room
+    for both parts and the gap between (scripts/sphinx_ext/report_charts.py)."""
+    from report_charts import compile_spec, drawn_height
+
+    chart = sector_impact.compute(DATA).figures["fig-sector_impact-whatif"].chart
+    vega = compile_spec(chart.properties(title="t").to_dict())
+    assert "height" not in vega or not isinstance(vega["height"], (int, float))
+    assert drawn_height(vega) == 54 + 6 + 240
+    assert drawn_height({"height": 300}) == 300 and drawn_height({}) is None
