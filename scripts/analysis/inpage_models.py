@@ -88,10 +88,10 @@ def _moved(controls, defaults: dict) -> str:
 def _reference(reference: pd.DataFrame, controls, defaults: dict, x: alt.X, y: str) -> alt.Chart:
     """The chapter's result at its settings (the rows of the figure's CSV download), drawn as
     dashed outlines once a slider moves: what the sliders are compared with, and what to cite.
-    At the settings it is not drawn, so the downloads show the chart alone."""
+    At the settings it is not drawn, so the downloads show the chart alone; a zero is not outlined."""
     shown = alt.ExprRef(f"({_moved(controls, defaults)}) ? 1 : 0")
-    return alt.Chart(reference).mark_bar(fill=None, stroke=charts.TEXT, strokeWidth=1.5, strokeDash=[4, 3],
-                                         strokeOpacity=shown).encode(x=x, y=alt.Y(f"{y}:Q"))
+    outline = dict(fill=None, stroke=charts.TEXT, strokeWidth=1.5, strokeDash=[4, 3], strokeOpacity=shown)
+    return alt.Chart(reference).transform_filter(f"datum.{y} > 0").mark_bar(**outline).encode(x=x, y=alt.Y(f"{y}:Q"))
 
 
 def _number(x: float) -> str:
