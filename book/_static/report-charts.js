@@ -5,12 +5,18 @@
  * Vega only) is fetched the first time a chart is within 200 px of the viewport, so a reader who
  * only reads the opening pays nothing for charts further down. Printing draws every chart, and
  * window.reportCharts.drawAll() does so on request (the PDF and the tests use it).
+ *
+ * A chart with sliders (a model recomputed in the browser, scripts/analysis/inpage_models.py) has
+ * a <div class="figure-explore" data-chart="ID" hidden> beside it: its sliders are put in its
+ * .figure-controls box and it is shown once the chart is drawn. window.reportCharts.views[ID] is
+ * the drawn chart's Vega view (tests set its signals and read its data through it).
  */
 (function () {
   "use strict";
   var script = document.currentScript;
   var runtimeUrl = script && script.getAttribute("data-runtime");
   var loading = null;
+  var views = {};
 
   function loadRuntime() {
     if (!loading) {
@@ -34,12 +40,16 @@
     target.setAttribute("data-rendered", "pending");
     var label = target.getAttribute("aria-label");
     var source = document.querySelector('script.vega-spec[data-chart="' + target.id + '"]');
+    var explore = document.querySelector('.figure-explore[data-chart="' + target.id + '"]');
+    var controls = explore && explore.querySelector(".figure-controls");
     return loadRuntime()
       .then(function (api) {
         if (!source) { throw new Error("no chart spec on the page"); }
-        return api.draw(target, JSON.parse(source.textContent));
+        return api.draw(target, JSON.parse(source.textContent), controls);
       })
-      .then(function () {
+      .then(function (view) {
+        views[target.id] = view;
+        if (explore) { explore.hidden = false; }
         // Vega makes the container a "graphics-document" whose marks a screen reader walks one
         // by one; each chart keeps one text alternative, its takeaway, as an image.
         target.setAttribute("role", "img");
@@ -57,7 +67,7 @@
 
   var charts = Array.prototype.slice.call(document.querySelectorAll(".vega-chart"));
   function drawAll() { return Promise.all(charts.map(draw)); }
-  window.reportCharts = { draw: draw, drawAll: drawAll };
+  window.reportCharts = { draw: draw, drawAll: drawAll, views: views };
   window.addEventListener("beforeprint", drawAll);
 
   if ("IntersectionObserver" in window) {

@@ -8,8 +8,9 @@ line and download links, and writes beside the page:
 - ``<name>.csv``: exactly the rows plotted, safe to open in a spreadsheet,
 - ``<name>.json``: what the figure shows, its unit, alt text and full sources.
 
-The figure's number and caption come from the notebook cell's ``mystnb: figure:`` metadata, so
-they stay in the chapter's text where a reader of the source expects them.
+The figure's number and caption come from the chapter's ``{glue:figure}`` directive (the chapter
+glues the figure under its name), so they stay in the chapter's text where a reader of the source
+expects them.
 
 Files go to ``$REPORT_FIGURE_DIR`` and are linked as ``$REPORT_FIGURE_URL`` (set per chapter by
 the execute stage); by hand they default to ``_static/figures`` under the working directory.
@@ -206,6 +207,27 @@ class Figure:
     source_line: str
     files: dict[str, str] = field(default_factory=dict)
     full_sources: list[str] = field(default_factory=list)
+    explore_section: str = ""  # set for a chart with sliders: the section whose text it explores
+
+    def controls_html(self, chart_id: str) -> str:
+        """For a chart whose spec has parameters bound to sliders (analysis.inpage_models): the
+        box the chart runtime puts the sliders in, with the note that says what they are for.
+        Hidden until the chart is drawn (without scripts there are no sliders to describe)."""
+        if not any(p.get("bind") for p in self.spec.get("params", [])):
+            return ""
+        from docutils.nodes import make_id  # the id Sphinx gives a section's label: "a_b-c" → "a-b-c"
+
+        text = html.escape(f"#{make_id(self.explore_section)}" if self.explore_section else "#", quote=True)
+        return (
+            f'<div class="figure-explore" data-chart="{chart_id}" hidden>'
+            f'<p class="figure-explore-note"><strong>Explore the model:</strong> the sliders recompute this chart '
+            f"and its headline in your browser. They are for exploration only: the numbers to cite are "
+            f'<a href="{text}">those in the text</a>, at the report\'s settings, and those of the report\'s '
+            f"prebuilt scenarios, whose pages each name their settings. Once a slider moves, dashed outlines "
+            f"mark the report's values; the downloads show the report's settings.</p>"
+            f'<div class="figure-controls" id="controls-{html.escape(self.name, quote=True)}"></div>'
+            f"</div>"
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.html(), "text/plain": f"Figure {self.name}: {self.alt_text}"}
@@ -223,6 +245,7 @@ class Figure:
             f"{_script_json(self.spec)}</script>"
             f'<noscript><img src="{html.escape(self.files["PNG"])}" alt="{alt_attr}" '
             f'style="max-width:100%"></noscript>'
+            f"{self.controls_html(chart_id)}"
             f'<p class="figure-source"><strong>Source:</strong> {html.escape(self.source_line)}</p>'
             f"{self._full_sources_html()}"
             f'<p class="figure-downloads"><strong>Download:</strong> {links}</p>'
@@ -237,6 +260,16 @@ class Figure:
                 f"<ul>{items}</ul></details>")
 
 
+def vega_lite(chart: alt.TopLevelMixin, *, alt_text: str, title: str, subtitle: str, validate: bool = False) -> dict:
+    """The chart's Vega-Lite spec, with its title block (finding and subtitle) and its description.
+
+    Not checked against the Vega-Lite schema in a build (a third of a kernel's figure time):
+    tests/test_chapter_documents.py checks every chapter's charts with ``validate=True``."""
+    head = alt.TitleParams(text=wrap(title, TITLE_CHARS), subtitle=wrap(subtitle, SUBTITLE_CHARS), anchor="start",
+                           fontSize=15, subtitleFontSize=12, subtitleColor=charts.MUTED, offset=12)
+    return chart.properties(description=alt_text, title=head).to_dict(validate=validate)
+
+
 def figure(
     chart: alt.TopLevelMixin,
     *,
@@ -248,6 +281,7 @@ def figure(
     data: pd.DataFrame | None = None,
     title: str = "",
     subtitle: str = "",
+    explore_section: str = "",
 ) -> Figure:
     """Save a chart's downloads and return it as a displayable report figure.
 
@@ -255,7 +289,10 @@ def figure(
     states the takeaway for readers who cannot see the chart; ``data`` is the table plotted
     (defaults to the chart's own data). ``title`` (the finding) and ``subtitle`` (unit, period,
     as-of date) are drawn in the chart's head; the PNG and SVG downloads add a footer with the
-    source, the report's edition and its licence.
+    source, the report's edition and its licence. A chart with parameters bound to sliders
+    (``analysis.inpage_models``) gets them under the chart, with a note linking ``explore_section``
+    (the label of the section whose text holds the citable numbers); its downloads are drawn at
+    the parameters' defaults.
     """
     if data is None:
         data = chart.data
@@ -268,9 +305,12 @@ def figure(
         raise KeyError(f"figure {name!r} cites unknown source ids {unknown}")
     if not title or not subtitle:
         raise ValueError(f"figure {name!r} needs a title (its finding) and a subtitle (unit, period, as-of date)")
-    head = alt.TitleParams(text=wrap(title, TITLE_CHARS), subtitle=wrap(subtitle, SUBTITLE_CHARS), anchor="start",
-                           fontSize=15, subtitleFontSize=12, subtitleColor=charts.MUTED, offset=12)
-    spec = _plotted_spec(chart.properties(description=alt_text, title=head).to_dict())
+    spec = vega_lite(chart, alt_text=alt_text, title=title, subtitle=subtitle)
+    # numbers as plotted (as_plotted), in the chart and its CSV alike; a chart whose model runs in
+    # the page (sliders) keeps its inputs exact, so the page computes what the chapter computed
+    as_plotted_here = not any(p.get("bind") for p in spec.get("params", []))
+    if as_plotted_here:
+        spec = _plotted_spec(spec)
 
     publishers = list(dict.fromkeys(str(registry.loc[sid, "publisher"]) for sid in source_ids))
     footer = [f"Source: {short_source_line(publishers, limit=None)}. Unit: {unit}.", download_credit()]
@@ -284,7 +324,8 @@ def figure(
         (Path(later) / f"{name}{SPEC_SUFFIX}").write_text(json.dumps(image_spec), encoding="utf-8")
     else:
         write_images(image_spec, out, name)
-    data = plotted_table(data)
+    if as_plotted_here:
+        data = plotted_table(data)
     spreadsheet_safe(data).to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     source_rows = [
         {k: registry.loc[sid, k] for k in ("id", "publisher", "title", "date", "url", "quality")}
@@ -309,4 +350,4 @@ def figure(
     }
     short = short_source_line(r["publisher"] for r in source_rows)
     return Figure(name=name, spec=spec, alt_text=alt_text, source_line=f"{short}. Unit: {unit}.", files=files,
-                  full_sources=[source_label(r) for r in source_rows])
+                  full_sources=[source_label(r) for r in source_rows], explore_section=explore_section)

@@ -55,6 +55,12 @@ def add_footer(svg: str, lines: list[str]) -> str:
     return body[:end] + footer + body[end:]
 
 
+def warm_up() -> None:
+    """Start the renderer (its JavaScript engine and fonts) by drawing a one-point chart, so the
+    first figure does not wait for it."""
+    vlc.svg_to_png(vlc.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}))
+
+
 def write_images(spec: dict, out: Path, name: str) -> list[Path]:
     """Write ``out/<name>.svg`` and ``out/<name>.png``; returns their paths. The lines in the
     spec's ``usermeta.report_footer`` (analysis.figures) are printed under the chart."""

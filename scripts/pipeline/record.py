@@ -15,14 +15,16 @@ GLUE_PREFIX = "application/papermill.record/"
 
 
 def glued_values(executed: Path) -> dict[str, dict]:
-    """name → {"value": python value, "text": text/plain, **provenance} for every glued key."""
+    """name → {"value": python value, "text": text/plain, **provenance} for every key figure (glued
+    with its provenance by ``analysis.keyfigures.key``; the figures and tables a chapter glues to
+    place them in its text are not values and are left out)."""
     notebook = nbformat.read(executed, as_version=4)
     found: dict[str, dict] = {}
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {})
             scrap = meta.get("scrapbook")
-            if not scrap:
+            if not scrap or "report" not in meta:
                 continue
             text = output.get("data", {}).get(GLUE_PREFIX + "text/plain") or output.get("data", {}).get("text/plain", "")
             try:

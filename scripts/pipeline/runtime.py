@@ -87,9 +87,12 @@ function fit(view, container, tries, least) {
   view.width(Math.max(least, Math.floor(width - Math.ceil(over))));
   return view.runAsync().then(function () { return fit(view, container, tries - 1, least); });
 }
-api.draw = function (container, spec) {
+// A chart whose spec binds parameters to inputs (sliders) gets them in ``controls``, an element
+// outside the chart's container (which is one image to a screen reader); without it Vega would
+// put them inside. Resolves to the Vega view.
+api.draw = function (container, spec, controls) {
   var view = new vega.View(vega.parse(spec), {
-    renderer: "svg", container: container, hover: true, tooltip: showTip
+    renderer: "svg", container: container, bind: controls || undefined, hover: true, tooltip: showTip
   });
   // never narrower than half its drawn plot: a chart that still does not fit is scaled instead
   return view.runAsync().then(function () { return fit(view, container, 5, Math.max(160, view.width() / 2)); });

@@ -59,6 +59,19 @@ def compile_spec(vega_lite: dict) -> dict:
     return vl_convert.vegalite_to_vega(vega_lite, vl_version=wanted)
 
 
+def drawn_height(vega: dict) -> float | None:
+    """The chart's plot height in px: its ``height``, or for charts stacked one above another
+    (a Vega-Lite vconcat, e.g. a headline over a plot) the sum of theirs and the gaps between."""
+    if isinstance(vega.get("height"), (int, float)):
+        return vega["height"]
+    parts = [s["value"] for s in vega.get("signals", [])
+             if re.fullmatch(r"concat_\d+_height", s.get("name", "")) and isinstance(s.get("value"), (int, float))]
+    layout = vega.get("layout") or {}
+    if parts and layout.get("columns") == 1:
+        return sum(parts) + layout.get("padding", 0) * (len(parts) - 1)
+    return None
+
+
 def _compile_match(match: re.Match, pagename: str, heights: dict[str, int]) -> str:
     source = match.group("json")
     key = hashlib.sha256(source.encode("utf-8")).hexdigest()
@@ -71,7 +84,7 @@ def _compile_match(match: re.Match, pagename: str, heights: dict[str, int]) -> s
             return match.group(0)
         _compiled[key] = _script_json(vega)
     compiled = _compiled[key]
-    height = json.loads(compiled).get("height")
+    height = drawn_height(json.loads(compiled))
     if isinstance(height, (int, float)):
         heights[match.group("chart")] = int(height) + LEGEND_ROOM
     chart = html.escape(match.group("chart"), quote=True)

@@ -2,9 +2,10 @@
 
 One module per chapter (``leverage``, ``sector_impact``, ``strategy_roadmap``, ``geopolitics``),
 each with ``compute(data_dir, **parameters) -> Chapter``, which reads as load → process → return.
-The notebook in ``book/`` is the chapter's text: it calls ``compute``, glues the key figures
-(``chapter.glue()``), and shows each figure and table with one short cell
-(``chapter.figure("fig-…")``, ``chapter.table("…")``). Sentences stay in the notebook's Markdown;
+The notebook in ``book/`` is the chapter's text: it calls ``compute`` and glues what the chapter
+states (``chapter.glue()``: key figures, figures and tables), and the Markdown places each figure
+with a ``{glue:figure}`` directive (its name is the figure's label, its body the caption) and each
+table with ``{glue}`` and the table's name. Sentences stay in the notebook's Markdown;
 a module returns values and short phrases ("mining", "May 2025"), never sentences.
 """
 
@@ -43,6 +44,9 @@ class Figure:
     data: pd.DataFrame
     title: str = ""
     subtitle: str = ""
+    # a chart that recomputes its model in the browser (analysis.inpage_models) names the section
+    # whose text holds the citable numbers, for the note beside its sliders
+    explore_section: str = ""
 
 
 class Chapter:
@@ -72,11 +76,19 @@ class Chapter:
 
     # --- what the notebook calls (needs IPython; the tests above do not) -----------------------
     def glue(self) -> None:
-        """Glue every key figure so the chapter's prose (and other pages) can quote it."""
+        """Glue every key figure so the chapter's prose (and other pages) can quote it, and every
+        figure and table so the chapter's Markdown can place it (``{glue:figure}`` / ``{glue}``)."""
+        from IPython.display import HTML
+        from myst_nb import glue
+
         from ..keyfigures import key
 
         for name, k in self.keys.items():
             key(name, k.value, unit=k.unit, dataset=k.dataset, source_ids=k.source_ids, label=k.label)
+        for name in self.figures:
+            glue(name, self.figure(name), display=False)
+        for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
+            glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
 
     def choose(self, name: str, by: str, *wordings) -> str:
         """Glue as ``name`` one of the wordings written in the chapter, picked by the key figure
@@ -95,7 +107,8 @@ class Chapter:
 
         f = self.figures[name]
         return figure(f.chart, name=name, alt_text=f.alt_text, source_ids=f.source_ids, data_dir=self.data_dir,
-                      unit=f.unit, data=f.data, title=f.title, subtitle=f.subtitle)
+                      unit=f.unit, data=f.data, title=f.title, subtitle=f.subtitle,
+                      explore_section=f.explore_section)
 
     def table(self, name: str):
         """The table ``name`` as the report shows it (``analysis.tables.styled``: no index, numbers

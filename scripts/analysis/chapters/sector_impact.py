@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import charts, datasets, magnet_demand, whatif
+from .. import charts, datasets, inpage_models, magnet_demand, whatif
 from . import Chapter, Figure, listing, short_source
 
 SEGMENT = {"e2w": "Electric two-wheelers", "e3w": "Electric three-wheelers", "e_car": "Electric cars",
@@ -418,15 +418,26 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
     plotted = cases[["label", "cut_pct", "months", "weeks", "uncovered_months", "at_risk_rounded", "share_pct"]].copy()
     plotted["share_pct"] = plotted["share_pct"].map(sig)
     plotted["uncovered_months"] = plotted["uncovered_months"].round(2)
-    chart = charts.column_bars(
-        plotted, x="label", y="at_risk_rounded", y_title="EVs at risk", color=charts.INDIA, width=320,
-        tooltip=["label", "cut_pct", "months", "weeks", alt.Tooltip("at_risk_rounded:Q", format=",.0f"), "share_pct"],
-    )
+    # the chart recomputes the cases in the browser from the sales by segment (the model's input);
+    # at its defaults, the chapter's settings, it shows the rows of ``plotted``
+    chart = inpage_models.whatif_chart(
+        inpage_models.whatif_inputs(base, CASE_LABEL, SEGMENT), **params, reference=plotted,
+        color=charts.INDIA)
     low, high = cases.iloc[0], cases.iloc[-1]
+    months_text = f"{disruption_months:g} month" + ("" if disruption_months == 1 else "s")
+    title = {
+        "at_risk": f"Cutting {100 * supply_cut_share:.0f}% of magnet supply for {months_text} puts about "
+                   f"{sig(total):,.0f} EVs at risk; the cases span {low['at_risk_rounded']:,.0f}–"
+                   f"{high['at_risk_rounded']:,.0f}",
+        "stocks_outlast": f"{inventory_weeks:g} weeks of magnet stocks outlast a {months_text} cut; the harshest "
+                          f"case puts {high['at_risk_rounded']:,.0f} EVs at risk",
+        "no_cut": f"With magnet supply not cut no EVs are at risk; the harshest case puts "
+                  f"{high['at_risk_rounded']:,.0f} at risk",
+    }[outcome]
     ch.figures["fig-sector_impact-whatif"] = Figure(
         chart, f"EV output at risk in three cases: {low['at_risk_rounded']:,.0f} vehicles in the low case, "
                f"{sig(total):,.0f} in the central case and {high['at_risk_rounded']:,.0f} in the high case.",
-        ids, "vehicles", plotted,
-        f"A supply cut puts {low['at_risk_rounded']:,.0f} to {high['at_risk_rounded']:,.0f} of India's EVs at risk",
+        ids, "vehicles", plotted, title,
         f"Electric vehicles whose output is at risk in a year, by case (supply cut, months, weeks of stocks); "
-        f"model output, sales by {counted_by(sales_counter)}, {base_period}.")
+        f"model output, sales by {counted_by(sales_counter)}, {base_period}.",
+        explore_section="sector_impact-whatif")

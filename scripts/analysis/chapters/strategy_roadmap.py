@@ -12,10 +12,9 @@ import math
 import textwrap
 import re
 
-import altair as alt
 import pandas as pd
 
-from .. import capacity, charts, datasets
+from .. import capacity, charts, datasets, inpage_models
 from . import Chapter, Figure, listing, short_source
 
 NEUTRAL = charts.NEUTRAL[:5]  # areas of policy and publishers are not countries
@@ -323,13 +322,15 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         demand_t=path["demand_t"].round(0), capacity_t=path["capacity_t"].round(0), gap_t=path["gap_t"].round(0),
         demand_broad_t=path["demand_broad_t"].round(0), self_sufficiency_pct=path["self_sufficiency_pct"].round(0),
     )[["year", "demand_t", "demand_broad_t", "capacity_t", "gap_t", "self_sufficiency_pct", "met"]]
-    chart = charts.bars_and_line(
-        plotted, x="year", bar="capacity_t", line="demand_t", bar_label="Domestic capacity",
-        line_label="Demand: loose magnet imports", y_title="Tonnes of magnets a year",
-        more_lines={"demand_broad_t": "Demand: government estimate"},
-        tooltip=["year", alt.Tooltip("demand_t:Q", format=",.0f"), alt.Tooltip("demand_broad_t:Q", format=",.0f"),
-                 alt.Tooltip("capacity_t:Q", format=",.0f")],
-    )
+    # the chart recomputes the path in the browser from the model's inputs (base demand, the lines);
+    # at its defaults, the chapter's settings, it shows the rows of ``plotted``
+    chart = inpage_models.capacity_chart(
+        inpage_models.capacity_inputs(base_demand_t=float(re_qty["value"]), base_year=base_year, lines=lines,
+                                      end_year=END_YEAR, demand_broad=dict(zip(path["year"], broad_path))),
+        demand_growth=demand_growth, capacity_realisation=capacity_realisation,
+        capacity_delay_years=capacity_delay_years, bar_label="Domestic capacity",
+        line_label="Demand: loose magnet imports", broad_label="Demand: government estimate",
+        y_title="Tonnes of magnets a year", reference=plotted)
     alt_text = (f"Domestic magnet capacity and demand by year, {base_year} to {END_YEAR}, with "
                 f"{100 * capacity_realisation:.0f}% of the scheme's capacity built, {ch['capacity_timing']}; demand is "
                 f"either the loose magnet imports growing {100 * demand_growth:.0f}% a year ({sig2(end['demand_t']):,.0f} t "
@@ -340,7 +341,8 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
     subtitle = (f"Magnet capacity and demand, tonnes a year, {base_year} to {END_YEAR}; model output with "
                 f"{100 * capacity_realisation:.0f}% of the capacity built and demand growing {100 * demand_growth:.0f}% a "
                 f"year. Information current to {long_date(as_of)}.")
-    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, case_ids, "t per year", plotted, title, subtitle)
+    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, case_ids, "t per year", plotted, title, subtitle,
+                                                         explore_section="strategy_roadmap-capacity")
     ch.tables["capacity"] = pd.DataFrame({
         "Year": path["year"],
         "Demand, loose magnet imports (t)": path["demand_t"].map(sig2).map("{:,.0f}".format),
