@@ -19,7 +19,6 @@ import re
 import altair as alt
 import pandas as pd
 import pytest
-from docutils.nodes import make_id
 
 from pipeline import citation
 from pipeline.config import load_site
@@ -63,10 +62,6 @@ def test_every_chart_has_a_title_and_a_subtitle(built_site):
         assert lines(title.get("subtitle")), f"{page}: chart {name} has no subtitle (unit, period, as-of date)"
 
 
-# Charts whose tooltips are converted separately (the models' what-if and capacity charts).
-TOOLTIPS_ELSEWHERE = {make_id(name) for name in ("fig-sector_impact-whatif", "fig-strategy_roadmap-capacity")}
-
-
 def tooltips(node) -> list[str]:
     """Every tooltip a compiled Vega spec's marks show, as its signal expression."""
     found = []
@@ -87,8 +82,6 @@ def test_every_tooltip_reads_as_a_sentence(built_site):
     Vega tooltip that is an object ("{...}") is shown as "field: value" rows."""
     checked = 0
     for page, name, spec, _ in charts(built_site):
-        if make_id(name) in TOOLTIPS_ELSEWHERE:
-            continue
         for signal in tooltips(spec.get("marks", [])):
             checked += 1
             assert not signal.lstrip().startswith("{"), f"{page}: chart {name} has a tooltip of field names: {signal[:120]}"

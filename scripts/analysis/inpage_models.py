@@ -184,12 +184,11 @@ def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_mo
     order = [dict(zip(inputs["case"], inputs["label"]))[c] for c in CASE_ORDER if c in set(inputs["case"])]
     xenc = alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=1000))
     bars = base.encode(x=xenc, y=alt.Y("at_risk_rounded:Q", title="EVs at risk", axis=alt.Axis(format=",.0f")))
-    plot = (bars.mark_bar(color=color).encode(tooltip=[
-        alt.Tooltip("label:N", title="Case"), alt.Tooltip("cut_pct:Q", title="Supply cut, %", format=".0f"),
-        alt.Tooltip("months:Q", title="Months"), alt.Tooltip("weeks:Q", title="Weeks of stocks"),
-        alt.Tooltip("at_risk_rounded:Q", title="EVs at risk", format=",.0f"),
-        alt.Tooltip("share_pct:Q", title="Share of a year's sales, %", format=".2~r"),
-    ]) + _reference(reference, WHATIF_CONTROLS, defaults, xenc, "at_risk_rounded")
+    tooltip = charts.sentence("{label} case: supply cut by {cut_pct:.0f} per cent for {months} months with {weeks} "
+                              "weeks of stocks puts {at_risk_rounded:,.0f} EVs at risk, {share_pct:.2~r} per cent "
+                              "of a year's sales")
+    plot = (charts.with_tooltip(bars.mark_bar(color=color), tooltip)
+            + _reference(reference, WHATIF_CONTROLS, defaults, xenc, "at_risk_rounded")
         + bars.mark_text(baseline="bottom", dy=-3).encode(text=alt.Text("at_risk_rounded:Q", format=",.0f"))
     ).properties(width=width, height=height)
     headline = base.transform_joinaggregate(
@@ -266,19 +265,19 @@ def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_reali
     domain = [bar_label, line_label, broad_label]
     scale = alt.Scale(domain=domain, range=[charts.INDIA, charts.TEXT, charts.NEUTRAL[1]])
     xenc = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-    tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("demand_t:Q", title=line_label, format=",.0f"),
-               alt.Tooltip("demand_broad_t:Q", title=broad_label, format=",.0f"),
-               alt.Tooltip("capacity_t:Q", title=bar_label, format=",.0f")]
-    bars = base.transform_calculate(series=_js(bar_label)).mark_bar(opacity=0.85).encode(
+    tooltip = charts.sentence("{year}: domestic capacity {capacity_t:,.0f} tonnes a year; demand "
+                              "{demand_t:,.0f} tonnes (loose magnet imports) or {demand_broad_t:,.0f} tonnes "
+                              "(the government's estimate)")
+    bars = charts.with_tooltip(base.transform_calculate(series=_js(bar_label)).mark_bar(opacity=0.85).encode(
         x=xenc, y=alt.Y("capacity_t:Q", title=y_title, axis=alt.Axis(format=",.0f")),
-        color=alt.Color("series:N", title=None, scale=scale), tooltip=tooltip)
+        color=alt.Color("series:N", title=None, scale=scale)), tooltip)
     layers = [bars, _reference(reference, CAPACITY_CONTROLS, defaults, xenc, "capacity_t")]
     for column, label, dash in (("demand_t", line_label, []), ("demand_broad_t", broad_label, [6, 3])):
-        layers.append(base.transform_calculate(series=_js(label)).mark_line(
+        layers.append(charts.with_tooltip(base.transform_calculate(series=_js(label)).mark_line(
             point=True, strokeWidth=2.5, strokeDash=dash).encode(
-            x=xenc, y=alt.Y(f"{column}:Q"), tooltip=tooltip,
+            x=xenc, y=alt.Y(f"{column}:Q"),
             color=alt.Color("series:N", title=None, scale=scale,
-                            legend=alt.Legend(orient="bottom", columns=1, labelLimit=1000))))
+                            legend=alt.Legend(orient="bottom", columns=1, labelLimit=1000))), tooltip))
     plot = alt.layer(*layers).properties(width=width, height=height)
     headline = base.transform_filter("datum.year === datum.last_year").transform_calculate(
         headline=capacity_headline(),
