@@ -479,44 +479,6 @@ def log_dots(
     return (guide + dots + labels).properties(width=WIDTH - 220, height=30 * frame[label].nunique())
 
 
-def bars_and_line(
-    frame: pd.DataFrame,
-    *,
-    x: str,
-    bar: str,
-    line: str,
-    bar_label: str,
-    line_label: str,
-    y_title: str,
-    tooltip: list,
-    y_format: str = ",.0f",
-    bar_color: str = INDIA,
-    line_color: str = TEXT,
-    more_lines: dict | None = None,
-) -> alt.Chart:
-    """Bars (e.g. domestic capacity) and a line (e.g. demand) over ordinal periods, one axis,
-    with a legend naming both. ``more_lines`` ({column: label}) adds dashed lines (e.g. a second
-    demand baseline) in neutral greys."""
-    more_lines = more_lines or {}
-    labels = {line: line_label, **more_lines}
-    domain = [bar_label, *labels.values()]
-    scale = alt.Scale(domain=domain, range=[bar_color, line_color, *NEUTRAL[1:1 + len(more_lines)]])
-    xenc = alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=0))
-    bars = alt.Chart(frame).transform_calculate(series=_json.dumps(bar_label)).mark_bar(opacity=0.85).encode(
-        x=xenc, y=alt.Y(f"{bar}:Q", title=y_title, axis=alt.Axis(format=y_format)),
-        color=alt.Color("series:N", title=None, scale=scale), tooltip=tooltip,
-    )
-    layers = [bars]
-    for column, label in labels.items():
-        layers.append(alt.Chart(frame).transform_calculate(series=_json.dumps(label)).mark_line(
-            point=True, strokeWidth=2.5, strokeDash=[] if column == line else [6, 3]).encode(
-            x=xenc, y=alt.Y(f"{column}:Q"), color=alt.Color("series:N", title=None, scale=scale,
-                                                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=1000)),
-            tooltip=tooltip,
-        ))
-    return alt.layer(*layers).properties(width=WIDTH - 100, height=300)
-
-
 # --- Shapes added for the leverage and geopolitics chapters -----------------------------------
 
 

@@ -181,6 +181,11 @@ def _plotted_spec(spec: dict) -> dict:
     return {**spec, "datasets": rounded}
 
 
+def has_sliders(spec: dict) -> bool:
+    """Whether a Vega-Lite spec binds parameters to inputs (analysis.inpage_models): its model runs in the page."""
+    return any(p.get("bind") for p in spec.get("params", []))
+
+
 def _finite(value):
     """NaN and ±Infinity (missing values in a plotted table) as null: the browser's JSON.parse
     rejects NaN, and the chart would not be drawn at all."""
@@ -213,7 +218,7 @@ class Figure:
         """For a chart whose spec has parameters bound to sliders (analysis.inpage_models): the
         box the chart runtime puts the sliders in, with the note that says what they are for.
         Hidden until the chart is drawn (without scripts there are no sliders to describe)."""
-        if not any(p.get("bind") for p in self.spec.get("params", [])):
+        if not has_sliders(self.spec):
             return ""
         from docutils.nodes import make_id  # the id Sphinx gives a section's label: "a_b-c" → "a-b-c"
 
@@ -308,7 +313,7 @@ def figure(
     spec = vega_lite(chart, alt_text=alt_text, title=title, subtitle=subtitle)
     # numbers as plotted (as_plotted), in the chart and its CSV alike; a chart whose model runs in
     # the page (sliders) keeps its inputs exact, so the page computes what the chapter computed
-    as_plotted_here = not any(p.get("bind") for p in spec.get("params", []))
+    as_plotted_here = not has_sliders(spec)
     if as_plotted_here:
         spec = _plotted_spec(spec)
 

@@ -255,8 +255,8 @@ def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_reali
                    reference: pd.DataFrame, width: int = charts.WIDTH - 100, height: int = 300) -> alt.VConcatChart:
     """Domestic capacity (bars) against demand (a line; the government's estimate dashed) by year,
     under a headline sentence, recomputed from ``inputs`` (``capacity_inputs``) at the sliders'
-    settings: the shape of ``charts.bars_and_line``. ``reference`` is the chapter's path (columns
-    ``year`` and ``capacity_t``), its capacity outlined once a slider moves."""
+    settings. ``reference`` is the chapter's path (columns ``year`` and ``capacity_t``), its
+    capacity outlined once a slider moves."""
     capacity.check_parameters(demand_growth, capacity_realisation, capacity_delay_years)
     defaults = dict(demand_growth=demand_growth, capacity_realisation=capacity_realisation,
                     capacity_delay_years=capacity_delay_years)
