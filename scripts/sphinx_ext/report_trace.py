@@ -1,0 +1,172 @@
+"""Sphinx extension: every key figure in the prose leads to its dataset and names its sources.
+
+A chapter glues each key figure with its provenance (``analysis.keyfigures.key``: label, unit,
+dataset, source ids, in the glued output's metadata under ``report``). Wherever the prose quotes
+one with ``{glue:text}``, on its own page or on another (``page.ipynb::key``), this extension
+makes the value a link to the dataset's section of the *Data and sources* page, described by a
+short note: what the figure is, its unit, the dataset and the sources, by publisher.
+
+- **Keyboard and screen reader.** The value is an ordinary link (focusable, in the tab order);
+  the note is a ``hidden`` element the link names with ``aria-describedby``, so a screen reader
+  reads it with the link, and on hover or focus the same words show as a small popover drawn by
+  CSS from the link's ``data-note`` (``_static/report.css``).
+- **Print and copied text.** The note is never text of the page: a ``hidden`` element and a CSS
+  pseudo-element are neither printed nor copied, so a copied sentence reads as the page does.
+  In print the link looks like the text around it.
+- Figures glued without a dataset (dates, names, wordings) stay plain text, and so does a value
+  in a heading or caption (a link there would go into the contents and the PDF's bookmarks).
+"""
+
+from __future__ import annotations
+
+import html
+
+from docutils import nodes
+from myst_nb.ext.glue.crossref import read_glue_cache
+from myst_nb.ext.glue.roles import PasteTextRole
+from myst_nb.ext.glue.utils import PendingGlueReference, RetrievalError, retrieve_glue_data
+from pybtex.richtext import Text
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+DATA_PAGE = "data_sources"
+UNIT_WORDS = {"%": "per cent", "t": "tonnes", "t/yr": "tonnes a year", "t/month": "tonnes a month", "kg": "kilograms"}
+NO_LINK_INSIDE = (nodes.title, nodes.caption, nodes.reference, nodes.subtitle, nodes.rubric)
+
+
+class key_figure(nodes.inline):  # noqa: N801 (docutils names node classes in lower case)
+    """A glued value with its provenance (``report`` metadata of the glued output)."""
+
+
+def provenance(metadata: dict | None) -> dict | None:
+    report = (metadata or {}).get("report") or {}
+    return report if report.get("dataset") else None
+
+
+def _wrap(node: nodes.Node, report: dict | None) -> None:
+    if report is None or any(isinstance(a, NO_LINK_INSIDE) for a in _ancestors(node)):
+        return
+    figure = key_figure("", "", classes=["key-figure"], report=dict(report))
+    node.replace_self(figure)
+    figure.append(node)
+
+
+def _ancestors(node: nodes.Node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+class TracedPasteText(PasteTextRole):
+    """``{glue:text}``: myst-nb's role; a value glued on this page keeps its provenance."""
+
+    def run(self):
+        result, messages = super().run()
+        key = self.text.rsplit(":", 1)[0] if ":" in self.text else self.text
+        if len(result) == 1 and isinstance(result[0], nodes.inline) and "::" not in key:
+            try:
+                report = provenance(retrieve_glue_data(self.document, key).metadata)
+            except RetrievalError:
+                report = None
+            if report is not None:
+                result = [key_figure("", "", result[0], classes=["key-figure"], report={**report, "key": key})]
+        return result, messages
+
+
+class TracePendingGlue(SphinxPostTransform):
+    """A value glued from another page (``page.ipynb::key``) keeps its provenance: runs just
+    before myst-nb replaces the pending reference with the value (its priority is 5)."""
+
+    default_priority = 4
+
+    def apply(self, **kwargs):
+        folder = self.env.mystnb_config.output_folder
+        for node in list(self.document.findall(PendingGlueReference)):
+            if node.gtype != "text":
+                continue
+            output = read_glue_cache(folder, node.refdoc).get(node.key) or {}
+            report = provenance(output.get("metadata"))
+            _wrap(node, report and {**report, "key": node.key})
+        # a value glued on this page inside a heading or caption is left plain
+        for figure in list(self.document.findall(key_figure)):
+            if any(isinstance(a, NO_LINK_INSIDE) for a in _ancestors(figure)):
+                figure.replace_self(figure.children)
+
+
+def _dataset_link(translator, dataset: str) -> tuple[str, str]:
+    """The dataset's section on the Data and sources page: (href, title)."""
+    env = translator.builder.env
+    std = env.get_domain("std")
+    label = "data-" + dataset  # the appendix's section label (pipeline/appendix.py)
+    docname, anchor, title = std.labels.get(label, (DATA_PAGE, label.replace("_", "-"), ""))
+    href = translator.builder.get_relative_uri(translator.builder.current_docname, docname) + "#" + anchor
+    return href, title or dataset.replace("_", " ")
+
+
+def _source_names(env, source_ids) -> list[str]:
+    """Each source as its publisher (or author) and year, as the reference lists name it."""
+    names = []
+    try:
+        entries = env.get_domain("cite").bibdata.data.entries
+    except (KeyError, AttributeError):  # no bibliography configured (a test book): the sources' ids
+        entries = {}
+    for sid in source_ids:
+        entry = entries.get(sid)
+        if entry is None:
+            names.append(sid)
+            continue
+        fields = entry.fields
+        who = fields.get("organization") or fields.get("publisher") or fields.get("institution") or fields.get("journal")
+        if not who and entry.persons.get("author"):
+            who = " ".join(entry.persons["author"][0].last_names)
+        year = fields.get("year", "")
+        who = Text.from_latex(who).render_as("text") if who else sid
+        names.append(f"{who} ({year})" if year else who)
+    return list(dict.fromkeys(names))
+
+
+def note_text(report: dict, dataset_title: str, sources: list[str]) -> str:
+    label = report.get("label", "").strip().rstrip(".")
+    # a key figure glued without a label has its name as label (keyfigures.key): not reader's words
+    parts = [label if label and label != report.get("key", "").replace("_", " ") else ""]
+    if report.get("unit"):
+        parts.append(f"Unit: {UNIT_WORDS.get(report['unit'], report['unit'])}")
+    parts.append(f"Dataset: {dataset_title}")
+    if sources:
+        parts.append(("Source: " if len(sources) == 1 else "Sources: ") + "; ".join(sources))
+    text = ". ".join(p[:1].upper() + p[1:] for p in parts if p) + "."
+    return " ".join(text.split())
+
+
+def visit_key_figure(translator, node: key_figure) -> None:
+    report = node["report"]
+    href, title = _dataset_link(translator, report["dataset"])
+    note = note_text(report, title, _source_names(translator.builder.env, report.get("source_ids", [])))
+    count = getattr(translator, "_key_figure_count", 0) + 1
+    translator._key_figure_count = count
+    node["note_id"] = f"kf-{count}"
+    translator.body.append(
+        f'<a class="key-figure" href="{html.escape(href, quote=True)}" aria-describedby="kf-{count}" '
+        f'data-note="{html.escape(note, quote=True)}">')
+    node["note"] = note
+
+
+def depart_key_figure(translator, node: key_figure) -> None:
+    translator.body.append(f'</a><span class="key-figure-note" id="{node["note_id"]}" hidden>'
+                           f'{html.escape(node["note"])}</span>')
+
+
+def visit_plain(translator, node):  # other builders (text, LaTeX): the value alone
+    pass
+
+
+def depart_plain(translator, node):
+    pass
+
+
+def setup(app):
+    app.add_node(key_figure, html=(visit_key_figure, depart_key_figure), text=(visit_plain, depart_plain),
+                 latex=(visit_plain, depart_plain))
+    app.add_role_to_domain("glue", "text", TracedPasteText(), override=True)
+    app.add_post_transform(TracePendingGlue)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

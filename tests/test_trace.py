@@ -1,0 +1,98 @@
+"""Every key figure in the prose is traceable (scripts/sphinx_ext/report_trace.py).
+
+A value glued with a dataset links to that dataset's section of the Data and sources page and
+carries a note (what it is, unit, dataset, sources). Checked in the built HTML (every link lands
+on an anchor that exists; every note is there, hidden, and says the dataset; no link in a heading
+or caption) and in Chromium as a reader meets it: by keyboard (the note shows on focus), by
+screen reader (the link's accessible description is the note), in copied text and in print
+(the note is in neither).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from report_trace import note_text
+from sitepages import article, soup
+
+from site_server import opened_page
+from test_browser import PAGES
+
+PROSE_PAGES = ["index.html", "summary.html", "leverage.html", "sector_impact.html", "strategy_roadmap.html",
+               "options.html", "recommendations.html", "geopolitics.html"]
+
+
+def test_note_words():
+    report = {"label": "China's share of world mine production, 2024", "unit": "%", "dataset": "x",
+              "key": "china_mine_share_pct"}
+    assert note_text(report, "Mine production", ["U.S. Geological Survey (2025)"]) == (
+        "China's share of world mine production, 2024. Unit: per cent. Dataset: Mine production. "
+        "Source: U.S. Geological Survey (2025).")
+    # a label that is only the key's name is not shown to a reader
+    assert note_text({"label": "buffer cost cr q", "unit": "INR crore", "key": "buffer_cost_cr_q"}, "Imports",
+                     ["A (2025)", "B (2026)"]) == "Unit: INR crore. Dataset: Imports. Sources: A (2025); B (2026)."
+
+
+@pytest.mark.parametrize("page_name", [p for p in PAGES if p in PROSE_PAGES])
+def test_key_figures_link_to_their_dataset_and_carry_a_note(built_site, page_name):
+    page = soup(built_site / page_name)
+    data_ids = {el["id"] for el in soup(built_site / "data_sources.html").select("[id]")}
+    links = article(page).select("a.key-figure")
+    assert links, f"{page_name} quotes no traceable key figure"
+    for a in links:
+        target, _, anchor = a["href"].partition("#")
+        assert target == "data_sources.html" and anchor.startswith("data-") and anchor in data_ids, a["href"]
+        note = page.find(id=a["aria-describedby"])
+        assert note is not None and note.has_attr("hidden"), a
+        assert note.get_text() == a["data-note"]
+        assert "Dataset: " in note.get_text() and not re.search(r"\b[a-z]+_[a-z_]+\b", note.get_text()), note.get_text()
+        assert not a.find_parent(["h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "a"]), a
+
+
+def test_notes_name_sources_by_publisher(built_site):
+    notes = [n.get_text() for n in soup(built_site / "options.html").select(".key-figure-note")]
+    assert any(re.search(r"Sources?: [A-Z][^.;]* \(\d{4}\)", n) for n in notes), notes[:3]
+
+
+def first_key_figure_paragraph(page):
+    return page.locator("article p:has(a.key-figure)").first
+
+
+def test_keyboard_focus_shows_the_note_and_screen_readers_hear_it(served, context):
+    with opened_page(context, "trace-keyboard") as (page, _):
+        page.goto(served + "options.html", wait_until="load")
+        link = page.locator("article a.key-figure").first
+        note = link.get_attribute("data-note")
+        # reach it by keyboard: Tab until it has focus
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.classList.contains('key-figure')"):
+                break
+        else:
+            pytest.fail("no key figure reachable by Tab")
+        shown = page.evaluate("() => getComputedStyle(document.activeElement, '::after').content")
+        assert shown.strip('"') == page.evaluate("() => document.activeElement.dataset.note")
+        cdp = page.context.new_cdp_session(page)
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article a.key-figure"})["nodeId"]
+        ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"]
+        described = [n for n in ax if n.get("role", {}).get("value") == "link"][0]
+        assert described["description"]["value"] == note
+
+
+def test_copied_text_and_print_leave_the_note_out(served, context):
+    with opened_page(context, "trace-copy") as (page, _):
+        page.goto(served + "options.html", wait_until="load")
+        paragraph = first_key_figure_paragraph(page)
+        copied = paragraph.evaluate("""p => { const r = document.createRange(); r.selectNodeContents(p);
+            const s = getSelection(); s.removeAllRanges(); s.addRange(r); return s.toString(); }""")
+        visible = paragraph.inner_text()
+        assert "Dataset:" not in copied and " ".join(copied.split()) == " ".join(visible.split())
+        page.emulate_media(media="print")
+        link = page.locator("article a.key-figure").first
+        link.focus()
+        assert page.evaluate("() => getComputedStyle(document.activeElement, '::after').content") in ("none", "normal")
+        colours = paragraph.evaluate("""p => { const a = p.querySelector('a.key-figure');
+            return [getComputedStyle(a).color, getComputedStyle(p).color, getComputedStyle(a).textDecorationLine]; }""")
+        assert colours[0] == colours[1] and colours[2] == "none"
