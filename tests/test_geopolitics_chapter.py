@@ -136,7 +136,7 @@ def test_frameworks_show_forge_and_no_false_categories(default):
     from analysis.chapters import geopolitics
 
     frame = geopolitics.compute(DATA, as_of=str(AS_OF)).figures["fig-geopolitics-frameworks"].data
-    assert set(frame["status"]) <= {"member", "not a member", "not recorded"}
+    assert set(frame["status"]) <= {"member", "supports, not a member", "not a member", "not recorded"}
     assert any("FORGE" in f for f in frame["framework"])
     assert [f for f in frame["framework"].unique() if f.startswith("MSP")] == ["MSP (to February 2026)"]
     members = datasets.load("framework_membership", DATA)

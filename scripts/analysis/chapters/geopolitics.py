@@ -21,8 +21,9 @@ START = "2025-01-01"  # the sequence chart starts here
 TRACKS = {"us_china": "US–China", "china_india": "China–India"}
 SIDE_STRANDS = {"China": "China's export controls", "United States": "US measures"}
 # Short chart labels of measures that have no announcement number, by category (issuer filled in).
-UNNUMBERED = {"regulation": "{issuer} rule", "suspension": "{issuer} suspension", "truce": "{issuer} truce"}
-MEMBER_TEXT = {"yes": "member", "no": "not a member"}
+UNNUMBERED = {"regulation": "{issuer} rule", "suspension": "{issuer} suspension", "truce": "{issuer} truce",
+              "tariff": "{issuer}, tariffs ({date})"}
+MEMBER_TEXT = {"yes": "member", "no": "not a member", "supports": "supports, not a member"}
 NOT_RECORDED = "not recorded"
 STATUS_COLOURS = {"in force": charts.CHINA, "suspended": charts.USA, "end passed, outcome unconfirmed": "#6a3d9a",
                   "status unknown": charts.OTHER, "announced, not yet effective": "#00695c", "not yet announced": "#bdbdbd",
@@ -248,8 +249,8 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
     plotted["cell"] = [st + (f", {controls.to_date(d).year}" if controls.to_date(d) else "")
                        for st, d in zip(plotted["status"], plotted["since"])]
     countries = ["India", "China"] + [c for c in dict.fromkeys(plotted["country"]) if c not in ("India", "China")]
-    status_domain = ["member", "not a member", NOT_RECORDED]
-    colours = {"member": "#2e7d32", "not a member": charts.CHINA, NOT_RECORDED: "#757575"}
+    status_domain = ["member", "supports, not a member", "not a member", NOT_RECORDED]
+    colours = {"member": "#2e7d32", "supports, not a member": "#9ccc65", "not a member": charts.CHINA, NOT_RECORDED: "#757575"}
     chart = charts.membership_matrix(plotted, row="framework", column="country", value="status", text="cell",
                                      tooltip=charts.sentence("{country}, {framework}: {status}[ since {since|%-d %B %Y}]"
                                                              "[. {note}]"),
@@ -395,7 +396,8 @@ def labelled(status: pd.DataFrame) -> pd.DataFrame:
     out = status.copy()
     for i, r in out.iterrows():
         if r["side"] != "China" and r["category"] in UNNUMBERED:
-            out.loc[i, "instrument"] = "US: " + UNNUMBERED[r["category"]].format(issuer=r["issuer"])
+            out.loc[i, "instrument"] = "US: " + UNNUMBERED[r["category"]].format(issuer=r["issuer"],
+                                                                            date=controls.long_date(r["date"]))
     return out
 
 
