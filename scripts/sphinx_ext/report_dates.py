@@ -6,7 +6,9 @@ source among
 
 - the sources the page cites (``{footcite}`` keys in its text), and
 - the sources of every key figure it quotes, on its own page or from another
-  (``report_trace``: the provenance glued with each value),
+  (``report_trace``: the provenance glued with each value), and
+- the sources of every figure it shows (the figure's metadata file, ``<name>.json`` beside its
+  downloads, which lists each source with its date and grade),
 
 each dated by its ``date`` in the bibliography written from ``data/sources.csv`` (the report's own
 derivations, grade D, are left out: their date is when they were worked out). A page that
@@ -16,6 +18,7 @@ cites nothing dated says so rather than show a date it cannot back.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from sphinx.util.docutils import SphinxRole
 from report_trace import key_figure
 
 logger = logging.getLogger(__name__)
+FIGURE_META = re.compile(r"_static/figures/[\w./-]+?\.json")
 FOOTCITE = re.compile(r"\{footcite(?::[a-z]+)?\}`([^`]+)`")
 ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 DERIVED = "Quality: D"  # how pipeline/appendix.py notes a derived row in the bibliography
@@ -64,6 +68,17 @@ def cited_keys(source_text: str) -> set[str]:
     return {k.strip() for group in FOOTCITE.findall(source_text) for k in group.split(",") if k.strip()}
 
 
+def figure_source_dates(document, srcdir: Path) -> list[str]:
+    """The dates of the non-derived sources of every figure on the page (its metadata file)."""
+    dates = []
+    for path in sorted({m for raw in document.findall(nodes.raw) for m in FIGURE_META.findall(raw.astext())}):
+        meta = srcdir / path
+        if meta.exists():
+            dates += [str(s.get("date") or "") for s in json.loads(meta.read_text(encoding="utf-8")).get("sources", [])
+                      if s.get("quality") != "D"]
+    return dates
+
+
 class FillNewestSource(SphinxPostTransform):
     """After the glued values are in place (myst-nb, priority 5; report_trace, 4)."""
 
@@ -82,8 +97,10 @@ class FillNewestSource(SphinxPostTransform):
         for figure in self.document.findall(key_figure):
             keys.update(figure["report"].get("source_ids", []))
         # the report's own derivations (grade D) are dated when worked out, not when published
-        date = newest(entries[k].fields.get("date", "") for k in keys
-                      if k in entries and DERIVED not in entries[k].fields.get("note", ""))
+        dates = [entries[k].fields.get("date", "") for k in keys
+                 if k in entries and DERIVED not in entries[k].fields.get("note", "")]
+        dates += figure_source_dates(self.document, Path(self.app.srcdir))
+        date = newest(dates)
         if not date:
             logger.warning(f"{self.env.docname}: no dated source found for {{newest-source}}", location=places[0])
         for place in places:
