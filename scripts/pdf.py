@@ -63,7 +63,7 @@ PRINT_CSS = """
 .pst-scrollable-table-container { overflow: visible !important; }
 .print-page table { width: 100% !important; max-width: 100% !important; table-layout: auto; }
 .print-page table th, .print-page table td { white-space: normal !important; }
-.print-page table td { overflow-wrap: anywhere; }
+.print-page table td { overflow-wrap: break-word; }
 .print-page table th { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 """
 

@@ -96,6 +96,8 @@ def word_html(site: Path, page: str, pages: set[str], meta: citation.Meta) -> st
     for selector in DROP:
         for node in article.select(selector):
             node.decompose()
+    for anchor in article.select("section > span[id]:empty"):  # a second id of a section: an empty paragraph in Word
+        anchor.decompose()
     for details in article.select("details"):
         summary = details.find("summary")
         if summary is not None:
@@ -122,9 +124,9 @@ def word_html(site: Path, page: str, pages: set[str], meta: citation.Meta) -> st
         heading.insert_after(line)
     else:
         article.insert(0, line)
-    title = heading.get_text(" ", strip=True) if heading is not None else meta.short_title
+    # no <title>: pandoc would print it as a title above the page's own heading
     return (f'<!DOCTYPE html><html lang="{html.escape(meta.language)}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title></head><body>{article.decode_contents()}</body></html>")
+            f"</head><body>{article.decode_contents()}</body></html>")
 
 
 def convert(source: Path, target: Path, resources: Path) -> None:
@@ -174,8 +176,9 @@ def write_word(site: Path, pages: list[str], meta: citation.Meta, info: dict, sc
         source.write_text(text, encoding="utf-8")
         target = site / docx_path(page)
         convert(source, target, site)
-        title = BeautifulSoup(text, "html.parser").title.get_text()
-        set_properties(target, f"{title} — {meta.cited_title}" if page != pages[0] else meta.cited_title, info)
+        heading = BeautifulSoup(text, "html.parser").find("h1")
+        title = re.sub(r"\s+", " ", heading.get_text()).strip() if heading is not None else ""
+        set_properties(target, f"{title} — {meta.cited_title}" if title and page != pages[0] else meta.cited_title, info)
         written.append(target)
     for page in pages:
         path = site / f"{page}.html"
