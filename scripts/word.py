@@ -108,6 +108,23 @@ def word_html(site: Path, page: str, pages: set[str], meta: citation.Meta) -> st
             summary.append(wrapped)
         details.name = "div"
         details.attrs = {}
+    # pandoc reads a <figure> as an image and its caption only: the source lines would be lost.
+    # Each figure becomes its image, its caption, then its source line and full sources.
+    for figure in article.select("figure"):
+        block = soup.new_tag("div")
+        image = figure.find("img")
+        if image is not None:
+            holder = soup.new_tag("p")
+            holder.append(image.extract())
+            block.append(holder)
+        caption = figure.find("figcaption")
+        if caption is not None:
+            caption = caption.extract()
+            for child in list(caption.children):
+                block.append(child)
+        for child in list(figure.children):
+            block.append(child)
+        figure.replace_with(block)
     for link in article.select("a[href]"):
         target = _href(link["href"], page, pages, meta)
         if target is None:
