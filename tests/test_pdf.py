@@ -247,7 +247,7 @@ def test_pdf_is_a4_tagged_and_its_metadata_names_the_author(printed):
     assert xmp.dc_language == [meta.language]
     root = reader.trailer["/Root"]
     assert root["/Lang"] == meta.language
-    assert root["/MarkInfo"]["/Marked"] is True and "/StructTreeRoot" in root, "the PDF is not tagged"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, "the PDF is not tagged"
 
 
 def test_pdf_title_page_names_title_edition_date_authors_licence_and_address(printed):
