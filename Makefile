@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report test lint pdf bench edition check-data venv dev browser clean constraints fuzz serve audit
+.PHONY: report test lint pdf word bench edition check-data venv dev browser clean constraints fuzz serve audit
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -36,8 +36,14 @@ serve: report
 audit: report browser $(VENV)/.deps-dev
 	$(BIN)/python scripts/audit.py
 
+# SITE: the built report to add the PDF / the Word files to (default _build/html, as `make report` writes it)
+SITE ?= _build/html
 pdf: report browser $(VENV)/.deps-dev
-	$(BIN)/python scripts/pdf.py
+	$(BIN)/python scripts/pdf.py --site $(SITE)
+
+# each page of the report as a Word file (pandoc), in the site's _downloads/word/, linked from the page
+word: report browser $(VENV)/.deps-dev
+	$(BIN)/python scripts/word.py --site $(SITE)
 
 bench: $(VENV)/.deps-report
 	$(BIN)/python scripts/bench.py
@@ -70,7 +76,8 @@ $(VENV)/.deps-dev: requirements-dev.txt $(VENV)/.deps-report
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
-# Debian's chromium (never a browser download), poppler-utils (pdftotext, for the PDF tests) and
+# Debian's chromium (never a browser download), poppler-utils (pdftotext, for the PDF tests),
+# pandoc (the Word files), LibreOffice Writer (soffice: the Word files' tests) and
 # Java (for the Nu HTML Checker), each installed when it is missing, whether or not the others are
 # there; from npm axe-core, lighthouse and vnu-jar. npm install scripts are not run (vnu-jar's
 # would fetch a Java).
@@ -78,6 +85,8 @@ browser: node_modules/axe-core/axe.min.js
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="chromium fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v pandoc >/dev/null 2>&1 || missing="$$missing pandoc"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	[ -z "$$missing" ] || { \
 	  if command -v apt-get >/dev/null 2>&1; then \

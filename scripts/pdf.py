@@ -26,6 +26,7 @@ import argparse
 import http.server
 import os
 import posixpath
+import re
 import shutil
 import sys
 import threading
@@ -53,6 +54,17 @@ PRINT_CSS = """
 .bd-article-container, .bd-article { max-width: 100% !important; }
 /* the theme hides each page's h1 in print (it prints the title in #jb-print-docs-body instead) */
 .bd-main .bd-content .bd-article .print-page h1:first-of-type { display: block !important; }
+/* the title page */
+.print-title { min-height: 230mm; display: flex; flex-direction: column; justify-content: center; }
+.print-title .print-title-name { font-size: 2rem; font-weight: 700; line-height: 1.25; margin: 0 0 1.5rem 0; }
+.print-title p { font-size: 1.1rem; margin: 0.35rem 0; }
+.print-title .print-title-edition { font-size: 1.25rem; }
+/* a wide table keeps every column on the page: no scroll box, cells wrap (the print has no scrollbar) */
+.pst-scrollable-table-container { overflow: visible !important; }
+.print-page table { width: 100% !important; max-width: 100% !important; table-layout: auto; }
+.print-page table th, .print-page table td { white-space: normal !important; }
+.print-page table td { overflow-wrap: break-word; }
+.print-page table th { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 """
 
 
@@ -122,11 +134,38 @@ def title_of(html_text: str) -> str:
     return heading.get_text(" ", strip=True).rstrip("#¶ ").strip() if heading else ""
 
 
+def title_lines(meta: citation.Meta) -> list[tuple[str, str]]:
+    """The title page, as (class, text) lines, all from the ``report:`` block of ``_config.yml``."""
+    lines = [("print-title-name", meta.cited_title),
+             ("print-title-edition", f"{meta.edition}, {meta.long_date}"),
+             ("print-title-as-of", f"Information current to {meta.as_of_text}"),
+             ("print-title-authors", citation.author_text(meta))]
+    if meta.organisation not in meta.authors:
+        lines.append(("print-title-organisation", meta.organisation))
+    if meta.licence:
+        lines.append(("print-title-licence", f"Licence: {meta.licence}"))
+    if citation.placeholder_base_url(meta):
+        lines.append(("print-title-address", "A preview: the report is not yet published at an address."))
+    else:
+        lines.append(("print-title-address", f"Online at {citation.page_url(meta)}"))
+    return lines
+
+
+def title_page(shell: BeautifulSoup, meta: citation.Meta):
+    section = shell.new_tag("section", attrs={"class": "print-page print-title", "id": "print-title"})
+    for cls, text in title_lines(meta):
+        line = shell.new_tag("p", attrs={"class": cls})
+        line.string = text
+        section.append(line)
+    return section
+
+
 def print_page(site_dir: Path, pages: list[str], meta: citation.Meta) -> str:
     """One HTML page holding the whole report, in order, with in-document links."""
     shell = BeautifulSoup((site_dir / f"{pages[0]}.html").read_text(encoding="utf-8"), "html.parser")
     body = shell.select_one("article.bd-article")
     body.clear()
+    body.append(title_page(shell, meta))
     known = set(pages)
     titles = {}
     for number, page in enumerate(pages):
@@ -234,6 +273,76 @@ def render_pdf(url: str, target: Path, meta: citation.Meta) -> None:
             browser.close()
 
 
+def document_info(report: dict, meta: citation.Meta) -> dict:
+    """The PDF's document metadata, from the ``report:`` block: title, author(s), subject, keywords,
+    language. The subject is ``report: subject`` or else the title's part after its colon."""
+    subject = str(report.get("subject") or meta.title.partition(": ")[2] or meta.title)
+    keywords = report.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [k.strip() for k in keywords.split(",") if k.strip()]
+    return {"title": meta.cited_title, "authors": list(meta.authors), "subject": subject,
+            "keywords": [str(k) for k in keywords], "language": meta.language}
+
+
+HEADINGS = ", ".join(f"article.bd-article h{n}" for n in range(1, 7))
+
+
+def headings_of(print_html: str) -> list[str]:
+    """The print page's headings in document order, as a reader sees their text (whitespace made single)."""
+    soup = BeautifulSoup(print_html, "html.parser")
+    return [re.sub(r"\s+", " ", h.get_text()).strip() for h in soup.select(HEADINGS)]
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def fix_outline(pdf, headings: list[str]) -> None:
+    """Give each bookmark its heading's text. Chromium builds the outline from the headings, in
+    order, but from the laid-out text: it drops the space where a heading wraps ("areexposed") and
+    repeats the text of a heading laid out twice, as one is when it moves to the next page so as not
+    to sit alone at a page's foot ("SourcesSources"). Each bookmark is checked against its heading."""
+    with pdf.open_outline() as outline:
+        items = []
+
+        def walk(nodes):
+            for node in nodes:
+                items.append(node)
+                walk(node.children)
+        walk(outline.root)
+        if len(items) != len(headings):
+            raise BuildError(f"the PDF has {len(items)} bookmarks for {len(headings)} headings", stage="pdf")
+        for item, heading in zip(items, headings):
+            if _squeeze(heading) not in _squeeze(str(item.title)):
+                raise BuildError(f"PDF bookmark {str(item.title)!r} is not the heading {heading!r}", stage="pdf")
+            item.title = heading
+
+
+def write_metadata(path: Path, info: dict, headings: list[str]) -> None:
+    """Give the printed PDF its document metadata (Chromium writes only the title), in the
+    document information dictionary and in XMP, and bookmarks that read as the headings, keeping
+    its tags, links and destinations (pikepdf)."""
+    import pikepdf
+
+    tmp = path.with_name(f".{path.name}.meta")
+    with pikepdf.open(path) as pdf:
+        fix_outline(pdf, headings)
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            xmp["dc:title"] = info["title"]
+            xmp["dc:creator"] = info["authors"]
+            xmp["dc:description"] = info["subject"]
+            xmp["dc:subject"] = info["keywords"]
+            xmp["dc:language"] = [info["language"]]
+            xmp["pdf:Keywords"] = "; ".join(info["keywords"])
+        pdf.docinfo["/Title"] = info["title"]
+        pdf.docinfo["/Author"] = "; ".join(info["authors"])
+        pdf.docinfo["/Subject"] = info["subject"]
+        pdf.docinfo["/Keywords"] = "; ".join(info["keywords"])
+        pdf.Root.Lang = pikepdf.String(info["language"])
+        pdf.save(tmp)
+    tmp.replace(path)
+
+
 def site_report(site: Path, root: Path = ROOT) -> dict:
     """The ``report:`` block ``site`` was built with: the repository's, plus the scenario that a
     scenario site's record (``_static/edition.json``) names, so its PDF says "Scenario" too."""
@@ -255,7 +364,8 @@ def make_pdf(site: Path, output: Path, publish_site: bool = True, root: Path = R
     site, output = site.resolve(), output.resolve()
     if not (site / "index.html").exists():
         raise BuildError(f"no built report at {site}: run `make report` first", stage="pdf")
-    meta = citation.meta(site_report(site, root))
+    report = site_report(site, root)
+    meta = citation.meta(report)
     with publish.build_lock(site):
         work = site.parent / f".{site.name}.pdf-work"
         shutil.rmtree(work, ignore_errors=True)
@@ -265,12 +375,14 @@ def make_pdf(site: Path, output: Path, publish_site: bool = True, root: Path = R
             pdfsite.remove_pdf(work, meta)  # a PDF printed before: the pages as `make report` made them
             printed_from = manifest.tree_digest(work)
             pages = page_names(work, root)
-            (work / PRINT_PAGE).write_text(print_page(work, pages, meta), encoding="utf-8")
+            printed = print_page(work, pages, meta)
+            (work / PRINT_PAGE).write_text(printed, encoding="utf-8")
             server = serve(work)
             try:
                 output.parent.mkdir(parents=True, exist_ok=True)
                 tmp = output.with_name(f".{output.name}.tmp")
                 render_pdf(f"http://127.0.0.1:{server.server_address[1]}/{PRINT_PAGE}", tmp, meta)
+                write_metadata(tmp, document_info(report, meta), headings_of(printed))
                 tmp.replace(output)
             finally:
                 server.shutdown()

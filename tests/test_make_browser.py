@@ -20,12 +20,14 @@ from report_root import REPO
 AXE = "node_modules/axe-core/axe.min.js"
 
 
-def stub_bin(folder: Path, *, chromium: bool, pdftotext: bool, java: bool = True) -> Path:
+def stub_bin(folder: Path, *, chromium: bool, pdftotext: bool, java: bool = True, pandoc: bool = True,
+             soffice: bool = True) -> Path:
     folder.mkdir()
     log = folder / "apt-get.log"
     (folder / "apt-get").write_text(f'#!/bin/sh\necho "$@" >> {log}\n', encoding="utf-8")
     (folder / "sudo").write_text('#!/bin/sh\nexec "$@"\n', encoding="utf-8")  # CI runs make as a user
-    for name, wanted in (("chromium", chromium), ("pdftotext", pdftotext), ("java", java)):
+    for name, wanted in (("chromium", chromium), ("pdftotext", pdftotext), ("java", java), ("pandoc", pandoc),
+                         ("soffice", soffice)):
         if wanted:
             (folder / name).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
     for path in folder.iterdir():
@@ -49,8 +51,9 @@ def installed(log: Path) -> list[str]:
     ({"chromium": True, "pdftotext": False}, ["poppler-utils"]),
     ({"chromium": False, "pdftotext": False}, ["chromium", "fonts-dejavu-core", "poppler-utils"]),  # its fonts too
     ({"chromium": True, "pdftotext": True, "java": False}, ["default-jre-headless"]),
+    ({"chromium": True, "pdftotext": True, "pandoc": False, "soffice": False}, ["pandoc", "libreoffice-writer-nogui"]),
     ({"chromium": True, "pdftotext": True}, []),
-], ids=["poppler-missing", "both-missing", "java-missing", "nothing-missing"])
+], ids=["poppler-missing", "both-missing", "java-missing", "word-tools-missing", "nothing-missing"])
 def test_make_browser_installs_exactly_what_is_missing(tmp_path, present, expected):
     log = stub_bin(tmp_path / "bin", **present)
     proc = run_browser_target(tmp_path / "bin")

@@ -183,3 +183,106 @@ def test_make_pdf_then_make_report_keeps_a_current_pdf_and_never_a_stale_one(bui
     assert not (site / citation.PDF_NAME).exists()
     assert not any(_offers_pdf(site).values()), _offers_pdf(site)
     assert citation.PDF_SLOT in (site / "index.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# The document: A4, title page, bookmarks, metadata, tags, wide tables (read back with pypdf)
+# ---------------------------------------------------------------------------------------------
+
+
+def _outline(out: Path) -> list[tuple[int, str, int]]:
+    """The PDF's bookmarks in order: (depth, title, 0-based page)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(str(out))
+    entries = []
+
+    def walk(nodes, depth):
+        for node in nodes:
+            if isinstance(node, list):
+                walk(node, depth + 1)
+            else:
+                entries.append((depth, node.title, reader.get_destination_page_number(node)))
+    walk(reader.outline, 1)
+    return entries
+
+
+def _page_headings(page_html: Path) -> list[tuple[int, str]]:
+    body = article(soup(page_html))
+    for node in body.select("a.headerlink"):
+        node.decompose()
+    return [(int(h.name[1]), _squash(h.get_text())) for h in body.select("h1, h2, h3, h4, h5, h6")]
+
+
+def test_pdf_bookmarks_are_the_headings_each_once(built_site, printed):
+    """Every heading of every page, in order and at its level, is one bookmark with the heading's
+    own text (no space lost at a line wrap, no text doubled); the contents list follows the home page."""
+    _, out, _ = printed
+    expected = []
+    for number, page in enumerate(pages_in_order(built_site)):
+        expected += _page_headings(built_site / f"{page}.html")
+        if number == 0:
+            expected.append((1, "Contents"))
+    got = [(depth, title) for depth, title, _ in _outline(out)]
+    assert got == expected, [(g, e) for g, e in zip(got, expected) if g != e][:5] or (len(got), len(expected))
+
+
+def test_pdf_is_a4_tagged_and_its_metadata_names_the_author(printed):
+    import pypdf
+
+    site, out, _ = printed
+    meta = citation.meta(pdf.site_report(site))
+    reader = pypdf.PdfReader(str(out))
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.3) < 1.5 and abs(height - 841.9) < 1.5, f"page size {width} x {height} pt is not A4"
+    info = reader.metadata
+    assert info.author == citation.author_text(meta).replace(", ", "; ")
+    assert info.title == meta.cited_title
+    assert info.subject and info.subject.strip()
+    report = pdf.site_report(site)
+    assert info["/Keywords"] == "; ".join(report["keywords"])
+    xmp = reader.xmp_metadata
+    assert xmp.dc_creator == list(meta.authors)
+    assert xmp.dc_language == [meta.language]
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == meta.language
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, "the PDF is not tagged"
+
+
+def test_pdf_title_page_names_title_edition_date_authors_licence_and_address(printed):
+    site, _, pages = printed
+    meta = citation.meta(pdf.site_report(site))
+    first = re.sub(r"\s+", "", pages[0])
+    for cls, line in pdf.title_lines(meta):
+        assert re.sub(r"\s+", "", line) in first, f"the title page lacks its {cls} line {line!r}"
+    assert meta.as_of_text in " ".join(line for _, line in pdf.title_lines(meta))
+    assert citation.author_text(meta) in " ".join(line for _, line in pdf.title_lines(meta))
+
+
+def test_pdf_tables_keep_every_column(built_site, printed):
+    """Each table's last column is printed: its header and its cells' words are on the table's
+    chapter pages (a table cut at the page's edge loses them)."""
+    _, out, pages = printed
+    starts = [(title, page) for depth, title, page in _outline(out) if depth == 1]
+    order = [p for p in pages_in_order(built_site)]
+    titles = {p: _page_headings(built_site / f"{p}.html")[0][1] for p in order}
+    checked = 0
+    for page in order:
+        index = next(i for i, (title, _) in enumerate(starts) if title == titles[page])
+        first = starts[index][1]
+        last = starts[index + 1][1] if index + 1 < len(starts) else len(pages)
+        text = re.sub(r"\s+", "", " ".join(pages[first:last + 1]))
+        for table in article(soup(built_site / f"{page}.html")).select("table"):
+            head = table.select("thead th")
+            if not head:
+                continue
+            words = head[-1].get_text(" ", strip=True).split()
+            for row in table.select("tbody tr"):
+                cells = row.find_all("td")
+                if cells:
+                    words += re.findall(r"[A-Za-z0-9]{3,}", cells[-1].get_text(" ", strip=True))[:3]
+            missing = [w for w in words if w not in text]
+            assert not missing, f"{page}: the last column of a table is not in the PDF: {missing[:5]}"
+            checked += 1
+    assert checked >= 5, "fewer than five tables with a header were checked"

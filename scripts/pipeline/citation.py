@@ -33,6 +33,8 @@ PDF_NAME = "report.pdf"
 PDF_SLOT = '<span class="report-pdf-slot"></span>'
 # ... and this comment in every page's <head> becomes the citation_pdf_url / DC.relation tags.
 PDF_META_SLOT = "<!-- report-pdf-meta -->"
+# scripts/word.py puts the page's Word (.docx) link here when it adds the Word files to the site.
+WORD_SLOT = '<span class="report-word-slot"></span>'
 # Hosts reserved for examples (RFC 2606): a base URL on one of them is a placeholder, and every
 # citation built from it is a dead link. The build warns (it does not fail: a local build is fine).
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
@@ -452,7 +454,7 @@ def footer_html(m: Meta) -> str:
         f' {e(m.long_date)}</span>{scenario}'
         f' · Information current to {e(m.as_of_text)}'
         f' · <a href="how_to_cite.html">How to cite</a>'
-        f'{PDF_SLOT}'
+        f'{PDF_SLOT}{WORD_SLOT}'
         + (f" · Licence: {e(m.licence)}" if m.licence else "")
         + "</p>"
     )
