@@ -221,6 +221,10 @@ def disruption_2025(ch: Chapter, exports: pd.DataFrame, timeline: pd.DataFrame, 
     ch.key("buffer_covers_world", bool(back) and months >= world_months)
     ch.key("buffer_covers_india", months >= india_wait)
     ch.key("india_wait_longer", bool(india_wait > world_months))
+    # which wordings of the world-wide dip apply (book/options.md): exports may not have recovered at all
+    ch.key("world_case", "bridged" if back and months >= world_months else "not_bridged" if back else "not_recovered")
+    ch.key("india_world_case", "longer" if back and india_wait > world_months else "not_longer" if back
+           else "world_not_recovered")
     return {"start": start, "world_months": world_months, "india_wait": india_wait,
             "source_ids": [first["source_id"], *april["source_id"]]}
 
