@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import csv
 import importlib
-import re
 import shutil
 from pathlib import Path
-from unittest import mock
 
 from analysis import wordings
 from analysis.chapters import KeyFigure
@@ -43,8 +41,7 @@ def write_rows(path: Path, records: list[dict]) -> None:
 def compute(name: str, data_dir: Path = DATA, **params) -> dict:
     """Chapter ``name``'s key figures computed from ``data_dir`` by its module, plus the wordings
     its page picks: each ``{choose}`` block with a ``wording`` name, filled as the page shows it
-    (``analysis.wordings``, as plain text), and any left in ``chapter.choose`` (run here as written,
-    without a kernel); name → value."""
+    (``analysis.wordings``, as plain text); name → value."""
     chapter = importlib.import_module(f"analysis.chapters.{name}").compute(data_dir, **params)
     page = "index" if name == "home" else name  # the landing page's module is analysis.chapters.home
     text = (REPO / "book" / f"{page}.md").read_text(encoding="utf-8")
@@ -54,11 +51,6 @@ def compute(name: str, data_dir: Path = DATA, **params) -> dict:
             continue
         if "wording" in choice.options:
             chapter.keys[choice.options["wording"]] = KeyFigure(wordings.as_text(branch))
-    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(?::tags:[^\n]*\n)?(.*?)^```$", text, re.S | re.M)
-    with mock.patch("analysis.keyfigures.key", lambda name, value, **_: value):
-        for cell in cells:
-            if cell.lstrip().startswith("# wordings that depend on the data"):
-                exec(cell, {"chapter": chapter})
     return chapter.values()
 
 

@@ -90,17 +90,6 @@ class Chapter:
         for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
             glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
 
-    def choose(self, name: str, by: str, *wordings) -> str:
-        """Glue as ``name`` one of the wordings written in the chapter, picked by the key figure
-        ``by``: ``choose(name, by, if_true, if_false)`` for a yes/no figure, or
-        ``choose(name, by, {value: wording, ...})``. ``{key}`` fields are filled from the key figures."""
-        from ..keyfigures import key
-
-        options = wordings[0] if len(wordings) == 1 else {True: wordings[0], False: wordings[1]}
-        text = options[self[by]].format(**self.values())
-        self.keys[name] = KeyFigure(text)
-        return key(name, text)
-
     def figure(self, name: str):
         """The figure ``name`` as the report shows it (chart, source line, downloads)."""
         from ..figures import figure
