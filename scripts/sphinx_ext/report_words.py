@@ -101,7 +101,9 @@ def _join_inline(previous: nodes.Node | None, parsed: list[nodes.Node]) -> bool:
 def _append(paragraph: nodes.paragraph, more: nodes.paragraph) -> None:
     """``more``'s content at the end of ``paragraph``, after a space unless it starts with a
     punctuation mark ("…the world-wide dip" + ", and a stock…")."""
-    if more.astext()[:1] not in PUNCTUATION:
+    first = more.children[0] if more.children else None
+    # a citation not yet resolved has no text: look at the first node, not at the paragraph's text
+    if not (isinstance(first, nodes.Text) and first.astext()[:1] in PUNCTUATION):
         paragraph += nodes.Text(" ")
     paragraph.extend(more.children)
 
