@@ -91,16 +91,19 @@ def test_every_figure_and_table_the_chapter_places_is_computed_and_every_one_com
     assert all(key == label for key, label in figures), "a figure's label is its glued name"
     assert {key for key, _ in figures} == set(computed[name].figures)
     assert set(re.findall(r"^```\{glue\} table-([\w-]+)$", text, re.M)) == set(computed[name].tables)
-    for figure in computed[name].figures.values():
-        assert len(figure.data) > 0 and figure.alt_text and len(figure.source_ids) > 0
+    for key, figure in computed[name].figures.items():  # words from the page's {figure-text}, or the module's
+        words = computed[name].figure_words(key)
+        assert len(figure.data) > 0 and len(figure.source_ids) > 0
+        assert words["alt"] and words["title"] and words["subtitle"], key
 
 
 @pytest.mark.parametrize("name", list(MODULES))
 def test_every_chart_is_valid_vega_lite(name, computed):
     """The build does not check its charts against the Vega-Lite schema (analysis.figures.vega_lite): this does."""
     for key, figure in computed[name].figures.items():
+        words = computed[name].figure_words(key)
         try:
-            vega_lite(figure.chart, alt_text=figure.alt_text, title=figure.title, subtitle=figure.subtitle, validate=True)
+            vega_lite(figure.chart, alt_text=words["alt"], title=words["title"], subtitle=words["subtitle"], validate=True)
         except Exception as problem:  # altair's SchemaValidationError names the offending property
             pytest.fail(f"{name}: {key} is not valid Vega-Lite: {problem}")
 

@@ -97,6 +97,24 @@ def test_every_variant_of_a_page_is_filled_and_reads_as_a_sentence(page, values)
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_every_figure_text_of_a_page_is_filled(page, values):
+    """A figure's title, subtitle and alt text ({figure-text}), every case of them, fill from the
+    chapter's key figures and the page's wordings and read as sentences."""
+    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+    own = values.get(f"{page}.ipynb", {})
+    words = wordings.page_wordings(text, own, f"{page}.ipynb") if own else {}
+    for figure, templates in wordings.figure_texts(text).items():
+        filled = wordings.fill_figure_text(templates, own, words)
+        assert set(filled) == set(wordings.FIGURE_FIELDS), figure
+        for field, shown in filled.items():
+            assert shown and not broken(shown), f"{page}: {figure} {field}: {shown!r}"
+        for field, template in templates.items():  # the cases not shown on these data fill too
+            for case in (template if isinstance(template, dict) else {}):
+                if case != "by":
+                    str(template[case]).format_map({**own, **words})
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_no_value_a_page_quotes_outside_a_variant_is_empty(page, values):
     """A value that is empty in some case (a month that has not come) is quoted only in the branch
     for that case: outside every ``{choose}`` the page must not quote it."""

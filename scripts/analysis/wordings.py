@@ -140,3 +140,83 @@ def as_text(markdown: str, collapse: bool = True) -> str:
     text = ROLE.sub(lambda role: re.sub(r"\s*<[^<>]*>$", "", role["text"]), text)
     text = re.sub(r"[ \t]*\n[ \t]*", " ", text).strip()
     return re.sub(r" {2,}", " ", text) if collapse else text
+
+
+FIGURE_TEXT = re.compile(r"^[ \t]*(?P<fence>:{3,})\{figure-text\}[ \t]+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+                         re.S | re.M)
+FIGURE_FIELDS = ("title", "subtitle", "alt")
+
+
+def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
+    """The ``{figure-text}`` blocks of a page: figure name → its title, subtitle and alt-text
+    templates. A block sits beside its figure's ``{glue:figure}`` and is not shown itself::
+
+        :::{figure-text} fig-leverage-exports
+        title:
+          by: exports_recovered
+          True: "China's magnet exports fell {exports_drop_pct:.0f}%, then recovered"
+          False: "China's magnet exports fell {exports_drop_pct:.0f}% and stayed down"
+        subtitle: "Tonnes per month, {exports_chart_from} to {exports_latest_month}"
+        alt: "… {exports_recovery}"
+        :::
+
+    The block's body is YAML (so the page does not parse it). Its templates are filled as
+    ``str.format`` fills them, from the chapter's key figures and from the page's ``{choose}``
+    wordings by their names (``fill_figure_text``); a field whose wording depends on the data is a
+    mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them."""
+    import yaml
+
+    found = {}
+    for block in FIGURE_TEXT.finditer(markdown):
+        head = block["body"].strip()
+        if head.startswith("---"):
+            head = head[3:].rsplit("---", 1)[0]
+        fields = yaml.safe_load(head) or {}
+        unknown = set(fields) - set(FIGURE_FIELDS)
+        if unknown:
+            raise ValueError(f"{{figure-text}} {block['name']}: unknown fields {sorted(unknown)} "
+                             f"(a figure's text is its {', '.join(FIGURE_FIELDS)})")
+        found[block["name"]] = {k: v if isinstance(v, dict) else str(v) for k, v in fields.items()}
+    return found
+
+
+def page_wordings(markdown: str, values: dict, page: str = "") -> dict[str, str]:
+    """The page's ``{choose}`` blocks that have a ``wording`` name, each as its chosen branch reads
+    (plain text), by that name: what a figure's text may quote."""
+    return {choice.options["wording"]: as_text(branch) for choice, _, branch in chosen(markdown, values, page)
+            if "wording" in choice.options}
+
+
+def fill_figure_text(templates: dict[str, str], values: dict, words: dict[str, str]) -> dict[str, str]:
+    """A figure's title, subtitle and alt text filled from key figures and the page's wordings."""
+    fields = {**values, **words}
+    filled = {}
+    for name, template in templates.items():
+        if isinstance(template, dict):  # {by: key, <case>: template, ...}
+            cases = {str(k): str(v) for k, v in template.items() if k != "by"}
+            case = pick(cases, values[template["by"]])
+            if case is None:
+                raise LookupError(f"figure text {name}: no case for {template['by']} = {values[template['by']]!r}")
+            template = cases[case]
+        filled[name] = re.sub(r"\s+", " ", template.format_map(fields)).strip()
+    return filled
+
+
+def page_source(page: str) -> str | None:
+    """The Markdown of page ``page`` as the kernel running it can read it: ``<page>.md`` beside the
+    notebook (a plain ``jupyter-book build``), the staged notebook's Markdown cells
+    (``scripts/build.py`` runs it in the staging folder, beside ``.inputs/<page>.ipynb``), or the
+    repository's ``book/<page>.md``
+    (a chapter computed without a kernel). None when there is none."""
+    import json
+    from pathlib import Path
+
+    here = Path.cwd()
+    if (here / f"{page}.md").is_file():
+        return (here / f"{page}.md").read_text(encoding="utf-8")
+    staged = here / ".inputs" / f"{page}.ipynb"
+    if staged.is_file():
+        cells = json.loads(staged.read_text(encoding="utf-8"))["cells"]
+        return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    repository = Path(__file__).resolve().parents[2] / "book" / f"{page}.md"
+    return repository.read_text(encoding="utf-8") if repository.is_file() else None

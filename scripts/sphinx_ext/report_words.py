@@ -264,10 +264,23 @@ class QuoteFindings(SphinxPostTransform):
                 node.replace_self(quoted)
 
 
+class FigureText(SphinxDirective):
+    """``{figure-text} <figure>``: the figure's title, subtitle and alt text, written beside it as
+    YAML templates. The chapter's kernel reads them (``analysis.wordings.figure_texts``) and draws
+    them into the chart and its downloads; the page shows nothing here."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self):
+        return []
+
+
 def setup(app):
     app.add_node(pending_choice)
     app.add_node(choice_case)
     app.add_directive("choose", Choose)
+    app.add_directive("figure-text", FigureText)
     app.add_node(quoted_finding)
     app.add_directive("finding", Finding)
     app.add_post_transform(QuoteFindings)
