@@ -220,3 +220,17 @@ def page_source(page: str) -> str | None:
         return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     repository = Path(__file__).resolve().parents[2] / "book" / f"{page}.md"
     return repository.read_text(encoding="utf-8") if repository.is_file() else None
+
+
+CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```[ \t]*$", re.S | re.M)
+
+
+def page_text(markdown: str, values: dict, page: str = "", pages: dict | None = None) -> str:
+    """A page's words as a reader would see them on these values, roughly: code cells and front
+    matter left out, each ``{choose}`` replaced by its chosen branch, every ``{glue:text}`` filled
+    (for the tests that look for a sentence that no longer holds on edited data)."""
+    text = CODE_CELL.sub("", markdown.split("\n---\n", 1)[-1] if markdown.startswith("---") else markdown)
+    text = FIGURE_TEXT.sub("", text)
+    branches = iter(chosen(text, values, page, pages if pages is not None else {}))
+    text = CHOOSE.sub(lambda _: next(branches)[2], text)
+    return as_text(fill(text, values, page, pages))
