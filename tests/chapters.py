@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import importlib
-import re
 import shutil
 from pathlib import Path
-from unittest import mock
 
+from analysis import wordings
+from analysis.chapters import KeyFigure
 from pipeline import execute, stage
 from pipeline.config import load_site
 from pipeline.record import glued_values
@@ -40,15 +40,24 @@ def write_rows(path: Path, records: list[dict]) -> None:
 
 def compute(name: str, data_dir: Path = DATA, **params) -> dict:
     """Chapter ``name``'s key figures computed from ``data_dir`` by its module, plus the wordings
-    its notebook picks with ``chapter.choose`` (run here as written, without a kernel); name → value."""
+    its page picks: each ``{choose}`` block with a ``wording`` name, filled as the page shows it
+    (``analysis.wordings``, as plain text); name → value."""
     chapter = importlib.import_module(f"analysis.chapters.{name}").compute(data_dir, **params)
-    text = (REPO / "book" / f"{name}.md").read_text(encoding="utf-8")
-    cells = re.findall(r"^```\{code-cell\}[^\n]*\n(?::tags:[^\n]*\n)?(.*?)^```$", text, re.S | re.M)
-    with mock.patch("analysis.keyfigures.key", lambda name, value, **_: value):
-        for cell in cells:
-            if cell.lstrip().startswith("# wordings that depend on the data"):
-                exec(cell, {"chapter": chapter})
+    page = "index" if name == "home" else name  # the landing page's module is analysis.chapters.home
+    text = (REPO / "book" / f"{page}.md").read_text(encoding="utf-8")
+    values = chapter.values()
+    for choice, _, branch in wordings.chosen(text, values, page=f"{page}.ipynb", pages=None):
+        if choice.doc and choice.doc != f"{page}.ipynb":
+            continue
+        if "wording" in choice.options:
+            chapter.keys[choice.options["wording"]] = KeyFigure(wordings.as_text(branch))
     return chapter.values()
+
+
+def wordings_of(name: str) -> set[str]:
+    """The names of chapter ``name``'s ``{choose}`` blocks (``compute`` fills them; a kernel does not)."""
+    text = (REPO / "book" / f"{'index' if name == 'home' else name}.md").read_text(encoding="utf-8")
+    return {choice.options["wording"] for choice in wordings.choices(text) if "wording" in choice.options}
 
 
 def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> dict:

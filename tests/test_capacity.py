@@ -79,8 +79,3 @@ def test_gestation_from_text():
     assert cap.gestation_from_text("a 3 year gestation") == 3
     with pytest.raises(ValueError, match="gestation"):
         cap.gestation_from_text("no period given")
-
-
-def test_met_clause_wording():
-    assert cap.met_clause(path()) == "domestic supply meets demand in 2028"
-    assert cap.met_clause(path(realisation=0)) == "domestic supply does not meet demand by 2030"

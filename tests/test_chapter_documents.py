@@ -19,7 +19,7 @@ MODULE_OF = {"index": "home"}
 MODULES = {c.name: importlib.import_module(f"analysis.chapters.{MODULE_OF.get(c.name, c.name)}")
            for c in load_site(REPO).chapters}
 GLUE = re.compile(r"\{glue:text\}`(?:(\w+)\.ipynb::)?(\w+)(?::[^`]*)?`")
-CHOSEN = re.compile(r'chapter\.choose\("(\w+)"')
+CHOSEN = re.compile(r"^[ \t]*wording: (\w+)$", re.M)  # a {choose} block's name (analysis.wordings)
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
 
 
@@ -59,9 +59,11 @@ def test_every_glued_name_in_a_chapter_is_computed_or_chosen_there(name, compute
     assert sorted(quoted - available(name, computed)) == []
 
 
-def test_every_value_the_summary_quotes_exists_in_its_chapter(computed):
-    quoted = GLUE.findall((BOOK / "summary.md").read_text(encoding="utf-8"))
-    assert quoted
+@pytest.mark.parametrize("page", ["summary", "index"])
+def test_every_value_the_summary_and_landing_page_quote_exists_in_its_chapter(page, computed):
+    """The summary quotes its chapters' key points by reference (tests/test_wordings.py), so it
+    may quote no value at all; what either page does quote must exist."""
+    quoted = [(p, key) for p, key in GLUE.findall((BOOK / f"{page}.md").read_text(encoding="utf-8")) if p]
     missing = [f"{page}::{key}" for page, key in quoted if key not in available(page, computed)]
     assert missing == []
 
@@ -89,16 +91,19 @@ def test_every_figure_and_table_the_chapter_places_is_computed_and_every_one_com
     assert all(key == label for key, label in figures), "a figure's label is its glued name"
     assert {key for key, _ in figures} == set(computed[name].figures)
     assert set(re.findall(r"^```\{glue\} table-([\w-]+)$", text, re.M)) == set(computed[name].tables)
-    for figure in computed[name].figures.values():
-        assert len(figure.data) > 0 and figure.alt_text and len(figure.source_ids) > 0
+    for key, figure in computed[name].figures.items():  # words from the page's {figure-text}, or the module's
+        words = computed[name].figure_words(key)
+        assert len(figure.data) > 0 and len(figure.source_ids) > 0
+        assert words["alt"] and words["title"] and words["subtitle"], key
 
 
 @pytest.mark.parametrize("name", list(MODULES))
 def test_every_chart_is_valid_vega_lite(name, computed):
     """The build does not check its charts against the Vega-Lite schema (analysis.figures.vega_lite): this does."""
     for key, figure in computed[name].figures.items():
+        words = computed[name].figure_words(key)
         try:
-            vega_lite(figure.chart, alt_text=figure.alt_text, title=figure.title, subtitle=figure.subtitle, validate=True)
+            vega_lite(figure.chart, alt_text=words["alt"], title=words["title"], subtitle=words["subtitle"], validate=True)
         except Exception as problem:  # altair's SchemaValidationError names the offending property
             pytest.fail(f"{name}: {key} is not valid Vega-Lite: {problem}")
 

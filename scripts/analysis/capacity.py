@@ -167,11 +167,3 @@ def gestation_from_text(description: str) -> int:
     if not found:
         raise ValueError(f"no 'N-year gestation' stated in description: {description!r}")
     return int(found.group(1))
-
-
-def met_clause(path: pd.DataFrame, subject: str = "domestic supply") -> str:
-    """"domestic supply meets demand in 2028" or "domestic supply does not meet demand by 2030"."""
-    year = first_year_met(path)
-    if year is not None:
-        return f"{subject} meets demand in {year}"
-    return f"{subject} does not meet demand by {int(path['year'].max())}"

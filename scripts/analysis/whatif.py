@@ -143,33 +143,3 @@ def assumptions_table(rows: list[Assumption]) -> pd.DataFrame:
     return pd.DataFrame(
         [{"Assumption": r.assumption, "Value used": r.value, "Basis / source": r.basis} for r in rows]
     )
-
-
-def _count(n: float) -> str:
-    return f"{n:,.0f}"
-
-
-def describe(result: pd.DataFrame, *, supply_cut_share, disruption_months, inventory_weeks, labels: dict[str, str]) -> str:
-    """One sentence describing the what-if result; its wording depends on the result.
-
-    ``labels`` maps segment codes to plural reader names (e.g. ``{"e2w": "electric two-wheelers"}``).
-    """
-    cut, months, weeks = check_parameters(supply_cut_share, disruption_months, inventory_weeks)
-    setting = (
-        f"a {100 * cut:.0f}% cut in rare-earth magnet supply lasting {months:g} "
-        f"month{'s' if months != 1 else ''} and {weeks:g} week{'s' if weeks != 1 else ''} of magnet stocks"
-    )
-    total = float(result["output_at_risk"].sum())
-    if cut == 0:
-        return f"With {setting}, no EV output is at risk: supply is not cut."
-    if len(result) == 0:
-        raise ValueError("no segments to describe")
-    if float(result["uncovered_months"].max()) <= 0:
-        return f"With {setting}, no EV output is at risk: the stocks outlast the disruption."
-    parts = [f"{_count(r.output_at_risk)} {labels.get(r.segment, r.segment)}" for r in result.itertuples()]
-    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    share = 100 * total / float(result["annual_sales"].sum())
-    return (
-        f"With {setting}, about {listing} would be at risk — {_count(total)} vehicles in all, "
-        f"{share:.1f}% of a year's sales in these segments."
-    )

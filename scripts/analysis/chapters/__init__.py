@@ -52,8 +52,12 @@ class Figure:
 class Chapter:
     """The result of a chapter's ``compute``: key figures, tables and figures, by name."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, page: str = ""):
         self.data_dir = str(data_dir)
+        # the page in book/ that shows this chapter: a figure's title, subtitle and alt text are
+        # written there, in a {figure-text} block beside the figure (analysis.wordings)
+        self.page = page
+        self._figure_texts: dict | None = None
         self.keys: dict[str, KeyFigure] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.figures: dict[str, Figure] = {}
@@ -90,24 +94,30 @@ class Chapter:
         for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
             glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
 
-    def choose(self, name: str, by: str, *wordings) -> str:
-        """Glue as ``name`` one of the wordings written in the chapter, picked by the key figure
-        ``by``: ``choose(name, by, if_true, if_false)`` for a yes/no figure, or
-        ``choose(name, by, {value: wording, ...})``. ``{key}`` fields are filled from the key figures."""
-        from ..keyfigures import key
+    def figure_words(self, name: str) -> dict[str, str]:
+        """Figure ``name``'s title, subtitle and alt text: as its page writes them in a
+        ``{figure-text}`` block, filled from the key figures and the page's wordings; a figure
+        whose words are not yet on its page keeps those its module gives."""
+        from .. import wordings
 
-        options = wordings[0] if len(wordings) == 1 else {True: wordings[0], False: wordings[1]}
-        text = options[self[by]].format(**self.values())
-        self.keys[name] = KeyFigure(text)
-        return key(name, text)
+        if self._figure_texts is None:
+            source = wordings.page_source(self.page) if self.page else None
+            self._figure_texts = {}
+            if source:
+                words = wordings.page_wordings(source, self.values(), f"{self.page}.ipynb")
+                self._figure_texts = {fig: wordings.fill_figure_text(t, self.values(), words)
+                                      for fig, t in wordings.figure_texts(source).items()}
+        f = self.figures[name]
+        return {"title": f.title, "subtitle": f.subtitle, "alt": f.alt_text, **self._figure_texts.get(name, {})}
 
     def figure(self, name: str):
         """The figure ``name`` as the report shows it (chart, source line, downloads)."""
         from ..figures import figure
 
         f = self.figures[name]
-        return figure(f.chart, name=name, alt_text=f.alt_text, source_ids=f.source_ids, data_dir=self.data_dir,
-                      unit=f.unit, data=f.data, title=f.title, subtitle=f.subtitle,
+        words = self.figure_words(name)
+        return figure(f.chart, name=name, alt_text=words["alt"], source_ids=f.source_ids, data_dir=self.data_dir,
+                      unit=f.unit, data=f.data, title=words["title"], subtitle=words["subtitle"],
                       explore_section=f.explore_section)
 
     def table(self, name: str):

@@ -53,7 +53,7 @@ def about(value: float, digits: int = 2) -> float:
 
 
 def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str = "2026-12-01") -> Chapter:
-    ch = Chapter(data_dir)
+    ch = Chapter(data_dir, page="leverage")
     registry = datasets.sources(data_dir)
     chain = datasets.load("china_value_chain_share", data_dir)
     production = datasets.load("mine_production_by_country", data_dir)
@@ -79,7 +79,7 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     ch.figures["fig-leverage-chain"] = chain_figure(chain, registry, year, mine, shares, ch["chain_rises"], current)
     ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country, res, current)
     ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year, current)
-    ch.figures["fig-leverage-exports"] = exports_figure(exp, current)
+    ch.figures["fig-leverage-exports"] = exports_figure(exp)
     ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, ch["april_elements_n"], ch["as_of_text"])
     return ch
 
@@ -268,6 +268,7 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     latest = world.iloc[-1]
     latest_before = shift_month(latest["month"], -12)
     ch.key("exports_latest_month", month(latest["month"]))
+    ch.key("exports_chart_from", month(world.loc[world["month"] >= CHART_START, "month"].iloc[0]))
     ch.key("exports_latest_t", float(latest["exports"]), unit="t", dataset="china_magnet_exports_monthly",
            source_ids=[latest["source_id"]])
     ch.key("exports_latest_yoy_available", latest_before in by_month)
@@ -512,8 +513,8 @@ def segments(months: pd.Series) -> list[int]:
     return out
 
 
-def exports_figure(exp: dict, current: str) -> Figure:
-    world, low, pre, back = exp["world"], exp["low"], exp["pre"], exp["back"]
+def exports_figure(exp: dict) -> Figure:
+    world, low, back = exp["world"], exp["low"], exp["back"]
     month = magnet_exports.month_name
     shown = world[world["month"] >= CHART_START].copy()
     this = shown.assign(series="Exports")
@@ -558,21 +559,8 @@ def exports_figure(exp: dict, current: str) -> Figure:
     trough_text = alt.Chart(plotted[(plotted["month"] == low["month"]) & (plotted["series"] == "Exports")]).mark_text(
         align="left", dx=8, dy=10).encode(x="date:T", y="exports:Q", text=alt.value(f"{low['exports']:,.0f} t ({month(low['month'])})"))
     chart = alt.layer(band, band_text, lines, reported, derived, trough_text).properties(width=charts.WIDTH, height=300)
-    recovery = (f"By {month(back['month'])} they were back above their level a year earlier "
-                f"({back['exports']:,.0f} against {back['year_earlier']:,.0f} tonnes)." if back
-                else "No later month is back above its level a year earlier.")
-    last = shown.iloc[-1]
-    alt_text = (f"China's monthly magnet exports from {month(shown['month'].iloc[0])} to {month(last['month'])}, with the same "
-                f"month a year earlier: they fell from {pre['exports']:,.0f} t in {month(pre['month'])} to "
-                f"{low['exports']:,.0f} t in {month(low['month'])}, down {100 * (1 - low['exports'] / pre['exports']):.0f}%. "
-                + recovery + f" The latest month, {month(last['month'])}, is {last['exports']:,.0f} t.")
-    fall = 100 * (1 - low["exports"] / pre["exports"])
-    title = (f"China's magnet exports fell {fall:.0f}% to {month(low['month'])}, "
-             + ("then recovered past a year earlier" if back else "and stayed below a year earlier"))
-    subtitle = (f"Rare-earth magnet exports from China, tonnes per month, {month(shown['month'].iloc[0])} to "
-                f"{month(last['month'])}, with the same month a year earlier. {current}")
-    return Figure(chart, alt_text, plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]),
-                  title, subtitle)
+    # its title, subtitle and alt text are written beside it in book/leverage.md ({figure-text})
+    return Figure(chart, "", plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]))
 
 
 def timeline_figure(china: pd.DataFrame, april_elements_n: int, as_of_text: str) -> Figure:

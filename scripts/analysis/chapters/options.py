@@ -84,13 +84,14 @@ def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chap
     timeline = datasets.load("export_control_timeline", data_dir)
     events = datasets.load("geopolitical_events", data_dir).set_index("event_id", drop=False)
     frameworks = datasets.load("framework_membership", data_dir)
+    milestones = datasets.load("policy_milestones", data_dir)
 
     bill = import_bill(ch, imports)
     repm = instruments.loc["repm-scheme"]
     buffer = stockpile(ch, bill, facts, repm, buffer_months)
     shock = disruption_2025(ch, exports, timeline, events, buffer_months)
     sourcing = diversified_sourcing(ch, production, reserves, chain, registry, facts, bill)
-    domestic = domestic_magnets(ch, repm, resources, facts, bill, as_of)
+    domestic = domestic_magnets(ch, repm, resources, facts, bill, as_of, milestones)
     recyc = recycling(ch, facts)
     lean = less_heavy_rare_earths(ch, intensity, facts)
     diplo = diplomacy(ch, events, frameworks, shock)
@@ -221,6 +222,10 @@ def disruption_2025(ch: Chapter, exports: pd.DataFrame, timeline: pd.DataFrame, 
     ch.key("buffer_covers_world", bool(back) and months >= world_months)
     ch.key("buffer_covers_india", months >= india_wait)
     ch.key("india_wait_longer", bool(india_wait > world_months))
+    # which wordings of the world-wide dip apply (book/options.md): exports may not have recovered at all
+    ch.key("world_case", "bridged" if back and months >= world_months else "not_bridged" if back else "not_recovered")
+    ch.key("india_world_case", "longer" if back and india_wait > world_months else "not_longer" if back
+           else "world_not_recovered")
     return {"start": start, "world_months": world_months, "india_wait": india_wait,
             "source_ids": [first["source_id"], *april["source_id"]]}
 
@@ -301,7 +306,7 @@ def diversified_sourcing(ch: Chapter, production: pd.DataFrame, reserves: pd.Dat
 
 # --- option 3: making magnets in India --------------------------------------------------------
 def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, facts: pd.DataFrame, bill: dict,
-                     as_of: str) -> dict:
+                     as_of: str, milestones: pd.DataFrame) -> dict:
     capacity = float(repm["capacity"])
     ds = dict(dataset="policy_instruments", source_ids=[repm["source_id"]])
     ch.key("repm_capacity_t", capacity, unit="t/yr", **ds, label="Magnet scheme capacity")
@@ -318,8 +323,15 @@ def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, fact
         ch.key(name, month_label(facts.loc[item, "date"]))
     ch.key("repm_prebid_companies", int(facts.loc["repm-prebid", "low"]), unit="companies", dataset="india_options",
            source_ids=[facts.loc["repm-prebid", "source_id"]])
-    # no award is recorded: the earliest award is the later of the bid date and the as-of date
-    award = max(controls.to_date(facts.loc["repm-bid-due", "date"]), controls.to_date(as_of, what="as_of"))
+    # the award, if the milestones record one by the as-of date; if not, the earliest award is the
+    # later of the bid date and the as-of date
+    day = controls.to_date(as_of, what="as_of")
+    dates = [controls.to_date(d) for d in milestones.loc[(milestones["instrument_id"] == "repm-scheme")
+                                                         & (milestones["stage"] == "award"), "date"]]
+    awarded = sorted(d for d in dates if d is not None and d <= day)
+    ch.key("repm_awarded", bool(awarded), dataset="policy_milestones")
+    ch.key("repm_award_date", controls.long_date(awarded[0]) if awarded else "", dataset="policy_milestones")
+    award = awarded[0] if awarded else max(controls.to_date(facts.loc["repm-bid-due", "date"]), day)
     earliest = dt.date(award.year + int(gestation["low"]), award.month, 1)
     ch.key("as_of_text", controls.long_date(controls.to_date(as_of, what="as_of")))
     ch.key("repm_earliest_output", earliest.strftime("%B %Y"))

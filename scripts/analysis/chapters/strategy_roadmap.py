@@ -261,7 +261,9 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
     path["demand_broad_t"] = broad_path
     cap_ids = [re_qty["source_id"], repm["source_id"]]
     ch.key("capacity_met_phrase", capacity.met_phrase(path), dataset="policy_instruments", source_ids=cap_ids)
-    ch.key("capacity_met_clause", capacity.met_clause(path), dataset="policy_instruments", source_ids=cap_ids)
+    met_year = capacity.first_year_met(path)  # the page words "meets demand in …" or "does not meet demand by …"
+    ch.key("capacity_met", met_year is not None, dataset="policy_instruments", source_ids=cap_ids)
+    ch.key("capacity_met_year", met_year or 0, dataset="policy_instruments", source_ids=cap_ids)
     end = path.iloc[-1]
     ch.key("demand_end_t", end["demand_t"], unit="t", dataset="india_magnet_imports", source_ids=cap_ids)
     ch.key("capacity_end_t", end["capacity_t"], unit="t", dataset="policy_instruments", source_ids=cap_ids)

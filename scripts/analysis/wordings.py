@@ -1,0 +1,236 @@
+"""Variant wordings written in a page's Markdown, read without Sphinx.
+
+A sentence whose shape depends on the data is written in the page, one Markdown branch per case::
+
+    ::::{choose} exports_recovered
+    ---
+    inline: before
+    wording: exports_shock_finding
+    ---
+    :::{case} True
+    By {glue:text}`exports_recovery_month:s` they were above their level a year earlier.
+    :::
+    :::{case} False
+    No later month is back above its level a year earlier.
+    :::
+    ::::
+
+``{choose}``'s argument is a key figure (``page.ipynb::name`` for another page's); the branch
+whose ``{case}`` equals its value is shown (``sphinx_ext/report_words.py``), the others are
+dropped. A case names a value as Python writes it (``True``, ``reported``, ``3``); ``{case} *``
+is the branch for any other value. The options, in the ``---`` block MyST reads first (a line
+starting with a colon would be taken for an option), are ``inline`` (see
+``sphinx_ext/report_words.py``) and ``wording``, a name under which the tests fill the block
+(``tests/chapters.py``). This module finds the blocks and fills a branch from key
+figures the way the page would show it, so the tests can fill every variant of every page.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+CHOOSE = re.compile(r"^[ \t]*(?:[-*] )?(?P<fence>:{4,})\{choose\}[ \t]+(?P<by>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+                    re.S | re.M)
+CASE = re.compile(r"^[ \t]*(?P<fence>:{3})\{case\}[ \t]+(?P<value>[^\n]+?)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+                  re.S | re.M)
+OPTION = re.compile(r"^[ \t]*(\w+):[ \t]*(.*)$", re.M)  # in the block's ``---`` options
+GLUE_TEXT = re.compile(r"\{glue:text\}`(?:(?P<doc>[^`:]+)::)?(?P<key>[^`:]+)(?::(?P<fmt>[^`]*))?`")
+ANY_VALUE = "*"
+
+
+@dataclass
+class Choice:
+    """One ``{choose}`` block: the key it is chosen by, its options and its branches (case → Markdown)."""
+
+    by: str
+    cases: dict[str, str]
+    options: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+    @property
+    def doc(self) -> str:
+        return self.by.split("::", 1)[0] if "::" in self.by else ""
+
+    @property
+    def key(self) -> str:
+        return self.by.split("::", 1)[-1]
+
+
+def case_value(text: str):
+    """A case's value as Python reads it ("True" → True, "3" → 3); anything else is its text."""
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError):
+        return text.strip()
+
+
+def matches(case: str, value) -> bool:
+    """Whether the case written ``case`` is the branch for ``value`` (``*`` is never a match here)."""
+    wanted = case_value(case)
+    if isinstance(value, bool) or isinstance(wanted, bool):
+        return isinstance(value, bool) and isinstance(wanted, bool) and wanted is value
+    return wanted == value or str(wanted) == str(value)
+
+
+def pick(cases, value) -> str | None:
+    """The case that applies to ``value``: the one equal to it, else ``*``, else None."""
+    for case in cases:
+        if case != ANY_VALUE and matches(case, value):
+            return case
+    return ANY_VALUE if ANY_VALUE in cases else None
+
+
+def choices(markdown: str) -> list[Choice]:
+    """Every ``{choose}`` block of a page's Markdown, in order."""
+    found = []
+    for block in CHOOSE.finditer(markdown):
+        body = block["body"]
+        cases = {c["value"]: c["body"] for c in CASE.finditer(body)}
+        head = CASE.split(body, maxsplit=1)[0]
+        options = dict(OPTION.findall(head))
+        found.append(Choice(block["by"], cases, options, markdown[: block.start()].count("\n") + 1))
+    return found
+
+
+def fill(markdown: str, values: dict, page: str = "", pages: dict | None = None) -> str:
+    """``markdown`` with each ``{glue:text}`` role replaced by its value, formatted as the page
+    formats it (``values`` are this page's key figures; ``pages`` maps another page's notebook
+    name, e.g. ``leverage.ipynb``, to its key figures). Raises KeyError for a key no page holds."""
+
+    def one(role):
+        doc, name, fmt = role["doc"], role["key"], role["fmt"] or "s"
+        source = values if not doc or doc == page else (pages or {})[doc]
+        value = source[name]
+        return format(value, fmt) if fmt != "s" else str(value)
+
+    return GLUE_TEXT.sub(one, markdown)
+
+
+def chosen(markdown: str, values: dict, page: str = "", pages: dict | None = None) -> list[tuple[Choice, str, str]]:
+    """For each ``{choose}`` of a page: the block, the case that applies and its branch filled
+    (``fill``); with ``pages=None``, only those chosen by the page's own key figures. Raises
+    LookupError when the key figure is missing or no branch fits its value."""
+    out = []
+    for choice in choices(markdown):
+        if pages is None and choice.doc and choice.doc != page:
+            continue  # another page's key figure, and no other page's values given
+        source = values if not choice.doc or choice.doc == page else (pages or {})[choice.doc]
+        if choice.key not in source:
+            raise LookupError(f"line {choice.line}: {{choose}} {choice.by}: no key figure {choice.key!r}")
+        case = pick(choice.cases, source[choice.key])
+        if case is None:
+            raise LookupError(f"line {choice.line}: {{choose}} {choice.by}: no branch for the value "
+                              f"{source[choice.key]!r} (cases: {', '.join(choice.cases)})")
+        out.append((choice, case, fill(choice.cases[case], values, page, pages)))
+    return out
+
+
+ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`]*)`")
+CITATION = re.compile(r"\s*\{(?:foot)?cite(?::\w+)?\}`[^`]*`")
+
+
+def as_text(markdown: str, collapse: bool = True) -> str:
+    """A filled branch as a reader sees its words: citations dropped, a reference or term as its
+    text (``{term}`rare-earth oxide <REO>``` → "rare-earth oxide"), lines joined; ``collapse``
+    also folds runs of spaces into one (``collapse=False`` keeps the double space an empty value
+    leaves, for the tests that look for one)."""
+    text = CITATION.sub("", markdown)
+    text = ROLE.sub(lambda role: re.sub(r"\s*<[^<>]*>$", "", role["text"]), text)
+    text = re.sub(r"[ \t]*\n[ \t]*", " ", text).strip()
+    return re.sub(r" {2,}", " ", text) if collapse else text
+
+
+FIGURE_TEXT = re.compile(r"^[ \t]*(?P<fence>:{3,})\{figure-text\}[ \t]+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+                         re.S | re.M)
+FIGURE_FIELDS = ("title", "subtitle", "alt")
+
+
+def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
+    """The ``{figure-text}`` blocks of a page: figure name → its title, subtitle and alt-text
+    templates. A block sits beside its figure's ``{glue:figure}`` and is not shown itself::
+
+        :::{figure-text} fig-leverage-exports
+        title:
+          by: exports_recovered
+          True: "China's magnet exports fell {exports_drop_pct:.0f}%, then recovered"
+          False: "China's magnet exports fell {exports_drop_pct:.0f}% and stayed down"
+        subtitle: "Tonnes per month, {exports_chart_from} to {exports_latest_month}"
+        alt: "… {exports_recovery}"
+        :::
+
+    The block's body is YAML (so the page does not parse it). Its templates are filled as
+    ``str.format`` fills them, from the chapter's key figures and from the page's ``{choose}``
+    wordings by their names (``fill_figure_text``); a field whose wording depends on the data is a
+    mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them."""
+    import yaml
+
+    found = {}
+    for block in FIGURE_TEXT.finditer(markdown):
+        head = block["body"].strip()
+        if head.startswith("---"):
+            head = head[3:].rsplit("---", 1)[0]
+        fields = yaml.safe_load(head) or {}
+        unknown = set(fields) - set(FIGURE_FIELDS)
+        if unknown:
+            raise ValueError(f"{{figure-text}} {block['name']}: unknown fields {sorted(unknown)} "
+                             f"(a figure's text is its {', '.join(FIGURE_FIELDS)})")
+        found[block["name"]] = {k: v if isinstance(v, dict) else str(v) for k, v in fields.items()}
+    return found
+
+
+def page_wordings(markdown: str, values: dict, page: str = "") -> dict[str, str]:
+    """The page's ``{choose}`` blocks that have a ``wording`` name, each as its chosen branch reads
+    (plain text), by that name: what a figure's text may quote."""
+    return {choice.options["wording"]: as_text(branch) for choice, _, branch in chosen(markdown, values, page)
+            if "wording" in choice.options}
+
+
+def fill_figure_text(templates: dict[str, str], values: dict, words: dict[str, str]) -> dict[str, str]:
+    """A figure's title, subtitle and alt text filled from key figures and the page's wordings."""
+    fields = {**values, **words}
+    filled = {}
+    for name, template in templates.items():
+        if isinstance(template, dict):  # {by: key, <case>: template, ...}
+            cases = {str(k): str(v) for k, v in template.items() if k != "by"}
+            case = pick(cases, values[template["by"]])
+            if case is None:
+                raise LookupError(f"figure text {name}: no case for {template['by']} = {values[template['by']]!r}")
+            template = cases[case]
+        filled[name] = re.sub(r"\s+", " ", template.format_map(fields)).strip()
+    return filled
+
+
+def page_source(page: str) -> str | None:
+    """The Markdown of page ``page`` as the kernel running it can read it: ``<page>.md`` beside the
+    notebook (a plain ``jupyter-book build``), the staged notebook's Markdown cells
+    (``scripts/build.py`` runs it in the staging folder, beside ``.inputs/<page>.ipynb``), or the
+    repository's ``book/<page>.md``
+    (a chapter computed without a kernel). None when there is none."""
+    import json
+    from pathlib import Path
+
+    here = Path.cwd()
+    if (here / f"{page}.md").is_file():
+        return (here / f"{page}.md").read_text(encoding="utf-8")
+    staged = here / ".inputs" / f"{page}.ipynb"
+    if staged.is_file():
+        cells = json.loads(staged.read_text(encoding="utf-8"))["cells"]
+        return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    repository = Path(__file__).resolve().parents[2] / "book" / f"{page}.md"
+    return repository.read_text(encoding="utf-8") if repository.is_file() else None
+
+
+CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```[ \t]*$", re.S | re.M)
+
+
+def page_text(markdown: str, values: dict, page: str = "", pages: dict | None = None) -> str:
+    """A page's words as a reader would see them on these values, roughly: code cells and front
+    matter left out, each ``{choose}`` replaced by its chosen branch, every ``{glue:text}`` filled
+    (for the tests that look for a sentence that no longer holds on edited data)."""
+    text = CODE_CELL.sub("", markdown.split("\n---\n", 1)[-1] if markdown.startswith("---") else markdown)
+    text = FIGURE_TEXT.sub("", text)
+    branches = iter(chosen(text, values, page, pages if pages is not None else {}))
+    text = CHOOSE.sub(lambda _: next(branches)[2], text)
+    return as_text(fill(text, values, page, pages))

@@ -1,0 +1,187 @@
+"""Every variant of every page, filled: the ``{choose}`` blocks and ``{finding}`` quotes of book/
+(analysis.wordings, sphinx_ext/report_words.py) on the real data and on edited copies of it.
+
+A page fails when a ``{choose}`` has no branch for its key figure's value (a branch the page
+assumes), when a value it quotes is empty (the "and by  they were back" of a retyped finding), or
+when a filled branch reads as a broken sentence (two spaces, a space before a stop, an empty
+bracket). No kernel is started: the values are the chapter modules' (tests/chapters.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from chapters import DATA, compute, copy_data, read_rows, write_rows
+
+from analysis import wordings
+from pipeline.config import load_site
+
+REPO = Path(__file__).resolve().parents[1]
+BOOK = REPO / "book"
+MODULE_OF = {"index": "home"}
+CHAPTERS = [c.name for c in load_site(REPO).chapters]
+PAGES = sorted(p.stem for p in BOOK.glob("*.md") if not p.stem.startswith("_"))
+FINDING = re.compile(r"^[ \t]*:{3,}\{finding\}[ \t]+(\S+)", re.M)
+LABEL = re.compile(r"^[ \t]*(?:- )?\(([\w-]+)\)=[ \t]*$", re.M)
+BROKEN = [
+    (re.compile(r"\S {2,}\S"), "two spaces"),
+    (re.compile(r" [.,;:)]"), "a space before a stop"),
+    (re.compile(r"\(\s*\)"), "an empty bracket"),
+    (re.compile(r"\b(by|in|of|to|and|from|on|at) [.,;:)]"), "a missing value after a preposition"),
+]
+
+
+def never_recover(data: Path) -> None:
+    """China's exports to the world stay at their trough level after the controls."""
+    path = data / "china_magnet_exports_monthly.csv"
+    rows = read_rows(path)
+    for row in rows:
+        if row["destination"] == "World" and row["month"] >= "2025-05":
+            row["exports"] = str(round(float(row["exports"]) * 0.3)) if row["exports"] else row["exports"]
+    write_rows(path, rows)
+
+
+def award_the_magnet_scheme(data: Path) -> None:
+    """The magnet scheme's plants were awarded on 20 November 2026."""
+    path = data / "policy_milestones.csv"
+    rows = read_rows(path)
+    for row in rows:
+        if row["stage"] == "award" and row["instrument_id"] == "repm-scheme":
+            row["date"], row["milestone"] = "2026-11-20", "Award of beneficiaries"
+    write_rows(path, rows)
+
+
+def measure_back_in_force(data: Path) -> None:
+    """One of China's October 2025 measures is in force again after its suspension ended."""
+    path = data / "export_control_timeline.csv"
+    rows = read_rows(path)
+    for row in rows:
+        if row["event_id"] == "cn-2025-10-no61":
+            row["status"], row["status_confirmed"] = "in_force", "2026-11-20"
+    write_rows(path, rows)
+
+
+EDITS = {"real data": None, "exports that do not recover": never_recover,
+         "an award of the magnet scheme": award_the_magnet_scheme, "a measure back in force": measure_back_in_force}
+
+
+@pytest.fixture(scope="module", params=list(EDITS))
+def values(request, tmp_path_factory):
+    """Every page's key figures (notebook name → name → value) on the real or an edited data set."""
+    data = DATA
+    if EDITS[request.param]:
+        data = copy_data(tmp_path_factory.mktemp("data"))
+        EDITS[request.param](data)
+    return {f"{name}.ipynb": compute(MODULE_OF.get(name, name), data) for name in CHAPTERS}
+
+
+def broken(text: str) -> list[str]:
+    return [why for pattern, why in BROKEN if pattern.search(text)]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_variant_of_a_page_is_filled_and_reads_as_a_sentence(page, values):
+    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+    own = values.get(f"{page}.ipynb", {})
+    for choice in wordings.choices(text):  # every branch can be filled, not only the one shown
+        for case, branch in choice.cases.items():
+            wordings.fill(branch, own, f"{page}.ipynb", values)
+    for choice, case, branch in wordings.chosen(text, own, f"{page}.ipynb", values):
+        shown = wordings.as_text(branch, collapse=False)
+        assert not broken(shown), f"{page}: {{choose}} {choice.by} = {case}: {broken(shown)} in {shown!r}"
+        for role in wordings.GLUE_TEXT.finditer(branch):
+            source = own if not role["doc"] else values[role["doc"]]
+            assert source[role["key"]] != "", f"{page}: {{choose}} {choice.by} = {case} quotes an empty {role['key']}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_figure_text_of_a_page_is_filled(page, values):
+    """A figure's title, subtitle and alt text ({figure-text}), every case of them, fill from the
+    chapter's key figures and the page's wordings and read as sentences."""
+    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+    own = values.get(f"{page}.ipynb", {})
+    words = wordings.page_wordings(text, own, f"{page}.ipynb") if own else {}
+    for figure, templates in wordings.figure_texts(text).items():
+        filled = wordings.fill_figure_text(templates, own, words)
+        assert set(filled) == set(wordings.FIGURE_FIELDS), figure
+        for field, shown in filled.items():
+            assert shown and not broken(shown), f"{page}: {figure} {field}: {shown!r}"
+        for field, template in templates.items():  # the cases not shown on these data fill too
+            for case in (template if isinstance(template, dict) else {}):
+                if case != "by":
+                    str(template[case]).format_map({**own, **words})
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_value_a_page_quotes_outside_a_variant_is_empty(page, values):
+    """A value that is empty in some case (a month that has not come) is quoted only in the branch
+    for that case: outside every ``{choose}`` the page must not quote it."""
+    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+    outside = wordings.CHOOSE.sub("", text)
+    own = values.get(f"{page}.ipynb", {})
+    for role in wordings.GLUE_TEXT.finditer(outside):
+        source = own if not role["doc"] or role["doc"] == f"{page}.ipynb" else values[role["doc"]]
+        assert role["key"] in source, f"{page}: quotes {role[0]}, which its chapter does not compute"
+        assert source[role["key"]] != "", f"{page}: quotes {role[0]} outside a {{choose}}, and it is empty here"
+
+
+# what a page must not say once the data say otherwise (a sentence written for one branch)
+NO_LONGER_TRUE = {
+    "exports that do not recover": ["were back above", "recovered within", "deep but short", "then recovered"],
+    "an award of the magnet scheme": ["not been awarded", "no award", "not yet chosen its plants"],
+}
+
+
+EDITED: dict[str, dict] = {}  # edit → every page's key figures, computed once
+
+
+@pytest.mark.parametrize("edit", list(NO_LONGER_TRUE))
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_says_what_edited_data_contradict(page, edit, tmp_path_factory):
+    if edit not in EDITED:
+        data = copy_data(tmp_path_factory.mktemp("data"))
+        EDITS[edit](data)
+        EDITED[edit] = {f"{name}.ipynb": compute(MODULE_OF.get(name, name), data) for name in CHAPTERS}
+    values = EDITED[edit]
+    text = wordings.page_text((BOOK / f"{page}.md").read_text(encoding="utf-8"), values.get(f"{page}.ipynb", {}),
+                              f"{page}.ipynb", values)
+    said = [phrase for phrase in NO_LONGER_TRUE[edit] if phrase in text.lower()]
+    assert said == [], f"{page} still says {said} with {edit}"
+
+
+def test_the_summary_and_the_landing_page_quote_findings_by_reference():
+    """Each ``{finding}`` names a label a chapter sets, and the summary retypes no chapter's value."""
+    labels = {label for name in CHAPTERS for label in LABEL.findall((BOOK / f"{name}.md").read_text(encoding="utf-8"))}
+    quoted = []
+    for page in ("summary", "index"):
+        found = FINDING.findall((BOOK / f"{page}.md").read_text(encoding="utf-8"))
+        assert found, f"{page} quotes no finding"
+        quoted += found
+    assert sorted(set(quoted) - labels) == []
+    assert not wordings.GLUE_TEXT.search((BOOK / "summary.md").read_text(encoding="utf-8"))
+
+
+def test_a_value_that_is_empty_in_one_case_is_caught():
+    """The check itself: the retyped sentence of the second edition fails on exports that do not recover."""
+    retyped = "and by {glue:text}`leverage.ipynb::exports_recovery_month:s` they were back"
+    values = {"leverage.ipynb": {"exports_recovery_month": ""}}
+    with pytest.raises(AssertionError):
+        for role in wordings.GLUE_TEXT.finditer(retyped):
+            assert values[role["doc"]][role["key"]] != ""
+    assert broken(wordings.as_text(wordings.fill(retyped, {}, "index.ipynb", values), collapse=False))
+
+
+def test_a_page_that_assumes_a_branch_is_caught():
+    page = "::::{choose} ends_outcome\n---\n---\n:::{case} next_end\nStill running.\n:::\n::::\n"
+    with pytest.raises(LookupError, match="no branch for the value 'end_passed'"):
+        wordings.chosen(page, {"ends_outcome": "end_passed"})
+
+
+def test_the_edits_reach_the_branches_they_are_for(tmp_path):
+    data = copy_data(tmp_path)
+    never_recover(data)
+    award_the_magnet_scheme(data)
+    assert compute("leverage", data)["exports_recovered"] is False
+    assert compute("strategy_roadmap", data)["repm_awarded"] is True
