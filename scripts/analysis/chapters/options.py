@@ -219,6 +219,17 @@ def disruption_2025(ch: Chapter, exports: pd.DataFrame, timeline: pd.DataFrame, 
     ch.key("india_wait_months", india_wait, unit="months", dataset="geopolitical_events", source_ids=[first["source_id"]],
            label="Months from the April 2025 controls to the first licences for Indian importers")
     ch.key("india_wait_months_q", round(india_wait), unit="months")
+    # China's magnet exports to India as a whole: back above a year earlier before the licences
+    # for heavy rare-earth magnets (the two measure different things; both are stated)
+    india_series = exports[exports["destination"] == "India"]
+    india_back = (magnet_exports.back_above_year_earlier(magnet_exports.series(exports, "India"), f"{start:%Y-%m}")
+                  if not india_series.empty else None)
+    ch.key("india_exports_recovered", bool(india_back))
+    if india_back:
+        row = india_series[india_series["month"] == india_back["month"]].iloc[0]
+        ch.key("india_exports_recovery_month", magnet_exports.month_name(india_back["month"]))
+        ch.key("india_exports_recovery_t", india_back["exports"], unit="t", dataset="china_magnet_exports_monthly",
+               source_ids=[row["source_id"]], label="China's magnet exports to India in the first month back above a year earlier")
     ch.key("buffer_covers_world", bool(back) and months >= world_months)
     ch.key("buffer_covers_india", months >= india_wait)
     ch.key("india_wait_longer", bool(india_wait > world_months))
