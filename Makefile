@@ -79,6 +79,7 @@ browser: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null 2>&1 || missing="chromium fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
 	[ -z "$$missing" ] || { \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

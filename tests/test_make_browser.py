@@ -2,8 +2,8 @@
 Chromium but lacks poppler-utils gets poppler-utils (else the PDF tests could not run).
 
 The target runs with a PATH holding only stand-ins: a ``chromium`` that exists, no ``pdftotext``,
-a ``java`` (for the Nu HTML Checker) present or not, and an ``apt-get`` that records what it was
-asked to install (nothing is installed).
+a ``java`` (for the Nu HTML Checker) and a ``soffice`` (the spreadsheet round trip) present or not,
+and an ``apt-get`` that records what it was asked to install (nothing is installed).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from report_root import REPO
 AXE = "node_modules/axe-core/axe.min.js"
 
 
-def stub_bin(folder: Path, *, chromium: bool, pdftotext: bool, java: bool = True) -> Path:
+def stub_bin(folder: Path, *, chromium: bool, pdftotext: bool, java: bool = True, soffice: bool = True) -> Path:
     folder.mkdir()
     log = folder / "apt-get.log"
     (folder / "apt-get").write_text(f'#!/bin/sh\necho "$@" >> {log}\n', encoding="utf-8")
     (folder / "sudo").write_text('#!/bin/sh\nexec "$@"\n', encoding="utf-8")  # CI runs make as a user
-    for name, wanted in (("chromium", chromium), ("pdftotext", pdftotext), ("java", java)):
+    for name, wanted in (("chromium", chromium), ("pdftotext", pdftotext), ("java", java), ("soffice", soffice)):
         if wanted:
             (folder / name).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
     for path in folder.iterdir():
@@ -49,8 +49,9 @@ def installed(log: Path) -> list[str]:
     ({"chromium": True, "pdftotext": False}, ["poppler-utils"]),
     ({"chromium": False, "pdftotext": False}, ["chromium", "fonts-dejavu-core", "poppler-utils"]),  # its fonts too
     ({"chromium": True, "pdftotext": True, "java": False}, ["default-jre-headless"]),
+    ({"chromium": True, "pdftotext": True, "soffice": False}, ["libreoffice-calc-nogui"]),  # the round-trip test
     ({"chromium": True, "pdftotext": True}, []),
-], ids=["poppler-missing", "both-missing", "java-missing", "nothing-missing"])
+], ids=["poppler-missing", "both-missing", "java-missing", "soffice-missing", "nothing-missing"])
 def test_make_browser_installs_exactly_what_is_missing(tmp_path, present, expected):
     log = stub_bin(tmp_path / "bin", **present)
     proc = run_browser_target(tmp_path / "bin")
