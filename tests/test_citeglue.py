@@ -23,6 +23,7 @@ def test_a_keycite_becomes_the_figures_sources():
     assert citeglue.resolve_text(text, FIGURES, "leverage") == (
         "came to {glue:text}`exports_latest_t:,.0f` tonnes {footcite:p}`reuters-2026-05-20`.")
     assert citeglue.resolve_text("{keycite}`index::x`", FIGURES, "leverage") == "{footcite:p}`a,b`"
+    assert citeglue.resolve_text("{keycite}`index.ipynb::x`", FIGURES, "leverage") == "{footcite:p}`a,b`"
 
 
 def test_an_updated_row_cites_its_new_source():

@@ -3,8 +3,8 @@
 A sentence that quotes a value from a data row must cite that row's source, and the row can
 change: when April is added to the monthly exports, "the latest month reported" is April and its
 source is April's article, not March's. A citation typed next to the glued value would stay on
-March. So the chapter writes ``{keycite}`name``` (or ``{keycite}`chapter::name``` for another
-chapter's figure) where it would type ``{footcite:p}`…```; after the chapters have run, the build
+March. So the chapter writes ``{keycite}`name``` (or ``{keycite}`chapter.ipynb::name```, as glue
+names another chapter's figure) where it would type ``{footcite:p}`…```; after the chapters have run, the build
 replaces it in the executed notebooks with ``{footcite:p}`<the figure's source ids>``` from the
 edition record, the same glue that carries the value. A figure with no source ids is an error:
 the sentence would cite nothing.
@@ -27,6 +27,7 @@ class CitationError(BuildError):
 def source_ids(figures: dict, chapter: str, ref: str) -> list[str]:
     """The source ids of key figure ``ref`` ("name" in ``chapter``, or "other::name")."""
     where, _, name = ref.strip().rpartition("::")
+    where = where.removesuffix(".ipynb")  # as glue writes another page's figure: index.ipynb::name
     item = figures.get(where or chapter, {}).get(name)
     if item is None:
         raise CitationError(f"{chapter}: {{keycite}}`{ref}` names no key figure of chapter {where or chapter}")
