@@ -63,6 +63,7 @@ def test_moved_lines_list_what_an_update_moved():
     assert ("    China's magnet exports in the latest month: 5,238 → 5,406 t"
             " (china_magnet_exports_monthly; reuters-2026-05-20)") in lines
     assert "    Mine year: 2024 → 2025" in lines
+    assert "    Number of end passed: 7 → 12" in lines
     assert "    Exports latest month: March 2026 → April 2026" in lines
     assert changes.moved_lines(AFTER, AFTER, "x") == []
 

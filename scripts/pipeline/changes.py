@@ -117,8 +117,11 @@ def label_of(name: str, item: dict) -> str:
     label = (item.get("label") or "").strip()
     if label and label != name.replace("_", " "):
         return label
-    words = [PLAIN_WORDS.get(w, w) for w in name.split("_") if w]
-    text = " ".join(words)
+    parts = [w for w in name.split("_") if w]
+    counted = len(parts) > 1 and "n" in (parts[0], parts[-1])  # n_measures, frameworks_n: a count
+    if counted:
+        parts = parts[1:] if parts[0] == "n" else parts[:-1]
+    text = ("number of " if counted else "") + " ".join(PLAIN_WORDS.get(w, w) for w in parts)
     return text[:1].upper() + text[1:]
 
 
