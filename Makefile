@@ -77,7 +77,7 @@ $(VENV)/.deps-dev: requirements-dev.txt $(VENV)/.deps-report
 	touch $@
 
 # Debian's chromium (never a browser download), poppler-utils (pdftotext, for the PDF tests),
-# pandoc (the Word files), LibreOffice Writer (soffice: the Word files' tests) and
+# pandoc (the Word files), LibreOffice Writer and Calc (soffice: the Word files' tests, the data round trip) and
 # Java (for the Nu HTML Checker), each installed when it is missing, whether or not the others are
 # there; from npm axe-core, lighthouse and vnu-jar. npm install scripts are not run (vnu-jar's
 # would fetch a Java).
@@ -86,7 +86,7 @@ browser: node_modules/axe-core/axe.min.js
 	command -v chromium >/dev/null 2>&1 || missing="chromium fonts-dejavu-core"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v pandoc >/dev/null 2>&1 || missing="$$missing pandoc"; \
-	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	[ -z "$$missing" ] || { \
 	  if command -v apt-get >/dev/null 2>&1; then \

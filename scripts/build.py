@@ -60,7 +60,8 @@ def main(argv=None) -> int:
             for line in validate.validate_data(args.data_dir.resolve()):
                 print(line)
             as_of = load_site(args.root.resolve()).report.get("as_of")
-            for line in freshness.overdue_warnings(validate.load_descriptor(args.data_dir.resolve()), as_of) if as_of else []:
+            package = freshness.resolve(validate.load_descriptor(args.data_dir.resolve()), args.data_dir.resolve())
+            for line in freshness.overdue_warnings(package, as_of) if as_of else []:
                 print(line)
             print("data ok")
             return 0

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from pipeline import freshness
+from pipeline import freshness, validate
 from pipeline.config import load_site
 from pipeline.validate import validate_data
 
@@ -116,3 +116,51 @@ def test_an_overdue_dataset_warns_but_the_build_goes_on(tmp_path, capsys):
     assert done.returncode == 0, done.stderr
     assert f"warning: dataset {name} may be out of date" in done.stdout
     assert "data ok" in done.stdout
+
+
+def test_adding_a_month_moves_the_latest_data_and_the_warning_without_touching_the_descriptor(tmp_path):
+    """The monthly exports name their period column: the newest month and the next release follow
+    the rows, so an analyst who adds April sees April on the page and in the warning."""
+    from pipeline.appendix import write_data_appendix
+
+    data = tmp_path / "data"
+    shutil.copytree(load_site().root / "data", data)
+    descriptor = (data / "datapackage.json").read_bytes()
+    as_of = "2026-12-01"
+
+    def state():
+        package = freshness.resolve(validate.load_descriptor(data), data)
+        block = next(r for r in package["resources"] if r["name"] == "china_magnet_exports_monthly")["freshness"]
+        page = write_data_appendix(data, tmp_path / f"stage-{block['latest_period']}", as_of=as_of).read_text(encoding="utf-8")
+        section = page.split("(data-china_magnet_exports_monthly)=", 1)[1].split("\n(data-", 1)[0]
+        warning = [w for w in freshness.overdue_warnings(package, as_of) if "china_magnet_exports_monthly" in w]
+        return block, section, warning
+
+    before, page_before, warning_before = state()
+    assert (before["latest_period"], before["next_expected"]) == ("2026-03", "2026-05")
+    assert "**Latest data:** March 2026 · **Next expected release:** May 2026" in page_before
+    assert warning_before and "its newest data cover March 2026" in warning_before[0]
+
+    exports = data / "china_magnet_exports_monthly.csv"
+    header = exports.read_text(encoding="utf-8").splitlines()[0]
+    row = {c: "" for c in header.split(",")}
+    row.update(month="2026-04", destination="World", exports="5406", unit="t", basis="reported", source_id="reuters-2026-04-20")
+    with exports.open("a", encoding="utf-8") as handle:
+        handle.write(",".join(row[c] for c in header.split(",")) + "\n")
+    validate_data(data)
+
+    after, page_after, warning_after = state()
+    assert (after["latest_period"], after["next_expected"]) == ("2026-04", "2026-06")
+    assert "**Latest data:** April 2026 · **Next expected release:** June 2026" in page_after
+    assert warning_after and "its newest data cover April 2026" in warning_after[0]
+    assert "30 June 2026" in warning_after[0]
+    assert (data / "datapackage.json").read_bytes() == descriptor  # nothing typed by hand
+
+
+def test_a_computed_period_needs_a_real_column():
+    block = {"cadence": "monthly", "period_field": "nope", "published_months_after": 1}
+    problems = freshness.declaration_problems(WHERE, {"name": "x", "freshness": block,
+                                                      "schema": {"fields": [{"name": "month"}]}})
+    assert problems == [f'{WHERE}: freshness.period_field "nope" is not a column of the dataset (rule: freshness)']
+    block["period_field"] = "month"
+    assert freshness.declaration_problems(WHERE, {"name": "x", "freshness": block, "schema": {"fields": [{"name": "month"}]}}) == []

@@ -39,13 +39,22 @@ def site(tmp_path_factory):
     return published_root(tmp_path_factory, "interrupt")
 
 
+def default_signals() -> None:
+    """In the build's process, before it starts: SIGINT and SIGTERM as a terminal's foreground job
+    has them. A job started in the background (``make test &``, ``setsid nohup …``, a CI runner)
+    inherits SIGINT as ignored, and Python then installs no Ctrl-C handler at all, so the signal
+    this test sends would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 class Build:
     """scripts/build.py running in its own process group, its stdout read line by line."""
 
     def __init__(self, output: Path, root: Path, env: dict):
         self.proc = subprocess.Popen(build_command(output, root=root, data_dir=root / "data"), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, env={**os.environ, **env},
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=default_signals)
         self.lines: list[str] = []
         self.stderr = ""
         self._reader = threading.Thread(target=self._read, daemon=True)

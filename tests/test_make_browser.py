@@ -2,8 +2,8 @@
 Chromium but lacks poppler-utils gets poppler-utils (else the PDF tests could not run).
 
 The target runs with a PATH holding only stand-ins: a ``chromium`` that exists, no ``pdftotext``,
-a ``java`` (for the Nu HTML Checker) present or not, and an ``apt-get`` that records what it was
-asked to install (nothing is installed).
+a ``java`` (for the Nu HTML Checker) and a ``soffice`` (the spreadsheet round trip) present or not,
+and an ``apt-get`` that records what it was asked to install (nothing is installed).
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def installed(log: Path) -> list[str]:
     ({"chromium": True, "pdftotext": False}, ["poppler-utils"]),
     ({"chromium": False, "pdftotext": False}, ["chromium", "fonts-dejavu-core", "poppler-utils"]),  # its fonts too
     ({"chromium": True, "pdftotext": True, "java": False}, ["default-jre-headless"]),
-    ({"chromium": True, "pdftotext": True, "pandoc": False, "soffice": False}, ["pandoc", "libreoffice-writer-nogui"]),
+    ({"chromium": True, "pdftotext": True, "pandoc": False, "soffice": False},
+     ["pandoc", "libreoffice-writer-nogui", "libreoffice-calc-nogui"]),  # Word files and the round-trip test
     ({"chromium": True, "pdftotext": True}, []),
 ], ids=["poppler-missing", "both-missing", "java-missing", "word-tools-missing", "nothing-missing"])
 def test_make_browser_installs_exactly_what_is_missing(tmp_path, present, expected):

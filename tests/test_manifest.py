@@ -87,12 +87,15 @@ def test_what_changed_shows_an_edited_figure_old_to_new(editions):
     assert "Trial edition" in page and "1 January 2026" in page  # the report's date style
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S)
     text_rows = [re.sub(r"<[^>]+>", " ", row) for row in rows]
-    share = [r for r in text_rows if "china mine share pct" in r]
+    share = [r for r in text_rows if "China mine share per cent" in r]  # plain words, never the key
     assert len(share) == 1, text_rows
     assert re.search(r"69\.2 %.*64\.1 %", share[0], flags=re.S), share[0]
     assert "mine_production_by_country (updated)" in share[0] and "usgs-mcs-2025" in share[0]
     assert not any("china reserves" in r for r in text_rows), "an unchanged figure is not listed"
-    assert not any("mine year" in r for r in text_rows)
+    assert not any("mine year" in r.lower() for r in text_rows)
+    first_cells = [re.sub(r"<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[0])
+                   for row in rows if "<td" in row]
+    assert first_cells and not any("_" in cell for cell in first_cells), first_cells  # a label, never a key
 
 
 def test_make_edition_stores_the_published_record(editions):

@@ -451,8 +451,10 @@ def test_every_rule_is_registered_once_with_what_the_data_page_says():
     from pipeline.appendix import rule_text
     from pipeline.validate import RULES
 
-    assert set(RULES) == {"parts_within_total", "consistent_unit", "share_percent", "ordered"}
+    assert set(RULES) == {"parts_within_total", "consistent_unit", "share_percent", "ordered", "utf8_text"}
+    assert [name for name, r in RULES.items() if r.always] == ["utf8_text"]  # checked on every dataset, undeclared
     examples = {
+        "utf8_text": {},
         "parts_within_total": {"part_field": "country", "total_value": "World", "value_field": "production",
                                "group_by": ["year"]},
         "consistent_unit": {"series": ["series"]},

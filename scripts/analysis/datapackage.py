@@ -10,6 +10,7 @@ the source registry and the source-id columns. Nothing here needs pandas.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -55,9 +56,37 @@ def csv_text(path: Path) -> str:
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
-    """A CSV file's non-blank rows as dicts of text."""
+    """A CSV file's non-blank rows as dicts of text (the downloads' formula guard removed)."""
     with path.open(encoding=ENCODING, newline="") as handle:
-        return [row for row in csv.DictReader(handle) if any((v or "").strip() for v in row.values())]
+        return [{k: unguard(v) for k, v in row.items()} for row in csv.DictReader(handle)
+                if any((v or "").strip() for v in row.values())]
+
+
+# The site's CSV downloads put an apostrophe before a text cell that a spreadsheet would run as a
+# formula ("'+12%", pipeline/appendix.py). A download put back into data/ is read without it, so
+# the guard is never published as part of the text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unguard(cell):
+    """The cell without the downloads' formula guard: "'+12%" → "+12%"; anything else unchanged."""
+    if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
+
+
+def unguarded_bytes(path: Path) -> bytes:
+    """The file as published: its own bytes, or, when it holds guarded cells (a download put back),
+    the same table without the guards."""
+    raw = Path(path).read_bytes()
+    text = raw.decode(ENCODING)
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    clean = [[unguard(c) for c in record] for record in records]
+    if clean == records:
+        return raw
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(clean)
+    return out.getvalue().encode("utf-8")
 
 
 def as_list(value) -> list:

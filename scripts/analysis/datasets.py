@@ -82,6 +82,7 @@ def load(name: str, data_dir: str | Path) -> pd.DataFrame:
     for column, dtype in dtypes.items():
         if column not in frame.columns:
             continue
+        frame[column] = frame[column].map(datapackage.unguard, na_action="ignore")  # a download put back
         if dtype == "boolean":
             frame[column] = frame[column].str.lower().map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
         elif dtype != "string":
@@ -93,6 +94,7 @@ def sources(data_dir: str | Path) -> pd.DataFrame:
     """The source registry, indexed by source id (always readable: every chapter cites)."""
     frame = pd.read_csv(datapackage.sources_path(data_dir, _descriptor(str(data_dir))), dtype="string",
                         keep_default_na=False, encoding=datapackage.ENCODING)
+    frame = frame.apply(lambda column: column.map(datapackage.unguard, na_action="ignore"))  # a download put back
     return frame.set_index("id", drop=False)
 
 

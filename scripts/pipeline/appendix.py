@@ -22,7 +22,8 @@ import re
 import shutil
 from pathlib import Path, PurePosixPath
 
-from analysis.datapackage import SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, read_descriptor, read_rows
+from analysis.datapackage import (SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, read_descriptor, read_rows, unguard,
+                                  unguarded_bytes)
 
 from . import freshness
 from .errors import DataError
@@ -149,7 +150,7 @@ def write_data_appendix(data_dir: Path, stage_dir: Path, meta=None, as_of: str |
 
     ``as_of`` (the report's as-of date) decides which datasets the freshness table marks as due."""
     data_dir, stage_dir = Path(data_dir), Path(stage_dir)
-    package = read_descriptor(data_dir)
+    package = freshness.resolve(read_descriptor(data_dir), data_dir)  # latest periods from the rows
     sources = read_sources(data_dir, package)
     known = {s["id"] for s in sources}
     parts = [page_intro(package)]
@@ -200,9 +201,10 @@ def copy_dataset(data_dir: Path, stage_dir: Path, resource: dict) -> Path:
     text = source.read_text(encoding="utf-8-sig")
     records = list(csv.reader(io.StringIO(text, newline="")))
     header = records[0] if records else []
+    records = [header] + [[unguard(cell) for cell in record] for record in records[1:]]  # a download put back
     safe = [header] + [[cell if (i < len(header) and header[i] in numeric) else inert(cell)
                         for i, cell in enumerate(record)] for record in records[1:]]
-    if safe == records:
+    if safe == records and unguarded_bytes(source) == source.read_bytes():
         shutil.copyfile(source, target)
     else:
         out = io.StringIO()
@@ -225,7 +227,16 @@ def page_intro(package: dict) -> str:
         " A figure that no source gives is left out or marked \"not available\", never estimated.",
         "",
         "This page is generated from the data files; download a dataset to reuse it.",
+        *always_checked(),
     ])
+
+
+def always_checked() -> list[str]:
+    """The rules every dataset is checked against, declared or not (pipeline/validate.py)."""
+    from .validate import always_rules_text
+
+    phrases = always_rules_text(md_code, md)
+    return ["", "Every dataset is also checked at build time for " + "; ".join(phrases) + "."] if phrases else []
 
 
 def freshness_section(package: dict, as_of: str | None) -> str:

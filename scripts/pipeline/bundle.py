@@ -14,6 +14,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from analysis.datapackage import unguarded_bytes
+
 from . import appendix
 from .citation import Meta, cite_text, page_url
 
@@ -104,7 +106,8 @@ def write_bundle(data_dir: Path, target: Path, m: Meta) -> Path:
     d = m.edition_date
     stamp = (max(d.year, 1980), d.month, d.day, 0, 0, 0)  # zip time stamps start in 1980
     contents = [(README, readme_text(m, package, sources, names).encode("utf-8"))]
-    contents += [(name, (data_dir / name).read_bytes()) for name in names]
+    contents += [(name, unguarded_bytes(data_dir / name) if name.endswith(".csv") else (data_dir / name).read_bytes())
+                 for name in names]  # a download put back into data/ is published without its formula guard
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as archive:

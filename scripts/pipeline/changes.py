@@ -83,13 +83,51 @@ def number_text(value) -> str:
     return f"{value:.3g}"
 
 
-def _value(item: dict, other: dict) -> str:
+def _value(item: dict, other: dict, name: str = "") -> str:
     """The figure as a reader reads it; in full where rounding would hide the difference."""
     unit = item.get("unit") or ""
-    text = number_text(item.get("value"))
-    if text == number_text(other.get("value")):
+    text = value_text(item.get("value"), name, item.get("label") or "")
+    if text == value_text(other.get("value"), name, other.get("label") or ""):
         text = str(item.get("value"))
     return md(f"{text} {unit}".strip())
+
+
+def is_year(value, name: str = "", label: str = "") -> bool:
+    """A calendar year (2025), written without a thousands separator."""
+    whole = is_number(value) and float(value).is_integer() and 1000 <= value <= 2999
+    return whole and ("year" in name.split("_") or "year" in label.lower().split())
+
+
+def value_text(value, name: str = "", label: str = "") -> str:
+    return str(int(value)) if is_year(value, name, label) else number_text(value)
+
+
+# Words of a key figure's name as a reader says them, where the chapter gave the figure no label.
+PLAIN_WORDS = {
+    "pct": "per cent", "t": "tonnes", "n": "number", "q": "(rounded)", "yoy": "year on year", "prev": "previous",
+    "whatif": "what-if", "insitu": "in situ", "min": "lowest", "max": "highest", "avg": "average",
+    "us": "US", "ev": "EV", "evs": "EVs", "repm": "REPM", "ncms": "NCMS", "irel": "IREL", "mcs": "MCS",
+    "reo": "REO", "pm": "PM", "lree": "LREE", "hree": "HREE", "msp": "MSP", "inr": "INR", "usd": "US$",
+    "china": "China", "india": "India", "japan": "Japan", "chinas": "China's", "indias": "India's",
+}
+
+
+def label_of(name: str, item: dict) -> str:
+    """The figure's label; a name-derived label ("mine year") is written in plain words instead."""
+    label = (item.get("label") or "").strip()
+    if label and label != name.replace("_", " "):
+        return label
+    parts = [w for w in name.split("_") if w]
+    counted = len(parts) > 1 and "n" in (parts[0], parts[-1])  # n_measures, frameworks_n: a count
+    if counted:
+        parts = parts[1:] if parts[0] == "n" else parts[:-1]
+    text = ("number of " if counted else "") + " ".join(PLAIN_WORDS.get(w, w) for w in parts)
+    return text[:1].upper() + text[1:]
+
+
+def short_text(value) -> bool:
+    """A worded figure short enough to quote (a month, a period), not a sentence."""
+    return isinstance(value, str) and len(value) <= 40
 
 
 def _dataset_file(record: dict, dataset: str) -> str | None:
@@ -123,31 +161,78 @@ def page_text(current: dict, previous: dict | None) -> str:
     else:
         lines += ["No dataset has changed since then.", ""]
     worded = changed_figures(previous, current, numbers=False)
-    if worded:
-        lines += [f"{len(worded)} worded key figure{'s' if len(worded) != 1 else ''} (dates, months and phrases that"
-                  " depend on the data) also changed; both records list them in full.", ""]
+    quoted = [row for row in worded if short_text(row["new"].get("value")) and short_text(row["old"].get("value"))]
+    if len(worded) > len(quoted):
+        n = len(worded) - len(quoted)
+        lines += [f"{n} worded key figure{'s' if n != 1 else ''} (phrases that depend on the data) also"
+                  " changed; both records list them in full.", ""]
+    rows = sorted(rows + quoted, key=lambda row: (row["chapter"], label_of(row["name"], row["new"]).lower()))
     if not rows:
         lines += ["No key figure has a different value.", ""]
         return "\n".join(lines)
-    lines += [
-        f"{len(rows)} key figure{'s' if len(rows) != 1 else ''} changed:",
-        "",
-        "| Chapter | Figure | Previous edition | This edition | Dataset | Sources |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        new, dataset = row["new"], row["new"].get("dataset") or ""
-        file = _dataset_file(current, dataset) if dataset else None
-        dataset_text = md(dataset) if dataset else "—"
-        if file and file in data_changed:
-            dataset_text += " (updated)"
-        sources = ", ".join(new.get("source_ids") or []) or "—"
-        lines.append(
-            f"| {{doc}}`{row['chapter']}` | {md(new.get('label') or row['name'])} | {_value(row['old'], new)} | {_value(new, row['old'])} "
-            f"| {dataset_text} | {md(sources)} |"
-        )
-    lines.append("")
+    lines += [f"{len(rows)} key figure{'s' if len(rows) != 1 else ''} changed, by chapter:", ""]
+    for chapter in dict.fromkeys(row["chapter"] for row in rows):
+        lines += [f"**{{doc}}`{chapter}`**", "",
+                  "| Figure | Previous edition | This edition | Dataset | Sources |", "|---|---|---|---|---|"]
+        for row in (r for r in rows if r["chapter"] == chapter):
+            lines.append(f"| {md(label_of(row['name'], row['new']))} | {_value(row['old'], row['new'], row['name'])}"
+                         f" | {_value(row['new'], row['old'], row['name'])} | {_dataset_cell(current, row['new'], data_changed)}"
+                         f" | {md(', '.join(row['new'].get('source_ids') or []) or '—')} |")
+        lines.append("")
     return "\n".join(lines)
+
+
+def _dataset_cell(current: dict, item: dict, data_changed: list[str]) -> str:
+    dataset = item.get("dataset") or ""
+    if not dataset:
+        return "—"
+    file = _dataset_file(current, dataset)
+    return md(dataset) + (" (updated)" if file and file in data_changed else "")
+
+
+def moved_lines(previous: dict, current: dict, against: str) -> list[str]:
+    """The key figures that moved, one line each, grouped by chapter: what a build prints at its end."""
+    rows = changed_figures(previous, current) + [
+        row for row in changed_figures(previous, current, numbers=False)
+        if short_text(row["new"].get("value")) and short_text(row["old"].get("value"))]
+    if not rows:
+        return []
+    lines = [f"key figures that moved since {against}: {len(rows)}"]
+    for chapter in sorted({row["chapter"] for row in rows}):
+        lines.append(f"  {chapter}:")
+        for row in sorted((r for r in rows if r["chapter"] == chapter), key=lambda r: label_of(r["name"], r["new"]).lower()):
+            new, old = row["new"], row["old"]
+            unit = f" {new.get('unit')}" if new.get("unit") else ""
+            origin = "; ".join(part for part in (new.get("dataset") or "", ", ".join(new.get("source_ids") or [])) if part)
+            lines.append(f"    {label_of(row['name'], new)}: {value_text(old.get('value'), row['name'], old.get('label') or '')}"
+                         f" → {value_text(new.get('value'), row['name'], new.get('label') or '')}{unit}"
+                         + (f" ({origin})" if origin else ""))
+    return lines
+
+
+# Compare the build with a chosen edition record instead of the published report:
+# REPORT_COMPARE_WITH=<file stem in editions/ or a path to a record>.
+COMPARE_ENV = "REPORT_COMPARE_WITH"
+
+
+def moved_since_published(output: Path, current: dict, editions_dir: Path | None = None) -> list[str]:
+    """The key figures that differ from the published report's record (or from the record named by
+    REPORT_COMPARE_WITH); nothing when there is no record to compare with."""
+    import os
+
+    chosen = os.environ.get(COMPARE_ENV)
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file() and editions_dir is not None:
+            path = editions_dir / f"{chosen}.json"
+        against = f"the edition record {path.name}"
+    else:
+        path, against = Path(output) / RECORD_URL, "the published report"
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [f"warning: {COMPARE_ENV}={chosen}: no edition record {path}"] if chosen else []
+    return moved_lines(previous, current, against)
 
 
 def write_page(stage_dir: Path, current: dict, editions_dir: Path, named: str | None = None) -> Path:

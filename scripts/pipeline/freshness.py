@@ -10,6 +10,16 @@ Each dataset in ``data/datapackage.json`` declares, beside its schema::
       "publisher": "…", "note": "…", "checked": "2026-12-01"   # shown on the page where present
     }
 
+Where the dataset has a column that dates its rows, the block names it instead of typing the
+period, and says how long after a period ends its publisher releases it; the newest period and the
+next release then follow the rows, so adding a month updates the page and the warning::
+
+    "freshness": {"cadence": "monthly", "period_field": "month", "published_months_after": 1, …}
+
+``resolve`` fills in ``latest_period`` (the newest value of ``period_field``: a year, YYYY-MM or
+YYYY-MM-DD) and ``next_expected`` (the end of the period after it, plus ``published_months_after``
+months) from the rows, before anything reads the block.
+
 The Data and sources page shows "latest data / next expected release" per dataset (as Our World
 in Data's data pages do), and the build prints a warning, never a failure, for each dataset whose
 next release was due before the report's as-of date: the figures may have been superseded.
@@ -68,6 +78,53 @@ def due_date(text: str) -> dt.date:
     return dt.date(year, 12, 31)
 
 
+def period_end(text: str) -> dt.date | None:
+    """The last day a period covers: '2025' → 31 Dec 2025, '2026-03' → 31 Mar 2026, a date → itself."""
+    try:
+        return due_date(text)
+    except ValueError:
+        return None
+
+
+def add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+STEP_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+
+
+def resolve(package: dict, data_dir) -> dict:
+    """The descriptor with each ``period_field`` block's latest_period and next_expected computed from
+    the dataset's rows (a copy; blocks that type their period are returned as they are)."""
+    import copy
+    from pathlib import Path
+
+    from analysis.datapackage import read_rows
+
+    package = copy.deepcopy(package)
+    for resource in package.get("resources", []):
+        block = resource.get("freshness") if isinstance(resource, dict) else None
+        if not isinstance(block, dict) or not block.get("period_field"):
+            continue
+        path = Path(data_dir) / str(resource.get("path", ""))
+        try:
+            values = [row.get(block["period_field"]) or "" for row in read_rows(path)]
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue  # the validator reports the file
+        dated = [(end, v.strip()) for v in values if (end := period_end(v.strip())) is not None]
+        if not dated:
+            continue
+        latest = max(dated)[1]
+        block["latest_period"] = latest
+        lag, step = block.get("published_months_after"), STEP_MONTHS.get(block.get("cadence"))
+        if isinstance(lag, int) and step:
+            end = period_end(latest)
+            year, month = add_months(end.year, end.month, step + lag)
+            block["next_expected"] = f"{year:04d}-{month:02d}"
+    return package
+
+
 def declaration_problems(where: str, resource: dict) -> list[str]:
     """What is missing or malformed in a resource's freshness block (validation messages)."""
     if resource.get("name") in EXEMPT:
@@ -82,12 +139,20 @@ def declaration_problems(where: str, resource: dict) -> list[str]:
     if cadence not in CADENCES:
         problems.append(f'{where}: freshness.cadence "{cadence}" is not one of {", ".join(CADENCES)} (rule: freshness)')
     latest = block.get("latest_period")
-    if not isinstance(latest, str) or not PERIOD.fullmatch(latest.strip()):
+    computed = block.get("period_field")
+    fields = {f.get("name") for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)}
+    if computed is not None and computed not in fields:
+        problems.append(f'{where}: freshness.period_field "{computed}" is not a column of the dataset (rule: freshness)')
+    lag = block.get("published_months_after")
+    if lag is not None and (not isinstance(lag, int) or isinstance(lag, bool) or lag < 0):
+        problems.append(f'{where}: freshness.published_months_after "{lag}" must be a whole number of months'
+                        " (rule: freshness)")
+    if computed is None and (not isinstance(latest, str) or not PERIOD.fullmatch(latest.strip())):
         problems.append(f'{where}: freshness.latest_period "{latest}" must be a period such as 2025, 2026-10,'
                         " 2025-11-07, 2026-Q3 or FY2025-26 (rule: freshness)")
     nxt = block.get("next_expected")
     if nxt in (None, ""):
-        if cadence in SCHEDULED:
+        if cadence in SCHEDULED and not (computed and lag is not None):
             problems.append(f'{where}: freshness.next_expected is required for a {cadence} release (rule: freshness)')
     else:
         try:

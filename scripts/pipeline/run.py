@@ -154,7 +154,7 @@ def build_report(options: BuildOptions) -> Path:
 
 def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
            inputs: str, work: Path, report) -> Path:
-    from . import assemble, changes, citation, execute, freshness, parameters, speedups, stage, validate
+    from . import assemble, changes, citation, citeglue, execute, freshness, parameters, speedups, stage, textcells, validate
     from .cache import ChapterCache
 
     site: Site = load_site(root)
@@ -170,8 +170,9 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
     with speedups.helpers(work, options.speedups) as (zygote, renderer):
         with Timer("validate data", report):
             validate.validate_data(data_dir)
+        text_changes = textcells.since_published(output, data_dir)  # printed at the end, once published
         as_of = site.report.get("as_of") or site.report.get("edition_date")
-        for warning in freshness.overdue_warnings(validate.load_descriptor(data_dir), as_of) if as_of else []:
+        for warning in freshness.overdue_warnings(freshness.resolve(validate.load_descriptor(data_dir), data_dir), as_of) if as_of else []:
             report(warning)  # a warning, not a failure: the figures are still the newest we have
         with Timer("stage book", report):
             stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
@@ -190,6 +191,8 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
         with Timer("edition record", report):
             record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, scenario)
             manifest.write_record(record, stage_dir / manifest.RECORD_URL)
+            moved = changes.moved_since_published(output, record, editions_dir)
+            citeglue.apply(stage_dir, record)  # {keycite}`figure` → the figure's sources (pipeline/citeglue.py)
             if changes.PAGE in site.pages:
                 changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
         with Timer("assemble site", report):
@@ -203,4 +206,6 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
             publish.publish(html, output)
             manifest.write_state(output, inputs, tree)
             _published.append(output)
+    for line in text_changes + moved:  # what a person checks before sharing the new report
+        report(line)
     return output / "index.html"

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 
 import frictionless
 
-from analysis.datapackage import DESCRIPTOR, SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, csv_text, descriptor_text
+from analysis.datapackage import DESCRIPTOR, SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, csv_text, descriptor_text, unguard
 
 from . import freshness
 from .errors import DataError
@@ -187,7 +187,8 @@ def rule_declaration_problems(where: str, rule, fields: list) -> list[str]:
     """A misspelt rule must fail loudly, or the check it names would silently never run."""
     if not isinstance(rule, dict) or rule.get("type") not in RULES:
         kind = rule.get("type") if isinstance(rule, dict) else rule
-        return [f'{where}: unknown rule "{kind}" — known rules: {", ".join(RULES)} (rule: rules)']
+        known = ", ".join(name for name, registered in RULES.items() if not registered.always)  # the others run anyway
+        return [f'{where}: unknown rule "{kind}" — known rules: {known} (rule: rules)']
     missing = [p for p in RULES[rule["type"]].required if rule.get(p) in (None, "", [])]
     if missing:
         return [f'{where}: rule {rule["type"]} lacks {", ".join(missing)} (rule: rules)']
@@ -213,6 +214,9 @@ def check_resource(data_dir: Path, resource: dict, max_bytes: int, problems: lis
         return None
     problems += check_plain_numbers(table)  # first: frictionless would call "NaN" a number
     problems += check_types(data_dir, resource, table)
+    for name, registered in RULES.items():
+        if registered.always:
+            problems += registered.check(table, {"type": name})
     for rule in resource.get("rules", []) or []:
         problems += RULES[rule["type"]].check(table, rule)
     return table
@@ -243,6 +247,8 @@ def read_table(data_dir: Path, resource: dict, max_bytes: int, problems: list[st
     records = read_records(label, text, problems)
     if records is None:
         return None
+    # the site's own downloads carry a formula guard ("'+12%"): read as the text it guards
+    records = records[:1] + [[unguard(cell) for cell in record] for record in records[1:]]
     header = records[0] if records else []
     if not any(c.strip() for c in header):
         problems.append(f"{label}: no header row — the first line must name the columns")
@@ -668,17 +674,82 @@ class Rule:
     required: tuple[str, ...]  # parameters it cannot run without
     columns: tuple[str, ...]  # parameters that name columns (checked against the schema)
     describe: Callable[[dict, Callable[[str], str], Callable[[str], str]], str]  # (rule, code, text) → a phrase
+    always: bool = False  # checked on every dataset, declared or not (the Data page says so once)
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, *, required: tuple[str, ...] = (), columns: tuple[str, ...] = (), describe):
+def rule(name: str, *, required: tuple[str, ...] = (), columns: tuple[str, ...] = (), describe, always: bool = False):
     """Register the decorated check as the rule ``name``: the one place a new rule is added."""
     def register(check):
-        RULES[name] = Rule(check, required, columns, describe)
+        RULES[name] = Rule(check, required, columns, describe, always)
         return check
     return register
+
+
+def always_rules_text(code: Callable[[str], str], text: Callable[[str], str]) -> list[str]:
+    """What the rules checked on every dataset check, as the Data page states them."""
+    return [r.describe({"type": name}, code, text) for name, r in RULES.items() if r.always]
+
+
+# UTF-8 read as Windows-1252 or Latin-1 (a spreadsheet's default import) and saved again as UTF-8:
+# each non-ASCII character becomes two or three ("é" → "Ã©", "’" → "â€™", "中" → "ä¸­"). A run of
+# a lead character and continuation characters that decodes as UTF-8 once turned back into bytes
+# is that; real text in this data never has one.
+_CP1252_HIGH = {ch: byte for byte in range(0x80, 0xA0) for ch in [bytes([byte]).decode("cp1252", errors="ignore")] if ch}
+_CONTINUATION = "[\u0080-\u00bf" + "".join(sorted(_CP1252_HIGH)) + "]"
+MOJIBAKE_RUN = re.compile(f"[\u00c2-\u00f4]{_CONTINUATION}{{1,3}}")
+
+
+def _as_bytes(text: str) -> bytes | None:
+    out = bytearray()
+    for ch in text:
+        if ord(ch) < 0x100:
+            out.append(ord(ch))
+        elif ch in _CP1252_HIGH:
+            out.append(_CP1252_HIGH[ch])
+        else:
+            return None
+    return bytes(out)
+
+
+def mojibake_repair(cell: str) -> str | None:
+    """The cell as it read before it was double-encoded, or None when it is not."""
+    found, repaired = False, []
+    last = 0
+    for match in MOJIBAKE_RUN.finditer(cell):
+        raw = _as_bytes(match.group())
+        try:
+            original = raw.decode("utf-8") if raw is not None else None
+        except UnicodeDecodeError:
+            original = None
+        if original is None:
+            continue
+        found = True
+        repaired += [cell[last:match.start()], original]
+        last = match.end()
+    return "".join(repaired + [cell[last:]]) if found else None
+
+
+@rule("utf8_text", always=True,
+      describe=lambda r, code, text: "no text that was opened with the wrong character set and saved again"
+                                     " (double-encoded UTF-8 such as “Ã©” for “é”)")
+def check_utf8_text(table: Table, rule: dict) -> list[str]:
+    problems = []
+    for n, record in table.records:
+        for i, cell in enumerate(record):
+            repaired = mojibake_repair(cell) if cell and not cell.isascii() else None
+            if repaired is not None:
+                column = table.header[i] if i < len(table.header) else f"#{i + 1}"
+                table.flagged.add((n, column))
+                problems.append(
+                    f'{table.label}, row {n}, column "{column}": the text is double-encoded UTF-8 (it was opened'
+                    f" with another character set, such as Windows-1252, and saved again) — open the file as UTF-8"
+                    f' (LibreOffice: Character set "Unicode (UTF-8)"; Excel: Data > From Text/CSV, File origin'
+                    f' "65001: Unicode (UTF-8)") and save it again, or restore the cell (rule: utf8_text)'
+                    f' — got "{cell}", which reads "{repaired}" as UTF-8')
+    return problems
 
 
 def _codes(code, values) -> str:
