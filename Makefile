@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report test lint pdf word bench edition check-data venv dev browser clean constraints fuzz serve audit
+.PHONY: report publish test lint pdf word bench edition check-data venv dev browser clean constraints fuzz serve audit
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -35,6 +35,16 @@ serve: report
 # compressing server; prints a table and fails below the targets (scripts/audit.py).
 audit: report browser $(VENV)/.deps-dev
 	$(BIN)/python scripts/audit.py
+
+# The deployable site in _build/html, every address from REPORT_BASE_URL (or report: base_url):
+# refuses the placeholder address before building; the report, its PDF (make pdf) and its Word
+# files (make word, after the PDF: the PDF is printed from the site as built); then checks the site
+# (no placeholder address in any file, every page links the PDF). scripts/publish_site.py
+publish: $(VENV)/.deps-report
+	$(BIN)/python scripts/publish_site.py check-address
+	$(MAKE) pdf
+	$(MAKE) word
+	$(BIN)/python scripts/publish_site.py verify
 
 # SITE: the built report to add the PDF / the Word files to (default _build/html, as `make report` writes it)
 SITE ?= _build/html

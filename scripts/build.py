@@ -26,7 +26,7 @@ def parse_args(argv):
     parser.add_argument("--output", type=Path, default=None,
                         help="where the site is published (default: _build/html; a scenario: _build/scenarios/NAME/html)")
     parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                        help="set a chapter parameter (repeatable)")
+                        help="set a chapter parameter (repeatable); the site goes apart, to _build/variants/<digest>/html")
     parser.add_argument("--jobs", type=int, default=0, help="chapters executed at once (default: one per chapter, up to twice the CPUs)")
     parser.add_argument("--check-data", action="store_true", help="only validate data/ and stop")
     parser.add_argument("--force", action="store_true", help="re-execute every chapter and rebuild, even when nothing changed")
@@ -73,6 +73,13 @@ def main(argv=None) -> int:
         if output is None and args.scenario:
             # A scenario shares the report's chapter cache: only the chapters it changes execute.
             output, cache_dir = root / "_build" / "scenarios" / args.scenario / "html", root / "_build" / "cache"
+        elif output is None and args.overrides:
+            # A -p build never replaces the report: it goes apart, and shares the chapter cache.
+            from pipeline.parameters import parse_assignments
+            from pipeline.scenarios import variant_name
+
+            output = root / "_build" / "variants" / variant_name(parse_assignments(args.overrides)) / "html"
+            cache_dir = root / "_build" / "cache"
         options = BuildOptions(data_dir=args.data_dir, output=output or root / "_build" / "html", overrides=args.overrides,
                                jobs=args.jobs, root=root, force=args.force, scenario=args.scenario, cache_dir=cache_dir,
                                speedups=args.speedups)

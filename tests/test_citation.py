@@ -35,10 +35,81 @@ def meta() -> citation.Meta:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_citation_cff_matches_the_config():
-    expected = citation.cff_data(citation.meta(load_site(REPO).report))
+def test_citation_cff_and_zenodo_json_match_the_config():
+    import json
+
+    m = citation.meta(load_site(REPO).configured_report)
     actual = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
-    assert actual == expected, "CITATION.cff is stale: run `python scripts/write_citation_cff.py`"
+    assert actual == citation.cff_data(m), "CITATION.cff is stale: run `python scripts/write_citation_cff.py`"
+    zenodo = json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo == citation.zenodo_data(m), ".zenodo.json is stale: run `python scripts/write_citation_cff.py`"
+    # the same configuration: authors, title, edition, date, licence
+    assert [c["name"] for c in zenodo["creators"]] == [a["name"] for a in actual["authors"]] == list(m.authors)
+    assert zenodo["title"] == actual["title"] and zenodo["version"] == actual["version"]
+    assert zenodo["publication_date"] == actual["date-released"] and zenodo["license"] == actual["license"].lower()
+    assert zenodo["upload_type"] == "publication" and zenodo["publication_type"] == "report"
+
+
+def test_no_committed_citation_file_names_the_placeholder_host():
+    for name in ("CITATION.cff", ".zenodo.json"):
+        text = (REPO / name).read_text(encoding="utf-8")
+        assert not any(host in text for host in citation.PLACEHOLDER_HOSTS[:3]), f"{name} names a placeholder host"
+
+
+def test_the_environment_overrides_the_address_and_a_placeholder_is_a_preview(monkeypatch):
+    report = dict(load_site(REPO).configured_report)
+    monkeypatch.delenv(citation.BASE_URL_ENV, raising=False)
+    assert citation.is_placeholder(report["base_url"]), "the repository's address is expected to be the placeholder"
+    preview = citation.meta(load_site(REPO).report)
+    assert preview.preview and preview.base_url == "" and citation.page_url(preview, "leverage.html") == "leverage.html"
+    monkeypatch.setenv(citation.BASE_URL_ENV, "https://owner.github.io/rare-earth-leverage")
+    m = citation.meta(load_site(REPO).report)
+    assert not m.preview and m.base_url == "https://owner.github.io/rare-earth-leverage/"
+    assert citation.meta(load_site(REPO).configured_report).preview  # CITATION.cff: the committed config only
+
+
+def test_a_doi_in_the_configuration_is_in_every_citation_format():
+    import json
+
+    import rispy
+
+    doi = "10.5281/zenodo.1234567"
+    for base in ("", "https://owner.github.io/rare-earth-leverage/"):
+        m = citation.meta(dict(load_site(REPO).report, base_url=base, doi=f"https://doi.org/{doi}"))
+        assert m.doi == doi
+        url = citation.page_url(m, "leverage.html", "leverage")
+        assert f"https://doi.org/{doi}" in citation.cite_text(m, url, chapter="C")
+        assert f"doi = {{{doi}}}" in citation.cite_bibtex(m, url, "leverage", chapter="C")
+        (ris,) = rispy.loads(citation.cite_ris(m, url, "leverage", chapter="C"))
+        assert ris["doi"] == doi
+        (csl,) = json.loads(citation.csl_json(m, url, "leverage", chapter="C"))
+        assert csl["DOI"] == doi
+        tags = citation.head_tags(m, "leverage.html", "C")
+        assert ("citation_doi", doi) in tags and ("DC.identifier", f"doi:{doi}") in tags
+        assert citation.json_ld(m, "leverage.html", "C")["isPartOf"]["identifier"]["value"] == doi
+        assert citation.cff_data(m)["doi"] == doi and citation.cff_data(m)["preferred-citation"]["doi"] == doi
+        assert citation.zenodo_data(m)["doi"] == doi
+
+
+def test_a_preview_citation_names_no_address_and_says_it_is_not_published():
+    import json
+
+    import rispy
+
+    m = citation.meta(dict(load_site(REPO).report, base_url="https://rare-earth-leverage.example.org/"))
+    assert m.preview and citation.base_url_warning(m)
+    url = citation.page_url(m, "leverage.html", "leverage-mining")
+    texts = [citation.cite_text(m, url, chapter="C"), citation.cite_bibtex(m, url, "x", chapter="C"),
+             citation.cite_ris(m, url, "x", chapter="C"), citation.csl_json(m, url, "x", chapter="C"),
+             citation.head_html(m, "leverage.html", "C"), citation.preview_html(m, "leverage.html", "C", "d"),
+             citation.cff_text(m), citation.zenodo_text(m), citation.footer_html(m), citation.how_to_cite_page(m)]
+    for text in texts:
+        assert "example.org" not in text and "http" not in text.replace("http://purl.org/dc/elements/1.1/", "") \
+            .replace("https://schema.org", "").replace("https://creativecommons.org/licenses/by/4.0/", ""), text
+    assert all(citation.PREVIEW_NOTE in t for t in texts[:4])
+    assert "not yet published" in citation.how_to_cite_page(m)
+    (ris,) = rispy.loads(texts[2])
+    assert "urls" not in ris and "URL" not in json.loads(texts[3])[0]
 
 
 def test_cff_follows_a_changed_edition():
@@ -50,7 +121,8 @@ def test_cff_follows_a_changed_edition():
 
 
 def test_citations_carry_edition_date_url_and_scenario():
-    report = dict(load_site(REPO).report, scenario={"title": "Controls lifted in 2026"})
+    report = dict(load_site(REPO).report, scenario={"title": "Controls lifted in 2026"},
+                  base_url="https://reports.example-institute.in/rare-earths/")
     m = citation.meta(report)
     url = citation.page_url(m, "leverage.html", "leverage-mining")
     text = citation.cite_text(m, url, chapter="China's strategic leverage", section="Who mines")
@@ -107,10 +179,13 @@ def test_every_chapter_page_has_one_cite_block_and_a_section_list(built_site, me
         top = article(tree).find("section")
         assert entry["data-cite-url"] == meta.base_url + f"{page}.html#{top['id']}"
         text = entry.select_one(".cite-text").get_text(" ", strip=True)
-        for needed in (meta.organisation, meta.title, meta.edition, meta.long_date, entry["data-cite-url"]):
+        address = citation.PREVIEW_NOTE if meta.preview else entry["data-cite-url"]
+        for needed in (meta.organisation, meta.title, meta.edition, meta.long_date, address):
             assert needed in text, f"{page}.html: citation lacks {needed!r}"
         bibtex = entry.select_one("details.cite-bibtex pre").get_text()
-        assert re.match(r"@incollection\{[\w.:\-]+,", bibtex) and entry["data-cite-url"] in bibtex
+        assert re.match(r"@incollection\{[\w.:\-]+,", bibtex) and address in bibtex
+        if meta.preview:  # a preview says so, and gives no address that would be a dead link
+            assert block.select_one(".cite-preview[role=note]") is not None and "url = " not in bibtex
         for button in entry.select("button.cite-copy"):
             assert button.get("type") == "button" and button["data-copy-target"] in ids
         downloads = {Path(a["href"]).suffix: a["href"] for a in entry.select(".cite-downloads a[href][download]")}
@@ -126,7 +201,8 @@ def test_every_chapter_page_has_one_cite_block_and_a_section_list(built_site, me
             assert item["data-cite-url"] == meta.base_url + f"{page}.html#{sid}"
             assert item.select_one("a[href]")["href"] == f"#{sid}"
             copied = item.select_one("button.cite-copy[data-copy-text]")["data-copy-text"]
-            assert copied.endswith(item["data-cite-url"]) and meta.title in copied and meta.edition in copied
+            assert copied.endswith(citation.PREVIEW_NOTE if meta.preview else item["data-cite-url"])
+            assert meta.title in copied and meta.edition in copied
             assert not item.select("pre, details"), f"{page}.html: #{sid} has a full block, not a line"
             link = tree.find("section", id=sid).select_one(".cite-section-link a[href]")
             assert link is not None and link["href"] == f"#cite-{sid}", f"{page}.html: #{sid} lacks its cite link"
@@ -239,6 +315,48 @@ def head_meta(page_soup) -> dict[str, list[str]]:
     return tags
 
 
+def clean_author(author: str, use_comma: bool) -> dict:
+    """What Zotero's ``cleanAuthor`` makes of a name (zotero/utilities, read, restated here): trim
+    punctuation at both ends; inverted "Last, First" when ``use_comma``, else split at the last space."""
+    author = re.sub(r"[\s\u00a0.,/\[\]:]+$", "", re.sub(r"^[\s\u00a0.,/\[\]:]+", "", author))
+    if use_comma:
+        parts = re.split(r", ?", author)
+        return {"lastName": parts[0], "firstName": parts[1]} if len(parts) > 1 else {"lastName": author}
+    first, _, last = author.rpartition(" ")
+    return {"lastName": last, "firstName": first} if first else {"lastName": last}
+
+
+def highwire_creators(values: list[str], language: str = "") -> list[dict]:
+    """The creators Zotero's Embedded Metadata translator makes of citation_author tags (its
+    ``processHighwireCreators``, read and restated): split at semicolons; one tag with "A B, C D" is
+    split at commas; each name goes through ``cleanAuthor``, inverted when it holds a comma."""
+    creators = []
+    for value in values:
+        names = re.split(r"\s*;\s*", value)
+        if len(names) == 1 and len(values) == 1:
+            by_comma = re.split(r"\s*,\s*", names[0])
+            spanish = len(by_comma) == 2 and language in ("es", "spa", "Spanish", "español") and len(by_comma[0].split(" ")) == 2
+            if len(by_comma) > 1 and " " in by_comma[0] and " " in by_comma[1] and not spanish:
+                names = by_comma
+        for name in (n.strip() for n in names):
+            if name and re.search(r"[^\s,\-.;]", name):
+                creators.append(clean_author(name, "," in name))
+    return creators
+
+
+def test_zotero_keeps_the_corporate_author_whole():
+    """The Highwire/DC form of a corporate author is one last name for Zotero's translator; the plain
+    name (the negative control) would be split into a person, "Project, Rare Earth Leverage"."""
+    for authors in (["Rare Earth Leverage project"], ["Rare Earth Leverage project", "Institute of Mineral Policy"]):
+        m = citation.meta(dict(load_site(REPO).report, authors=authors))
+        tags: dict[str, list[str]] = {}
+        for name, value in citation.head_tags(m, "leverage.html", "A chapter"):
+            tags.setdefault(name, []).append(value)
+        assert highwire_creators(tags["citation_author"]) == [{"lastName": a} for a in authors]
+    assert highwire_creators(["Rare Earth Leverage project"]) == [{"lastName": "project", "firstName": "Rare Earth Leverage"}]
+    assert tags["DC.creator"] == tags["citation_author"]
+
+
 def embedded_metadata(tags: dict[str, list[str]]) -> dict:
     """The record Zotero's Embedded Metadata translator makes of a page's tags (the fields it reads)."""
     first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
@@ -246,7 +364,8 @@ def embedded_metadata(tags: dict[str, list[str]]) -> dict:
     return {
         "itemType": kinds[0] if len(kinds) == 1 else None,
         "title": first("citation_title", "DC.title"),
-        "creators": tags.get("citation_author") or tags.get("DC.creator") or [],
+        "creators": highwire_creators(tags.get("citation_author") or tags.get("DC.creator") or [],
+                                      first("citation_language")),
         "date": first("citation_publication_date", "citation_date", "DC.date").replace("/", "-"),
         "publisher": first("citation_publisher", "DC.publisher"),
         "bookTitle": first("citation_inbook_title"),
@@ -270,11 +389,11 @@ def test_every_chapter_page_gives_reference_managers_a_complete_record(built_sit
     for page in pages:
         tree = soup(built_site / f"{page}.html")
         title = article(tree).find("h1").get_text(" ", strip=True).rstrip("#¶ ").strip()
-        url = meta.base_url + f"{page}.html"
+        url = "" if meta.preview else meta.base_url + f"{page}.html"  # a preview names no address
         tags = head_meta(tree)
         record = embedded_metadata(tags)
         assert record == {
-            "itemType": "bookSection", "title": title, "creators": list(meta.authors),
+            "itemType": "bookSection", "title": title, "creators": [{"lastName": a} for a in meta.authors],
             "date": meta.edition_date.isoformat(), "publisher": meta.organisation, "bookTitle": meta.title,
             "institution": "", "url": url, "language": "en",
         }, f"{page}.html: {record}"
@@ -282,22 +401,23 @@ def test_every_chapter_page_gives_reference_managers_a_complete_record(built_sit
         assert "citation_book_title" not in tags
         assert "citation_pdf_url" not in tags, f"{page}.html names a PDF the site does not have"
         # Dublin Core, for the tools that read nothing else
-        assert tags["DC.title"] == [title] and tags["DC.creator"] == list(meta.authors)
+        assert tags["DC.title"] == [title] and tags["DC.creator"] == [citation.highwire_author(a) for a in meta.authors]
         assert tags["DC.date"] == [meta.edition_date.isoformat()] and tags["DC.publisher"] == [meta.organisation]
-        assert tags["DC.type"] == ["Text"] and tags["DC.identifier"] == [url]
+        assert tags["DC.type"] == ["Text"] and tags.get("DC.identifier", [""]) == [url]
         assert tree.head.select_one('link[rel="schema.DC"]') is not None
-        assert tree.head.select_one('link[rel="canonical"]')["href"] == url
+        canonical = tree.head.select_one('link[rel="canonical"]')
+        assert (canonical is None) if meta.preview else canonical["href"] == url
         # schema.org
         data = json_ld(tree)
         assert data["@context"] == "https://schema.org" and data["@type"] == "Chapter"
-        assert data["name"] == title and data["url"] == url
+        assert data["name"] == title and data.get("url", "") == url
         assert data["datePublished"] == meta.edition_date.isoformat()
         assert [a["name"] for a in data["author"]] == list(meta.authors)
         assert all(a["@type"] == "Organization" for a in data["author"])
         assert data["publisher"]["name"] == meta.organisation
         assert data["license"] == citation.licence_url(meta) != ""
         report = data["isPartOf"]
-        assert report["@type"] == "Report" and report["name"] == meta.title and report["url"] == meta.base_url
+        assert report["@type"] == "Report" and report["name"] == meta.title and report.get("url", "") == meta.base_url
         assert report["version"] == meta.edition
 
 
@@ -307,7 +427,8 @@ def test_home_and_how_to_cite_describe_the_whole_report(built_site, meta):
         record = embedded_metadata(head_meta(tree))
         assert record["itemType"] == "report", f"{page}.html: {record}"
         assert record["title"] == meta.title and record["institution"] == meta.organisation
-        assert record["creators"] == list(meta.authors) and record["date"] == meta.edition_date.isoformat()
+        assert record["creators"] == [{"lastName": a} for a in meta.authors]
+        assert record["date"] == meta.edition_date.isoformat()
         data = json_ld(tree)
         assert data["@type"] == "Report" and data["name"] == meta.title
         assert data["publisher"]["name"] == meta.organisation
@@ -331,7 +452,10 @@ def test_ris_downloads_parse_with_rispy(built_site, meta):
         assert entry["authors"] == list(meta.authors)
         assert entry["year"] == meta.year and entry["date"] == meta.edition_date.strftime("%Y/%m/%d")
         assert entry["publisher"] == meta.organisation and entry["edition"] == meta.edition
-        assert entry["urls"][0].startswith(meta.base_url)
+        if meta.preview:
+            assert "urls" not in entry and citation.PREVIEW_NOTE in entry["notes"][0]
+        else:
+            assert entry["urls"][0].startswith(meta.base_url)
         assert entry["id"] == path.stem
         if report:
             assert entry["title"] == meta.title
@@ -354,7 +478,7 @@ def test_csl_json_downloads_render_with_citeproc(built_site, meta):
         bibliography.register(Citation([CitationItem(path.stem)]))
         (rendered,) = [str(line) for line in bibliography.bibliography()]
         assert meta.organisation in rendered and f"({meta.year})" in rendered
-        assert items[0]["URL"] in rendered, rendered
+        assert items[0]["URL"] in rendered if not meta.preview else "URL" not in items[0], rendered
         if items[0]["type"] == "chapter":
             assert meta.title in rendered and items[0]["title"] in rendered
         else:
@@ -380,7 +504,9 @@ def test_bibtex_blocks_parse_and_format_cleanly_with_pybtex(built_site, meta):
                                              "September", "October", "November", "December"][meta.edition_date.month - 1]
             text = next(iter(style.format_bibliography(data))).text.render_as("text")
             assert "edition edition" not in text.lower(), text
-            assert entry.fields["url"] in text and meta.year in text
+            assert (citation.PREVIEW_NOTE in entry.fields["note"] and "url" not in entry.fields) if meta.preview \
+                else entry.fields["url"] in text
+            assert meta.year in text
             found += 1
     assert found == len(cited_pages(built_site)) + 1
 
@@ -427,10 +553,12 @@ def test_page_metadata_of_a_scenario_build_says_so_and_markup_stays_text():
     assert script["type"] == "application/ld+json" and json.loads(script.string)["name"] == nasty
 
 
-def test_ris_and_csl_of_the_report_and_a_section_parse(meta):
+def test_ris_and_csl_of_the_report_and_a_section_parse():
     import json
 
     import rispy
+
+    meta = citation.meta(dict(load_site(REPO).report, base_url="https://reports.example-institute.in/rare-earths/"))
 
     url = citation.page_url(meta, "leverage.html", "leverage-mining")
     (section,) = rispy.loads(citation.cite_ris(meta, url, "leverage-mining", chapter="China’s leverage", section="Mining"))
@@ -472,6 +600,7 @@ def test_copy_buttons_copy_once_per_click_in_a_browser(built_site, served, conte
         copied = page.evaluate("() => window.__copied")
         assert len(copied) == 2, copied
         assert " ".join(copied[0].split()) == " ".join(chapter_text.split())
-        assert copied[1] == item.select_one("button")["data-copy-text"] and copied[1].endswith(f"leverage.html#{sid}")
+        assert copied[1] == item.select_one("button")["data-copy-text"]
+        assert copied[1].endswith(citation.PREVIEW_NOTE if meta.preview else f"leverage.html#{sid}")
         assert page.locator(f"li#cite-{sid} .cite-status").inner_text() == "Copied"
         assert not log.problems(), log.problems()

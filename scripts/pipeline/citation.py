@@ -9,8 +9,18 @@ cite-this blocks; the stage uses them for the footer and the How-to-cite page; `
 the repository root is written by ``python scripts/write_citation_cff.py`` and a test checks it
 matches the config.
 
-``base_url`` is where the site is published; a placeholder (a host reserved for examples) makes the
-build print a warning (``base_url_warning``), since every citation would then be a dead link.
+``base_url`` is where the site is published; the environment variable ``REPORT_BASE_URL`` overrides
+it (``pipeline.config.Site.report``). A placeholder (a host reserved for examples, as in the
+repository) makes the build a **preview**: the build prints a warning (``base_url_warning``), and no
+file it writes names the placeholder host: citations carry no address and say the report is not yet
+published (``PREVIEW_NOTE``), links in the metadata are relative or left out. ``make publish``
+refuses a placeholder (``scripts/publish_site.py``).
+
+Authors are configuration (``report: authors``); each is a corporate name, kept whole in every
+format: JSON-LD ``Organization``, CSL-JSON ``literal``, RIS ``AU`` without a comma, BibTeX in double
+braces, and in the Highwire/Dublin Core tags as ``Name,`` (the inverted form with no given name,
+which Zotero's Embedded Metadata translator keeps as one last name instead of splitting the words
+into a person). ``report: doi`` (optional) appears in every citation format.
 
 URLs of sections use the section's explicit label (``(leverage-mining)=``) as the fragment, which
 does not depend on the data or the heading's wording, so a link stays valid across editions.
@@ -38,8 +48,11 @@ WORD_SLOT = '<span class="report-word-slot"></span>'
 # Hosts reserved for examples (RFC 2606): a base URL on one of them is a placeholder, and every
 # citation built from it is a dead link. The build warns (it does not fail: a local build is fine).
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
-BASE_URL_HELP = ("set `report: base_url` in _config.yml to the address where the site is published"
-                 " (see README, \"Citing, sharing and the PDF\")")
+BASE_URL_HELP = ("set `report: base_url` in _config.yml, or the environment variable REPORT_BASE_URL, to the"
+                 " address where the site is published (see README, \"Publishing\")")
+BASE_URL_ENV = "REPORT_BASE_URL"
+# What a preview's citations say where a published one gives its address.
+PREVIEW_NOTE = "Preview build: not yet published, no web address to cite yet."
 LICENCE_URLS = {
     "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/",
     "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
@@ -61,6 +74,17 @@ class Meta:
     scenario: str  # "" outside scenario builds
     language: str = "en"
     as_of: dt.date | None = None  # the date the information is current to (report: as_of)
+    doi: str = ""  # report: doi, e.g. "10.5281/zenodo.123" (optional)
+    placeholder: str = ""  # a preview: the placeholder base URL it was given ("" when published)
+
+    @property
+    def preview(self) -> bool:
+        """No real address: citations say the report is not yet published (base_url is then "")."""
+        return not self.base_url
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
 
     @property
     def year(self) -> str:
@@ -98,7 +122,7 @@ def scenario_title(value) -> str:
 
 def meta(report: dict) -> Meta:
     """The report block, checked and normalised."""
-    missing = [k for k in ("title", "organisation", "edition", "edition_date", "base_url") if not report.get(k)]
+    missing = [k for k in ("title", "organisation", "edition", "edition_date") if not report.get(k)]
     if missing:
         raise ValueError(f"_config.yml report: block lacks {', '.join(missing)}")
     date = report["edition_date"]
@@ -107,7 +131,10 @@ def meta(report: dict) -> Meta:
     authors = report.get("authors") or [report["organisation"]]
     if isinstance(authors, str):
         authors = [authors]
-    base = str(report["base_url"])
+    base = str(report.get("base_url") or "").strip()
+    if base and not base.endswith("/"):
+        base += "/"
+    placeholder = base if is_placeholder(base) else ""
     return Meta(
         title=str(report["title"]),
         short_title=str(report.get("short_title") or report["title"]),
@@ -115,12 +142,30 @@ def meta(report: dict) -> Meta:
         authors=tuple(str(a) for a in authors),
         edition=str(report["edition"]),
         edition_date=date,
-        base_url=base if base.endswith("/") else base + "/",
+        base_url="" if placeholder else base,
         licence=str(report.get("licence", "")),
         scenario=scenario_title(report.get("scenario")),
         language=str(report.get("language") or "en"),
         as_of=dt.date.fromisoformat(str(report["as_of"])) if report.get("as_of") else None,
+        doi=re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(report.get("doi") or "").strip(), flags=re.I),
+        placeholder=placeholder or ("(none)" if not base else ""),
     )
+
+
+def is_placeholder(base_url: str) -> bool:
+    """True for no address, or one on a host reserved for examples (the repository's placeholder)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(base_url).hostname or "").lower()
+    return not host or any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)
+
+
+def effective_base_url(report: dict, environ=None) -> str:
+    """``report: base_url``, overridden by the environment variable REPORT_BASE_URL when it is set."""
+    import os
+
+    env = (environ if environ is not None else os.environ).get(BASE_URL_ENV, "").strip()
+    return env or str(report.get("base_url") or "")
 
 
 def credit_line(m: Meta) -> str:
@@ -131,18 +176,16 @@ def credit_line(m: Meta) -> str:
 
 
 def placeholder_base_url(m: Meta) -> bool:
-    """True when the base URL is on a host reserved for examples (the config's placeholder)."""
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(m.base_url).hostname or "").lower()
-    return not host or any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)
+    """True when the base URL is a placeholder (the build is then a preview)."""
+    return m.preview
 
 
 def base_url_warning(m: Meta) -> str:
     """The build's warning for a placeholder base URL ("" when the base URL is real)."""
-    if not placeholder_base_url(m):
+    if not m.preview:
         return ""
-    return f"report: base_url is the placeholder {m.base_url}: every citation and link to the site points there; {BASE_URL_HELP}"
+    return (f"report: base_url is the placeholder {m.placeholder}: this build is a preview (its citations carry"
+            f" no address and say it is not yet published); {BASE_URL_HELP}")
 
 
 def licence_url(m: Meta) -> str:
@@ -155,12 +198,27 @@ def edition_number(m: Meta) -> str:
 
 
 def page_url(m: Meta, page: str = "", anchor: str = "") -> str:
-    """Absolute URL of a page (``leverage.html``) and fragment; the site root when page is empty."""
+    """Absolute URL of a page (``leverage.html``) and fragment; the site root when page is empty.
+    In a preview (no address) the URL is relative to the site's root ("" for the root)."""
     return m.base_url + page + (f"#{anchor}" if anchor else "")
+
+
+def cited_url(m: Meta, url: str) -> str:
+    """The address a citation gives: ``url``, or "" in a preview (a relative link is no address)."""
+    return "" if m.preview else url
 
 
 def author_text(m: Meta) -> str:
     return ", ".join(m.authors)
+
+
+def highwire_author(name: str) -> str:
+    """A corporate author as the Highwire/DC tags give it: ``"Rare Earth Leverage project,"``.
+
+    Zotero's Embedded Metadata translator splits a name without a comma at its last space into a
+    person (first "Rare Earth Leverage", last "Project"); with a comma it reads the inverted form
+    "Last, First", and a name with nothing after the comma stays one last name, whole."""
+    return name if "," in name else f"{name},"
 
 
 def cite_text(m: Meta, url: str, chapter: str = "", section: str = "") -> str:
@@ -174,7 +232,9 @@ def cite_text(m: Meta, url: str, chapter: str = "", section: str = "") -> str:
     parts.append(f"{m.edition_line}.")
     if m.organisation not in m.authors:
         parts.append(f"{m.organisation}.")
-    parts.append(url)
+    if m.doi:
+        parts.append(m.doi_url)
+    parts.append(PREVIEW_NOTE if m.preview else url)
     return " ".join(parts)
 
 
@@ -198,7 +258,8 @@ def bib_key(m: Meta, anchor: str = "") -> str:
 def cite_bibtex(m: Meta, url: str, anchor: str = "", chapter: str = "", section: str = "") -> str:
     """A BibTeX entry: @techreport for the whole report, @incollection for a chapter or section."""
     authors = " and ".join("{" + bib_escape(a) + "}" for a in m.authors)
-    note = m.edition_line + (f". Licence: {m.licence}" if m.licence else "")
+    note = notes(m)
+    url = cited_url(m, url)
     if chapter:
         title = f"{chapter}: {section}" if section else chapter
         fields = {
@@ -221,6 +282,7 @@ def cite_bibtex(m: Meta, url: str, anchor: str = "", chapter: str = "", section:
         "year": m.year,
         "month": MONTH_MACROS[m.edition_date.month - 1],
         "date": m.edition_date.isoformat(),
+        "doi": bib_escape(m.doi),
         "url": re.sub(r"[{}\s\\]", lambda x: f"%{ord(x.group(0)):02X}", url),
         "note": bib_escape(note),
     })
@@ -232,6 +294,12 @@ def cite_bibtex(m: Meta, url: str, anchor: str = "", chapter: str = "", section:
 # ---------------------------------------------------------------------------------------------
 # RIS and CSL-JSON (the downloads beside each BibTeX block)
 # ---------------------------------------------------------------------------------------------
+
+
+def notes(m: Meta) -> str:
+    """The note every citation format carries: edition line, licence, and a preview's notice."""
+    note = m.edition_line + (f". Licence: {m.licence}" if m.licence else "")
+    return f"{note}. {PREVIEW_NOTE}" if m.preview else note
 
 
 def _kind(chapter: str) -> str:
@@ -258,8 +326,9 @@ def cite_ris(m: Meta, url: str, anchor: str = "", chapter: str = "", section: st
         ("PB", m.organisation),
         ("ET", m.edition),
         ("LA", m.language),
-        ("UR", url),
-        ("N1", m.edition_line + (f". Licence: {m.licence}" if m.licence else "")),
+        ("DO", m.doi),
+        ("UR", cited_url(m, url)),
+        ("N1", notes(m)),
     ]
     if not chapter:
         lines.append(("M3", "Report"))
@@ -279,9 +348,11 @@ def cite_csl(m: Meta, url: str, anchor: str = "", chapter: str = "", section: st
         "publisher": m.organisation,
         "edition": m.edition,
         "language": m.language,
-        "URL": url,
-        "note": m.edition_line + (f". Licence: {m.licence}" if m.licence else ""),
+        "URL": cited_url(m, url),
+        "DOI": m.doi,
+        "note": notes(m),
     }
+    item = {k: v for k, v in item.items() if v}
     if chapter:
         item["container-title"] = m.title
     else:
@@ -304,11 +375,12 @@ def csl_json(m: Meta, url: str, anchor: str = "", chapter: str = "", section: st
 
 def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
     """(name, content) of the page's <meta> tags: a chapter (``chapter`` = its title) is a chapter of
-    the report (Zotero: book section); a page without one (home, How to cite) is the report itself."""
-    url = page_url(m, page)
+    the report (Zotero: book section); a page without one (home, How to cite) is the report itself.
+    Authors in the form Zotero keeps whole (``highwire_author``); in a preview no URL at all."""
+    url = cited_url(m, page_url(m, page))
     title = chapter or m.cited_title
     tags = [("citation_title", title)]
-    tags += [("citation_author", a) for a in m.authors]
+    tags += [("citation_author", highwire_author(a)) for a in m.authors]
     tags += [
         ("citation_publication_date", m.edition_date.strftime("%Y/%m/%d")),
         ("citation_publisher", m.organisation),
@@ -319,15 +391,17 @@ def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
         tags.append(("citation_technical_report_institution", m.organisation))
     tags += [
         ("citation_language", m.language),
+        ("citation_doi", m.doi),
         ("citation_public_url", url),
         ("citation_abstract_html_url", url),
         ("DC.title", title),
     ]
-    tags += [("DC.creator", a) for a in m.authors]
+    tags += [("DC.creator", highwire_author(a)) for a in m.authors]
     tags += [
         ("DC.date", m.edition_date.isoformat()),
         ("DC.publisher", m.organisation),
         ("DC.type", "Text"),
+        ("DC.identifier", f"doi:{m.doi}" if m.doi else ""),
         ("DC.identifier", url),
         ("DC.language", m.language),
     ]
@@ -335,51 +409,62 @@ def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
         tags.append(("DC.relation.isPartOf", m.cited_title))
     if m.licence:
         tags.append(("DC.rights", m.licence))
-    return tags
+    return [(name, value) for name, value in tags if value]
 
 
 def json_ld(m: Meta, page: str, chapter: str = "") -> dict:
-    """schema.org description of the page: a Chapter that isPartOf the Report, or the Report."""
-    org = {"@type": "Organization", "name": m.organisation, "url": m.base_url}
-    report = {
+    """schema.org description of the page: a Chapter that isPartOf the Report, or the Report
+    (no ``url`` in a preview)."""
+    def located(item: dict, url: str) -> dict:
+        return {**item, "url": url} if not m.preview else item
+
+    org = located({"@type": "Organization", "name": m.organisation}, m.base_url)
+    report = located({
         "@type": "Report",
         "name": m.cited_title,
         "alternateName": m.short_title,
-        "url": m.base_url,
+    }, m.base_url)
+    report.update({
         "author": [{"@type": "Organization", "name": a} for a in m.authors],
         "publisher": org,
         "datePublished": m.edition_date.isoformat(),
         "version": m.edition,
         "inLanguage": m.language,
-    }
+    })
+    if m.doi:
+        report["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": m.doi}
+        report["sameAs"] = m.doi_url
     if licence_url(m) or m.licence:
         report["license"] = licence_url(m) or m.licence
     if not chapter:
-        return {"@context": "https://schema.org", **report, "url": page_url(m, page) if page else m.base_url}
-    item = {
+        return located({"@context": "https://schema.org", **report}, page_url(m, page) if page else m.base_url)
+    item = located({
         "@context": "https://schema.org",
         "@type": "Chapter",
         "name": chapter,
         "headline": chapter,
-        "url": page_url(m, page),
+    }, page_url(m, page))
+    item.update({
         "author": report["author"],
         "publisher": org,
         "datePublished": report["datePublished"],
         "inLanguage": m.language,
         "isPartOf": report,
-    }
+    })
     if "license" in report:
         item["license"] = report["license"]
     return item
 
 
 def head_html(m: Meta, page: str, chapter: str = "") -> str:
-    """The markup for the page's <head>: meta tags, canonical link, JSON-LD and the PDF meta slot."""
+    """The markup for the page's <head>: meta tags, canonical link (published only), JSON-LD and the
+    PDF meta slot."""
     import json
 
     e = html.escape
-    lines = ['<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/" />',
-             f'<link rel="canonical" href="{e(page_url(m, page))}" />']
+    lines = ['<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/" />']
+    if not m.preview:
+        lines.append(f'<link rel="canonical" href="{e(page_url(m, page))}" />')
     lines += [f'<meta name="{e(name)}" content="{e(value)}" />' for name, value in head_tags(m, page, chapter)]
     data = json.dumps(json_ld(m, page, chapter), ensure_ascii=False, sort_keys=False)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -388,8 +473,54 @@ def head_html(m: Meta, page: str, chapter: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+CARD_DIR = "_static/cards"  # link-preview images, one per page (scripts/sphinx_ext/report_pages.py)
+CARD_SIZE = (1200, 630)
+
+
+def card_path(page: str) -> str:
+    """The page's link-preview image in the site: ``leverage.html`` → ``_static/cards/leverage.png``."""
+    return f"{CARD_DIR}/{re.sub(r'[^A-Za-z0-9_.-]+', '-', page.rsplit('.html', 1)[0])}.png"
+
+
+def preview_tags(m: Meta, page: str, title: str, description: str) -> list[tuple[str, str, str]]:
+    """(attribute, key, content) of the link-preview tags: Open Graph (``property``) and Twitter card
+    (``name``). Published: the page's absolute URL and its 1200×630 card image; a preview names no
+    address, so it has neither (no placeholder, no relative URL where a crawler wants an absolute one)."""
+    site_name = m.short_title
+    tags = [
+        ("property", "og:type", "article" if page not in ("", "index.html") else "website"),
+        ("property", "og:site_name", site_name),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:locale", {"en": "en_GB"}.get(m.language, m.language)),
+    ]
+    if not m.preview:
+        image = page_url(m, card_path(page or "index.html"))
+        tags += [
+            ("property", "og:url", page_url(m, page)),
+            ("property", "og:image", image),
+            ("property", "og:image:width", str(CARD_SIZE[0])),
+            ("property", "og:image:height", str(CARD_SIZE[1])),
+            ("property", "og:image:alt", f"{title} — {site_name}"),
+        ]
+    tags += [
+        ("name", "twitter:card", "summary_large_image" if not m.preview else "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
+    ]
+    if not m.preview:
+        tags += [("name", "twitter:image", image), ("name", "twitter:image:alt", f"{title} — {site_name}")]
+    return tags
+
+
+def preview_html(m: Meta, page: str, title: str, description: str) -> str:
+    e = html.escape
+    return "\n".join(f'<meta {attr}="{e(key)}" content="{e(value)}" />'
+                     for attr, key, value in preview_tags(m, page, title, description)) + "\n"
+
+
 def pdf_meta_html(m: Meta) -> str:
-    """What replaces PDF_META_SLOT once the PDF is in the site."""
+    """What replaces PDF_META_SLOT once the PDF is in the site (relative in a preview)."""
     return f'<meta name="citation_pdf_url" content="{html.escape(page_url(m, PDF_NAME))}" />'
 
 
@@ -404,7 +535,8 @@ def spdx(licence: str) -> str:
 
 
 def cff_data(m: Meta) -> dict:
-    """CITATION.cff (format 1.2.0) for the report, as a mapping."""
+    """CITATION.cff (format 1.2.0) for the report, as a mapping (no url while the address is a
+    placeholder; the DOI when the configuration gives one)."""
     authors = [{"name": a} for a in m.authors]
     data = {
         "cff-version": "1.2.0",
@@ -414,6 +546,7 @@ def cff_data(m: Meta) -> dict:
         "authors": authors,
         "version": m.edition,
         "date-released": m.edition_date.isoformat(),
+        "doi": m.doi,
         "url": m.base_url,
         "preferred-citation": {
             "type": "report",
@@ -424,13 +557,52 @@ def cff_data(m: Meta) -> dict:
             "year": m.edition_date.year,
             "month": m.edition_date.month,
             "date-published": m.edition_date.isoformat(),
+            "doi": m.doi,
             "url": m.base_url,
         },
     }
     if m.licence:
         data["license"] = spdx(m.licence)
         data["preferred-citation"]["license"] = spdx(m.licence)
+    for mapping in (data, data["preferred-citation"]):
+        for key in ("doi", "url"):
+            if not mapping[key]:
+                del mapping[key]
     return data
+
+
+ZENODO_LICENCES = {"CC-BY-4.0": "cc-by-4.0", "CC-BY-SA-4.0": "cc-by-sa-4.0", "CC-BY-NC-4.0": "cc-by-nc-4.0",
+                   "CC0-1.0": "cc0-1.0"}
+
+
+def zenodo_data(m: Meta) -> dict:
+    """.zenodo.json (Zenodo's deposit metadata, read when a tagged GitHub release is archived, which
+    mints a DOI): the same authors, title, edition, date and licence as CITATION.cff."""
+    data = {
+        "upload_type": "publication",
+        "publication_type": "report",
+        "title": m.title,
+        "creators": [{"name": a} for a in m.authors],
+        "description": f"{m.title}. {m.edition_line}. Published by {m.organisation}.",
+        "version": m.edition,
+        "publication_date": m.edition_date.isoformat(),
+        "language": {"en": "eng"}.get(m.language, m.language),
+        "access_right": "open",
+    }
+    if m.licence:
+        data["license"] = ZENODO_LICENCES.get(spdx(m.licence), spdx(m.licence).lower())
+    if m.doi:
+        data["doi"] = m.doi
+    if not m.preview:
+        data["related_identifiers"] = [{"identifier": m.base_url, "relation": "isAlternateIdentifier",
+                                        "resource_type": "publication-report", "scheme": "url"}]
+    return data
+
+
+def zenodo_text(m: Meta) -> str:
+    import json
+
+    return json.dumps(zenodo_data(m), ensure_ascii=False, indent=2) + "\n"
 
 
 def cff_text(m: Meta) -> str:
@@ -472,6 +644,10 @@ def how_to_cite_page(m: Meta) -> str:
 
     scenario = (f"\n\nThis is a **scenario build** ({md(m.scenario)}), not the published edition's central"
                 " case; its citations say so.") if m.scenario else ""
+    if m.preview:
+        scenario += ("\n\n**This is a preview: the report is not yet published.** It has no web address yet, so"
+                     " its citations give none and say so; the published site's citations give the address of"
+                     " each chapter and section.")
     return "\n".join([
         f"({PAGE_LABEL})=",
         "# How to cite",

@@ -45,7 +45,18 @@ class Site:
 
     @property
     def report(self) -> dict:
-        """The edition metadata: title, authors, edition, date, base URL (one source of truth)."""
+        """The edition metadata: title, authors, edition, date, base URL (one source of truth).
+        The environment variable REPORT_BASE_URL, when set, overrides ``base_url`` (``make publish``)."""
+        from .citation import effective_base_url
+
+        meta = self.configured_report
+        meta["base_url"] = effective_base_url(meta)
+        return meta
+
+    @property
+    def configured_report(self) -> dict:
+        """The report block as committed in _config.yml (no environment override): CITATION.cff and
+        .zenodo.json are written from it."""
         meta = dict(self.config.get("report", {}))
         meta.setdefault("title", self.config.get("title", ""))
         if meta.get("as_of") is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
 from importlib import metadata
@@ -80,7 +81,10 @@ def build_inputs_digest(root: Path, data_dir: Path, editions_dir: Path, *, overr
         h.update(label.encode() + b"\0")
         h.update(path.read_bytes() if path.exists() else b"<missing>")
         h.update(b"\0")
-    h.update(json.dumps({"overrides": overrides or {}, "tools": tool_versions()}, sort_keys=True).encode())
+    from .citation import BASE_URL_ENV
+
+    h.update(json.dumps({"overrides": overrides or {}, "tools": tool_versions(),
+                         "base_url": os.environ.get(BASE_URL_ENV, "")}, sort_keys=True).encode())
     return h.hexdigest()
 
 

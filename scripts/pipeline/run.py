@@ -166,6 +166,10 @@ def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cach
 
         scenario = scenarios.load_scenario(root, options.scenario)
         site = scenarios.apply(site, scenario, scenario["parameters"])
+    elif overrides:
+        from . import scenarios
+
+        site = scenarios.apply_overrides(site, overrides)  # a -p build says so on every page and citation
     # warm kernels and out-of-band images, or neither (pipeline/speedups.py)
     with speedups.helpers(work, options.speedups) as (zygote, renderer):
         with Timer("validate data", report):

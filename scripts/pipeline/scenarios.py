@@ -8,6 +8,10 @@
       sector_impact: {supply_cut_share: 1.0, disruption_months: 6}
 
 The parameters are checked like ``-p`` overrides (pipeline.parameters.resolve, per chapter).
+
+A ``-p NAME=VALUE`` build is marked the same way (``apply_overrides``): a banner on every page
+naming each changed setting, a site title and citations that say it is a parameter build; the
+command line writes it apart from the report, to ``_build/variants/<digest of the settings>/html``.
 The staged configuration gains ``report: scenario:`` (title, name, description, parameters) for
 the cite-this blocks, and a banner on every page naming the scenario and its parameters. The
 site is published to ``_build/scenarios/NAME/html``; the baseline site is never touched.
@@ -94,4 +98,43 @@ def apply(site, scenario: dict, resolved: dict[str, dict]):
     options = config.setdefault("sphinx", {}).setdefault("config", {}).setdefault("html_theme_options", {})
     options["announcement"] = banner
     config["title"] = f"{config.get('title', '')} — scenario: {scenario['title']}"
+    return dataclasses.replace(site, config=config)
+
+
+def overrides_title(overrides: dict[str, str]) -> str:
+    """``{"year": "2023"}`` → ``"changed settings: year = 2023"`` (names sorted)."""
+    return "changed settings: " + ", ".join(f"{k} = {v}" for k, v in sorted(overrides.items()))
+
+
+def variant_name(overrides: dict[str, str]) -> str:
+    """The folder of a ``-p`` build under ``_build/variants/``: a digest of its settings."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(sorted(overrides.items())).encode("utf-8")).hexdigest()[:12]
+
+
+def overrides_banner_html(overrides: dict[str, str]) -> str:
+    settings = "; ".join(f"{html.escape(k)} = {html.escape(v)}" for k, v in sorted(overrides.items()))
+    return (
+        '<div class="report-scenario-banner" role="note"><strong>Parameter build: not the published report.</strong>'
+        f" Changed settings — {settings}. Every chapter that declares a setting uses the value given here; its"
+        " figures and sentences follow from it.</div>"
+    )
+
+
+def apply_overrides(site, overrides: dict[str, str]):
+    """A copy of ``site`` marked as a ``-p`` build: banner, title and citations name each setting."""
+    if not overrides:
+        return site
+    config = copy.deepcopy(site.config)
+    report = config.setdefault("report", {})
+    title = overrides_title(overrides)
+    report["scenario"] = title
+    report["scenario_parameters"] = {"(every chapter that declares it)": dict(sorted(overrides.items()))}
+    banner = overrides_banner_html(overrides)
+    config.setdefault("html", {})["announcement"] = banner
+    options = config.setdefault("sphinx", {}).setdefault("config", {}).setdefault("html_theme_options", {})
+    options["announcement"] = banner
+    config["title"] = f"{config.get('title', '')} — {title}"
     return dataclasses.replace(site, config=config)

@@ -39,13 +39,16 @@ def substitutions(site: Site) -> dict[str, str]:
         "edition_date": str(report.get("edition_date", "")),
         "as_of": long_date(report.get("as_of") or report.get("edition_date", "")),
         "organisation": report.get("organisation", ""),
-        "base_url": report.get("base_url", ""),
+        "base_url": citation.meta(report).base_url if report.get("edition_date") else "",  # "" in a preview
     }
 
 
 def write_config(site: Site, target: Path) -> None:
     """The staged _config.yml: the committed one plus the edition substitutions."""
     config = copy.deepcopy(site.config)
+    # the address as this build uses it (REPORT_BASE_URL or the config's; "" in a preview, so no
+    # staged or published file names the placeholder host)
+    config.setdefault("report", {})["base_url"] = citation.meta(site.report).base_url
     parse = config.setdefault("parse", {})
     parse["myst_substitutions"] = {**parse.get("myst_substitutions", {}), **substitutions(site)}
     # local Sphinx extensions are named relative to the repository root; the book is built from

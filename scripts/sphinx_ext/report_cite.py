@@ -127,7 +127,8 @@ def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str, do
     """One citation: heading (already HTML), text, BibTeX; copy buttons appear when JS runs."""
     e = html.escape
     text_id, bib_id = f"{entry_id}-text", f"{entry_id}-bibtex"
-    text_html = e(text[: len(text) - len(url)]) + f'<span class="cite-url">{e(url)}</span>'
+    tail = url if url and text.endswith(url) else ""  # a preview's text ends in its notice, not a URL
+    text_html = e(text[: len(text) - len(tail)]) + (f'<span class="cite-url">{e(tail)}</span>' if tail else "")
     return (
         f'<div class="cite-entry" id="{e(entry_id)}" data-cite-url="{e(url)}">'
         f'<p class="cite-heading">{heading}</p>'
@@ -143,16 +144,26 @@ def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str, do
     )
 
 
-def section_item_html(anchor: str, title: str, text: str, url: str) -> str:
-    """One line of the per-section list: the section (a link back to it), its URL, a copy button."""
+def section_item_html(anchor: str, title: str, text: str, url: str, preview: bool = False) -> str:
+    """One line of the per-section list: the section (a link back to it), its URL (none in a
+    preview), a copy button."""
     e = html.escape
     return (
         f'<li class="cite-section" id="cite-{e(anchor)}" data-cite-url="{e(url)}">'
         f'<a href="#{e(anchor)}">{e(title)}</a> '
-        f'<span class="cite-url">{e(url)}</span> '
-        f'<button type="button" class="cite-copy" data-copy-text="{e(text)}" hidden>Copy citation</button>'
+        + ("" if preview else f'<span class="cite-url">{e(url)}</span> ')
+        + f'<button type="button" class="cite-copy" data-copy-text="{e(text)}" hidden>Copy citation</button>'
         f"</li>"
     )
+
+
+def preview_html(m: citation.Meta) -> str:
+    """A preview's notice at the head of every cite block (nothing once the report is published)."""
+    if not m.preview:
+        return ""
+    return ('<p class="cite-preview" role="note"><strong>Preview: this report is not yet published.</strong>'
+            " It has no web address yet, so these citations give none; the published site's citations"
+            " give the address of each chapter and section.</p>")
 
 
 def _raw(markup: str) -> nodes.raw:
@@ -179,6 +190,7 @@ def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.sectio
     _record(app, docname, chapter_anchor, url, chapter_title)
     heading = f'Chapter: <a href="#{html.escape(chapter_anchor)}">{html.escape(chapter_title)}</a>'
     parts = [
+        preview_html(m),
         f'<p class="cite-intro">{html.escape(m.edition_line)}. The link in each citation ends in the'
         " section's label, which stays the same in later editions.</p>",
         entry_html(f"cite-{chapter_anchor}", heading, citation.cite_text(m, url, chapter=chapter_title),
@@ -193,7 +205,7 @@ def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.sectio
             anchor, title = s["ids"][0], clean_astext(s[0])
             section_url = citation.page_url(m, page, anchor)
             text = citation.cite_text(m, section_url, chapter=chapter_title, section=title)
-            items.append(section_item_html(anchor, title, text, section_url))
+            items.append(section_item_html(anchor, title, text, section_url, m.preview))
         # long URLs wrap on a phone (the style sheet's rule for .cite-url covers the chapter entry only)
         parts.append('<ul class="cite-section-list" style="overflow-wrap: anywhere">' + "".join(items) + "</ul>")
 
@@ -254,7 +266,7 @@ class ReportCite(Directive):
         page = app.builder.get_target_uri(self.state.document.settings.env.docname)
         downloads = downloads_html(m, page, citation.bib_key(m))
         entry = entry_html("cite-report", heading, text, bib, url, downloads)
-        return [_raw('<div class="report-cite-body">' + entry + "</div>")]
+        return [_raw('<div class="report-cite-body">' + preview_html(m) + entry + "</div>")]
 
 
 # ---------------------------------------------------------------------------------------------
