@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 from unittest import mock
 
-from pipeline import execute, stage
+from pipeline.stages import execute, stage
 from pipeline.config import load_site
-from pipeline.record import glued_values
+from pipeline.editions.record import glued_values
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -78,7 +78,7 @@ def check_parameter(name: str, parameter: str, text: str):
     import jupytext
     import nbformat
 
-    from pipeline.parameters import coerce, declared_parameters
+    from pipeline.editions.parameters import coerce, declared_parameters
 
     chapter = next(c for c in load_site(REPO).chapters if c.name == name)
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import appendix, bundle, citation
+from pipeline.pages import appendix, bundle, citation
 from pipeline.config import load_site
 from sitepages import soup
 

@@ -5,7 +5,8 @@ import codecs
 
 from analysis import datapackage, datasets
 from chapters import copy_data
-from pipeline import appendix, cache
+from pipeline.pages import appendix
+from pipeline.speed import cache
 
 
 def with_bom(path):

@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from pipeline import freshness
+from pipeline.pages import freshness
 from pipeline.config import load_site
-from pipeline.validate import validate_data
+from pipeline.stages.validate import validate_data
 
 WHERE = 'datapackage.json, resource "x"'
 
@@ -84,7 +84,7 @@ def test_validation_refuses_a_malformed_freshness_block_and_warns_on_a_missing_o
 
 
 def test_the_data_page_shows_latest_data_and_next_release_per_dataset(tmp_path):
-    from pipeline.appendix import datasets, write_data_appendix
+    from pipeline.pages.appendix import datasets, write_data_appendix
 
     data = tmp_path / "data"
     shutil.copytree(load_site().root / "data", data)

@@ -12,9 +12,11 @@ import pytest
 
 from edition_root import build, edit_china_production, make_root
 from report_root import REPO
-from pipeline import cache, citation, manifest
+from pipeline.speed import cache
+from pipeline.pages import citation
+from pipeline.editions import manifest
 from pipeline.config import load_site
-from pipeline.record import glued_values
+from pipeline.editions.record import glued_values
 
 RECORD = "_static/edition.json"
 

@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from pipeline import parameters
+from pipeline.editions import parameters
 from pipeline.config import Chapter
 from pipeline.errors import ParameterError
 
@@ -88,7 +88,7 @@ def test_the_report_as_of_date_goes_to_every_chapter_that_declares_it(notebooks)
 
 def test_the_site_reads_one_as_of_date_from_the_report_block():
     from pipeline.config import load_site
-    from pipeline.stage import long_date, substitutions
+    from pipeline.stages.stage import long_date, substitutions
 
     site = load_site()
     as_of = site.report["as_of"]

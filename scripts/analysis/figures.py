@@ -36,7 +36,7 @@ from . import charts  # noqa: F401  (registers the report theme)
 from .datasets import source_label, sources
 from .images import FOOTER_KEY, SPEC_SUFFIX, write_images
 
-CREDIT_ENV = "REPORT_FIGURE_CREDIT"  # "<report>, <edition> · <licence>": set by the build (pipeline/execute.py)
+CREDIT_ENV = "REPORT_FIGURE_CREDIT"  # "<report>, <edition> · <licence>": set by the build (pipeline/stages/execute.py)
 FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
 FIGURE_URL_ENV = "REPORT_FIGURE_URL"
 RENDER_DIR_ENV = "REPORT_RENDER_DIR"
@@ -65,7 +65,7 @@ def download_credit() -> str:
         config = folder / "_config.yml"
         if config.is_file():
             import yaml
-            from pipeline.citation import credit_line, meta
+            from pipeline.pages.citation import credit_line, meta
 
             report = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("report")
             return credit_line(meta(report)) if report else ""

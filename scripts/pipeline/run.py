@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import children, manifest, publish
+from .editions import manifest
+from .stages import publish
+from .speed import children
 from .config import ROOT, Site, load_site
 
 # The heavy stages (jupytext, papermill, nbformat, frictionless, vl-convert) are imported inside
@@ -35,7 +37,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <output.parent>/cache
     editions_dir: Path | None = None  # default: <root>/editions
     progress: Callable[[str], None] | None = None  # default: print
-    speedups: bool = True  # warm kernels and out-of-band images (pipeline/speedups.py)
+    speedups: bool = True  # warm kernels and out-of-band images (pipeline/speed/speedups.py)
 
 
 def say(message: str) -> None:
@@ -97,7 +99,7 @@ class Timer:
 def warn_placeholder_base_url(site: Site, report: Callable[[str], None]) -> None:
     """A placeholder ``report: base_url`` makes every citation a dead link: say so (not an error:
     a local or test build is fine without the real address)."""
-    from . import citation
+    from .pages import citation
 
     try:
         warning = citation.base_url_warning(citation.meta(site.report))
@@ -109,8 +111,8 @@ def warn_placeholder_base_url(site: Site, report: Callable[[str], None]) -> None
 
 def keep_pdf(output: Path, html: Path, tree: str, site: Site, report: Callable[[str], None]) -> str:
     """The published site's PDF goes into the new site only if it was printed from exactly these
-    pages (``pipeline.pdfsite``), so a stale PDF is never offered; returns the new site's tree digest."""
-    from . import citation, pdfsite
+    pages (``pipeline.pages.pdfsite``), so a stale PDF is never offered; returns the new site's tree digest."""
+    from .pages import citation, pdfsite
 
     if pdfsite.carry_over(output, html, tree, citation.meta(site.report)):
         report("  kept the report PDF (printed from these same pages)")
@@ -135,7 +137,7 @@ def build_report(options: BuildOptions) -> Path:
     editions_dir = (options.editions_dir or root / "editions").resolve()
     scenario_path = None
     if options.scenario is not None:
-        from .scenarios import scenario_file
+        from .editions.scenarios import scenario_file
 
         scenario_path = scenario_file(root, options.scenario)
     with publish.build_lock(output):
@@ -154,19 +156,22 @@ def build_report(options: BuildOptions) -> Path:
 
 def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
            inputs: str, work: Path, report) -> Path:
-    from . import assemble, changes, citation, execute, freshness, parameters, speedups, stage, validate
-    from .cache import ChapterCache
+    from .editions import changes, parameters
+    from .stages import assemble, execute, stage, validate
+    from .speed import speedups
+    from .pages import citation, freshness
+    from .speed.cache import ChapterCache
 
     site: Site = load_site(root)
     warn_placeholder_base_url(site, report)
     overrides = parameters.parse_assignments(options.overrides)
     scenario = None
     if options.scenario is not None:
-        from . import scenarios
+        from .editions import scenarios
 
         scenario = scenarios.load_scenario(root, options.scenario)
         site = scenarios.apply(site, scenario, scenario["parameters"])
-    # warm kernels and out-of-band images, or neither (pipeline/speedups.py)
+    # warm kernels and out-of-band images, or neither (pipeline/speed/speedups.py)
     with speedups.helpers(work, options.speedups) as (zygote, renderer):
         with Timer("validate data", report):
             validate.validate_data(data_dir)

@@ -27,10 +27,10 @@ At ``doctree-read`` (before Sphinx collects the page's table of contents) each p
    Dublin Core, schema.org JSON-LD and a canonical link (``citation.head_html``): a chapter is a
    chapter of the report (``citation_inbook_title``; Zotero saves a book section), the home and
    How-to-cite pages are the report (``citation_technical_report_institution``). ``citation_pdf_url``
-   is added by ``make pdf`` with the PDF (``pipeline.pdfsite``), never before.
+   is added by ``make pdf`` with the PDF (``pipeline.pages.pdfsite``), never before.
 
 All metadata comes from the ``report:`` block of the staged ``_config.yml`` (through
-``pipeline.citation``), including ``report: scenario:`` in scenario builds.
+``pipeline.pages.citation``), including ``report: scenario:`` in scenario builds.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
 
-from pipeline import citation  # noqa: E402
+from pipeline.pages import citation  # noqa: E402
 
 logger = logging.getLogger(__name__)
 CITE_SECTION_ID = "cite-this"

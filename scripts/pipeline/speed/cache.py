@@ -14,7 +14,7 @@ execution can depend on:
 Hashes of contents, never modification times. A hit restores the executed notebook and the
 chapter's figure files (``_static/figures/<chapter>/``: data, metadata and the PNG/SVG images)
 from ``<cache>/chapters/<chapter>/<key>/``; a miss executes and, once the build has drawn the
-chapter's images (pipeline.render), stores all of it there, atomically (a half-written entry
+chapter's images (pipeline.speed.render), stores all of it there, atomically (a half-written entry
 is never seen, and two builds may share one cache).
 """
 
@@ -110,7 +110,7 @@ class ChapterCache:
 
     def store(self, chapter: str, key: str, executed: Path, fig_dir: Path, images: Path | None = None) -> None:
         """Keep a fresh run; written beside the entry and renamed into place. ``images``: the
-        figures' PNG and SVG when the build drew them apart from the chapter (pipeline.render)."""
+        figures' PNG and SVG when the build drew them apart from the chapter (pipeline.speed.render)."""
         entry = self.entry(chapter, key)
         if (entry / NOTEBOOK).is_file():
             return

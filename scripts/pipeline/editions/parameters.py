@@ -14,8 +14,8 @@ from pathlib import Path
 
 import papermill
 
-from .config import Chapter
-from .errors import ParameterError
+from ..config import Chapter
+from ..errors import ParameterError
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict]:

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from analysis.datapackage import SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, read_descriptor, read_rows
 
 from . import freshness
-from .errors import DataError
+from ..errors import DataError
 
 PAGE_NAME = "data_sources.md"
 DATASETS_DIR = "datasets"
@@ -145,7 +145,7 @@ def bib_url(url: str) -> str:
 
 def write_data_appendix(data_dir: Path, stage_dir: Path, meta=None, as_of: str | None = None) -> Path:
     """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/; with the
-    report's ``meta`` (``citation.Meta``), also the "download all data" zip (``pipeline.bundle``).
+    report's ``meta`` (``citation.Meta``), also the "download all data" zip (``pipeline.pages.bundle``).
 
     ``as_of`` (the report's as-of date) decides which datasets the freshness table marks as due."""
     data_dir, stage_dir = Path(data_dir), Path(stage_dir)
@@ -303,7 +303,7 @@ def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> 
 
 def rule_text(rule: dict) -> str:
     """What a project rule checks, as the Data page states it (from the rule's registration)."""
-    from .validate import RULES
+    from ..stages.validate import RULES
 
     registered = RULES.get(rule.get("type"))
     return registered.describe(rule, md_code, md) if registered else md(rule.get("type"))

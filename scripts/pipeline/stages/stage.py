@@ -16,8 +16,8 @@ import jupytext
 import nbformat
 import yaml
 
-from . import appendix, citation, runtime
-from .config import NOTEBOOK_FORMAT, Site
+from ..pages import appendix, citation, runtime
+from ..config import NOTEBOOK_FORMAT, Site
 
 INPUTS = ".inputs"
 

@@ -7,7 +7,7 @@
     parameters:
       sector_impact: {supply_cut_share: 1.0, disruption_months: 6}
 
-The parameters are checked like ``-p`` overrides (pipeline.parameters.resolve, per chapter).
+The parameters are checked like ``-p`` overrides (pipeline.editions.parameters.resolve, per chapter).
 The staged configuration gains ``report: scenario:`` (title, name, description, parameters) for
 the cite-this blocks, and a banner on every page naming the scenario and its parameters. The
 site is published to ``_build/scenarios/NAME/html``; the baseline site is never touched.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
