@@ -84,7 +84,8 @@ def test_validation_refuses_a_malformed_freshness_block_and_warns_on_a_missing_o
 
 
 def test_the_data_page_shows_latest_data_and_next_release_per_dataset(tmp_path):
-    from pipeline.pages.appendix import datasets, write_data_appendix
+    from pipeline.pages.appendix import write_data_appendix
+    from pipeline.pages.datafiles import datasets
 
     data = tmp_path / "data"
     shutil.copytree(load_site().root / "data", data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..pages.appendix import md
+from ..pages.markup import md
 from .manifest import RECORD_URL
 
 PAGE = "what_changed"

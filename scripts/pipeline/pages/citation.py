@@ -23,6 +23,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from .markup import bib_escape, md  # one escaping rule for every page and .bib text
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -179,12 +181,6 @@ def cite_text(m: Meta, url: str, chapter: str = "", section: str = "") -> str:
 # ---------------------------------------------------------------------------------------------
 # BibTeX
 # ---------------------------------------------------------------------------------------------
-
-
-def bib_escape(text: str) -> str:
-    from .appendix import bib_escape as escape  # one escaping rule for every .bib text
-
-    return escape(text)
 
 
 def bib_key(m: Meta, anchor: str = "") -> str:
@@ -466,8 +462,6 @@ def pdf_link_html(href: str = PDF_NAME) -> str:
 
 def how_to_cite_page(m: Meta) -> str:
     """The MyST source of the How-to-cite page (generated in the stage; cite blocks by the extension)."""
-    from .appendix import md
-
     scenario = (f"\n\nThis is a **scenario build** ({md(m.scenario)}), not the published edition's central"
                 " case; its citations say so.") if m.scenario else ""
     return "\n".join([
