@@ -61,15 +61,11 @@ def download_credit() -> str:
     credit = os.environ.get(CREDIT_ENV)
     if credit is not None:
         return credit
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        config = folder / "_config.yml"
-        if config.is_file():
-            import yaml
-            from pipeline.pages.citation import credit_line, meta
+    from masthead.report import credit_line, meta, nearest_config, read_report
 
-            report = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("report")
-            return credit_line(meta(report)) if report else ""
-    return ""
+    config = nearest_config()
+    report = read_report(config) if config else {}
+    return credit_line(meta(report)) if report else ""
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from masthead.report import report_block
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_FORMAT = "md:myst"
 
@@ -45,12 +47,8 @@ class Site:
 
     @property
     def report(self) -> dict:
-        """The edition metadata: title, authors, edition, date, base URL (one source of truth)."""
-        meta = dict(self.config.get("report", {}))
-        meta.setdefault("title", self.config.get("title", ""))
-        if meta.get("as_of") is not None:
-            meta["as_of"] = str(meta["as_of"])  # YAML may read an unquoted date as a date
-        return meta
+        """The edition metadata: title, authors, edition, date, base URL (masthead.report)."""
+        return report_block(self.config)
 
     @property
     def report_values(self) -> dict[str, str]:

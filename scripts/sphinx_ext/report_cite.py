@@ -41,14 +41,14 @@ import posixpath
 import re
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
 
-from pipeline.pages import citation  # noqa: E402
+from masthead.report import read_report
+from pipeline.pages import citation
 
 logger = logging.getLogger(__name__)
 CITE_SECTION_ID = "cite-this"
@@ -62,11 +62,7 @@ def _slug(text: str) -> str:
 
 def load_meta(app) -> citation.Meta:
     """The report block of the staged _config.yml (the book's source folder)."""
-    config_file = Path(app.srcdir) / "_config.yml"
-    report = {}
-    if config_file.exists():
-        report = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("report") or {}
-    report = {**(app.config.report_cite_meta or {}), **report}
+    report = {**(app.config.report_cite_meta or {}), **read_report(Path(app.srcdir) / "_config.yml")}
     return citation.meta(report)
 
 

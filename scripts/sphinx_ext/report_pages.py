@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from docutils import nodes
+
+from masthead.report import read_report
 
 TEMPLATES = Path(__file__).resolve().parent / "report_templates"
 KEEP_BLOCKING = {"_static/documentation_options.js"}
@@ -36,10 +37,7 @@ PAGE_TITLES = {"genindex": "Index", "search": "Search"}  # their templates set t
 
 
 def _report_block(app) -> dict:
-    config_file = Path(app.srcdir) / "_config.yml"
-    if not config_file.exists():
-        return {}
-    return (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("report") or {}
+    return read_report(Path(app.srcdir) / "_config.yml")
 
 
 def _theme_digest() -> str:

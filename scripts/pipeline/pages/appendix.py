@@ -23,6 +23,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from analysis.datapackage import SOURCE_ID_FIELDS, as_list, read_descriptor, read_rows
+from masthead.dates import MONTHS, long_date
 
 from . import bundle, freshness
 from .datafiles import DATASETS_DIR, checked_path, datasets, read_sources
@@ -48,8 +49,6 @@ CONSTRAINT_TEXT = {
     "pattern": "pattern {}",
 }
 BIB_KEY = re.compile(r"[A-Za-z0-9_.:\-]+")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,7 +136,7 @@ def freshness_section(package: dict, as_of: str | None) -> str:
         "(data-freshness)=",
         "## How current the data are",
         "",
-        ("Information current to " + freshness.long_date(dt.date.fromisoformat(str(as_of)[:10])) + ". " if as_of else "")
+        ("Information current to " + long_date(as_of) + ". " if as_of else "")
         + "For each dataset: the period its newest figures cover, how often its publisher releases new"
         " figures, and when the next release is expected. A dataset marked *due* may have been"
         " superseded by a release after the as-of date.",

@@ -21,12 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass
+
+from masthead.report import Meta, credit_line, meta, scenario_title  # noqa: F401 (part of the citation API)
 
 from .markup import bib_escape, md  # one escaping rule for every page and .bib text
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 PAGE_NAME = "how_to_cite.md"
 PAGE_LABEL = "how-to-cite"
@@ -46,88 +45,6 @@ LICENCE_URLS = {
     "CC BY-NC 4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
     "CC0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
-
-
-@dataclass(frozen=True)
-class Meta:
-    title: str
-    short_title: str
-    organisation: str
-    authors: tuple[str, ...]
-    edition: str
-    edition_date: dt.date
-    base_url: str
-    licence: str
-    scenario: str  # "" outside scenario builds
-    language: str = "en"
-    as_of: dt.date | None = None  # the date the information is current to (report: as_of)
-
-    @property
-    def year(self) -> str:
-        return str(self.edition_date.year)
-
-    @property
-    def long_date(self) -> str:
-        d = self.edition_date
-        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-    @property
-    def cited_title(self) -> str:
-        """The report's title as page metadata gives it: a scenario build says it is one."""
-        return f"{self.title} (scenario: {self.scenario})" if self.scenario else self.title
-
-    @property
-    def as_of_text(self) -> str:
-        d = self.as_of or self.edition_date
-        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-    @property
-    def edition_line(self) -> str:
-        line = f"{self.edition}, {self.long_date} (information current to {self.as_of_text})"
-        return f"{line}. Scenario: {self.scenario}" if self.scenario else line
-
-
-def scenario_title(value) -> str:
-    """The scenario's title, whether ``scenario:`` is a string or a mapping (title / name)."""
-    if not value:
-        return ""
-    if isinstance(value, dict):
-        return str(value.get("title") or value.get("name") or value.get("id") or "").strip()
-    return str(value).strip()
-
-
-def meta(report: dict) -> Meta:
-    """The report block, checked and normalised."""
-    missing = [k for k in ("title", "organisation", "edition", "edition_date", "base_url") if not report.get(k)]
-    if missing:
-        raise ValueError(f"_config.yml report: block lacks {', '.join(missing)}")
-    date = report["edition_date"]
-    if not isinstance(date, dt.date):
-        date = dt.date.fromisoformat(str(date))
-    authors = report.get("authors") or [report["organisation"]]
-    if isinstance(authors, str):
-        authors = [authors]
-    base = str(report["base_url"])
-    return Meta(
-        title=str(report["title"]),
-        short_title=str(report.get("short_title") or report["title"]),
-        organisation=str(report["organisation"]),
-        authors=tuple(str(a) for a in authors),
-        edition=str(report["edition"]),
-        edition_date=date,
-        base_url=base if base.endswith("/") else base + "/",
-        licence=str(report.get("licence", "")),
-        scenario=scenario_title(report.get("scenario")),
-        language=str(report.get("language") or "en"),
-        as_of=dt.date.fromisoformat(str(report["as_of"])) if report.get("as_of") else None,
-    )
-
-
-def credit_line(m: Meta) -> str:
-    """What a downloaded chart image prints under its source (analysis.figures, images):
-    ``"Rare Earth Leverage, Second edition (1 December 2026) · Licence: CC BY 4.0"``."""
-    line = f"{m.short_title}, {m.edition} ({m.long_date})"
-    return f"{line} · Licence: {m.licence}" if m.licence else line
 
 
 def placeholder_base_url(m: Meta) -> bool:
