@@ -25,7 +25,6 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-RECORD_NAME = "edition.json"
 RECORD_URL = "_static/edition.json"
 RECORD_FORMAT = 1
 TOOLS = ("jupyter-book", "sphinx", "myst-nb", "papermill", "altair", "vl-convert-python", "pandas")
@@ -69,7 +68,7 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def build_inputs_digest(root: Path, data_dir: Path, editions_dir: Path, *, overrides=None, scenario=None, force=False) -> str:
+def build_inputs_digest(root: Path, data_dir: Path, editions_dir: Path, *, overrides=None, scenario=None) -> str:
     """One digest of everything a build reads, for the no-op check (pipeline code included)."""
     files = input_files(root, data_dir, pipeline_code=True)
     files.update({f"editions/{p.name}": p for p in _files(editions_dir, "*.json")})

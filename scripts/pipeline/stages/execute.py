@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,7 +64,6 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
         REPORT_DATASETS=",".join(chapter.datasets),
         REPORT_FIGURE_DIR=str(fig_dir),
         REPORT_FIGURE_URL=fig_url,
-        REPORT_CHAPTER=chapter.name,
         REPORT_FIGURE_CREDIT=credit,  # edition and licence under each downloaded image (analysis.figures)
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
@@ -177,7 +176,7 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
         futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir, zygote,
                                renderer.spec_dir(c.name) if renderer else None, stopping, credit): c for c in todo}
         try:
-            for future in _as_completed(futures):
+            for future in as_completed(futures):
                 run = future.result()
                 if renderer is not None:
                     renderer.submit(run.chapter, store)  # stored once its images are drawn
@@ -194,9 +193,3 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
                 renderer.cancel()
             raise
     return runs
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
