@@ -36,7 +36,7 @@ SCRIPTS = Path(__file__).resolve().parent
 ROOT = SCRIPTS.parent
 
 from pipeline.stages import assemble, stage  # noqa: E402
-from pipeline.editions import changes
+from pipeline.editions import changes  # noqa: E402
 from pipeline.config import load_site  # noqa: E402
 
 BUILD = [sys.executable, str(SCRIPTS / "build.py")]

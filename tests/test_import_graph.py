@@ -43,23 +43,25 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
     targets = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
-            candidates = [alias.name for alias in node.names]
+            wanted = [[alias.name] for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".") if package else []
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            candidates = [f"{base}.{alias.name}" for alias in node.names] + [base]
+            wanted = [[f"{base}.{alias.name}", base] for alias in node.names]  # a module, else a name in one
         else:
             continue
-        for candidate in candidates:
-            parts = candidate.split(".")
-            while parts and ".".join(parts) not in known:
-                parts.pop()
-            if parts and ".".join(parts) != name:
-                targets.add(".".join(parts))
-                break
+        for candidates in wanted:
+            for candidate in candidates:
+                parts = candidate.split(".")
+                while parts and ".".join(parts) not in known:
+                    parts.pop()
+                if parts:
+                    if ".".join(parts) != name:
+                        targets.add(".".join(parts))
+                    break
     return targets
 
 

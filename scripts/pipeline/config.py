@@ -50,11 +50,6 @@ class Site:
         """The edition metadata: title, authors, edition, date, base URL (masthead.report)."""
         return report_block(self.config)
 
-    @property
-    def report_values(self) -> dict[str, str]:
-        """Report-wide values every chapter that declares them receives (one as-of date)."""
-        return {"as_of": self.report["as_of"]} if self.report.get("as_of") else {}
-
 
 def toc_files(toc: dict) -> list[str]:
     """Every ``file`` entry in a jb-book _toc.yml, root first, in reading order."""

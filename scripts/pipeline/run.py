@@ -12,36 +12,17 @@ import shutil
 import signal
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .editions import manifest
 from .stages import publish
 from .speed import children
-from .config import ROOT, Site, load_site
+from .config import Site
+from .plan import BuildOptions, BuildPlan, resolve, say  # noqa: F401 (BuildOptions: the flow's API)
 
 # The heavy stages (jupytext, papermill, nbformat, frictionless, vl-convert) are imported inside
 # _build: a no-op rebuild only hashes files and must stay well under a second and a half.
-
-
-@dataclass
-class BuildOptions:
-    data_dir: Path = ROOT / "data"
-    output: Path = ROOT / "_build" / "html"
-    overrides: list[str] = field(default_factory=list)
-    jobs: int = 0  # chapters executed at once; 0: one per chapter, up to twice the CPUs
-    root: Path = ROOT
-    force: bool = False  # re-execute every chapter and rebuild even when nothing changed
-    scenario: str | None = None  # scenarios/<name>.yml
-    cache_dir: Path | None = None  # default: <output.parent>/cache
-    editions_dir: Path | None = None  # default: <root>/editions
-    progress: Callable[[str], None] | None = None  # default: print
-    speedups: bool = True  # warm kernels and out-of-band images (pipeline/speed/speedups.py)
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
 
 
 # Test hook, used by tests/test_interrupt.py only: with REPORT_TEST_PAUSE=<stage>:<start|end>
@@ -125,78 +106,62 @@ def keep_pdf(output: Path, html: Path, tree: str, site: Site, report: Callable[[
 def build_report(options: BuildOptions) -> Path:
     """Build and publish the report; returns the path of the published ``index.html``.
 
-    When nothing the build reads has changed since the site at ``output`` was published, and
-    that site is as it was published, nothing runs (no papermill, no Sphinx).
+    The options are resolved once into a plan (``pipeline.plan``) that every stage reads. When
+    nothing the build reads has changed since the site at ``output`` was published, and that site
+    is as it was published, nothing runs (no papermill, no Sphinx).
     """
-    report = options.progress or say
     started = time.monotonic()
-    root = Path(options.root).resolve()
-    data_dir = options.data_dir.resolve()
-    output = options.output.resolve()
-    cache_dir = (options.cache_dir or output.parent / "cache").resolve()
-    editions_dir = (options.editions_dir or root / "editions").resolve()
-    scenario_path = None
-    if options.scenario is not None:
-        from .editions.scenarios import scenario_file
-
-        scenario_path = scenario_file(root, options.scenario)
+    plan = resolve(options)
+    report, output = plan.progress, plan.output
     with publish.build_lock(output):
-        inputs = manifest.build_inputs_digest(root, data_dir, editions_dir, overrides=options.overrides, scenario=scenario_path)
-        if not options.force and not os.environ.get(PAUSE_ENV) and manifest.is_up_to_date(output, inputs):
+        inputs = manifest.build_inputs_digest(plan.root, plan.data_dir, plan.editions_dir, overrides=list(plan.override_items),
+                                              scenario=plan.scenario_path)
+        if not plan.force and not os.environ.get(PAUSE_ENV) and manifest.is_up_to_date(output, inputs):
             report(f"{'up to date, nothing to do':<28} {time.monotonic() - started:5.1f} s")
             return output / "index.html"
         work = publish.work_dir(output)
         shutil.rmtree(work, ignore_errors=True)  # left by a build that was killed outright
         try:
-            return _build(options, root, data_dir, output, cache_dir, editions_dir, inputs, work, report)
+            return _build(plan, inputs, work)
         finally:
             children.stop_all()
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
-           inputs: str, work: Path, report) -> Path:
-    from .editions import changes, parameters
+def _build(plan: BuildPlan, inputs: str, work: Path) -> Path:
+    from .editions import changes
     from .stages import assemble, execute, stage, validate
     from .speed import speedups
     from .pages import citation, freshness
     from .speed.cache import ChapterCache
 
-    site: Site = load_site(root)
+    report, data_dir, output = plan.progress, plan.data_dir, plan.output
+    site: Site = plan.site()
     warn_placeholder_base_url(site, report)
-    overrides = parameters.parse_assignments(options.overrides)
-    scenario = None
-    if options.scenario is not None:
-        from .editions import scenarios
-
-        scenario = scenarios.load_scenario(root, options.scenario)
-        site = scenarios.apply(site, scenario, scenario["parameters"])
     # warm kernels and out-of-band images, or neither (pipeline/speed/speedups.py)
-    with speedups.helpers(work, options.speedups) as (zygote, renderer):
+    with speedups.helpers(work, plan.speedups) as (zygote, renderer):
         with Timer("validate data", report):
             validate.validate_data(data_dir)
-        as_of = site.report.get("as_of") or site.report.get("edition_date")
+        as_of = plan.current_to
         for warning in freshness.overdue_warnings(validate.load_descriptor(data_dir), as_of) if as_of else []:
             report(warning)  # a warning, not a failure: the figures are still the newest we have
         with Timer("stage book", report):
-            stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
+            stage_dir = stage.prepare_stage(site, work / "stage", data_dir, plan.cache_dir)
             notebooks = {c.name: stage_dir / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}
-            per_chapter = scenarios.as_text(scenario["parameters"]) if scenario else None
-            params = parameters.resolve(list(site.chapters), notebooks, overrides, per_chapter,
-                                        report_values=site.report_values)
+            params = plan.chapter_parameters(list(site.chapters), notebooks)
         with Timer(f"execute {len(site.chapters)} chapters", report):
             runs = execute.execute_chapters(
-                site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,
-                cache=ChapterCache(cache_dir), force=options.force, zygote=zygote, renderer=renderer,
+                site.chapters, stage_dir, data_dir, params, output.parent / "failed", plan.jobs, report,
+                cache=ChapterCache(plan.cache_dir), force=plan.force, zygote=zygote, renderer=renderer,
                 credit=citation.credit_line(citation.meta(site.report)),  # under each downloaded image
             )
             if zygote is not None:
                 zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs
         with Timer("edition record", report):
-            record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, scenario)
+            record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, plan.scenario)
             manifest.write_record(record, stage_dir / manifest.RECORD_URL)
             if changes.PAGE in site.pages:
-                changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
+                changes.write_page(stage_dir, record, plan.editions_dir, site.report.get("previous_edition"))
         with Timer("assemble site", report):
             html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
             if renderer is not None:

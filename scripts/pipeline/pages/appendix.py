@@ -16,7 +16,6 @@ collide with those of a chapter, while chapters keep the plain keys.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import shutil

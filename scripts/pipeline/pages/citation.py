@@ -18,7 +18,6 @@ does not depend on the data or the heading's wording, so a link stays valid acro
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 
