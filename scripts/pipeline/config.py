@@ -19,7 +19,8 @@ import yaml
 
 from masthead.report import report_block
 
-ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = Path(__file__).resolve().parents[1]  # the report's code: analysis, masthead, pipeline, sphinx_ext
+ROOT = SCRIPTS.parent
 NOTEBOOK_FORMAT = "md:myst"
 
 

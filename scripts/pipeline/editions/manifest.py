@@ -25,6 +25,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from ..config import SCRIPTS
+
 RECORD_URL = "_static/edition.json"
 RECORD_FORMAT = 1
 TOOLS = ("jupyter-book", "sphinx", "myst-nb", "papermill", "altair", "vl-convert-python", "pandas")
@@ -43,10 +45,11 @@ def _files(folder: Path, pattern: str = "**/*"):
 
 def input_files(root: Path, data_dir: Path, *, pipeline_code: bool = False) -> dict[str, Path]:
     """label → path of every input of the report: data, book pages, library, config."""
-    scripts = Path(__file__).resolve().parents[1]
+    scripts = SCRIPTS
     found = {f"data/{p.relative_to(data_dir).as_posix()}": p for p in _files(data_dir)}
     found.update({f"book/{p.relative_to(root / 'book').as_posix()}": p for p in _files(root / "book")})
-    found.update({f"scripts/analysis/{p.name}": p for p in _files(scripts / "analysis", "*.py")})
+    for library in ("analysis", "masthead"):  # the code the chapters run
+        found.update({f"scripts/{library}/{p.name}": p for p in _files(scripts / library, "*.py")})
     if pipeline_code:  # the build's own code: pipeline, Sphinx extensions, everything under scripts/
         found.update({f"scripts/{p.relative_to(scripts).as_posix()}": p for p in _files(scripts, "**/*.py")})
     for name in ("_config.yml", "_toc.yml"):

@@ -27,7 +27,6 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from . import children
 
-SCRIPTS = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 120
 
 

@@ -27,7 +27,6 @@ from .stage import INPUTS
 if TYPE_CHECKING:
     from ..speed.render import Renderer
 
-SCRIPTS = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 600
 
 
