@@ -45,9 +45,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from serve import DEFAULT_SITE, REPO, serving  # noqa: E402
+from serve import DEFAULT_SITE, REPO, serving  # scripts/ is on the path (the script's folder; pip install -e .)
 
 CHROMIUM = "/usr/bin/chromium"
 NODE_MODULES = REPO / "node_modules"

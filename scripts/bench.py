@@ -35,7 +35,8 @@ from pathlib import Path
 SCRIPTS = Path(__file__).resolve().parent
 ROOT = SCRIPTS.parent
 
-from pipeline import assemble, changes, stage  # noqa: E402
+from pipeline.stages import assemble, stage  # noqa: E402
+from pipeline.editions import changes  # noqa: E402
 from pipeline.config import load_site  # noqa: E402
 
 BUILD = [sys.executable, str(SCRIPTS / "build.py")]
@@ -75,7 +76,7 @@ def seed_runtime(cache_dir: Path) -> None:
     plain Jupyter Book gets it in its staged book): "clean" means no chapter executed yet."""
     import vl_convert
 
-    from pipeline import runtime
+    from pipeline.pages import runtime
 
     runtime.write_runtime(cache_dir / "seed.js", cache_dir)
     (cache_dir / "seed.js").unlink()
@@ -209,7 +210,7 @@ def grow(data_dir: Path, name: str, factor: int | None, total: int | None = None
 def validation_seconds(data_dir: Path, runs: int) -> tuple[float, float]:
     """(wall, CPU) seconds of validating ``data_dir``, medians of ``runs``: on a shared machine
     the CPU time says what validation costs, the wall time what a person waits."""
-    from pipeline import validate
+    from pipeline.stages import validate
 
     wall, cpu = [], []
     for _ in range(runs):

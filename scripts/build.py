@@ -32,7 +32,7 @@ def parse_args(argv):
     parser.add_argument("--force", action="store_true", help="re-execute every chapter and rebuild, even when nothing changed")
     parser.add_argument("--scenario", metavar="NAME", help="build the scenario in scenarios/NAME.yml (published apart from the report)")
     parser.add_argument("--no-speedups", dest="speedups", action="store_false",
-                        help="plain papermill kernels that draw their own images (slower; pipeline/speedups.py)")
+                        help="plain papermill kernels that draw their own images (slower; pipeline/speed/speedups.py)")
     parser.add_argument("--record-edition", action="store_true", help="build, then store the edition record in editions/ (make edition)")
     # Hidden: build another report root (its _config.yml, _toc.yml, book/); used by the tests.
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -52,9 +52,9 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if args.check_data:
-            from pipeline import validate
+            from pipeline.stages import validate
 
-            from pipeline import freshness
+            from pipeline.pages import freshness
             from pipeline.config import load_site
 
             for line in validate.validate_data(args.data_dir.resolve()):
@@ -75,8 +75,8 @@ def main(argv=None) -> int:
             output, cache_dir = root / "_build" / "scenarios" / args.scenario / "html", root / "_build" / "cache"
         elif output is None and args.overrides:
             # A -p build never replaces the report: it goes apart, and shares the chapter cache.
-            from pipeline.parameters import parse_assignments
-            from pipeline.scenarios import variant_name
+            from pipeline.editions.parameters import parse_assignments
+            from pipeline.editions.scenarios import variant_name
 
             output = root / "_build" / "variants" / variant_name(parse_assignments(args.overrides)) / "html"
             cache_dir = root / "_build" / "cache"
@@ -85,7 +85,7 @@ def main(argv=None) -> int:
                                speedups=args.speedups)
         index = build_report(options)
         if args.record_edition:
-            from pipeline.manifest import store_edition
+            from pipeline.editions.manifest import store_edition
 
             print(f"edition record stored: {store_edition(index.parent, root / 'editions')}")
     except BuildError as error:

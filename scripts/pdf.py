@@ -13,9 +13,9 @@
 4. Writes ``_build/pdf/report.pdf``, then puts the PDF in the site copy as ``report.pdf``, fills the
    footer's PDF slot on every page with a "Download the report (PDF)" link and the <head> slot with
    ``citation_pdf_url``, records which pages it was printed from, and publishes the copy in one
-   atomic exchange (``pipeline.publish``). A site from ``make report`` alone has no PDF link, so no
+   atomic exchange (``pipeline.stages.publish``). A site from ``make report`` alone has no PDF link, so no
    page ever links to a PDF that is not there; a later ``make report`` keeps the PDF only while the
-   pages are the ones it was printed from (``pipeline.pdfsite``).
+   pages are the ones it was printed from (``pipeline.pages.pdfsite``).
 
 Exit status: 0 written; 1 failed (the published site is unchanged).
 """
@@ -37,7 +37,9 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup  # noqa: E402
 
-from pipeline import citation, manifest, pdfsite, publish  # noqa: E402
+from pipeline.pages import citation, pdfsite  # noqa: E402
+from pipeline.editions import manifest
+from pipeline.stages import publish
 from pipeline.config import ROOT, load_site  # noqa: E402
 from pipeline.errors import BuildError  # noqa: E402
 
@@ -348,7 +350,7 @@ def site_report(site: Path, root: Path = ROOT) -> dict:
     scenario site's record (``_static/edition.json``) names, so its PDF says "Scenario" too."""
     import json
 
-    from pipeline.manifest import RECORD_URL
+    from pipeline.editions.manifest import RECORD_URL
 
     report = dict(load_site(root).report)
     record = site / RECORD_URL

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline import citation  # noqa: E402
+from pipeline.pages import citation  # noqa: E402
 from pipeline.config import ROOT, load_site  # noqa: E402
 
 # text files of the site that are searched for a placeholder host (every file that is not binary)

@@ -39,7 +39,9 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 import pdf
-from pipeline import citation, manifest, pdfsite, publish
+from pipeline.pages import citation, pdfsite
+from pipeline.editions import manifest
+from pipeline.stages import publish
 from pipeline.config import ROOT
 from pipeline.errors import BuildError
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 
-from pipeline import citation  # noqa: E402
+from pipeline.pages import citation  # noqa: E402
 from pipeline.config import ROOT, load_site  # noqa: E402
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from analysis import wordings
 from analysis.chapters import KeyFigure
-from pipeline import execute, stage
+from pipeline.stages import execute, stage
 from pipeline.config import load_site
-from pipeline.record import glued_values
+from pipeline.editions.record import glued_values
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -87,7 +87,7 @@ def check_parameter(name: str, parameter: str, text: str):
     import jupytext
     import nbformat
 
-    from pipeline.parameters import coerce, declared_parameters
+    from pipeline.editions.parameters import coerce, declared_parameters
 
     chapter = next(c for c in load_site(REPO).chapters if c.name == name)
     with tempfile.TemporaryDirectory() as tmp:

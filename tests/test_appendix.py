@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_file
 
-from pipeline.appendix import bib_escape, bib_url, md, write_bibliography, write_data_appendix
+from pipeline.pages.appendix import write_bibliography, write_data_appendix
+from pipeline.pages.markup import bib_escape, bib_url, md
 from pipeline.errors import DataError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ spreadsheet would, and runs ``scripts/build.py --data-dir <copy> --output <tmp>/
 - leave nothing new beside the output but the lock file and the cache (no work folders).
 
 Files as a spreadsheet saves them (UTF-8 with a BOM, CRLF line ends, every field quoted) must
-pass. (scripts/pipeline/validate.py has its own unit tests in tests/test_validate.py; these go
+pass. (scripts/pipeline/stages/validate.py has its own unit tests in tests/test_validate.py; these go
 end to end through the CLI.)
 """
 
@@ -228,7 +228,7 @@ def numeric_parameter() -> tuple[str, str, dict]:
     import tempfile
 
     from pipeline.config import load_site
-    from pipeline.parameters import declared_parameters
+    from pipeline.editions.parameters import declared_parameters
 
     with tempfile.TemporaryDirectory() as tmp:
         for chapter in load_site(REPO).chapters:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import appendix, bundle, citation
+from pipeline.pages import appendix, bundle, citation, datafiles
 from pipeline.config import load_site
 from sitepages import soup
 
@@ -34,21 +34,21 @@ def test_bundle_holds_every_dataset_the_descriptor_the_registry_and_a_readme(tmp
     members = _members(path)
     folder = path.name.removesuffix(".zip")
     package = appendix.read_descriptor(DATA)
-    expected = ["README.md", "datapackage.json", "sources.csv"] + [r["path"] for r in appendix.datasets(package)]
+    expected = ["README.md", "datapackage.json", "sources.csv"] + [r["path"] for r in datafiles.datasets(package)]
     if (DATA / "CHANGELOG.md").exists():
         expected.append("CHANGELOG.md")
     assert list(members) == [f"{folder}/{name}" for name in expected]
-    assert len(appendix.datasets(package)) >= 10
+    assert len(datafiles.datasets(package)) >= 10
     for name in expected[1:]:
         assert members[f"{folder}/{name}"] == (DATA / name).read_bytes(), f"{name} is not a byte copy"
     readme = members[f"{folder}/README.md"].decode("utf-8")
     for needed in (meta.title, meta.licence, meta.edition, meta.long_date, meta.organisation,
                    citation.page_url(meta, "data_sources.html"), "How to cite", "As of"):
         assert needed in readme, f"README lacks {needed!r}"
-    newest = max(row["date"] for row in appendix.read_sources(DATA)
+    newest = max(row["date"] for row in datafiles.read_sources(DATA)
                  if len(row.get("date", "")) == 10 and row.get("quality") != "D")
     assert newest in readme
-    for resource in appendix.datasets(package):
+    for resource in datafiles.datasets(package):
         assert f"`{resource['path']}`" in readme
 
 

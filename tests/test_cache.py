@@ -1,4 +1,4 @@
-"""The data-aware chapter cache and the no-op rebuild (scripts/pipeline/cache.py, run.py).
+"""The data-aware chapter cache and the no-op rebuild (scripts/pipeline/speed/cache.py, run.py).
 
 Built on the small report of tests/edition_root.py (two chapters reading different datasets)
 in a temporary folder: a few seconds per build instead of a minute for the real book.

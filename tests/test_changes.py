@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from pipeline import changes, manifest
+from pipeline.editions import changes, manifest
 
 EDITION = {"name": "Second edition", "date": "2026-12-01"}
 

@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from pipeline import citation
+from pipeline.pages import citation
 from pipeline.config import load_site
 from site_server import REPO, opened_page, wait_for_charts
 from sitepages import pages_in_order, soup

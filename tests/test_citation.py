@@ -17,7 +17,7 @@ import pytest
 import yaml
 from docutils.nodes import make_id
 
-from pipeline import citation
+from pipeline.pages import citation
 from pipeline.config import load_site
 from sitepages import article, cited_pages, pages_in_order, soup
 

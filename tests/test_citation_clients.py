@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import citation
+from pipeline.pages import citation
 from pipeline.config import load_site
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pipeline import citeglue
+from pipeline.pages import citeglue
 from pipeline.errors import BuildError
 from report_root import REPO
 

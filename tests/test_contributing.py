@@ -12,7 +12,7 @@ from analysis import datasets
 from analysis.chapters import template
 from chapters import DATA, copy_data
 from pipeline.errors import DataError
-from pipeline.validate import validate_data
+from pipeline.stages.validate import validate_data
 from report_root import PACKAGE, PRODUCTION, REPO, run_build, write_book
 
 TOC = """format: jb-book

@@ -5,7 +5,8 @@ import codecs
 
 from analysis import datapackage, datasets
 from chapters import copy_data
-from pipeline import appendix, cache
+from pipeline.pages import datafiles
+from pipeline.speed import cache
 
 
 def with_bom(path):
@@ -22,7 +23,7 @@ def test_a_descriptor_and_registry_with_a_byte_order_mark_read_the_same_everywhe
     assert len(datasets.load(name, data)) == len(datapackage.read_rows(data / datapackage.resource_paths(plain)[name]))
     assert "id" in datasets.sources(data).columns
     assert cache.dataset_files([name], data)[name] == data / datapackage.resource_paths(plain)[name]
-    assert {r["id"] for r in appendix.read_sources(data)} == set(datasets.sources(data)["id"])
+    assert {r["id"] for r in datafiles.read_sources(data)} == set(datasets.sources(data)["id"])
 
 
 def test_as_list():

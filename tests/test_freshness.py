@@ -8,9 +8,10 @@ import shutil
 
 import pytest
 
-from pipeline import freshness, validate
+from pipeline.pages import freshness
+from pipeline.stages import validate
 from pipeline.config import load_site
-from pipeline.validate import validate_data
+from pipeline.stages.validate import validate_data
 
 WHERE = 'datapackage.json, resource "x"'
 
@@ -84,7 +85,8 @@ def test_validation_refuses_a_malformed_freshness_block_and_warns_on_a_missing_o
 
 
 def test_the_data_page_shows_latest_data_and_next_release_per_dataset(tmp_path):
-    from pipeline.appendix import datasets, write_data_appendix
+    from pipeline.pages.appendix import write_data_appendix
+    from pipeline.pages.datafiles import datasets
 
     data = tmp_path / "data"
     shutil.copytree(load_site().root / "data", data)
@@ -121,7 +123,7 @@ def test_an_overdue_dataset_warns_but_the_build_goes_on(tmp_path, capsys):
 def test_adding_a_month_moves_the_latest_data_and_the_warning_without_touching_the_descriptor(tmp_path):
     """The monthly exports name their period column: the newest month and the next release follow
     the rows, so an analyst who adds April sees April on the page and in the warning."""
-    from pipeline.appendix import write_data_appendix
+    from pipeline.pages.appendix import write_data_appendix
 
     data = tmp_path / "data"
     shutil.copytree(load_site().root / "data", data)

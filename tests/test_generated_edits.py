@@ -76,7 +76,8 @@ def check_edit(work: Path, edit) -> str:
     """Validate the edited copy; on success read the dataset as a chapter does and generate the
     appendix. Returns the outcome class; any exception other than a DataError propagates."""
     from analysis.datasets import load
-    from pipeline import appendix, validate
+    from pipeline.pages import appendix
+    from pipeline.stages import validate
     from pipeline.errors import DataError
 
     target = work / edit.dataset.path

@@ -247,7 +247,7 @@ def test_a_disk_that_fills_up_during_publishing(report, small_disk):
 def test_a_site_caught_between_the_two_renames_is_put_back(tmp_path):
     """Where renameat2 is missing, publishing is two renames; a build killed between them leaves
     the old site as .html.old and no html: the next build's lock puts it back."""
-    from pipeline import publish
+    from pipeline.stages import publish
 
     output = tmp_path / "out" / "html"
     old = output.with_name(".html.old")
@@ -261,7 +261,7 @@ def test_a_site_caught_between_the_two_renames_is_put_back(tmp_path):
 def test_processes_left_by_a_killed_build_are_stopped(tmp_path):
     """A process still running in a dead build's work folder (as Sphinx or a kernel would be)
     is stopped by the next build's lock."""
-    from pipeline import publish
+    from pipeline.stages import publish
 
     output = tmp_path / "out" / "html"
     work = publish.work_dir(output)

@@ -1,4 +1,4 @@
-"""Chapter kernels forked from the warm zygote (pipeline/zygote.py, pipeline/kernels.py).
+"""Chapter kernels forked from the warm zygote (pipeline/speed/zygote.py, pipeline/speed/kernels.py).
 
 What must hold for the fork to be a pure speed-up: each kernel is its own process (own process
 group, the working folder and environment it was asked for, its own random sequence), it starts
@@ -18,7 +18,7 @@ import nbformat
 import papermill
 import pytest
 
-from pipeline import children, kernels, zygote as zygote_module
+from pipeline.speed import children, kernels, zygote as zygote_module
 
 PROBE = """
 import json, os, random, sys
@@ -176,7 +176,7 @@ def test_only_this_interpreters_python_kernel_is_forked():
 
 
 def test_the_private_jupyter_client_hook_the_warm_kernels_override_still_exists():
-    """pipeline/kernels.py overrides AsyncKernelManager._async_pre_start_kernel (private): an
+    """pipeline/speed/kernels.py overrides AsyncKernelManager._async_pre_start_kernel (private): an
     upgrade of jupyter_client that renames it must fail here, loudly, not silently start cold."""
     import inspect
 

@@ -12,9 +12,11 @@ import pytest
 
 from edition_root import build, edit_china_production, make_root
 from report_root import REPO
-from pipeline import cache, citation, manifest
+from pipeline.speed import cache
+from pipeline.pages import citation
+from pipeline.editions import manifest
 from pipeline.config import load_site
-from pipeline.record import glued_values
+from pipeline.editions.record import glued_values
 
 RECORD = "_static/edition.json"
 
@@ -129,3 +131,18 @@ def test_real_report_record_lists_every_figure_its_pages_quote(built_site):
                 missing.append(f"{page}: {ref}")
     assert not missing, missing
     assert (built_site / "what_changed.html").exists()
+
+
+def test_the_code_a_chapter_runs_is_hashed_where_it_lives():
+    """The cache key and the edition record hash the library files by path: a moved module must
+    not leave them hashing a file that is not there (or no file at all)."""
+    site = load_site(REPO)
+    inputs = cache.chapter_inputs(site.chapters[0], REPO / "data", {})
+    assert "missing" not in (inputs["execute"], inputs["render"])
+    library = inputs["library"]
+    assert "analysis/figures.py" in library and "analysis/chapters/__init__.py" in library and "masthead/dates.py" in library
+    assert "missing" not in library.values()
+    files = manifest.input_files(REPO, REPO / "data")
+    assert {"scripts/analysis/figures.py", "scripts/masthead/dates.py"} <= set(files)
+    code = manifest.input_files(REPO, REPO / "data", pipeline_code=True)
+    assert {"scripts/pipeline/run.py", "scripts/pipeline/stages/execute.py", "scripts/sphinx_ext/report_cite.py"} <= set(code)

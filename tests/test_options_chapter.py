@@ -9,7 +9,7 @@ import pytest
 
 from analysis.chapters import options
 from chapters import DATA, check_parameter, copy_data, read_rows, run_chapter, write_rows
-from pipeline.parameters import ParameterError
+from pipeline.editions.parameters import ParameterError
 
 
 def imports_row(rows, measure):

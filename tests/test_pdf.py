@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import pdf
-from pipeline import citation
+from pipeline.pages import citation
 from sitepages import article, cited_pages, pages_in_order, soup
 
 pytestmark = pytest.mark.skipif(not Path(pdf.CHROMIUM).exists() or not shutil.which("pdftotext"),
@@ -113,8 +113,8 @@ def test_a_scenario_sites_pdf_footer_names_the_scenario(tmp_path):
     import json
 
     from pipeline.config import ROOT
-    from pipeline.manifest import RECORD_URL
-    from pipeline.scenarios import load_scenario
+    from pipeline.editions.manifest import RECORD_URL
+    from pipeline.editions.scenarios import load_scenario
 
     scenario = load_scenario(ROOT, "magnet-halt")
     record = tmp_path / "html" / RECORD_URL

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import citation, manifest, pdfsite
+from pipeline.pages import citation, pdfsite
+from pipeline.editions import manifest
 from pipeline.config import load_site
 
 REPO = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from pipeline import publish
+from pipeline.stages import publish
 from pipeline.errors import BuildError
 
 

@@ -19,7 +19,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from pipeline import citation, pdfsite, scenarios
+from pipeline.pages import citation, pdfsite
+from pipeline.editions import scenarios
 from report_root import make_root, run_build
 
 REPO = Path(__file__).resolve().parents[1]

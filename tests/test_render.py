@@ -1,4 +1,4 @@
-"""Figure images drawn by the build (pipeline/render.py) rather than in each chapter's kernel.
+"""Figure images drawn by the build (pipeline/speed/render.py) rather than in each chapter's kernel.
 
 The images must be the very files a chapter run by hand draws; a spec that cannot be drawn
 fails the build naming the chapter and the figure; the chapter cache keeps the images, so a
@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from analysis import figures
-from pipeline.cache import ChapterCache
+from pipeline.speed.cache import ChapterCache
 from pipeline.errors import BuildError
-from pipeline.render import Renderer
+from pipeline.speed.render import Renderer
 
 DATA = pd.DataFrame({"country": ["China", "Myanmar", "USA"], "share_pct": [69.2, 11.0, 11.5]})
 

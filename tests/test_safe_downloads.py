@@ -10,7 +10,7 @@ import io
 import json
 import re
 
-from pipeline.appendix import copy_dataset, inert
+from pipeline.pages.appendix import copy_dataset, inert
 
 from report_root import REPO
 

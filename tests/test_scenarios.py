@@ -10,7 +10,7 @@ import pytest
 
 from edition_root import build, chapters_run, make_root
 from report_root import REPO
-from pipeline import parameters, scenarios
+from pipeline.editions import parameters, scenarios
 from pipeline.config import load_site
 from pipeline.errors import ParameterError
 

@@ -9,7 +9,6 @@ import gzip
 import html
 import json
 import re
-import sys
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -20,7 +19,6 @@ import pytest
 from site_server import PageLog, new_page, opened_page, wait_for_charts
 from test_browser import PAGES
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts" / "sphinx_ext"))
 SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"')
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from analysis import datapackage, datasets
-from pipeline import textcells, validate
+from pipeline.editions import textcells
+from pipeline.stages import validate
 from pipeline.errors import DataError
 from report_root import REPO
 

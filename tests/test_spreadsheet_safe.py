@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from analysis import datapackage, datasets
-from pipeline import appendix, textcells, validate
+from pipeline.pages import appendix
+from pipeline.editions import textcells
+from pipeline.stages import validate
 from pipeline.errors import DataError
 from report_root import REPO
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import DataError
-from pipeline.validate import validate_data
+from pipeline.stages.validate import validate_data
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -448,8 +448,8 @@ def test_real_data_passes():
 
 def test_every_rule_is_registered_once_with_what_the_data_page_says():
     """One registry: a rule's check, its required and column parameters and its description."""
-    from pipeline.appendix import rule_text
-    from pipeline.validate import RULES
+    from pipeline.pages.appendix import rule_text
+    from pipeline.stages.validate import RULES
 
     assert set(RULES) == {"parts_within_total", "consistent_unit", "share_percent", "ordered", "utf8_text"}
     assert [name for name, r in RULES.items() if r.always] == ["utf8_text"]  # checked on every dataset, undeclared

@@ -1,5 +1,5 @@
 """Edits the generated-edit tests found a traceback or an unlocated message for, each refused
-with its file, row and column (scripts/pipeline/validate.py)."""
+with its file, row and column (scripts/pipeline/stages/validate.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pipeline.errors import DataError
-from pipeline.validate import validate_data
+from pipeline.stages.validate import validate_data
 
 from report_root import REPO
 

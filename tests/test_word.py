@@ -16,7 +16,7 @@ import docx
 import pytest
 
 import word
-from pipeline import citation
+from pipeline.pages import citation
 from sitepages import article, pages_in_order, soup
 
 

@@ -31,6 +31,8 @@ import datetime as dt
 
 import pandas as pd
 
+from masthead.dates import long_date
+
 STATUSES = ("in_force", "suspended", "superseded", "expired", "unknown")
 STATUS_TEXT = {
     "in_force": "in force",
@@ -166,14 +168,6 @@ def status_of(events: pd.DataFrame, event_id: str, as_of) -> str:
     if len(rows) != 1:
         raise ValueError(f"{event_id!r}: {len(rows)} rows in the timeline, expected one")
     return status_on(rows[0], as_of, governing_suspension(rows[0], events))
-
-
-def long_date(value) -> str:
-    """``2026-11-10`` → ``10 November 2026`` (the report's prose style)."""
-    day = to_date(value)
-    if day is None:
-        raise ValueError("no date to write")
-    return f"{day.day} {day:%B %Y}"
 
 
 def scheduled_ends(table: pd.DataFrame, as_of, *, label: str = "instrument") -> dict:

@@ -1,7 +1,7 @@
 """The one door to ``data/``: the descriptor, the CSV files and the names every reader shares.
 
-Validation (pipeline/validate.py), the data appendix (pipeline/appendix.py), the chapter cache
-(pipeline/cache.py) and the chapters (analysis/datasets.py) all read ``datapackage.json`` and the
+Validation (pipeline/stages/validate.py), the data appendix (pipeline/pages/appendix.py), the chapter cache
+(pipeline/speed/cache.py) and the chapters (analysis/datasets.py) all read ``datapackage.json`` and the
 CSV files through these functions, so they agree on the encoding (UTF-8, with or without a
 byte-order mark, as a spreadsheet saves it), on where a resource's file is, and on the names of
 the source registry and the source-id columns. Nothing here needs pandas.

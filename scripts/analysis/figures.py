@@ -36,7 +36,7 @@ from . import charts  # noqa: F401  (registers the report theme)
 from .datasets import source_label, sources
 from .images import FOOTER_KEY, SPEC_SUFFIX, write_images
 
-CREDIT_ENV = "REPORT_FIGURE_CREDIT"  # "<report>, <edition> · <licence>": set by the build (pipeline/execute.py)
+CREDIT_ENV = "REPORT_FIGURE_CREDIT"  # "<report>, <edition> · <licence>": set by the build (pipeline/stages/execute.py)
 FIGURE_DIR_ENV = "REPORT_FIGURE_DIR"
 FIGURE_URL_ENV = "REPORT_FIGURE_URL"
 RENDER_DIR_ENV = "REPORT_RENDER_DIR"
@@ -61,15 +61,11 @@ def download_credit() -> str:
     credit = os.environ.get(CREDIT_ENV)
     if credit is not None:
         return credit
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        config = folder / "_config.yml"
-        if config.is_file():
-            import yaml
-            from pipeline.citation import credit_line, meta
+    from masthead.report import credit_line, meta, nearest_config, read_report
 
-            report = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("report")
-            return credit_line(meta(report)) if report else ""
-    return ""
+    config = nearest_config()
+    report = read_report(config) if config else {}
+    return credit_line(meta(report)) if report else ""
 
 
 def wrap(text: str, width: int) -> list[str]:

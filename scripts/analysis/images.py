@@ -1,7 +1,7 @@
 """Draw a figure's image downloads from its Vega-Lite spec: ``<name>.svg`` and ``<name>.png`` (2×).
 
 One function, used by a chapter run by hand (analysis.figures draws at once) and by the build,
-which draws every chapter's images in one place while Sphinx runs (pipeline/render.py), so an
+which draws every chapter's images in one place while Sphinx runs (pipeline/speed/render.py), so an
 image is the same file whichever way it was made.
 """
 

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from masthead.report import effective_base_url, report_block
+
+SCRIPTS = Path(__file__).resolve().parents[1]  # the report's code: analysis, masthead, pipeline, sphinx_ext
+ROOT = SCRIPTS.parent
 NOTEBOOK_FORMAT = "md:myst"
 
 
@@ -45,10 +48,8 @@ class Site:
 
     @property
     def report(self) -> dict:
-        """The edition metadata: title, authors, edition, date, base URL (one source of truth).
-        The environment variable REPORT_BASE_URL, when set, overrides ``base_url`` (``make publish``)."""
-        from .citation import effective_base_url
-
+        """The edition metadata: title, authors, edition, date, base URL (masthead.report). The
+        environment variable REPORT_BASE_URL, when set, overrides ``base_url`` (``make publish``)."""
         meta = self.configured_report
         meta["base_url"] = effective_base_url(meta)
         return meta
@@ -57,16 +58,7 @@ class Site:
     def configured_report(self) -> dict:
         """The report block as committed in _config.yml (no environment override): CITATION.cff and
         .zenodo.json are written from it."""
-        meta = dict(self.config.get("report", {}))
-        meta.setdefault("title", self.config.get("title", ""))
-        if meta.get("as_of") is not None:
-            meta["as_of"] = str(meta["as_of"])  # YAML may read an unquoted date as a date
-        return meta
-
-    @property
-    def report_values(self) -> dict[str, str]:
-        """Report-wide values every chapter that declares them receives (one as-of date)."""
-        return {"as_of": self.report["as_of"]} if self.report.get("as_of") else {}
+        return report_block(self.config)
 
 
 def toc_files(toc: dict) -> list[str]:

@@ -12,34 +12,17 @@ import shutil
 import signal
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import children, manifest, publish
-from .config import ROOT, Site, load_site
+from .editions import manifest
+from .stages import publish
+from .speed import children
+from .config import Site
+from .plan import BuildOptions, BuildPlan, resolve, say  # noqa: F401 (BuildOptions: the flow's API)
 
 # The heavy stages (jupytext, papermill, nbformat, frictionless, vl-convert) are imported inside
 # _build: a no-op rebuild only hashes files and must stay well under a second and a half.
-
-
-@dataclass
-class BuildOptions:
-    data_dir: Path = ROOT / "data"
-    output: Path = ROOT / "_build" / "html"
-    overrides: list[str] = field(default_factory=list)
-    jobs: int = 0  # chapters executed at once; 0: one per chapter, up to twice the CPUs
-    root: Path = ROOT
-    force: bool = False  # re-execute every chapter and rebuild even when nothing changed
-    scenario: str | None = None  # scenarios/<name>.yml
-    cache_dir: Path | None = None  # default: <output.parent>/cache
-    editions_dir: Path | None = None  # default: <root>/editions
-    progress: Callable[[str], None] | None = None  # default: print
-    speedups: bool = True  # warm kernels and out-of-band images (pipeline/speedups.py)
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
 
 
 # Test hook, used by tests/test_interrupt.py only: with REPORT_TEST_PAUSE=<stage>:<start|end>
@@ -97,7 +80,7 @@ class Timer:
 def warn_placeholder_base_url(site: Site, report: Callable[[str], None]) -> None:
     """A placeholder ``report: base_url`` makes every citation a dead link: say so (not an error:
     a local or test build is fine without the real address)."""
-    from . import citation
+    from .pages import citation
 
     try:
         warning = citation.base_url_warning(citation.meta(site.report))
@@ -109,8 +92,8 @@ def warn_placeholder_base_url(site: Site, report: Callable[[str], None]) -> None
 
 def keep_pdf(output: Path, html: Path, tree: str, site: Site, report: Callable[[str], None]) -> str:
     """The published site's PDF goes into the new site only if it was printed from exactly these
-    pages (``pipeline.pdfsite``), so a stale PDF is never offered; returns the new site's tree digest."""
-    from . import citation, pdfsite
+    pages (``pipeline.pages.pdfsite``), so a stale PDF is never offered; returns the new site's tree digest."""
+    from .pages import citation, pdfsite
 
     if pdfsite.carry_over(output, html, tree, citation.meta(site.report)):
         report("  kept the report PDF (printed from these same pages)")
@@ -123,82 +106,65 @@ def keep_pdf(output: Path, html: Path, tree: str, site: Site, report: Callable[[
 def build_report(options: BuildOptions) -> Path:
     """Build and publish the report; returns the path of the published ``index.html``.
 
-    When nothing the build reads has changed since the site at ``output`` was published, and
-    that site is as it was published, nothing runs (no papermill, no Sphinx).
+    The options are resolved once into a plan (``pipeline.plan``) that every stage reads. When
+    nothing the build reads has changed since the site at ``output`` was published, and that site
+    is as it was published, nothing runs (no papermill, no Sphinx).
     """
-    report = options.progress or say
     started = time.monotonic()
-    root = Path(options.root).resolve()
-    data_dir = options.data_dir.resolve()
-    output = options.output.resolve()
-    cache_dir = (options.cache_dir or output.parent / "cache").resolve()
-    editions_dir = (options.editions_dir or root / "editions").resolve()
-    scenario_path = None
-    if options.scenario is not None:
-        from .scenarios import scenario_file
-
-        scenario_path = scenario_file(root, options.scenario)
+    plan = resolve(options)
+    report, output = plan.progress, plan.output
     with publish.build_lock(output):
-        inputs = manifest.build_inputs_digest(root, data_dir, editions_dir, overrides=options.overrides, scenario=scenario_path)
-        if not options.force and not os.environ.get(PAUSE_ENV) and manifest.is_up_to_date(output, inputs):
+        inputs = manifest.build_inputs_digest(plan.root, plan.data_dir, plan.editions_dir, overrides=list(plan.override_items),
+                                              scenario=plan.scenario_path)
+        if not plan.force and not os.environ.get(PAUSE_ENV) and manifest.is_up_to_date(output, inputs):
             report(f"{'up to date, nothing to do':<28} {time.monotonic() - started:5.1f} s")
             return output / "index.html"
         work = publish.work_dir(output)
         shutil.rmtree(work, ignore_errors=True)  # left by a build that was killed outright
         try:
-            return _build(options, root, data_dir, output, cache_dir, editions_dir, inputs, work, report)
+            return _build(plan, inputs, work)
         finally:
             children.stop_all()
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _build(options: BuildOptions, root: Path, data_dir: Path, output: Path, cache_dir: Path, editions_dir: Path,
-           inputs: str, work: Path, report) -> Path:
-    from . import assemble, changes, citation, citeglue, execute, freshness, parameters, speedups, stage, textcells, validate
-    from .cache import ChapterCache
+def _build(plan: BuildPlan, inputs: str, work: Path) -> Path:
+    from .editions import changes, textcells
+    from .stages import assemble, execute, stage, validate
+    from .speed import speedups
+    from .pages import citation, citeglue, freshness
+    from .speed.cache import ChapterCache
 
-    site: Site = load_site(root)
+    report, data_dir, output = plan.progress, plan.data_dir, plan.output
+    site: Site = plan.site()
     warn_placeholder_base_url(site, report)
-    overrides = parameters.parse_assignments(options.overrides)
-    scenario = None
-    if options.scenario is not None:
-        from . import scenarios
-
-        scenario = scenarios.load_scenario(root, options.scenario)
-        site = scenarios.apply(site, scenario, scenario["parameters"])
-    elif overrides:
-        from . import scenarios
-
-        site = scenarios.apply_overrides(site, overrides)  # a -p build says so on every page and citation
-    # warm kernels and out-of-band images, or neither (pipeline/speedups.py)
-    with speedups.helpers(work, options.speedups) as (zygote, renderer):
+    # warm kernels and out-of-band images, or neither (pipeline/speed/speedups.py)
+    with speedups.helpers(work, plan.speedups) as (zygote, renderer):
         with Timer("validate data", report):
             validate.validate_data(data_dir)
         text_changes = textcells.since_published(output, data_dir)  # printed at the end, once published
-        as_of = site.report.get("as_of") or site.report.get("edition_date")
+        as_of = plan.current_to
         for warning in freshness.overdue_warnings(freshness.resolve(validate.load_descriptor(data_dir), data_dir), as_of) if as_of else []:
             report(warning)  # a warning, not a failure: the figures are still the newest we have
         with Timer("stage book", report):
-            stage_dir = stage.prepare_stage(site, work / "stage", data_dir, cache_dir)
+            stage_dir = stage.prepare_stage(site, work / "stage", data_dir, plan.cache_dir)
             notebooks = {c.name: stage_dir / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}
-            per_chapter = scenarios.as_text(scenario["parameters"]) if scenario else None
-            params = parameters.resolve(list(site.chapters), notebooks, overrides, per_chapter,
-                                        report_values=site.report_values)
+            params = plan.chapter_parameters(list(site.chapters), notebooks)
         with Timer(f"execute {len(site.chapters)} chapters", report):
             runs = execute.execute_chapters(
-                site.chapters, stage_dir, data_dir, params, output.parent / "failed", options.jobs, report,
-                cache=ChapterCache(cache_dir), force=options.force, zygote=zygote, renderer=renderer,
+                site.chapters, stage_dir, data_dir, params, output.parent / "failed", plan.jobs, report,
+                cache=ChapterCache(plan.cache_dir), force=plan.force, zygote=zygote, renderer=renderer,
                 credit=citation.credit_line(citation.meta(site.report)),  # under each downloaded image
             )
             if zygote is not None:
                 zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs
         with Timer("edition record", report):
-            record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, scenario)
+            record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, plan.scenario)
             manifest.write_record(record, stage_dir / manifest.RECORD_URL)
-            moved = changes.moved_since_published(output, record, editions_dir)
-            citeglue.apply(stage_dir, record)  # {keycite}`figure` → the figure's sources (pipeline/citeglue.py)
+            moved = changes.moved_since_published(output, record, plan.editions_dir)
+            citeglue.apply(stage_dir, record)  # {keycite}`figure` → the figure's sources (pipeline/pages/citeglue.py)
             if changes.PAGE in site.pages:
-                changes.write_page(stage_dir, record, editions_dir, site.report.get("previous_edition"))
+                changes.write_page(stage_dir, record, plan.editions_dir, site.report.get("previous_edition"))
         with Timer("assemble site", report):
             html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
             if renderer is not None:

@@ -6,7 +6,7 @@ this extension:
 
 1. compiles each such spec to Vega with ``vl_convert.vegalite_to_vega`` (the Vega-Lite version
    the spec names), so the browser needs Vega only, not the Vega-Lite compiler or Vega-Embed
-   (``scripts/pipeline/runtime.py`` bundles Vega alone); the script is marked
+   (``scripts/pipeline/pages/runtime.py`` bundles Vega alone); the script is marked
    ``data-format="vega"`` and the chart's box keeps the chart's height while it is not yet drawn,
    so the text does not jump when it is;
 2. adds ``_static/report-charts.js`` (deferred) to pages that have a chart, and only to them. It
@@ -105,7 +105,7 @@ def _charts_in_page(app, pagename, templatename, context, doctree) -> None:
 
     from sphinx.builders.html._assets import _JavaScript
 
-    runtime = Path(app.srcdir) / "_static" / RUNTIME  # the staged runtime (pipeline/runtime.py)
+    runtime = Path(app.srcdir) / "_static" / RUNTIME  # the staged runtime (pipeline/pages/runtime.py)
     version = f"{zlib.crc32(runtime.read_bytes()):08x}" if runtime.exists() else "0"
     runtime_url = context["pathto"](f"_static/{RUNTIME}", 1) + f"?v={version}"
     context["script_files"] = [*context.get("script_files", []),

@@ -27,10 +27,10 @@ At ``doctree-read`` (before Sphinx collects the page's table of contents) each p
    Dublin Core, schema.org JSON-LD and a canonical link (``citation.head_html``): a chapter is a
    chapter of the report (``citation_inbook_title``; Zotero saves a book section), the home and
    How-to-cite pages are the report (``citation_technical_report_institution``). ``citation_pdf_url``
-   is added by ``make pdf`` with the PDF (``pipeline.pdfsite``), never before.
+   is added by ``make pdf`` with the PDF (``pipeline.pages.pdfsite``), never before.
 
 All metadata comes from the ``report:`` block of the staged ``_config.yml`` (through
-``pipeline.citation``), including ``report: scenario:`` in scenario builds.
+``pipeline.pages.citation``), including ``report: scenario:`` in scenario builds.
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ import posixpath
 import re
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
 
-from pipeline import citation  # noqa: E402
+from masthead.report import read_report
+from pipeline.pages import citation
 
 logger = logging.getLogger(__name__)
 CITE_SECTION_ID = "cite-this"
@@ -62,11 +62,7 @@ def _slug(text: str) -> str:
 
 def load_meta(app) -> citation.Meta:
     """The report block of the staged _config.yml (the book's source folder)."""
-    config_file = Path(app.srcdir) / "_config.yml"
-    report = {}
-    if config_file.exists():
-        report = (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("report") or {}
-    report = {**(app.config.report_cite_meta or {}), **report}
+    report = {**(app.config.report_cite_meta or {}), **read_report(Path(app.srcdir) / "_config.yml")}
     return citation.meta(report)
 
 

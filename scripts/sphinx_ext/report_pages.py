@@ -31,11 +31,11 @@ import re
 import struct
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from sphinx.util import logging
 
-from pipeline import citation  # noqa: E402
+from masthead.report import read_report
+from pipeline.pages import citation
 
 logger = logging.getLogger(__name__)
 CHART_SPEC = re.compile(r'<script type="application/json" class="vega-spec" data-format="vega"[^>]*>(?P<json>.*?)</script>', re.S)
@@ -51,10 +51,7 @@ PAGE_TITLES = {"genindex": "Index", "search": "Search"}  # their templates set t
 
 
 def _report_block(app) -> dict:
-    config_file = Path(app.srcdir) / "_config.yml"
-    if not config_file.exists():
-        return {}
-    return (yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}).get("report") or {}
+    return read_report(Path(app.srcdir) / "_config.yml")
 
 
 def _theme_digest() -> str:

@@ -14,6 +14,8 @@ import re
 
 import pandas as pd
 
+from masthead.dates import MONTHS as MONTH_NAMES, long_date
+
 from .. import capacity, charts, datasets, inpage_models
 from . import Chapter, Figure, listing, short_source
 
@@ -30,10 +32,6 @@ def fy_end_year(fiscal_year: str) -> int:
 
 def short(text: str, n: int = 42) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def long_date(value) -> str:
-    return pd.Timestamp(value).strftime("%-d %B %Y")
 
 
 def compute(data_dir, demand_growth: float = 0.15, capacity_realisation: float = 1.0,
@@ -55,8 +53,7 @@ def compute(data_dir, demand_growth: float = 0.15, capacity_realisation: float =
 
 ASSESSMENT = {"supported": "Supported", "partly_supported": "Partly supported", "contradicted": "Contradicted",
               "not_assessed": "Not assessed"}
-MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June", "Jul": "July",
-          "Aug": "August", "Sep": "September", "Sept": "September", "Oct": "October", "Nov": "November", "Dec": "December"}
+MONTHS = {name[:3]: name for name in MONTH_NAMES if name != name[:3]} | {"Sept": "September"}  # "Jun" → "June"
 
 
 def house_style(text: str) -> str:

@@ -20,7 +20,8 @@ import posixpath
 import shutil
 from pathlib import Path
 
-from . import citation, manifest
+from ..editions import manifest
+from . import citation
 
 RECORD = "_static/report-pdf.json"
 

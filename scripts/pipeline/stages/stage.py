@@ -8,7 +8,6 @@ bibliography) and the chart runtime. ``book/`` and ``data/`` are only ever read.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -16,18 +15,12 @@ import jupytext
 import nbformat
 import yaml
 
-from . import appendix, citation, runtime
-from .config import NOTEBOOK_FORMAT, Site
+from masthead.dates import long_date
+
+from ..pages import appendix, citation, runtime
+from ..config import NOTEBOOK_FORMAT, Site
 
 INPUTS = ".inputs"
-
-
-def long_date(iso) -> str:
-    """'2026-12-01' → '1 December 2026' (the report's one date style); '' stays ''."""
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(str(iso))
-    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def substitutions(site: Site) -> dict[str, str]:
@@ -37,7 +30,7 @@ def substitutions(site: Site) -> dict[str, str]:
         "report_title": report.get("title", ""),
         "edition": report.get("edition", ""),
         "edition_date": str(report.get("edition_date", "")),
-        "as_of": long_date(report.get("as_of") or report.get("edition_date", "")),
+        "as_of": long_date(as_of) if (as_of := report.get("as_of") or report.get("edition_date")) else "",
         "organisation": report.get("organisation", ""),
         "base_url": citation.meta(report).base_url if report.get("edition_date") else "",  # "" in a preview
     }
@@ -57,7 +50,7 @@ def write_config(site: Site, target: Path) -> None:
     local = sphinx.get("local_extensions") or {}
     sphinx["local_extensions"] = {name: str((site.root / path).resolve()) for name, path in local.items()}
     # the edition on every page, from the report block (how to cite; the PDF link is added by pdf.py)
-    footer = citation.footer_html(citation.meta(config.get("report") or site.report))
+    footer = citation.footer_html(citation.meta(site.report))
     config.setdefault("html", {})["extra_footer"] = footer
     # sphinx.config.html_theme_options replaces the theme options jupyter-book makes from html:
     sphinx.setdefault("config", {}).setdefault("html_theme_options", {})["extra_footer"] = footer
@@ -86,8 +79,7 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     static = stage_dir / "_static"
     static.mkdir(exist_ok=True)
     runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
-    staged = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))
-    meta = citation.meta(staged.get("report") or site.report)
+    meta = citation.meta(site.report)
     # with meta: and the "download all data" zip; as_of: which datasets are due for a new release
     appendix.write_data_appendix(data_dir, stage_dir, meta, as_of=site.report.get("as_of"))
     appendix.write_bibliography(data_dir, stage_dir / "references.bib")

@@ -14,10 +14,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from analysis.datapackage import unguarded_bytes
+from analysis.datapackage import read_descriptor, unguarded_bytes
 
-from . import appendix
 from .citation import Meta, cite_text, page_url
+from .datafiles import DATASETS_DIR, checked_path, datasets, read_sources
 
 README = "README.md"
 CHANGELOG = "CHANGELOG.md"
@@ -71,7 +71,7 @@ def readme_text(m: Meta, package: dict, sources: list[dict], files: list[str]) -
         "- `datapackage.json`: each dataset's columns, types, units, constraints and the rules checked at build time",
         "- `sources.csv`: the source registry",
     ]
-    resources = {r["path"]: r for r in appendix.datasets(package)}
+    resources = {r["path"]: r for r in datasets(package)}
     for name in files:
         resource = resources.get(name)
         if resource is not None:
@@ -89,7 +89,7 @@ def readme_text(m: Meta, package: dict, sources: list[dict], files: list[str]) -
 def page_link(target: Path) -> str:
     """The line of the Data and sources page that offers the bundle (MyST; path relative to the page)."""
     size = target.stat().st_size
-    return (f"**Download all data:** {{download}}`{target.name} <{appendix.DATASETS_DIR}/{target.name}>`"
+    return (f"**Download all data:** {{download}}`{target.name} <{DATASETS_DIR}/{target.name}>`"
             f" (zip, {size / 1024:,.0f} KB): every dataset below, `datapackage.json`, `sources.csv` and a README"
             " with the licence, the edition and how to cite.")
 
@@ -97,9 +97,9 @@ def page_link(target: Path) -> str:
 def write_bundle(data_dir: Path, target: Path, m: Meta) -> Path:
     """Write the zip of ``data_dir`` to ``target``; returns ``target``."""
     data_dir, target = Path(data_dir), Path(target)
-    package = appendix.read_descriptor(data_dir)
-    sources = appendix.read_sources(data_dir, package)
-    names = ["datapackage.json", "sources.csv"] + [appendix.checked_path(r) for r in appendix.datasets(package)]
+    package = read_descriptor(data_dir)
+    sources = read_sources(data_dir, package)
+    names = ["datapackage.json", "sources.csv"] + [checked_path(r) for r in datasets(package)]
     if (data_dir / CHANGELOG).is_file():
         names.append(CHANGELOG)
     folder = target.name.removesuffix(".zip")

@@ -28,8 +28,8 @@ import frictionless
 
 from analysis.datapackage import DESCRIPTOR, SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, csv_text, descriptor_text, unguard
 
-from . import freshness
-from .errors import DataError
+from ..pages import freshness
+from ..errors import DataError
 
 MAX_SHOWN = 20
 # Contract: numbers are plain ("270000", "69.2"). frictionless also accepts "NaN", "Infinity",

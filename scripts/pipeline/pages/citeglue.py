@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 ROLE = re.compile(r"\{keycite\}`([^`]+)`")
 

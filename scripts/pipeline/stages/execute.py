@@ -1,7 +1,7 @@
 """Execute the chapter notebooks with papermill, in parallel, into the staging book.
 
 Each chapter is one papermill run (a thread of the build, each with its own kernel process,
-forked warm from pipeline.zygote when one is given) with: its parameters (plus ``data_dir``),
+forked warm from pipeline.speed.zygote when one is given) with: its parameters (plus ``data_dir``),
 the datasets it declares in ``REPORT_DATASETS``, and the folder its figures' downloads go to.
 After a run, papermill's injected-parameters cell is tagged ``remove-cell`` (it would otherwise
 show absolute paths in the page) and machine paths are dropped from the notebook's metadata.
@@ -12,22 +12,21 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nbformat
 
-from . import children, kernels
-from .config import Chapter
-from .errors import ChapterError
+from ..speed import children, kernels
+from ..config import Chapter
+from ..errors import ChapterError
 from .stage import INPUTS
 
 if TYPE_CHECKING:
-    from .render import Renderer
+    from ..speed.render import Renderer
 
-SCRIPTS = Path(__file__).resolve().parents[1]
 TIMEOUT_S = 600
 
 
@@ -49,7 +48,7 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
     """Run one chapter; on failure keep its executed notebook in ``failed_dir`` and raise.
 
     With ``render_dir`` the kernel leaves its figures' specs there for the build to draw
-    (pipeline.render) instead of drawing their PNG and SVG itself. ``stopping`` is set when the
+    (pipeline.speed.render) instead of drawing their PNG and SVG itself. ``stopping`` is set when the
     build is being stopped: the kernel was killed on purpose, and nothing is kept."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -64,7 +63,6 @@ def execute_chapter(chapter: Chapter, stage_dir: Path, data_dir: Path, params: d
         REPORT_DATASETS=",".join(chapter.datasets),
         REPORT_FIGURE_DIR=str(fig_dir),
         REPORT_FIGURE_URL=fig_url,
-        REPORT_CHAPTER=chapter.name,
         REPORT_FIGURE_CREDIT=credit,  # edition and licence under each downloaded image (analysis.figures)
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
@@ -142,15 +140,15 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
                      renderer: "Renderer | None" = None, credit: str = "") -> list[ChapterRun]:
     """Run chapters ``jobs`` at a time; the first failure stops the others and is raised.
 
-    With a ``cache`` (pipeline.cache.ChapterCache) a chapter whose inputs are unchanged is
+    With a ``cache`` (pipeline.speed.cache.ChapterCache) a chapter whose inputs are unchanged is
     restored from it instead ("reused"); ``force`` executes every chapter (and refreshes the cache).
-    With a ``zygote`` (pipeline.kernels.Zygote) the kernels are forked from it, warm. With a
-    ``renderer`` (pipeline.render.Renderer) an executed chapter's images are drawn by it, in the
+    With a ``zygote`` (pipeline.speed.kernels.Zygote) the kernels are forked from it, warm. With a
+    ``renderer`` (pipeline.speed.render.Renderer) an executed chapter's images are drawn by it, in the
     background, and the chapter is stored in the cache once they are. ``credit`` (the report's
     edition and licence, analysis.figures.credit_line) is printed under each downloaded image.
     """
     import papermill  # noqa: F401  (once, before the worker threads)
-    from . import cache as chapter_cache
+    from ..speed import cache as chapter_cache
 
     runs, todo, keys = [], [], {}
     for chapter in chapters:
@@ -177,7 +175,7 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
         futures = {pool.submit(execute_chapter, c, stage_dir, data_dir, params.get(c.name, {}), failed_dir, zygote,
                                renderer.spec_dir(c.name) if renderer else None, stopping, credit): c for c in todo}
         try:
-            for future in _as_completed(futures):
+            for future in as_completed(futures):
                 run = future.result()
                 if renderer is not None:
                     renderer.submit(run.chapter, store)  # stored once its images are drawn
@@ -194,9 +192,3 @@ def execute_chapters(chapters, stage_dir: Path, data_dir: Path, params: dict[str
                 renderer.cancel()
             raise
     return runs
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)

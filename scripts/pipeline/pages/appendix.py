@@ -16,20 +16,21 @@ collide with those of a chapter, while chapters keep the plain keys.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import shutil
 from pathlib import Path, PurePosixPath
 
-from analysis.datapackage import (SOURCE_ID_FIELDS, SOURCES_RESOURCE, as_list, read_descriptor, read_rows, unguard,
+from analysis.datapackage import (SOURCE_ID_FIELDS, as_list, read_descriptor, read_rows, unguard,
                                   unguarded_bytes)
+from masthead.dates import MONTHS, long_date
 
-from . import freshness
-from .errors import DataError
+from . import bundle, freshness
+from .datafiles import DATASETS_DIR, checked_path, datasets, read_sources
+from .markup import bib_escape, bib_url, md, md_code, md_link
+from ..errors import DataError
 
 PAGE_NAME = "data_sources.md"
-DATASETS_DIR = "datasets"
 REGISTRY_KEY_PREFIX = "reg-"  # see module docstring: keeps this page's citations apart from chapters'
 REGISTRY_LABEL_PREFIX = "S"
 QUALITY_MEANING = {
@@ -47,96 +48,7 @@ CONSTRAINT_TEXT = {
     "maxLength": "at most {} characters",
     "pattern": "pattern {}",
 }
-SAFE_PATH = re.compile(r"[A-Za-z0-9_.\-/]+")
 BIB_KEY = re.compile(r"[A-Za-z0-9_.:\-]+")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading data/
-# ---------------------------------------------------------------------------------------------
-
-
-def read_sources(data_dir: Path, package: dict | None = None) -> list[dict[str, str]]:
-    package = package or read_descriptor(data_dir)
-    resource = next((r for r in package["resources"] if r.get("name") == SOURCES_RESOURCE), None)
-    return read_rows(data_dir / (resource["path"] if resource else "sources.csv"))
-
-
-def datasets(package: dict) -> list[dict]:
-    """The resources a reader downloads, in descriptor order (the registry has its own section)."""
-    return [r for r in package["resources"] if r.get("name") != SOURCES_RESOURCE]
-
-
-# ---------------------------------------------------------------------------------------------
-# Escaping
-# ---------------------------------------------------------------------------------------------
-
-# Characters with inline meaning in MyST/CommonMark (emphasis, links, raw HTML, entities, roles,
-# substitutions, math, table cells); a backslash makes each one literal.
-MD_INLINE = re.compile(r"([\\`*_\[\]<>|$&{}~^])")
-# Characters that start a block (heading, list, quote, comment, target, fence) only at line start.
-MD_LINE_START = re.compile(r"^([#+\-=:%>]|\d+[.)])")
-
-
-def md(text) -> str:
-    """Data text made safe for one line of MyST: it shows exactly as written, never as markup."""
-    text = " ".join(str(text or "").split())  # one line: a newline would end a table row
-    text = MD_INLINE.sub(r"\\\1", text)
-    return MD_LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
-
-
-def md_code(name: str) -> str:
-    """A column name as code when that is safe, else as escaped text."""
-    return f"`{name}`" if re.fullmatch(r"[A-Za-z0-9_.\-]+", name) else md(name)
-
-
-def md_link(text: str, url: str) -> str:
-    if not re.match(r"https?://", url or ""):
-        return md(text)
-    safe = re.sub(r"[\s<>|\\`]", lambda m: f"%{ord(m.group(0)):02X}", url)
-    return f"[{md(text)}](<{safe}>)"
-
-
-def bib_escape(text) -> str:
-    """Text for a BibTeX field: LaTeX specials escaped, braces always balanced."""
-    out = []
-    for ch in " ".join(str(text or "").split()):
-        if ch == "\\":
-            out.append(r"\textbackslash{}")
-        elif ch == "{":
-            out.append(r"\{")
-        elif ch == "}":
-            out.append(r"\}")
-        elif ch in "%&#_$":
-            out.append("\\" + ch)
-        elif ch == "~":
-            out.append(r"\textasciitilde{}")
-        elif ch == "^":
-            out.append(r"\textasciicircum{}")
-        else:
-            out.append(ch)
-    value = "".join(out)
-    # BibTeX counts \{ and \} as braces too: an unbalanced pair would break the whole .bib file
-    if not balanced(value):
-        value = value.replace(r"\{", r"\textbraceleft{}").replace(r"\}", r"\textbraceright{}")
-    return value
-
-
-def balanced(value: str) -> bool:
-    depth = 0
-    for ch in value:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def bib_url(url: str) -> str:
-    """URLs are taken verbatim by BibTeX styles and land in a page's href: braces, spaces and the
-    characters a URL may not carry unencoded (RFC 3986: [ ] < > " ^ ` |) are percent-encoded."""
-    return re.sub(r'[{}\s\\\[\]<>"^`|]', lambda m: f"%{ord(m.group(0)):02X}", (url or "").strip())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +58,7 @@ def bib_url(url: str) -> str:
 
 def write_data_appendix(data_dir: Path, stage_dir: Path, meta=None, as_of: str | None = None) -> Path:
     """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/; with the
-    report's ``meta`` (``citation.Meta``), also the "download all data" zip (``pipeline.bundle``).
+    report's ``meta`` (``citation.Meta``), also the "download all data" zip (``pipeline.pages.bundle``).
 
     ``as_of`` (the report's as-of date) decides which datasets the freshness table marks as due."""
     data_dir, stage_dir = Path(data_dir), Path(stage_dir)
@@ -155,8 +67,6 @@ def write_data_appendix(data_dir: Path, stage_dir: Path, meta=None, as_of: str |
     known = {s["id"] for s in sources}
     parts = [page_intro(package)]
     if meta is not None:
-        from . import bundle
-
         parts.append(bundle.page_link(bundle.write_bundle(data_dir, stage_dir / DATASETS_DIR / bundle.bundle_name(meta), meta)))
     parts.append(freshness_section(package, as_of))
     for resource in datasets(package):
@@ -168,15 +78,6 @@ def write_data_appendix(data_dir: Path, stage_dir: Path, meta=None, as_of: str |
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     return page
-
-
-def checked_path(resource: dict) -> str:
-    """The resource path, refused unless it is a plain relative file name (it lands in a link and a copy)."""
-    path = resource.get("path", "")
-    if not SAFE_PATH.fullmatch(path) or ".." in PurePosixPath(path).parts or path.startswith("/"):
-        raise DataError(f'datapackage.json, resource "{resource.get("name")}": path "{path}" must be a plain'
-                        " relative file name (letters, digits, _ . - /)")
-    return path
 
 
 # A text cell starting with one of these is run as a formula by spreadsheets ("-74% y/y" included).
@@ -245,7 +146,7 @@ def freshness_section(package: dict, as_of: str | None) -> str:
         "(data-freshness)=",
         "## How current the data are",
         "",
-        ("Information current to " + freshness.long_date(dt.date.fromisoformat(str(as_of)[:10])) + ". " if as_of else "")
+        ("Information current to " + long_date(as_of) + ". " if as_of else "")
         + "For each dataset: the period its newest figures cover, how often its publisher releases new"
         " figures, and when the next release is expected. A dataset marked *due* may have been"
         " superseded by a release after the as-of date.",
@@ -314,7 +215,7 @@ def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> 
 
 def rule_text(rule: dict) -> str:
     """What a project rule checks, as the Data page states it (from the rule's registration)."""
-    from .validate import RULES
+    from ..stages.validate import RULES
 
     registered = RULES.get(rule.get("type"))
     return registered.describe(rule, md_code, md) if registered else md(rule.get("type"))

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import papermill
-
-from .config import Chapter
-from .errors import ParameterError
+from ..config import Chapter
+from ..errors import ParameterError
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict]:
     """name → {"default": python value, "type": type name} from the parameters cell."""
+    import papermill  # lazily: the build's plan parses -p before a no-op check, which never needs it
+
     found = {}
     for name, info in papermill.inspect_notebook(str(notebook)).items():
         default = _literal(info["default"])

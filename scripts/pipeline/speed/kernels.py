@@ -1,4 +1,4 @@
-"""Chapter kernels forked from a warm zygote (pipeline/zygote.py) instead of started cold.
+"""Chapter kernels forked from a warm zygote (pipeline/speed/zygote.py) instead of started cold.
 
 ``Zygote`` starts the template process (its imports overlap the validate and stage stages) and
 asks it for kernels. ``kernel_manager_class(zygote)`` is a jupyter_client kernel manager for
@@ -27,7 +27,6 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from . import children
 
-SCRIPTS = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_S = 120
 
 
@@ -56,7 +55,7 @@ class Zygote:
             # the log's path on the command line names the build a zygote (and each kernel forked
             # from it, which shares its command line) belongs to, in `ps` and to the tests
             self.proc = children.spawn(
-                [sys.executable, "-m", "pipeline.zygote", str(self.log)], env,
+                [sys.executable, "-m", "pipeline.speed.zygote", str(self.log)], env,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
             )
         return self

@@ -13,8 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-from . import children
-from .errors import BuildError
+from ..speed import children
+from ..errors import BuildError
 
 def edition_epoch(edition_date: str) -> str:
     """SOURCE_DATE_EPOCH for the edition date: the footer's dates are the edition's, not the clock's."""

@@ -25,7 +25,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

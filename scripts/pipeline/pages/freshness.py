@@ -32,6 +32,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from masthead.dates import MONTHS, long_date
+
 CADENCES = {
     "monthly": "monthly",
     "quarterly": "quarterly",
@@ -194,10 +196,6 @@ def overdue_warnings(package: dict, as_of) -> list[str]:
     return warnings
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
 def period_text(period: str) -> str:
     """'2026-10' → 'October 2026'; '2025-11-07' → '7 November 2025'; others as written."""
     text = str(period).strip()
@@ -206,7 +204,7 @@ def period_text(period: str) -> str:
         return text
     if m.group(3):
         return long_date(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    return f"{calendar.month_name[int(m.group(2))]} {m.group(1)}"
+    return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
 
 
 def expected_text(fresh: Freshness) -> str:

@@ -7,7 +7,7 @@
     parameters:
       sector_impact: {supply_cut_share: 1.0, disruption_months: 6}
 
-The parameters are checked like ``-p`` overrides (pipeline.parameters.resolve, per chapter).
+The parameters are checked like ``-p`` overrides (pipeline.editions.parameters.resolve, per chapter).
 
 A ``-p NAME=VALUE`` build is marked the same way (``apply_overrides``): a banner on every page
 naming each changed setting, a site title and citations that say it is a parameter build; the
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 

@@ -17,7 +17,7 @@ Protocol, one JSON object per line: the build writes ``{"argv": [...], "cwd": ..
 file>``) and reads ``{"pid": N}`` or ``{"error": "..."}`` from its stdout. End of input ends the
 zygote; a kernel whose zygote has gone exits too (ipykernel's parent poller, ``JPY_PARENT_PID``).
 
-Run as ``python -m pipeline.zygote LOG`` with ``scripts/`` on the path (pipeline.kernels does;
+Run as ``python -m pipeline.speed.zygote LOG`` with ``scripts/`` on the path (pipeline.speed.kernels does;
 LOG is where the kernels' own output goes, and names the build in ``ps``).
 """
 

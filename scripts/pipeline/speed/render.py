@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import Callable
 
 from . import children
-from .errors import BuildError
+from ..errors import BuildError
 
 IMAGES = "images"
 
 
 def serve() -> None:
-    """The drawing process (``python -m pipeline.render``): one request per line on standard input
+    """The drawing process (``python -m pipeline.speed.render``): one request per line on standard input
     (a spec's path, the image folder, the figure's name, as a JSON list), one answer per line on
     standard output (a JSON string: empty when drawn, else what went wrong)."""
     from analysis.images import warm_up, write_images
@@ -61,10 +61,10 @@ class Renderer:
         self._jobs: dict[str, Future] = {}
         self._stopping = threading.Event()
         # started now, while data are validated and staged; in its own process group, like every
-        # process the build starts (pipeline/children.py)
+        # process the build starts (pipeline/speed/children.py)
         root.mkdir(parents=True, exist_ok=True)
         with open(root / "drawing.log", "w", encoding="utf-8") as log:
-            self._drawer = children.spawn([sys.executable, "-m", "pipeline.render"], dict(os.environ),
+            self._drawer = children.spawn([sys.executable, "-m", "pipeline.speed.render"], dict(os.environ),
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
 
     def _draw(self, spec_path: Path, out: Path, name: str) -> str:

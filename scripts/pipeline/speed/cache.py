@@ -14,7 +14,7 @@ execution can depend on:
 Hashes of contents, never modification times. A hit restores the executed notebook and the
 chapter's figure files (``_static/figures/<chapter>/``: data, metadata and the PNG/SVG images)
 from ``<cache>/chapters/<chapter>/<key>/``; a miss executes and, once the build has drawn the
-chapter's images (pipeline.render), stores all of it there, atomically (a half-written entry
+chapter's images (pipeline.speed.render), stores all of it there, atomically (a half-written entry
 is never seen, and two builds may share one cache).
 """
 
@@ -30,8 +30,13 @@ from pathlib import Path
 
 from analysis import datapackage
 
-SCRIPTS = Path(__file__).resolve().parents[1]
-LIBRARY = SCRIPTS / "analysis"
+from ..config import SCRIPTS
+
+# The code a chapter's kernel runs: the analysis library and the masthead it reads dates and the
+# credit line from; the executing and drawing modules of the build are hashed apart (EXECUTE, RENDER).
+LIBRARY = (SCRIPTS / "analysis", SCRIPTS / "masthead")
+EXECUTE = SCRIPTS / "pipeline" / "stages" / "execute.py"
+RENDER = SCRIPTS / "pipeline" / "speed" / "render.py"
 # Bump when the way chapters are executed or tidied changes what an executed notebook holds.
 CACHE_VERSION = "1"
 KEEP_PER_CHAPTER = 4
@@ -48,8 +53,8 @@ def file_digest(path: Path) -> str:
         return "missing"
 
 
-def library_files(library: Path = LIBRARY) -> list[Path]:
-    return sorted(library.rglob("*.py"))
+def library_files(library: tuple[Path, ...] = LIBRARY) -> list[Path]:
+    return sorted(p for folder in library for p in folder.rglob("*.py"))
 
 
 def dataset_files(datasets, data_dir: Path) -> dict[str, Path]:
@@ -74,9 +79,9 @@ def chapter_inputs(chapter, data_dir: Path, params: dict, credit: str = "") -> d
         "notebook": file_digest(chapter.source),
         "parameters": json.dumps(params, sort_keys=True, default=str),
         "datasets": {name: file_digest(path) for name, path in dataset_files(chapter.datasets, data_dir).items()},
-        "library": {p.name: file_digest(p) for p in library_files()},
-        "execute": file_digest(Path(__file__).with_name("execute.py")),
-        "render": file_digest(Path(__file__).with_name("render.py")),  # draws the cached images
+        "library": {p.relative_to(SCRIPTS).as_posix(): file_digest(p) for p in library_files()},
+        "execute": file_digest(EXECUTE),
+        "render": file_digest(RENDER),  # draws the cached images
         "credit": credit,  # edition and licence printed under the cached images
     }
 
@@ -110,7 +115,7 @@ class ChapterCache:
 
     def store(self, chapter: str, key: str, executed: Path, fig_dir: Path, images: Path | None = None) -> None:
         """Keep a fresh run; written beside the entry and renamed into place. ``images``: the
-        figures' PNG and SVG when the build drew them apart from the chapter (pipeline.render)."""
+        figures' PNG and SVG when the build drew them apart from the chapter (pipeline.speed.render)."""
         entry = self.entry(chapter, key)
         if (entry / NOTEBOOK).is_file():
             return

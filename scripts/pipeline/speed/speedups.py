@@ -3,10 +3,10 @@
 Two helpers make a clean build faster; neither changes a byte of the output, and nothing a
 chapter author writes depends on them:
 
-- warm kernels (pipeline/kernels.py, pipeline/zygote.py, pipeline/children.py): one template
+- warm kernels (pipeline/speed/kernels.py, pipeline/speed/zygote.py, pipeline/speed/children.py): one template
   process imports ipykernel, pandas, Altair and analysis/ while data are validated and staged,
   and every chapter's kernel is forked from it instead of starting cold;
-- out-of-band images (pipeline/render.py): kernels leave each chart's spec, and the build draws
+- out-of-band images (pipeline/speed/render.py): kernels leave each chart's spec, and the build draws
   the PNG and SVG downloads in one thread while other chapters execute and Sphinx runs.
 
 Switched off, chapters run in ordinary papermill kernels that draw their own images: slower,

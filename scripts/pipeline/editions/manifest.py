@@ -26,7 +26,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-RECORD_NAME = "edition.json"
+from ..config import SCRIPTS
+
 RECORD_URL = "_static/edition.json"
 RECORD_FORMAT = 1
 TOOLS = ("jupyter-book", "sphinx", "myst-nb", "papermill", "altair", "vl-convert-python", "pandas")
@@ -45,10 +46,11 @@ def _files(folder: Path, pattern: str = "**/*"):
 
 def input_files(root: Path, data_dir: Path, *, pipeline_code: bool = False) -> dict[str, Path]:
     """label → path of every input of the report: data, book pages, library, config."""
-    scripts = Path(__file__).resolve().parents[1]
+    scripts = SCRIPTS
     found = {f"data/{p.relative_to(data_dir).as_posix()}": p for p in _files(data_dir)}
     found.update({f"book/{p.relative_to(root / 'book').as_posix()}": p for p in _files(root / "book")})
-    found.update({f"scripts/analysis/{p.name}": p for p in _files(scripts / "analysis", "*.py")})
+    for library in ("analysis", "masthead"):  # the code the chapters run
+        found.update({f"scripts/{library}/{p.name}": p for p in _files(scripts / library, "*.py")})
     if pipeline_code:  # the build's own code: pipeline, Sphinx extensions, everything under scripts/
         found.update({f"scripts/{p.relative_to(scripts).as_posix()}": p for p in _files(scripts, "**/*.py")})
     for name in ("_config.yml", "_toc.yml"):
@@ -70,7 +72,7 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def build_inputs_digest(root: Path, data_dir: Path, editions_dir: Path, *, overrides=None, scenario=None, force=False) -> str:
+def build_inputs_digest(root: Path, data_dir: Path, editions_dir: Path, *, overrides=None, scenario=None) -> str:
     """One digest of everything a build reads, for the no-op check (pipeline code included)."""
     files = input_files(root, data_dir, pipeline_code=True)
     files.update({f"editions/{p.name}": p for p in _files(editions_dir, "*.json")})

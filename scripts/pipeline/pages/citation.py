@@ -28,13 +28,14 @@ does not depend on the data or the heading's wording, so a link stays valid acro
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
-from dataclasses import dataclass
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+from masthead.report import (BASE_URL_ENV, PLACEHOLDER_HOSTS, Meta, credit_line, effective_base_url,  # noqa: F401
+                             is_placeholder, meta, scenario_title)  # (part of the citation API)
+
+from .markup import bib_escape, md  # one escaping rule for every page and .bib text
+
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 PAGE_NAME = "how_to_cite.md"
 PAGE_LABEL = "how-to-cite"
@@ -45,12 +46,10 @@ PDF_SLOT = '<span class="report-pdf-slot"></span>'
 PDF_META_SLOT = "<!-- report-pdf-meta -->"
 # scripts/word.py puts the page's Word (.docx) link here when it adds the Word files to the site.
 WORD_SLOT = '<span class="report-word-slot"></span>'
-# Hosts reserved for examples (RFC 2606): a base URL on one of them is a placeholder, and every
+# A base URL on a host reserved for examples (RFC 2606, masthead.report.PLACEHOLDER_HOSTS) is a placeholder: every
 # citation built from it is a dead link. The build warns (it does not fail: a local build is fine).
-PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
 BASE_URL_HELP = ("set `report: base_url` in _config.yml, or the environment variable REPORT_BASE_URL, to the"
                  " address where the site is published (see README, \"Publishing\")")
-BASE_URL_ENV = "REPORT_BASE_URL"
 # What a preview's citations say where a published one gives its address.
 PREVIEW_NOTE = "Preview build: not yet published, no web address to cite yet."
 LICENCE_URLS = {
@@ -59,120 +58,6 @@ LICENCE_URLS = {
     "CC BY-NC 4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
     "CC0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
-
-
-@dataclass(frozen=True)
-class Meta:
-    title: str
-    short_title: str
-    organisation: str
-    authors: tuple[str, ...]
-    edition: str
-    edition_date: dt.date
-    base_url: str
-    licence: str
-    scenario: str  # "" outside scenario builds
-    language: str = "en"
-    as_of: dt.date | None = None  # the date the information is current to (report: as_of)
-    doi: str = ""  # report: doi, e.g. "10.5281/zenodo.123" (optional)
-    placeholder: str = ""  # a preview: the placeholder base URL it was given ("" when published)
-
-    @property
-    def preview(self) -> bool:
-        """No real address: citations say the report is not yet published (base_url is then "")."""
-        return not self.base_url
-
-    @property
-    def doi_url(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else ""
-
-    @property
-    def year(self) -> str:
-        return str(self.edition_date.year)
-
-    @property
-    def long_date(self) -> str:
-        d = self.edition_date
-        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-    @property
-    def cited_title(self) -> str:
-        """The report's title as page metadata gives it: a scenario build says it is one."""
-        return f"{self.title} (scenario: {self.scenario})" if self.scenario else self.title
-
-    @property
-    def as_of_text(self) -> str:
-        d = self.as_of or self.edition_date
-        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-    @property
-    def edition_line(self) -> str:
-        line = f"{self.edition}, {self.long_date} (information current to {self.as_of_text})"
-        return f"{line}. Scenario: {self.scenario}" if self.scenario else line
-
-
-def scenario_title(value) -> str:
-    """The scenario's title, whether ``scenario:`` is a string or a mapping (title / name)."""
-    if not value:
-        return ""
-    if isinstance(value, dict):
-        return str(value.get("title") or value.get("name") or value.get("id") or "").strip()
-    return str(value).strip()
-
-
-def meta(report: dict) -> Meta:
-    """The report block, checked and normalised."""
-    missing = [k for k in ("title", "organisation", "edition", "edition_date") if not report.get(k)]
-    if missing:
-        raise ValueError(f"_config.yml report: block lacks {', '.join(missing)}")
-    date = report["edition_date"]
-    if not isinstance(date, dt.date):
-        date = dt.date.fromisoformat(str(date))
-    authors = report.get("authors") or [report["organisation"]]
-    if isinstance(authors, str):
-        authors = [authors]
-    base = str(report.get("base_url") or "").strip()
-    if base and not base.endswith("/"):
-        base += "/"
-    placeholder = base if is_placeholder(base) else ""
-    return Meta(
-        title=str(report["title"]),
-        short_title=str(report.get("short_title") or report["title"]),
-        organisation=str(report["organisation"]),
-        authors=tuple(str(a) for a in authors),
-        edition=str(report["edition"]),
-        edition_date=date,
-        base_url="" if placeholder else base,
-        licence=str(report.get("licence", "")),
-        scenario=scenario_title(report.get("scenario")),
-        language=str(report.get("language") or "en"),
-        as_of=dt.date.fromisoformat(str(report["as_of"])) if report.get("as_of") else None,
-        doi=re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(report.get("doi") or "").strip(), flags=re.I),
-        placeholder=placeholder or ("(none)" if not base else ""),
-    )
-
-
-def is_placeholder(base_url: str) -> bool:
-    """True for no address, or one on a host reserved for examples (the repository's placeholder)."""
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(base_url).hostname or "").lower()
-    return not host or any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)
-
-
-def effective_base_url(report: dict, environ=None) -> str:
-    """``report: base_url``, overridden by the environment variable REPORT_BASE_URL when it is set."""
-    import os
-
-    env = (environ if environ is not None else os.environ).get(BASE_URL_ENV, "").strip()
-    return env or str(report.get("base_url") or "")
-
-
-def credit_line(m: Meta) -> str:
-    """What a downloaded chart image prints under its source (analysis.figures, images):
-    ``"Rare Earth Leverage, Second edition (1 December 2026) · Licence: CC BY 4.0"``."""
-    line = f"{m.short_title}, {m.edition} ({m.long_date})"
-    return f"{line} · Licence: {m.licence}" if m.licence else line
 
 
 def placeholder_base_url(m: Meta) -> bool:
@@ -241,12 +126,6 @@ def cite_text(m: Meta, url: str, chapter: str = "", section: str = "") -> str:
 # ---------------------------------------------------------------------------------------------
 # BibTeX
 # ---------------------------------------------------------------------------------------------
-
-
-def bib_escape(text: str) -> str:
-    from .appendix import bib_escape as escape  # one escaping rule for every .bib text
-
-    return escape(text)
 
 
 def bib_key(m: Meta, anchor: str = "") -> str:
@@ -640,8 +519,6 @@ def pdf_link_html(href: str = PDF_NAME) -> str:
 
 def how_to_cite_page(m: Meta) -> str:
     """The MyST source of the How-to-cite page (generated in the stage; cite blocks by the extension)."""
-    from .appendix import md
-
     scenario = (f"\n\nThis is a **scenario build** ({md(m.scenario)}), not the published edition's central"
                 " case; its citations say so.") if m.scenario else ""
     if m.preview:

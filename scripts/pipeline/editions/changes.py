@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .appendix import md
+from masthead.dates import long_date
+
+from ..pages.markup import md
 from .manifest import RECORD_URL
 
 PAGE = "what_changed"
@@ -56,17 +58,6 @@ def changed_figures(previous: dict, current: dict, *, numbers: bool = True) -> l
 def changed_inputs(previous: dict, current: dict, prefix: str) -> list[str]:
     old, new = previous.get("inputs", {}), current.get("inputs", {})
     return sorted(k for k in set(old) | set(new) if k.startswith(prefix) and old.get(k) != new.get(k))
-
-
-def long_date(iso) -> str:
-    """'2026-12-01' → '1 December 2026' (the report's date style); anything else as it is."""
-    import datetime as dt
-
-    try:
-        day = dt.date.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso)
-    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def number_text(value) -> str:

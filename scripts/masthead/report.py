@@ -1,0 +1,166 @@
+"""The ``report:`` block of ``_config.yml``: the one reader of the report's edition metadata.
+
+Everything that names the report (citations, page metadata, the footer, the How-to-cite page,
+CITATION.cff, the credit line printed on downloaded charts) takes it from here, so a new edition
+changes one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dates import long_date
+
+CONFIG_NAME = "_config.yml"
+
+
+def report_block(config: dict) -> dict:
+    """The ``report:`` block of a parsed ``_config.yml``: the book's ``title`` when the block has
+    none, and ``as_of`` as an ISO string (YAML reads an unquoted date as a date)."""
+    config = config or {}
+    block = dict(config.get("report") or {})
+    if not block.get("title") and config.get("title"):
+        block["title"] = config["title"]
+    if block.get("as_of") is not None:
+        block["as_of"] = str(block["as_of"])
+    return block
+
+
+def read_config(path: Path) -> dict:
+    import yaml  # lazily: a chapter run by hand imports this only for the credit line
+
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+
+
+def read_report(config_file: Path) -> dict:
+    """The ``report:`` block of the ``_config.yml`` at ``config_file`` ({} when there is none)."""
+    config_file = Path(config_file)
+    return report_block(read_config(config_file)) if config_file.is_file() else {}
+
+
+def nearest_config(start: Path | None = None) -> Path | None:
+    """The ``_config.yml`` in ``start`` (the working folder) or the nearest folder above it."""
+    start = Path.cwd() if start is None else Path(start)
+    for folder in [start, *start.parents]:
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
+BASE_URL_ENV = "REPORT_BASE_URL"
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    short_title: str
+    organisation: str
+    authors: tuple[str, ...]
+    edition: str
+    edition_date: dt.date
+    base_url: str
+    licence: str
+    scenario: str  # "" outside scenario builds
+    language: str = "en"
+    as_of: dt.date | None = None  # the date the information is current to (report: as_of)
+    doi: str = ""  # report: doi, e.g. "10.5281/zenodo.123" (optional)
+    placeholder: str = ""  # a preview: the placeholder base URL it was given ("" when published)
+
+    @property
+    def preview(self) -> bool:
+        """No real address: citations say the report is not yet published (base_url is then "")."""
+        return not self.base_url
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def year(self) -> str:
+        return str(self.edition_date.year)
+
+    @property
+    def long_date(self) -> str:
+        return long_date(self.edition_date)
+
+    @property
+    def cited_title(self) -> str:
+        """The report's title as page metadata gives it: a scenario build says it is one."""
+        return f"{self.title} (scenario: {self.scenario})" if self.scenario else self.title
+
+    @property
+    def as_of_text(self) -> str:
+        return long_date(self.as_of or self.edition_date)
+
+    @property
+    def edition_line(self) -> str:
+        line = f"{self.edition}, {self.long_date} (information current to {self.as_of_text})"
+        return f"{line}. Scenario: {self.scenario}" if self.scenario else line
+
+
+def scenario_title(value) -> str:
+    """The scenario's title, whether ``scenario:`` is a string or a mapping (title / name)."""
+    if not value:
+        return ""
+    if isinstance(value, dict):
+        return str(value.get("title") or value.get("name") or value.get("id") or "").strip()
+    return str(value).strip()
+
+
+def is_placeholder(base_url: str) -> bool:
+    """True for no address, or one on a host reserved for examples (the repository's placeholder)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(base_url).hostname or "").lower()
+    return not host or any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS)
+
+
+def effective_base_url(report: dict, environ=None) -> str:
+    """``report: base_url``, overridden by the environment variable REPORT_BASE_URL when it is set."""
+    import os
+
+    env = (environ if environ is not None else os.environ).get(BASE_URL_ENV, "").strip()
+    return env or str(report.get("base_url") or "")
+
+
+def meta(report: dict) -> Meta:
+    """The report block, checked and normalised."""
+    missing = [k for k in ("title", "organisation", "edition", "edition_date") if not report.get(k)]
+    if missing:
+        raise ValueError(f"_config.yml report: block lacks {', '.join(missing)}")
+    date = report["edition_date"]
+    if not isinstance(date, dt.date):
+        date = dt.date.fromisoformat(str(date))
+    authors = report.get("authors") or [report["organisation"]]
+    if isinstance(authors, str):
+        authors = [authors]
+    base = str(report.get("base_url") or "").strip()
+    if base and not base.endswith("/"):
+        base += "/"
+    placeholder = base if is_placeholder(base) else ""
+    return Meta(
+        title=str(report["title"]),
+        short_title=str(report.get("short_title") or report["title"]),
+        organisation=str(report["organisation"]),
+        authors=tuple(str(a) for a in authors),
+        edition=str(report["edition"]),
+        edition_date=date,
+        base_url="" if placeholder else base,
+        licence=str(report.get("licence", "")),
+        scenario=scenario_title(report.get("scenario")),
+        language=str(report.get("language") or "en"),
+        as_of=dt.date.fromisoformat(str(report["as_of"])) if report.get("as_of") else None,
+        doi=re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(report.get("doi") or "").strip(), flags=re.I),
+        placeholder=placeholder or ("(none)" if not base else ""),
+    )
+
+
+def credit_line(m: Meta) -> str:
+    """What a downloaded chart image prints under its source (analysis.figures, images):
+    ``"Rare Earth Leverage, Second edition (1 December 2026) · Licence: CC BY 4.0"``."""
+    line = f"{m.short_title}, {m.edition} ({m.long_date})"
+    return f"{line} · Licence: {m.licence}" if m.licence else line
