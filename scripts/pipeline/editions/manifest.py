@@ -83,7 +83,7 @@ def build_inputs_digest(root: Path, data_dir: Path, editions_dir: Path, *, overr
         h.update(label.encode() + b"\0")
         h.update(path.read_bytes() if path.exists() else b"<missing>")
         h.update(b"\0")
-    from .citation import BASE_URL_ENV
+    from masthead.report import BASE_URL_ENV
 
     h.update(json.dumps({"overrides": overrides or {}, "tools": tool_versions(),
                          "base_url": os.environ.get(BASE_URL_ENV, "")}, sort_keys=True).encode())

@@ -134,7 +134,7 @@ def page_intro(package: dict) -> str:
 
 def always_checked() -> list[str]:
     """The rules every dataset is checked against, declared or not (pipeline/validate.py)."""
-    from .validate import always_rules_text
+    from ..stages.validate import always_rules_text
 
     phrases = always_rules_text(md_code, md)
     return ["", "Every dataset is also checked at build time for " + "; ".join(phrases) + "."] if phrases else []
