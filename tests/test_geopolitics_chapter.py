@@ -187,3 +187,24 @@ def test_the_notebook_glues_what_the_module_computes(tmp_path, default):
     glued = run_chapter("geopolitics", tmp_path)
     computed = {k: v for k, v in default.items() if k not in wordings_of("geopolitics")}  # the page, not the kernel, words those
     assert {k: glued[k] for k in computed} == computed
+
+
+def test_the_precedent_lists_chinas_2026_measures_against_named_countries_and_companies(timeline):
+    """The precedent section: every China end-use measure dated in 2026 up to the as-of date, in date
+    order, with no internal identifiers in the reader's table; the counts quoted follow the rows."""
+    from analysis.chapters import Chapter, geopolitics
+
+    ch = Chapter(DATA)
+    table = geopolitics.precedent(ch, timeline, as_of_day())
+    expected = timeline[(timeline["side"] == "China") & (timeline["category"] == "end_use")
+                        & (timeline["date"].astype(str) >= "2026-01-01")]
+    expected = expected[expected["date"].map(lambda d: controls.to_date(d) <= as_of_day())]
+    assert len(table) == ch["precedent_n"] == len(expected) > 0
+    assert list(table["Instrument"]) == list(expected.sort_values("date")["instrument"])
+    assert ch["precedent_japan_n"] == sum("Japan" in m for m in expected["measure"])
+    cells = " ".join(" ".join(map(str, table[c])) for c in table.columns)
+    assert not __import__("re").search(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+-\d{4}-\d{2}", cells), cells
+    # a measure dated after the as-of date is not yet part of the precedent
+    early = Chapter(DATA)
+    assert len(geopolitics.precedent(early, timeline, dt.date(2026, 2, 1))) == 1
+    assert early["precedent_first"] == early["precedent_last"] == "6 January 2026"

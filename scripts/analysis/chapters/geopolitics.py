@@ -47,10 +47,35 @@ def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
     event_dates(ch, events, as_of_day, registry)
     frameworks(ch, members, instruments)
     us_exports(ch, exports)
+    ch.tables["precedent"] = precedent(ch, timeline, as_of_day)
     marker = as_of_marker(as_of_day)
     ch.figures["fig-geopolitics-sequence"] = sequence_figure(events, status, as_of_day, marker)
     ch.figures["fig-geopolitics-status"] = status_figure(status, as_of_day, marker)
     return ch
+
+
+def precedent(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
+    """China's measures aimed at named countries' end users and named companies (category
+    ``end_use``) since 2026: the precedent for the assurances it asked of India in 2025."""
+    rows = timeline[(timeline["side"] == "China") & (timeline["category"] == "end_use")].copy()
+    rows = rows[rows["date"].astype(str) >= "2026-01-01"]
+    rows = rows[rows["date"].map(lambda d: controls.to_date(d) <= as_of_day)].sort_values("date")
+    ids = sorted(set(rows["source_id"]))
+    ch.key("precedent_n", len(rows), dataset="export_control_timeline", source_ids=ids,
+           label="China's 2026 export-control measures aimed at named countries' military users or named companies")
+    ch.key("precedent_any", bool(len(rows)))
+    japan = rows[rows["measure"].str.contains("Japan", case=False)]
+    ch.key("precedent_japan_n", len(japan), dataset="export_control_timeline", source_ids=sorted(set(japan["source_id"])),
+           label="China's 2026 measures aimed at Japan")
+    ch.key("precedent_first", controls.long_date(rows["date"].iloc[0]) if len(rows) else "")
+    ch.key("precedent_last", controls.long_date(rows["date"].iloc[-1]) if len(rows) else "")
+    return pd.DataFrame({
+        "Date": [controls.long_date(d) for d in rows["date"]],
+        "Instrument": list(rows["instrument"]),
+        "What was cut off": list(rows["measure"]),
+        "Status": [f"{controls.STATUS_TEXT.get(s, s)}, last confirmed {controls.long_date(c)}" if pd.notna(c) and c
+                   else controls.STATUS_TEXT.get(s, s) for s, c in zip(rows["status"], rows["status_confirmed"])],
+    })
 
 
 def statuses(data_dir, as_of: str = "2026-12-01") -> dict[str, str]:
