@@ -17,10 +17,11 @@ check-data: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py --check-data
 
 # ruff (lint) first; then the audit (Lighthouse, Nu HTML Checker, axe-core on every page of the
-# built report); pytest's summary closes the output.
+# built report; mobile performance, which depends on how busy the machine is, is reported here and
+# held to its target by `make audit`); pytest's summary closes the output.
 test: $(VENV)/.deps-dev browser lint
 	$(BIN)/python scripts/build.py
-	$(BIN)/python scripts/audit.py
+	$(BIN)/python scripts/audit.py --speed-advisory
 	$(BIN)/python -m pytest
 
 # ruff (pinned in requirements-dev.txt), configured in pyproject.toml

@@ -95,8 +95,10 @@ class PageResult:
     def byte_limit(self) -> int:
         return CHART_PAGE_MAX_BYTES if self.has_charts else PLAIN_PAGE_MAX_BYTES
 
-    def misses(self) -> list[str]:
-        """Every target this page misses, in words (a measure that could not be taken misses)."""
+    def misses(self, timing: bool = True) -> list[str]:
+        """Every target this page misses, in words (a measure that could not be taken misses).
+        ``timing=False`` leaves out the one measure that depends on how busy the machine is
+        (Lighthouse's mobile performance): ``make test`` reports it, ``make audit`` holds it."""
         out = list(self.errors)
 
         def need(name, value, ok, target):
@@ -105,7 +107,8 @@ class PageResult:
             elif not ok(value):
                 out.append(f"{name} {value} (target {target})")
 
-        need("performance (mobile)", self.perf_mobile, lambda v: v >= PERF_MOBILE_MIN, f"≥ {PERF_MOBILE_MIN}")
+        if timing:
+            need("performance (mobile)", self.perf_mobile, lambda v: v >= PERF_MOBILE_MIN, f"≥ {PERF_MOBILE_MIN}")
         for name in ("a11y", "best_practices", "seo"):
             need(name, getattr(self, name), lambda v: v >= FULL_SCORE, FULL_SCORE)
         limit = self.byte_limit()
@@ -327,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, default=RETRIES, help="extra mobile runs for a low score")
     parser.add_argument("--pages", nargs="*", help="only these pages (default: every page)")
     parser.add_argument("--json", type=Path, default=OUT / "audit.json", help="where to write the results")
+    parser.add_argument("--speed-advisory", action="store_true",
+                        help="report mobile performance under its target without failing (make test: speed"
+                             " targets are held by make audit, on a quiet machine, never by the tests)")
     args = parser.parse_args(argv)
 
     missing = check_tools()
@@ -367,7 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps([{**asdict(r), "perf_mobile": r.perf_mobile, "misses": r.misses()}
                                      for r in ordered], indent=2) + "\n", encoding="utf-8")
-    failing = [(r.page, r.misses()) for r in ordered if r.misses()]
+    failing = [(r.page, r.misses(timing=not args.speed_advisory)) for r in ordered
+               if r.misses(timing=not args.speed_advisory)]
+    if args.speed_advisory:
+        slow = [r for r in ordered if r.perf_mobile is not None and r.perf_mobile < PERF_MOBILE_MIN]
+        for r in slow:
+            print(f"speed, advisory: {r.page} mobile performance {r.perf_mobile} (target ≥ {PERF_MOBILE_MIN}, held by"
+                  f" make audit; CPU index {min(r.benchmarks) if r.benchmarks else '-'})")
     for page, misses in failing:
         print(f"\n{page} misses:\n  " + "\n  ".join(misses), file=sys.stderr)
         if results[page].nu_messages:
