@@ -38,7 +38,8 @@ def prose_blocks(page) -> list:
     tables, cite blocks, code, the chapter's list of sources (footnotes) and the glossary's own
     definitions: those are lists, where a publisher's name may recur and be an acronym."""
     node = article(page)
-    for drop in node.select('table, [class*="cite"], .figure-source, .figure-sources, .figure-downloads, pre, script, style, '
+    for drop in node.select('table, [class*="cite"], .key-figure-note, .figure-source, .figure-sources, .figure-downloads, '
+                            'pre, script, style, '
                             "aside, .bibliography, div.citation, dl.glossary"):
         drop.decompose()
     return [el for el in node.select("p, li") if not el.find(["p", "li"])]

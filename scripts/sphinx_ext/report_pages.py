@@ -45,6 +45,7 @@ TEMPLATES = Path(__file__).resolve().parent / "report_templates"
 KEEP_BLOCKING = {"_static/documentation_options.js"}
 DESCRIPTION_MAX = 160
 DESCRIPTION_MIN = 50
+DATES_LINE = "Sources searched to"  # the head line every page of prose opens with (book/*.md)
 PST_DIGEST = re.compile(r"digest=([0-9a-f]+)")
 _TAGS = re.compile(r"<[^>]+>")
 PAGE_TITLES = {"genindex": "Index", "search": "Search"}  # their templates set the title themselves
@@ -89,6 +90,8 @@ def page_description(doctree, fallback: str) -> str:
                    for parent in _ancestors(paragraph)):
                 continue
             text = " ".join(_text_without_marks(paragraph).split())
+            if text.startswith(DATES_LINE):  # the page's dates (report_dates), not what it is about
+                continue
             if len(text) >= DESCRIPTION_MIN:
                 return shorten(text)
     return shorten(fallback)
