@@ -26,9 +26,9 @@ def test_what_to_watch_at_the_report_date():
     assert list(ahead["When"])[0] == "2 December 2026"
     # no award of the magnet scheme by the as-of date: listed without a date
     assert not ch["repm_awarded"] and "not announced" in list(ahead["When"])
-    # the November 2026 ends passed with no later source
-    assert ch["watch_passed_n"] == len(passed) == 4
-    assert ch["watch_passed_first"] == "9 November 2026" and ch["watch_passed_last"] == "27 November 2026"
+    # the US surcharge's end (24 July 2026) and the November 2026 ends passed with no later source
+    assert ch["watch_passed_n"] == len(passed) == 5
+    assert ch["watch_passed_first"] == "24 July 2026" and ch["watch_passed_last"] == "27 November 2026"
 
 
 def test_a_trigger_before_the_as_of_date_is_not_listed_as_ahead():
@@ -36,7 +36,7 @@ def test_a_trigger_before_the_as_of_date_is_not_listed_as_ahead():
     assert "2 December 2026" not in list(later.tables["watch-ahead"]["When"])
     assert "2 December 2026" in list(later.tables["watch-passed"]["Date"])
     earlier = home.compute(DATA, as_of="2026-11-01")
-    assert earlier["watch_passed_n"] == 0 and not earlier["watch_passed_any"]
+    assert earlier["watch_passed_n"] == 1 and list(earlier.tables["watch-passed"]["Date"]) == ["24 July 2026"]
     assert earlier["watch_next_date"] == "9 November 2026"
     assert "27 November 2026" in list(earlier.tables["watch-ahead"]["When"])
 
@@ -58,7 +58,7 @@ def test_an_edited_copy_of_the_data_moves_the_list_and_the_chart(tmp_path):
     exports.append({**march, "month": "2026-04", "exports": "5000"})
     write_rows(data / "china_magnet_exports_monthly.csv", exports)
     ch = home.compute(data, as_of="2026-12-01")
-    assert ch["watch_passed_n"] == 3
+    assert ch["watch_passed_n"] == 4  # No. 70 moved to 2027: the other four ends passed
     assert "10 November 2027" in list(ch.tables["watch-ahead"]["When"])
     assert ch["repm_awarded"] and "not announced" not in list(ch.tables["watch-ahead"]["When"])
     assert ch["exports_latest_month"] == "April 2026" and ch["exports_latest_t"] == 5000
@@ -91,7 +91,7 @@ def landing(built_site):
 def test_the_built_landing_page_is_an_executive_summary(landing):
     page = article(landing)
     text = page.get_text(" ")
-    assert "Information current to 1 December 2026" in text
+    assert "Sources searched to 1 December 2026" in text
     findings = next(h for h in page.find_all("h2") if h.get_text(" ", strip=True).startswith("Key findings"))
     items = (findings.find_parent("section") or findings.parent).select("li")
     assert 6 <= len(items) <= 8
