@@ -29,6 +29,7 @@ then (glue roles of other pages, references, terms), not citations.
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx import addnodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -250,6 +251,10 @@ class QuoteFindings(SphinxPostTransform):
                 if isinstance(inner, CITATIONS) and inner.parent is not None:
                     inner.parent.remove(inner)
             quoted["ids"] = []
+            # a copied reference is resolved from the quoting page: Sphinx makes its link relative to
+            # ``refdoc``, which still names the chapter (a link to #section on the wrong page otherwise)
+            for xref in quoted.findall(addnodes.pending_xref):
+                xref["refdoc"] = self.env.docname
             for text in list(quoted.findall(nodes.Text)):  # the space a dropped citation leaves before a stop
                 if text.parent is not None and text.astext()[:1] in PUNCTUATION:
                     previous = text.parent.children[text.parent.index(text) - 1] if text.parent.index(text) else None
