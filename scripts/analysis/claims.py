@@ -103,7 +103,7 @@ ASSESSMENTS = {
     "supported": "Supported",
     "partly_supported": "Partly supported",
     "contradicted": "Contradicted",
-    "not_checkable": "Not checkable",
+    "not_checkable": "Cannot be checked",
 }
 
 
@@ -135,6 +135,40 @@ def compact_table(claims: pd.DataFrame) -> pd.DataFrame:
             "Correct figure": distinct["authoritative_value"].fillna("—").astype(str),
         }
     ).reset_index(drop=True)
+
+
+def evidence_ids(frame: pd.DataFrame, column: str = "evidence_source_ids") -> list[str]:
+    """The source ids a set of verdicts rests on, each once, in the order first named (``a;b``)."""
+    ids = [i.strip() for cell in frame[column].dropna() for i in re.split(r"[;,]", str(cell))]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def evidence_names(ids, registry: pd.DataFrame) -> str:
+    """The publishers and years of the sources a verdict rests on, short enough for a table cell
+    ("IEA (2025); ELCINA (2025)"); ValueError for an id the registry does not hold."""
+    names = []
+    for sid in [i.strip() for i in re.split(r"[;,]", str(ids or "")) if i.strip()]:
+        if sid not in registry.index:
+            raise ValueError(f"a verdict cites unknown source id {sid!r}")
+        row = registry.loc[sid]
+        year = str(row["date"])[:4] if pd.notna(row["date"]) else ""
+        names.append(f"{row['publisher']} ({year})" if year else str(row["publisher"]))
+    return "; ".join(dict.fromkeys(names)) or "—"
+
+
+def verdict_table(frame: pd.DataFrame, printed: dict[str, str], registry: pd.DataFrame, reason: str = "assessment_reason",
+                  tidy=None) -> pd.DataFrame:
+    """A table of the news report as printed, each row with its verdict, the reason and the
+    sources the verdict rests on. ``printed`` maps the dataset's columns to their headings, in
+    order; ``tidy`` (optional) rewrites a reason in the report's style."""
+    if frame.empty:
+        raise ValueError("no rows to give verdicts on")
+    tidy = tidy or (lambda text: text)
+    table = {heading: frame[column].fillna("—").astype(str) for column, heading in printed.items()}
+    table["Verdict"] = [assessment_text(v) for v in frame["assessment"]]
+    table["Why"] = frame[reason].fillna("").astype(str).map(tidy)
+    table["Evidence"] = [evidence_names(v, registry) for v in frame["evidence_source_ids"]]
+    return pd.DataFrame(table).reset_index(drop=True)
 
 
 def snapshot_table(snapshot: pd.DataFrame) -> pd.DataFrame:
