@@ -21,6 +21,8 @@ import re
 
 import pandas as pd
 
+from .figures import short_publisher
+
 VERDICTS = {
     "agrees": "Agrees",
     "agrees_understates": "Agrees, but understates",
@@ -144,15 +146,17 @@ def evidence_ids(frame: pd.DataFrame, column: str = "evidence_source_ids") -> li
 
 
 def evidence_names(ids, registry: pd.DataFrame) -> str:
-    """The publishers and years of the sources a verdict rests on, short enough for a table cell
-    ("IEA (2025); ELCINA (2025)"); ValueError for an id the registry does not hold."""
+    """The publishers (as the charts' source lines shorten them) and years of the sources a
+    verdict rests on, short enough for a table cell ("IEA (2025); ELCINA (2025)"); ValueError for
+    an id the registry does not hold."""
     names = []
     for sid in [i.strip() for i in re.split(r"[;,]", str(ids or "")) if i.strip()]:
         if sid not in registry.index:
             raise ValueError(f"a verdict cites unknown source id {sid!r}")
         row = registry.loc[sid]
         year = str(row["date"])[:4] if pd.notna(row["date"]) else ""
-        names.append(f"{row['publisher']} ({year})" if year else str(row["publisher"]))
+        who = short_publisher(row["publisher"])
+        names.append(f"{who} ({year})" if year else who)
     return "; ".join(dict.fromkeys(names)) or "—"
 
 
@@ -160,11 +164,17 @@ def verdict_table(frame: pd.DataFrame, printed: dict[str, str], registry: pd.Dat
                   tidy=None) -> pd.DataFrame:
     """A table of the news report as printed, each row with its verdict, the reason and the
     sources the verdict rests on. ``printed`` maps the dataset's columns to their headings, in
-    order; ``tidy`` (optional) rewrites a reason in the report's style."""
+    order: the first names the row and keeps a column of its own; the others, which the report
+    printed beside it, share one column as "heading: cell" parts, so the reason has room to be
+    read. ``tidy`` (optional) rewrites a reason in the report's style."""
     if frame.empty:
         raise ValueError("no rows to give verdicts on")
     tidy = tidy or (lambda text: text)
-    table = {heading: frame[column].fillna("—").astype(str) for column, heading in printed.items()}
+    (first, heading), *others = printed.items()
+    table = {heading: frame[first].fillna("—").astype(str)}
+    if others:
+        table["As printed"] = ["; ".join(f"{h}: {row[c] if pd.notna(row[c]) else '—'}" for c, h in others)
+                               for _, row in frame.iterrows()]
     table["Verdict"] = [assessment_text(v) for v in frame["assessment"]]
     table["Why"] = frame[reason].fillna("").astype(str).map(tidy)
     table["Evidence"] = [evidence_names(v, registry) for v in frame["evidence_source_ids"]]

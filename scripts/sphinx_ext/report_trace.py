@@ -69,7 +69,8 @@ class TracedPasteText(PasteTextRole):
             except RetrievalError:
                 report = None
             if report is not None:
-                result = [key_figure("", "", result[0], classes=["key-figure"], report={**report, "key": key})]
+                result = [key_figure("", "", result[0], classes=["key-figure"],
+                                     report={**report, "key": key, "figure_id": f"{self.document.settings.env.docname}::{key}"})]
         return result, messages
 
 
@@ -86,7 +87,7 @@ class TracePendingGlue(SphinxPostTransform):
                 continue
             output = read_glue_cache(folder, node.refdoc).get(node.key) or {}
             report = provenance(output.get("metadata"))
-            _wrap(node, report and {**report, "key": node.key})
+            _wrap(node, report and {**report, "key": node.key, "figure_id": f"{node.refdoc}::{node.key}"})
         # a value glued on this page inside a heading or caption is left plain
         for figure in list(self.document.findall(key_figure)):
             if any(isinstance(a, NO_LINK_INSIDE) for a in _ancestors(figure)):
@@ -147,8 +148,15 @@ def visit_key_figure(translator, node: key_figure) -> None:
     node["note_id"] = f"kf-{count}"
     translator.body.append(
         f'<a class="key-figure" href="{html.escape(href, quote=True)}" aria-describedby="kf-{count}" '
-        f'data-note="{html.escape(note, quote=True)}">')
+        f'data-note="{html.escape(note, quote=True)}"{_figure_id(report)}>')
     node["note"] = note
+
+
+def _figure_id(report: dict) -> str:
+    """The figure's page and name (``leverage::exports_drop_pct``) as ``data-key``: a test finds
+    every page that shows one figure, to check it reads the same on each (tests/test_one_value.py)."""
+    fid = report.get("figure_id")
+    return f' data-key="{html.escape(fid, quote=True)}"' if fid else ""
 
 
 def depart_key_figure(translator, node: key_figure) -> None:

@@ -26,7 +26,7 @@ SNAPSHOT = {"category": "Category", "china_share_in_global_supply": "China's sha
 SECTORS = {"sector_as_printed": "Sector", "dependency": "Dependency", "severity": "Severity",
            "components": "Components"}
 ROADMAP = {"initiative": "Initiative", "status_2025": "Status (2025)", "target_2030": "Target by 2030"}
-CLAIMS = {"claim": "Claim", "authoritative_value": "What the sources say"}
+CLAIMS = {"claim": "Claim"}  # the reason gives the figures the sources support
 PARTS = {"snapshot": "article_snapshot", "sectors": "india_sector_impact", "roadmap": "strategy_roadmap",
          "claims": "article_claims"}
 
@@ -64,6 +64,7 @@ def verdicts(ch: Chapter, part: str, frame: pd.DataFrame) -> None:
     ch.key(f"{part}_n", len(frame), **ds, label=f"Rows of the news report's {part} checked")
     for code, n in claims.assessment_counts(frame).items():
         ch.key(f"{part}_{code}_n", n, **ds)
+        ch.key(f"{part}_{code}_any", n > 0)  # the page words "contradicts none" apart
         if part == "claims":  # a claim is a sentence; the page counts claims and lists table rows
             continue
         which = frame.loc[frame["assessment"] == code, frame.columns[0]].astype(str).str.lower()

@@ -235,8 +235,8 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
            label="China's magnet exports in the last reported month before the April 2025 controls")
     ch.key("exports_pre_control_about", about(pre["exports"]), unit="t", **ds)
     ch.key("exports_pre_control_month", month(pre["month"]))
-    earlier_months = world[world["date"] < pd.Timestamp(f"{CONTROLS_START}-01")]
-    ch.key("exports_pre_control_peak", bool(pre["exports"] >= earlier_months["exports"].max()))
+    # "the record month": the base of the peak-to-trough fall is the highest month of the whole series
+    ch.key("exports_pre_control_peak", bool(pre["exports"] >= world["exports"].max()))
     ch.key("exports_drop_pct", 100 * (1 - low["exports"] / pre["exports"]), unit="%", dataset="china_magnet_exports_monthly")
     ch.key("exports_collapse_from", month(COLLAPSE[0]))
     ch.key("exports_collapse_to", month(COLLAPSE[1]))
