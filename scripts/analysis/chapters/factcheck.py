@@ -51,10 +51,11 @@ def compute(data_dir, year: int = 2025, as_of: str = "2026-12-01") -> Chapter:
     lree_share(ch, frames["claims"], chain, production, registry, year)
 
     # --- tables -------------------------------------------------------------------------------
-    ch.tables["snapshot"] = claims.verdict_table(frames["snapshot"], SNAPSHOT, registry)
-    ch.tables["sectors"] = claims.verdict_table(frames["sectors"], SECTORS, registry)
+    # the reasons in the report's style: "10 Oct 2025" → "10 October 2025", "Rs 500 crore" → "INR 500 crore"
+    ch.tables["snapshot"] = claims.verdict_table(frames["snapshot"], SNAPSHOT, registry, tidy=house_style)
+    ch.tables["sectors"] = claims.verdict_table(frames["sectors"], SECTORS, registry, tidy=house_style)
     ch.tables["roadmap"] = claims.verdict_table(frames["roadmap"], ROADMAP, registry, tidy=house_style)
-    ch.tables["claims"] = claims.verdict_table(frames["claims"], CLAIMS, registry, reason="explanation")
+    ch.tables["claims"] = claims.verdict_table(frames["claims"], CLAIMS, registry, reason="explanation", tidy=house_style)
     return ch
 
 
