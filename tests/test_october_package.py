@@ -30,10 +30,11 @@ def test_elements_thresholds_and_dates_come_from_the_rows():
     assert ch["package_suspended_until"] == op.controls.long_date(timeline["cn-2025-11-no70"]["scheduled_end"])
 
 
-def test_table_dates_read_as_words():
+def test_table_has_one_row_per_provision_with_its_rule():
     _, out = read()
-    assert not out["table"]["Status"].str.contains(r"\d{4}-\d{2}-\d{2}").any()
-    assert op.dated("until 2026-11-10; x") == "until 10 November 2026; x"
+    package = read_rows(DATA / "october_2025_package.csv")
+    assert list(out["table"]["What it requires"]) == [r["rule"] for r in package]
+    assert not out["table"].astype(str).apply(lambda c: c.str.contains(r"\d{4}-\d{2}-\d{2}")).any().any()
 
 
 def test_helpers_refuse_what_they_cannot_read():

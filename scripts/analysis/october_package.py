@@ -24,12 +24,6 @@ KIND_WORDS = {"items": "Items", "technology": "Technology", "extraterritorial": 
               "de_minimis": "De minimis", "end_use": "End use", "case_by_case": "Case by case",
               "exemption": "Exemption", "procedure": "Procedure"}
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def dated(text: str) -> str:
-    """ISO dates in ``text`` written as a reader reads them ("2026-11-10" → "10 November 2026")."""
-    return ISO_DATE.sub(lambda m: controls.long_date(m.group(0)), str(text))
 
 
 def _one(frame: pd.DataFrame, column: str, value: str) -> pd.Series:
@@ -88,6 +82,5 @@ def read(ch, package: pd.DataFrame, timeline: pd.DataFrame) -> dict:
         "Kind": [KIND_WORDS.get(k, k) for k in package["kind"]],
         "What it requires": package["rule"],
         "Threshold": package["threshold"].fillna("").astype(str),
-        "Status": [dated(t) for t in package["status_on_2026_12_07"]],
     })
     return {"table": table, "source_ids": [*ids, added["source_id"], april["source_id"], suspension["source_id"]]}

@@ -560,8 +560,11 @@ def oxide_prices(ch: Chapter, data_dir, buffer: dict, repm: pd.Series, intensity
            dataset="oxide_prices", source_ids=usgs_ids + mix_ids, label="NdPr oxide for the scheme's capacity, low")
     ch.key("repm_ndpr_bill_usd_m_high", need["high"] * usgs["ndpr_oxide"]["price"] / 1000, unit="US$ million/yr",
            dataset="oxide_prices", source_ids=usgs_ids + mix_ids, label="NdPr oxide for the scheme's capacity, high")
+    for name in ("repm_ndpr_need_low_t", "repm_ndpr_need_high_t", "repm_ndpr_bill_usd_m_low", "repm_ndpr_bill_usd_m_high"):
+        ch.key(f"{name}_q", quoted(ch[name]), unit=ch.keys[name].unit, dataset=ch.keys[name].dataset,
+               source_ids=ch.keys[name].source_ids)
     irel = resources[resources["item"] == "irel_ndpr_capacity"]["value"].astype(float)
-    ch.key("irel_share_of_need_low_pct", 100 * irel.max() / need["high"], unit="%", dataset="india_rare_earth_resources")
+    ch.key("irel_share_of_need_low_pct", 100 * irel.min() / need["high"], unit="%", dataset="india_rare_earth_resources")
     ch.key("irel_share_of_need_high_pct", 100 * irel.max() / need["low"], unit="%", dataset="india_rare_earth_resources")
     table = oxide_value.price_table(prices, spot, OXIDE_NAMES)
     table["China spot date"] = [controls.long_date(d) for d in table["China spot date"]]
