@@ -3,7 +3,7 @@
 ``compute(data_dir, year=2025, focus_country="India", as_of="2026-12-01")`` reads the value chain,
 mine production, reserves (every USGS edition in the data), magnet exports, China's export controls
 (their status on ``as_of``, from ``analysis.controls``), and returns the chapter's key figures and
-the frames of its five figures. The news report's tables and claims are checked in the appendix
+the frames of its figures. The news report's tables and claims are checked in the appendix
 (``analysis.chapters.factcheck``).
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import charts, concentration, controls, datasets, magnet_exports
+from .. import charts, concentration, controls, datasets, india_exports, magnet_exports
 from . import Chapter, Figure, listing
 
 IEA = "International Energy Agency"
@@ -67,6 +67,8 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     mine = mining(ch, production, registry, year)
     res = reserves_position(ch, reserves, mine, year, focus_country)
     exp = magnet_export_collapse(ch, exports)
+    to_india = india_exports.read(ch, exports)
+    ch.key("india_share_high_at_trough", ch["india_share_high_month"] == ch["exports_trough_month"])
     year_totals(ch, annual, exp)
     recorded = control_measures(ch, timeline, as_of)
     # "its share rises at every step" is said only when the shares do rise: mining < separation < magnets
@@ -77,6 +79,9 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country, res, current)
     ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year, current)
     ch.figures["fig-leverage-exports"] = exports_figure(exp)
+    india_fig = india_exports.figure(to_india)
+    ch.figures["fig-leverage-exports-india"] = Figure(india_fig["chart"], "", india_fig["source_ids"], india_fig["unit"],
+                                                      india_fig["data"])
     ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, ch["april_elements_n"], ch["as_of_text"])
     return ch
 
