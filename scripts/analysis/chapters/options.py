@@ -499,6 +499,9 @@ def buffer_figure(buffer: dict, bill: dict) -> Figure:
 
 # --- what the oxide prices mean for a stock and for the magnet scheme (analysis.oxide_value) ---
 OXIDE_NAMES = {"ndpr_oxide": "NdPr oxide", "dy_oxide": "Dysprosium oxide", "tb_oxide": "Terbium oxide"}
+# the three magnet make-ups the oxide values are computed for, as the edition record names them
+MAGNET_MIX_LABELS = {"low": "least NdPr, no dysprosium", "high_dy": "most NdPr, with dysprosium",
+                     "high_tb": "most NdPr, with terbium"}
 
 
 def oxide_prices(ch: Chapter, data_dir, buffer: dict, repm: pd.Series, intensity: pd.DataFrame,
@@ -548,11 +551,11 @@ def oxide_prices(ch: Chapter, data_dir, buffer: dict, repm: pd.Series, intensity
                source_ids=spot_ids + mix_ids)
     stock_usd = oxide_value.stock_value(buffer["cost"]["tonnes"], usd)
     stock_cny = oxide_value.stock_value(buffer["cost"]["tonnes"], cny)
-    for case in ("low", "high_dy", "high_tb"):
+    for case, case_label in MAGNET_MIX_LABELS.items():
         ch.key(f"buffer_oxide_usd_m_{case}", stock_usd[case], unit="US$ million", dataset="oxide_prices",
-               source_ids=usgs_ids + mix_ids, label=f"Oxide in the magnet stock at USGS prices ({case})")
+               source_ids=usgs_ids + mix_ids, label=f"Oxide in the magnet stock at USGS prices ({case_label})")
         ch.key(f"buffer_oxide_cny_m_{case}", stock_cny[case], unit="CNY million", dataset="oxide_spot_prices_china",
-               source_ids=spot_ids + mix_ids, label=f"Oxide in the magnet stock at China spot prices ({case})")
+               source_ids=spot_ids + mix_ids, label=f"Oxide in the magnet stock at China spot prices ({case_label})")
     need = oxide_value.oxide_need(float(repm["capacity"]), oxide)
     ch.key("repm_ndpr_need_low_t", need["low"], unit="t/yr NdPr oxide", dataset="magnet_intensity", source_ids=mix_ids)
     ch.key("repm_ndpr_need_high_t", need["high"], unit="t/yr NdPr oxide", dataset="magnet_intensity", source_ids=mix_ids)
