@@ -202,13 +202,31 @@ def _chosen_template(name: str, template, values: dict) -> str:
     return cases[case]
 
 
+def figure_fields(templates: dict, values: dict, words: dict[str, str]) -> dict:
+    """What a figure's templates may quote: key figures, the page's wordings and the block's own
+    ``words`` pieces, filled in order (a piece may quote those before it)."""
+    fields = {**values, **words}
+    for name, template in (templates.get("words") or {}).items():
+        fields[name] = re.sub(r"\s+", " ", _chosen_template(name, template, values).format_map(fields)).strip()
+    return fields
+
+
+def every_case(templates: dict):
+    """(field, template) for every case of every field and piece of a figure's block (those the
+    data do not choose too), for the tests that fill them all."""
+    named = [(k, v) for k, v in templates.items() if k != "words"] + list((templates.get("words") or {}).items())
+    for name, template in named:
+        if isinstance(template, dict):
+            yield from ((name, str(v)) for k, v in template.items() if k != "by")
+        else:
+            yield name, str(template)
+
+
 def fill_figure_text(templates: dict, values: dict, words: dict[str, str]) -> dict[str, str]:
     """A figure's title, subtitle and alt text filled from key figures, the page's wordings and
     the block's own ``words`` (pieces filled first, in order, each able to quote those before it).
     A ``headline`` (the in-page model's, filled in the browser) is left out here."""
-    fields = {**values, **words}
-    for name, template in (templates.get("words") or {}).items():
-        fields[name] = re.sub(r"\s+", " ", _chosen_template(name, template, values).format_map(fields)).strip()
+    fields = figure_fields(templates, values, words)
     filled = {}
     for name, template in templates.items():
         if name in FIGURE_PARTS:
