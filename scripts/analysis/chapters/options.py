@@ -70,7 +70,7 @@ def months_between(start: dt.date, end: dt.date) -> float:
 
 
 def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chapter:
-    ch = Chapter(data_dir)
+    ch = Chapter(data_dir, page="options")
     registry = datasets.sources(data_dir)
     imports = datasets.load("india_magnet_imports", data_dir)
     instruments = datasets.load("policy_instruments", data_dir).set_index("instrument_id", drop=False)
@@ -101,7 +101,8 @@ def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chap
     ch.tables["comparison"] = comparison(registry, facts, {
         "stockpile": buffer, "diversified_sourcing": sourcing, "domestic_magnets": domestic,
         "recycling": recyc, "less_heavy_rare_earths": lean, "diplomacy": diplo})
-    ch.figures["fig-options-buffer"] = buffer_figure(buffer, bill)
+    # the chart's title, subtitle and alt text are written beside it in book/options.md ({figure-text})
+    ch.figures["fig-options-buffer"] = buffer_figure(ch, buffer, bill)
     used = {sid for part in (buffer, shock, sourcing, domestic, recyc, lean, diplo) for sid in part["source_ids"]}
     newest = max(registry.loc[[s for s in used if s in registry.index], "date"].dropna().astype(str))
     ch.key("newest_source", month_label(newest) if len(newest) in (7, 10) else newest)
@@ -470,7 +471,7 @@ def comparison(registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> pd.D
 
 
 # --- the figure -------------------------------------------------------------------------------
-def buffer_figure(buffer: dict, bill: dict) -> Figure:
+def buffer_figure(ch: Chapter, buffer: dict, bill: dict) -> Figure:
     plotted = pd.DataFrame({
         "months": [f"{r['months']} month{'s' if r['months'] > 1 else ''}" for r in buffer["rows"]],
         # rounded as the table and the text quote them, so the bar labels say the same
@@ -480,14 +481,12 @@ def buffer_figure(buffer: dict, bill: dict) -> Figure:
     chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="INR crore", width=320,
                                tooltip=charts.sentence("A stock of {months} of imports: about {tonnes:,.0f} tonnes, "
                                                        "costing about INR {cost_crore:,.0f} crore"))
-    parts = "; ".join(f"{r['months']} month{'s' if r['months'] > 1 else ''}, about {quoted(r['tonnes']):,.0f} t, "
-                      f"INR {quoted(r['crore']):,.0f} crore"
-                      for r in buffer["rows"])
-    alt_text = (f"Cost of holding rare-earth magnet imports in stock at {bill['year']} import prices: {parts}; "
-                f"the magnet scheme's outlay is INR {buffer['repm_outlay']:,.0f} crore.")
+    # each bar as the alt text reads it ("3 months, about 220 t, INR 190 crore; …")
+    ch.key("buffer_bars", "; ".join(f"{m}, about {t:,.0f} t, INR {c:,.0f} crore" for m, t, c
+                                    in zip(plotted["months"], plotted["tonnes"], plotted["cost_crore"])))
     longest = buffer["rows"][-1]
-    title = (f"A {longest['months']}-month stock of rare-earth magnets would cost about INR {quoted(longest['crore']):,.0f} "
-             f"crore, against the scheme's INR {buffer['repm_outlay']:,.0f} crore")
-    subtitle = (f"Cost of holding India's rare-earth magnet imports in stock, INR crore, at {bill['year']} import prices, "
-                f"by months held.")
-    return Figure(chart, alt_text, list(bill["source_ids"]), "INR crore", plotted, title, subtitle)
+    ds = dict(dataset="india_magnet_imports", source_ids=bill["source_ids"])
+    ch.key("buffer_longest_months", longest["months"], unit="months")
+    ch.key("buffer_longest_cr_q", quoted(longest["crore"]), unit="INR crore", **ds)
+    ch.key("buffer_prices_year", str(bill["year"]))
+    return Figure(chart, "", list(bill["source_ids"]), "INR crore", plotted)
