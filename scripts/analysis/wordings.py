@@ -214,7 +214,8 @@ def figure_fields(templates: dict, values: dict, words: dict[str, str]) -> dict:
 def every_case(templates: dict):
     """(field, template) for every case of every field and piece of a figure's block (those the
     data do not choose too), for the tests that fill them all."""
-    named = [(k, v) for k, v in templates.items() if k != "words"] + list((templates.get("words") or {}).items())
+    # a model's headline is filled in the browser from the model's fields (analysis.inpage_models)
+    named = [(k, v) for k, v in templates.items() if k not in FIGURE_PARTS] + list((templates.get("words") or {}).items())
     for name, template in named:
         if isinstance(template, dict):
             yield from ((name, str(v)) for k, v in template.items() if k != "by")

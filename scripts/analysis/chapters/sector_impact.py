@@ -407,7 +407,7 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
     # at its defaults, the chapter's settings, it shows the rows of ``plotted``
     chart = inpage_models.whatif_chart(
         inpage_models.whatif_inputs(base, CASE_LABEL, SEGMENT), **params, reference=plotted,
-        color=charts.INDIA)
+        headline=ch.figure_template("fig-sector_impact-whatif", "headline"), color=charts.INDIA)
     ch.key("whatif_sales_counter", counted_by(sales_counter), dataset="india_ev_sales")
     ch.key("whatif_sales_period", base_period, dataset="india_ev_sales")
     ch.figures["fig-sector_impact-whatif"] = Figure(chart, "", ids, "vehicles", plotted,

@@ -331,7 +331,8 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         demand_growth=demand_growth, capacity_realisation=capacity_realisation,
         capacity_delay_years=capacity_delay_years, bar_label="Domestic capacity",
         line_label="Demand: loose magnet imports", broad_label="Demand: government estimate",
-        y_title="Tonnes of magnets a year", reference=plotted)
+        y_title="Tonnes of magnets a year", reference=plotted,
+        headline=ch.figure_template("fig-strategy_roadmap-capacity", "headline"))
     ch.key("demand_base_year", base_year)
     ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, "", case_ids, "t per year", plotted,
                                                          explore_section="strategy_roadmap-capacity")
