@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from .. import charts, controls, datasets, magnet_exports
-from . import Chapter, Figure, listing
+from . import Chapter, Figure
 
 START = "2025-01-01"  # the sequence chart starts here
 TRACKS = {"us_china": "US–China", "china_india": "China–India"}
@@ -102,32 +102,9 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     ch.key("n_suspended", n.get("suspended", 0))
     ch.key("n_end_passed", n.get("end_passed_unconfirmed", 0))
     ch.key("n_not_yet", not_yet)
-
-    def how_many(count, one, many):
-        return f"{count} {one if count == 1 else many}"
-
-    parts = [how_many(n[code], one, many) for code, one, many in (("in_force", "is in force", "are in force"),
-                                                                   ("suspended", "is suspended", "are suspended"))
-             if n.get(code, 0)]
-    if n.get("end_passed_unconfirmed", 0):
-        parts.append(how_many(n["end_passed_unconfirmed"], "has passed a scheduled end",
-                              "have passed a scheduled end"))
-    if n.get("unknown", 0):
-        parts.append(how_many(n["unknown"], "has a status no source confirms", "have a status no source confirms"))
-    if not_yet:
-        parts.append(how_many(not_yet, "had not yet taken effect", "had not yet taken effect"))
-    ch.key("status_counts", listing(parts), dataset="export_control_timeline")
+    ch.key("n_unknown", n.get("unknown", 0))
 
     package = status[status["category"] == "package"]
-    codes = set(package["status_as_of"])
-    if codes == {"end_passed_unconfirmed"}:
-        october_state = "unconfirmed: its suspension's scheduled end has passed and no source found says what followed"
-    elif codes == {"suspended"}:
-        until = status.set_index("event_id").loc[package["suspended_by"].iloc[0], "scheduled_end"]
-        october_state = f"suspended until {controls.long_date(until)}"
-    else:
-        october_state = ", ".join(sorted({controls.STATUS_TEXT[c] for c in codes}))
-    ch.key("october_state", october_state, dataset="export_control_timeline", source_ids=package["source_id"].unique())
     by_id = status.set_index("event_id")
     suspension = by_id.loc[package["suspended_by"].dropna().iloc[0]] if package["suspended_by"].notna().any() else None
     ch.key("october_suspended", suspension is not None)

@@ -382,23 +382,11 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
             ch.key(f"check_{name}_growth_pct", 100 * (fada_sales(now, seg) / fada_sales(before, seg) - 1), unit="%",
                    dataset="india_ev_sales", source_ids=fada_ids)
 
+    # the assumptions table is written in book/sector_impact.md; these are the sources it quotes
     cite = datasets.cite_text
-    ch.tables["assumptions"] = whatif.assumptions_table([
-        whatif.Assumption("Share of rare-earth magnet supply cut", f"{100 * supply_cut_share:.0f}%",
-                          "Scenario parameter supply_cut_share (default 50%: a mid value; Chetak output fell "
-                          f"{chetak['cut_yoy_pct']:.0f}% year on year in July 2025 — {cite(chetak['source_ids'], data_dir)})"),
-        whatif.Assumption("Length of the disruption", f"{disruption_months:g} months",
-                          "Scenario parameter disruption_months (0–12; one-year view)"),
-        whatif.Assumption("Magnet stocks at the start", f"{inventory_weeks:g} weeks of output",
-                          "Scenario parameter inventory_weeks (default 3: the upper end of the '2–3 weeks of supply' "
-                          "industry said it had left in mid-2025 — " + cite(["ie-2025-06-magnet-imports"], data_dir) + ")"),
-        whatif.Assumption("Annual output by segment", f"{counted_by(sales_counter)}, {base_period} ({BASIS[base_basis]})",
-                          cite(ids, data_dir) + "; sales stand in for production, spread evenly over 12 months"),
-        whatif.Assumption("Magnet dependence", "Every vehicle needs imported rare-earth magnets",
-                          "Model assumption: no substitution (ferrite, light-rare-earth magnets), no stock reallocation"),
-        whatif.Assumption("Recovery", "Output lost is not made up later",
-                          "Model assumption: output 'at risk', not necessarily lost"),
-    ])
+    ch.key("whatif_cut_source", cite(chetak["source_ids"], data_dir), dataset="india_sector_evidence")
+    ch.key("whatif_stocks_source", cite(["ie-2025-06-magnet-imports"], data_dir))
+    ch.key("whatif_sales_source", cite(ids, data_dir), dataset="india_ev_sales")
 
     plotted = cases[["label", "cut_pct", "months", "weeks", "uncovered_months", "at_risk_rounded", "share_pct"]].copy()
     plotted["share_pct"] = plotted["share_pct"].map(sig)

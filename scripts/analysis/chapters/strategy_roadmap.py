@@ -342,31 +342,10 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         "Demand, government estimate (t)": path["demand_broad_t"].map(sig2).map("{:,.0f}".format),
         "Domestic capacity (t)": path["capacity_t"].map(sig2).map("{:,.0f}".format),
     })
-    ch.tables["assumptions"] = pd.DataFrame([
-        {"Assumption": "Demand, loose magnets only",
-         "Value used": f"{re_qty['value']:,.0f} t in {re_qty['fiscal_year']} (counted as {base_year}), "
-                       f"growing {100 * demand_growth:.0f}% a year",
-         "Basis / source": "India's rare-earth magnet imports — " + cite([re_qty["source_id"]], data_dir)
-         + f"; magnets inside imported motors and devices are not counted. Growth near "
-           f"{100 * capacity.doubling_rate(END_YEAR - base_year):.0f}% a year doubles demand by {END_YEAR}, "
-           "as the government expects — " + cite(repm_src, data_dir)},
-        {"Assumption": "Demand, government estimate",
-         "Value used": f"{float(b0['value']):,.0f} t in {int(b0['year'])}, {float(b1['value']):,.0f} t in {int(b1['year'])}",
-         "Basis / source": "A government estimate as reported in the press — " + cite(broad_src, data_dir)
-         + "; its basis is not stated, but at several times the loose imports it is the nearest sourced figure "
-           "for demand that includes magnets inside imported assemblies"},
-        {"Assumption": "Magnet scheme capacity", "Value used": f"{repm['capacity']:,.0f} t/yr",
-         "Basis / source": cite(repm_src, data_dir)},
-        {"Assumption": "Start of output",
-         "Value used": f"{lines[0].start_year} at the earliest",
-         "Basis / source": f"{gestation}-year gestation counted from the award of the plants, and output from the first "
-                           f"full calendar year after it; no award was found by {long_date(as_of)} — "
-                           + cite(repm_src, data_dir)},
-        {"Assumption": "Award, ramp-up and share built", "Value used": "by case (table of cases)",
-         "Basis / source": "Model assumptions, not sourced: they show how much the answer depends on them"},
-        {"Assumption": "Exports", "Value used": "none",
-         "Basis / source": "Model assumption: all output is used in India"},
-    ])
+    # the assumptions table is written in book/strategy_roadmap.md; these are the sources it quotes
+    ch.key("demand_base_source", cite([re_qty["source_id"]], data_dir), dataset="india_magnet_imports")
+    ch.key("demand_broad_source", cite(broad_src, data_dir), dataset="india_rare_earth_resources")
+    ch.key("repm_source", cite(repm_src, data_dir), dataset="policy_instruments")
 
 
 def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFrame) -> None:
