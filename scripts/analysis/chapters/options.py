@@ -28,14 +28,8 @@ CONTROLS_INSTRUMENT = "2025 No. 18"  # the April 2025 licensing that cut magnet 
 BUFFER_TABLE_MONTHS = (1, 3, 6)
 DAYS_PER_MONTH = 365.25 / 12
 OUTSIDE_CHINA = ("Australia", "Brazil", "Vietnam", "United States", "Burma", "Malaysia", "India")
-OPTIONS = {  # option slug → the name the comparison table gives it
-    "stockpile": "Strategic stockpile of magnets",
-    "diversified_sourcing": "Buying from outside China",
-    "domestic_magnets": "Making magnets in India",
-    "recycling": "Recycling",
-    "less_heavy_rare_earths": "Magnets with less or no heavy rare earths",
-    "diplomacy": "Diplomacy",
-}
+# the options, in the order of the comparison table (its words are in book/options.md)
+OPTIONS = ("stockpile", "diversified_sourcing", "domestic_magnets", "recycling", "less_heavy_rare_earths", "diplomacy")
 RISK_WORDS = {"cut-off": "a short-term cut-off", "price": "price", "dependence": "long-term dependence"}
 GRADE_WORDS = {"P": "primary", "S": "secondary", "W": "weak", "D": "derived"}
 
@@ -98,7 +92,7 @@ def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chap
 
     ch.tables["buffer"] = buffer["table"]
     ch.tables["producers"] = sourcing["table"]
-    ch.tables["comparison"] = comparison(registry, facts, {
+    comparison(ch, registry, facts, {
         "stockpile": buffer, "diversified_sourcing": sourcing, "domestic_magnets": domestic,
         "recycling": recyc, "less_heavy_rare_earths": lean, "diplomacy": diplo})
     # the chart's title, subtitle and alt text are written beside it in book/options.md ({figure-text})
@@ -428,46 +422,17 @@ def evidence_phrase(source_ids, registry: pd.DataFrame) -> str:
     return f"{len(grades)} sources: {', '.join(parts)}"
 
 
-def comparison(registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> pd.DataFrame:
-    buffer, sourcing, domestic = parts["stockpile"], parts["diversified_sourcing"], parts["domestic_magnets"]
-    c = buffer["cost"]
-    cost = {
-        "stockpile": f"INR {quoted(c['crore']):,.0f} crore for {c['months']} months of imports "
-                     f"({quoted(100 * c['crore'] / buffer['repm_outlay']):g}% of the magnet scheme)",
-        "diversified_sourcing": f"INR {quoted(sourcing['extra'][0]):,.0f}–{quoted(sourcing['extra'][1]):,.0f} crore a year "
-                                "more, if all magnets cost 2–3 times the Chinese price".replace(
-                                    "2–3", f"{float(facts.loc['non-china-premium', 'low']):g}–"
-                                           f"{float(facts.loc['non-china-premium', 'high']):g}"),
-        "domestic_magnets": f"INR {buffer['repm_outlay']:,.0f} crore budget outlay over "
-                            f"{int(facts.loc['repm-term', 'low'])} years",
-        "recycling": f"INR {float(facts.loc['recycling-outlay', 'low']):,.0f} crore over "
-                     f"{int(facts.loc['recycling-term', 'low'])} years, all critical minerals; rare-earth part not stated",
-        "less_heavy_rare_earths": "no figure found",
-        "diplomacy": "no figure found",
-    }
-    lead = {
-        "stockpile": "no launch date found; planned since " + month_label(facts.loc["ncms-reserve", "date"]),
-        "diversified_sourcing": f"years: about {sourcing['lead_years']} for Japan's heavy rare earths from Lynas",
-        "domestic_magnets": f"{int(facts.loc['repm-gestation', 'low'])} years from award; no award found, so output "
-                            f"not before {domestic['earliest']:%B %Y}",
-        "recycling": f"{int(facts.loc['recycling-term', 'low'])}-year scheme from "
-                     f"{month_label(facts.loc['recycling-outlay', 'date'])}; no rare-earth output date",
-        "less_heavy_rare_earths": "designs exist now (ferrite motor certified "
-                                  f"{month_label(facts.loc['ola-ferrite-motor', 'date'])}); model changes take longer",
-        "diplomacy": f"about {round(parts['diplomacy']['wait'])} months in 2025 from licensing to the first licences",
-    }
+def comparison(ch: Chapter, registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> None:
+    """What the comparison table (written in book/options.md) quotes beyond the options' own key
+    figures: the risks each option addresses and its evidence, counted by grade."""
     # a price ratio is what an option costs, not a risk it addresses (buying outside China raises prices)
     addressing = facts[facts["kind"] != "cost_ratio"]
     risks = {option: sorted({r for cell in addressing.loc[addressing["option"] == option, "risk"] for r in cell.split(";")},
                             key=list(RISK_WORDS).index) for option in OPTIONS if option != "diplomacy"}
     risks["diplomacy"] = ["cut-off"]  # licences and assurances decide whether supply flows now
-    return pd.DataFrame({
-        "Option": list(OPTIONS.values()),
-        "Cost": [cost[o] for o in OPTIONS],
-        "Lead time": [lead[o] for o in OPTIONS],
-        "Risk addressed": [", ".join(RISK_WORDS[r] for r in risks[o]) for o in OPTIONS],
-        "Evidence": [evidence_phrase(parts[o]["source_ids"], registry) for o in OPTIONS],
-    })
+    for option in OPTIONS:
+        ch.key(f"risks_{option}", ", ".join(RISK_WORDS[r] for r in risks[option]))
+        ch.key(f"evidence_{option}", evidence_phrase(parts[option]["source_ids"], registry))
 
 
 # --- the figure -------------------------------------------------------------------------------
