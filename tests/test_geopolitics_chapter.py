@@ -208,3 +208,14 @@ def test_the_precedent_lists_chinas_2026_measures_against_named_countries_and_co
     early = Chapter(DATA)
     assert len(geopolitics.precedent(early, timeline, dt.date(2026, 2, 1))) == 1
     assert early["precedent_first"] == early["precedent_last"] == "6 January 2026"
+
+
+def test_the_status_counts_the_page_gives_add_up_to_every_measure():
+    """The page lists each status with its count (book/geopolitics.md): together they are every measure."""
+    from analysis.chapters import geopolitics
+
+    ch = geopolitics.compute(DATA)
+    parts = ("n_in_force", "n_suspended", "n_end_passed", "n_ended", "n_changed", "n_unknown", "n_not_yet")
+    assert sum(ch[p] for p in parts) == ch["n_measures"]
+    page = (REPO / "book" / "geopolitics.md").read_text(encoding="utf-8")
+    assert all(f"{{glue:text}}`{p}:d`" in page for p in parts)

@@ -103,6 +103,8 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     ch.key("n_end_passed", n.get("end_passed_unconfirmed", 0))
     ch.key("n_not_yet", not_yet)
     ch.key("n_unknown", n.get("unknown", 0))
+    ch.key("n_ended", n.get("superseded", 0) + n.get("expired", 0))
+    ch.key("n_changed", n.get("unconfirmed_change", 0))
 
     package = status[status["category"] == "package"]
     by_id = status.set_index("event_id")
