@@ -166,7 +166,11 @@ def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
     The block's body is YAML (so the page does not parse it). Its templates are filled as
     ``str.format`` fills them, from the chapter's key figures and from the page's ``{choose}``
     wordings by their names (``fill_figure_text``); a field whose wording depends on the data is a
-    mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them."""
+    mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them.
+    Two more fields: ``words``, named pieces (templates or cases) that the fields quote by name,
+    for a clause that varies inside a sentence; and ``headline``, the sentence an in-page model
+    draws over its chart, a template of the model's own fields that the chart fills in the browser
+    at the sliders' settings (``analysis.inpage_models.headline_expr``)."""
     import yaml
 
     found = {}
