@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import charts, claims, concentration, controls, datasets, magnet_exports
+from .. import charts, claims, concentration, controls, datasets, india_exports, magnet_exports
 from . import Chapter, Figure, listing
 
 IEA = "International Energy Agency"
@@ -68,6 +68,8 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     mine = mining(ch, production, registry, year)
     res = reserves_position(ch, reserves, mine, year, focus_country)
     exp = magnet_export_collapse(ch, exports)
+    to_india = india_exports.read(ch, exports)
+    ch.key("india_share_high_at_trough", ch["india_share_high_month"] == ch["exports_trough_month"])
     year_totals(ch, annual, exp)
     recorded = control_measures(ch, timeline, as_of)
     article_claims(ch, seed, registry, mine["china_share_pct"], shares["magnets"]["share_pct"])
@@ -80,6 +82,9 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country)
     ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year)
     ch.figures["fig-leverage-exports"] = exports_figure(exp)
+    india_fig = india_exports.figure(to_india)
+    ch.figures["fig-leverage-exports-india"] = Figure(india_fig["chart"], "", india_fig["source_ids"], india_fig["unit"],
+                                                      india_fig["data"])
     ch.figures["fig-leverage-timeline"] = timeline_figure(recorded)
     return ch
 
