@@ -89,7 +89,7 @@ def test_the_key_point_and_the_unknown_are_said_once_each(default):
         assert default[end] in default["ends_unknown"]
     text = (REPO / "book" / "geopolitics.md").read_text(encoding="utf-8")
     assert text.count("wording: ends_unknown\n") == 1 and text.count("wording: ends_key_point\n") == 1
-    assert "in the data" not in default["ends_unknown"] + default["ends_key_point"] + default["october_state"]
+    assert "in the data" not in default["ends_unknown"] + default["ends_key_point"]
 
 
 def test_as_of_before_every_scheduled_end():
@@ -208,3 +208,14 @@ def test_the_precedent_lists_chinas_2026_measures_against_named_countries_and_co
     early = Chapter(DATA)
     assert len(geopolitics.precedent(early, timeline, dt.date(2026, 2, 1))) == 1
     assert early["precedent_first"] == early["precedent_last"] == "6 January 2026"
+
+
+def test_the_status_counts_the_page_gives_add_up_to_every_measure():
+    """The page lists each status with its count (book/geopolitics.md): together they are every measure."""
+    from analysis.chapters import geopolitics
+
+    ch = geopolitics.compute(DATA)
+    parts = ("n_in_force", "n_suspended", "n_end_passed", "n_ended", "n_changed", "n_unknown", "n_not_yet")
+    assert sum(ch[p] for p in parts) == ch["n_measures"]
+    page = (REPO / "book" / "geopolitics.md").read_text(encoding="utf-8")
+    assert all(f"{{glue:text}}`{p}:d`" in page for p in parts)

@@ -23,7 +23,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import capacity, datasets, inpage_models, whatif
+from analysis import capacity, datasets, inpage_models, whatif, wordings
 from analysis.chapters import sector_impact, strategy_roadmap
 from analysis.figures import Figure
 from site_server import REPO, opened_page, wait_for_charts
@@ -173,6 +173,23 @@ def test_a_chart_with_sliders_says_what_to_cite():
     assert page.index('class="vega-chart"') < page.index("figure-explore") < page.index("figure-source")
     plain = Figure(name="fig-y", spec={"mark": "bar"}, alt_text="a", source_line="s", files={"PNG": "y.png"})
     assert "figure-explore" not in plain.html()
+
+
+def test_a_headline_is_the_chapters_wording_filled_by_vega():
+    """A model's headline is written in its chapter ({figure-text}, ``headline``) and only filled
+    in Vega: words as literals, ``{field:spec}`` as ``format``, cases by a model field."""
+    expr = inpage_models.headline_expr({"by": "outcome", "at_risk": "About {n:,.0f} EVs\nat risk.",
+                                        "no_cut": "None ({high})."})
+    assert expr == ('datum.outcome === "at_risk" ? "About " + format(datum.n, ",.0f") + " EVs\\nat risk." : '
+                    '"None (" + datum.high + ")."')
+    assert inpage_models.headline_expr("{n} left") == '"" + datum.n + " left"'  # a string from the start
+    assert inpage_models.headline_expr({"by": "met", True: "In {year}.", False: "Not."}) == \
+        'datum.met === true ? "In " + datum.year + "." : "Not."'
+    for page, figure in (("sector_impact", "fig-sector_impact-whatif"), ("strategy_roadmap", "fig-strategy_roadmap-capacity")):
+        words = wordings.figure_texts((REPO / "book" / f"{page}.md").read_text(encoding="utf-8"))[figure]["headline"]
+        assert isinstance(words, dict) and words["by"], figure
+    source = inspect.getsource(inpage_models)
+    assert "At these settings" not in source and "are at risk" not in source
 
 
 def test_the_downloads_show_the_chapters_settings(tmp_path, monkeypatch):

@@ -108,10 +108,9 @@ def test_every_figure_text_of_a_page_is_filled(page, values):
         assert set(filled) == set(wordings.FIGURE_FIELDS), figure
         for field, shown in filled.items():
             assert shown and not broken(shown), f"{page}: {figure} {field}: {shown!r}"
-        for field, template in templates.items():  # the cases not shown on these data fill too
-            for case in (template if isinstance(template, dict) else {}):
-                if case != "by":
-                    str(template[case]).format_map({**own, **words})
+        fields = wordings.figure_fields(templates, own, words)
+        for _, template in wordings.every_case(templates):  # the cases not shown on these data fill too
+            template.format_map(fields)
 
 
 @pytest.mark.parametrize("page", PAGES)

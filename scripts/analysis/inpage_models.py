@@ -22,12 +22,14 @@ sets and the factor between them (a slider in per cent sets a share), so the tes
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
 from . import capacity, charts, whatif
+from .wordings import ANY_VALUE, case_value
 
 
 @dataclass(frozen=True)
@@ -155,25 +157,67 @@ def _whatif_transforms(chart: alt.Chart) -> alt.Chart:
     )
 
 
-def whatif_headline() -> str:
-    """The sentence drawn above the bars, for the central case at the sliders' settings (three
-    short lines: the chart's text stays legible on a phone)."""
-    central = "format(datum.at_risk_rounded, ',.0f')"
-    share = "format(datum.share_pct, '.2~r')"
-    low, high = "format(datum.low_at_risk, ',.0f')", "format(datum.high_at_risk, ',.0f')"
-    at_risk = (f"'At these settings about ' + {central} + ' EVs\\nare at risk, ' + {share} + "
-               f"'% of a year\\'s sales\\n(low to high case: ' + {low} + '–' + {high} + ').'")
-    none_left = f"'At these settings no EVs are at risk:\\nstocks outlast the cut\\n(high case: ' + {high} + ').'"
-    no_cut = f"'At these settings no EVs are at risk:\\nsupply is not cut\\n(high case: ' + {high} + ').'"
-    return f"datum.cut_share === 0 ? {no_cut} : datum.uncovered_months <= 0 ? {none_left} : {at_risk}"
+FIELD = re.compile(r"\{(?P<name>\w+)(?::(?P<spec>[^{}]*))?\}")
+
+
+def _literal(case) -> str:
+    """A case's value (as YAML reads it: True, 3, "at_risk") as a Vega expression literal."""
+    value = case if isinstance(case, (bool, int, float)) else case_value(str(case))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _number(value) if isinstance(value, (int, float)) else _js(str(value))
+
+
+def _text_expr(template: str) -> str:
+    """One template as a Vega expression: its words as string literals, each ``{field:spec}`` as
+    ``format(datum.field, 'spec')`` (d3's format, which reads Python's specs such as ``,.0f`` the
+    same way) and each ``{field}`` as the value itself."""
+    parts, at = [], 0
+    for field in FIELD.finditer(template):
+        if field.start() > at:
+            parts.append(_js(template[at:field.start()]))
+        parts.append(f"format(datum.{field['name']}, {_js(field['spec'])})" if field["spec"] is not None
+                     else f"datum.{field['name']}")
+        at = field.end()
+    if at < len(template):
+        parts.append(_js(template[at:]))
+    if not parts or not parts[0].startswith('"'):
+        parts.insert(0, '""')
+    return " + ".join(parts)
+
+
+def headline_expr(template) -> str:
+    """A model's headline as a Vega expression, from its wording in the chapter (the ``headline``
+    of the figure's ``{figure-text}`` block): a template of the model's fields, or a mapping of
+    cases by a field (``{by: outcome, at_risk: "…", no_cut: "…"}``; ``*``, or else the last case,
+    is the branch for any other value). The wording is the page's; only its filling is Vega's."""
+    if not isinstance(template, dict):
+        return _text_expr(str(template))
+    by = template["by"]
+    cases = [(k, str(v)) for k, v in template.items() if k != "by"]
+    if not cases:
+        raise ValueError(f"headline by {by}: no cases")
+    default = next((i for i, (k, _) in enumerate(cases) if str(k) == ANY_VALUE), len(cases) - 1)
+    expr = _text_expr(cases[default][1])
+    for k, v in reversed([c for i, c in enumerate(cases) if i != default]):
+        expr = f"datum.{by} === {_literal(k)} ? {_text_expr(v)} : {expr}"
+    return expr
+
+
+def whatif_outcome() -> str:
+    """Which wording of the result applies at the sliders' settings, named as the chapter's
+    ``whatif_outcome`` names it."""
+    return "datum.cut_share === 0 ? 'no_cut' : datum.uncovered_months <= 0 ? 'stocks_outlast' : 'at_risk'"
 
 
 def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_months: float, inventory_weeks: float,
-                 reference: pd.DataFrame, color: str = charts.INDIA, width: int = 260, height: int = 240,
+                 reference: pd.DataFrame, headline, color: str = charts.INDIA, width: int = 260, height: int = 240,
                  headline_dx: int = -60) -> alt.VConcatChart:
     """Bars of EV output at risk in the low, central and high cases, under a headline sentence,
     recomputed from ``inputs`` (``whatif_inputs``) at the sliders' settings. ``reference`` is the
     chapter's result (columns ``label`` and ``at_risk_rounded``), outlined once a slider moves.
+    ``headline`` is its wording in the chapter (``headline_expr``), filled from the central case's
+    fields (``at_risk_rounded``, ``share_pct``, ``low_at_risk``, ``high_at_risk``; cases by ``outcome``).
     The headline starts ``headline_dx`` px left of the plot, over the axis labels, so the chart
     fits a phone."""
     whatif.check_parameters(supply_cut_share, disruption_months, inventory_weeks)
@@ -194,7 +238,9 @@ def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_mo
     headline = base.transform_joinaggregate(
         low_at_risk="min(at_risk_rounded)", high_at_risk="max(at_risk_rounded)",
     ).transform_filter("datum.case === 'central'").transform_calculate(
-        headline=whatif_headline(),
+        outcome=whatif_outcome(),
+    ).transform_calculate(
+        headline=headline_expr(headline),
     ).mark_text(align="left", baseline="top", lineBreak="\n", fontSize=13, fontWeight=600, lineHeight=18).encode(
         x=alt.value(headline_dx), y=alt.value(0), text="headline:N",
     ).properties(width=width, height=54)
@@ -241,22 +287,16 @@ def _capacity_transforms(chart: alt.Chart) -> alt.Chart:
     )
 
 
-def capacity_headline() -> str:
-    """The sentence drawn above the chart, at the sliders' settings (three short lines)."""
-    end = ("'\\nIn ' + datum.last_year + ': capacity ' + format(datum.capacity_t, ',.2~r') + ' t, loose '"
-           " + 'imports ' + format(datum.demand_t, ',.2~r') + ' t.'")
-    met = f"'At these settings domestic capacity first\\nmeets loose magnet imports in ' + datum.first_met + '.' + {end}"
-    unmet = f"'At these settings domestic capacity stays\\nbelow loose magnet imports to ' + datum.last_year + '.' + {end}"
-    return f"isValid(datum.first_met) ? {met} : {unmet}"
-
-
 def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_realisation: float,
                    capacity_delay_years: int, bar_label: str, line_label: str, broad_label: str, y_title: str,
-                   reference: pd.DataFrame, width: int = charts.WIDTH - 100, height: int = 300) -> alt.VConcatChart:
+                   reference: pd.DataFrame, headline, width: int = charts.WIDTH - 100,
+                   height: int = 300) -> alt.VConcatChart:
     """Domestic capacity (bars) against demand (a line; the government's estimate dashed) by year,
     under a headline sentence, recomputed from ``inputs`` (``capacity_inputs``) at the sliders'
     settings. ``reference`` is the chapter's path (columns ``year`` and ``capacity_t``), its
-    capacity outlined once a slider moves."""
+    capacity outlined once a slider moves. ``headline`` is its wording in the chapter
+    (``headline_expr``), filled from the last year's fields (``last_year``, ``capacity_t``,
+    ``demand_t``, ``first_met``; cases by ``met_by_end``)."""
     capacity.check_parameters(demand_growth, capacity_realisation, capacity_delay_years)
     defaults = dict(demand_growth=demand_growth, capacity_realisation=capacity_realisation,
                     capacity_delay_years=capacity_delay_years)
@@ -279,8 +319,11 @@ def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_reali
             color=alt.Color("series:N", title=None, scale=scale,
                             legend=alt.Legend(orient="bottom", columns=1, labelLimit=1000))), tooltip))
     plot = alt.layer(*layers).properties(width=width, height=height)
+    words = headline
     headline = base.transform_filter("datum.year === datum.last_year").transform_calculate(
-        headline=capacity_headline(),
+        met_by_end="isValid(datum.first_met)",
+    ).transform_calculate(
+        headline=headline_expr(words),
     ).mark_text(align="left", baseline="top", lineBreak="\n", fontSize=13, fontWeight=600, lineHeight=18).encode(
         x=alt.value(0), y=alt.value(0), text="headline:N",
     ).properties(width=width, height=54)

@@ -145,6 +145,9 @@ def as_text(markdown: str, collapse: bool = True) -> str:
 FIGURE_TEXT = re.compile(r"^[ \t]*(?P<fence>:{3,})\{figure-text\}[ \t]+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
                          re.S | re.M)
 FIGURE_FIELDS = ("title", "subtitle", "alt")
+# a block may also name pieces of wording (``words:``) that its fields quote by name, each a
+# template or a mapping of cases; what a model drawn in the browser writes (``headline``) is a field too
+FIGURE_PARTS = ("words", "headline")
 
 
 def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
@@ -163,7 +166,11 @@ def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
     The block's body is YAML (so the page does not parse it). Its templates are filled as
     ``str.format`` fills them, from the chapter's key figures and from the page's ``{choose}``
     wordings by their names (``fill_figure_text``); a field whose wording depends on the data is a
-    mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them."""
+    mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them.
+    Two more fields: ``words``, named pieces (templates or cases) that the fields quote by name,
+    for a clause that varies inside a sentence; and ``headline``, the sentence an in-page model
+    draws over its chart, a template of the model's own fields that the chart fills in the browser
+    at the sliders' settings (``analysis.inpage_models.headline_expr``)."""
     import yaml
 
     found = {}
@@ -172,10 +179,10 @@ def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
         if head.startswith("---"):
             head = head[3:].rsplit("---", 1)[0]
         fields = yaml.safe_load(head) or {}
-        unknown = set(fields) - set(FIGURE_FIELDS)
+        unknown = set(fields) - set(FIGURE_FIELDS) - set(FIGURE_PARTS)
         if unknown:
             raise ValueError(f"{{figure-text}} {block['name']}: unknown fields {sorted(unknown)} "
-                             f"(a figure's text is its {', '.join(FIGURE_FIELDS)})")
+                             f"(a figure's text is its {', '.join(FIGURE_FIELDS + FIGURE_PARTS)})")
         found[block["name"]] = {k: v if isinstance(v, dict) else str(v) for k, v in fields.items()}
     return found
 
@@ -187,18 +194,49 @@ def page_wordings(markdown: str, values: dict, page: str = "") -> dict[str, str]
             if "wording" in choice.options}
 
 
-def fill_figure_text(templates: dict[str, str], values: dict, words: dict[str, str]) -> dict[str, str]:
-    """A figure's title, subtitle and alt text filled from key figures and the page's wordings."""
+def _chosen_template(name: str, template, values: dict) -> str:
+    """A field's template: itself, or, for a mapping ``{by: key, <case>: template, ...}``, the
+    template of the case the key figure's value picks."""
+    if not isinstance(template, dict):
+        return str(template)
+    cases = {str(k): str(v) for k, v in template.items() if k != "by"}
+    case = pick(cases, values[template["by"]])
+    if case is None:
+        raise LookupError(f"figure text {name}: no case for {template['by']} = {values[template['by']]!r}")
+    return cases[case]
+
+
+def figure_fields(templates: dict, values: dict, words: dict[str, str]) -> dict:
+    """What a figure's templates may quote: key figures, the page's wordings and the block's own
+    ``words`` pieces, filled in order (a piece may quote those before it)."""
     fields = {**values, **words}
+    for name, template in (templates.get("words") or {}).items():
+        fields[name] = re.sub(r"\s+", " ", _chosen_template(name, template, values).format_map(fields)).strip()
+    return fields
+
+
+def every_case(templates: dict):
+    """(field, template) for every case of every field and piece of a figure's block (those the
+    data do not choose too), for the tests that fill them all."""
+    # a model's headline is filled in the browser from the model's fields (analysis.inpage_models)
+    named = [(k, v) for k, v in templates.items() if k not in FIGURE_PARTS] + list((templates.get("words") or {}).items())
+    for name, template in named:
+        if isinstance(template, dict):
+            yield from ((name, str(v)) for k, v in template.items() if k != "by")
+        else:
+            yield name, str(template)
+
+
+def fill_figure_text(templates: dict, values: dict, words: dict[str, str]) -> dict[str, str]:
+    """A figure's title, subtitle and alt text filled from key figures, the page's wordings and
+    the block's own ``words`` (pieces filled first, in order, each able to quote those before it).
+    A ``headline`` (the in-page model's, filled in the browser) is left out here."""
+    fields = figure_fields(templates, values, words)
     filled = {}
     for name, template in templates.items():
-        if isinstance(template, dict):  # {by: key, <case>: template, ...}
-            cases = {str(k): str(v) for k, v in template.items() if k != "by"}
-            case = pick(cases, values[template["by"]])
-            if case is None:
-                raise LookupError(f"figure text {name}: no case for {template['by']} = {values[template['by']]!r}")
-            template = cases[case]
-        filled[name] = re.sub(r"\s+", " ", template.format_map(fields)).strip()
+        if name in FIGURE_PARTS:
+            continue
+        filled[name] = re.sub(r"\s+", " ", _chosen_template(name, template, values).format_map(fields)).strip()
     return filled
 
 

@@ -271,8 +271,10 @@ class QuoteFindings(SphinxPostTransform):
 
 class FigureText(SphinxDirective):
     """``{figure-text} <figure>``: the figure's title, subtitle and alt text, written beside it as
-    YAML templates. The chapter's kernel reads them (``analysis.wordings.figure_texts``) and draws
-    them into the chart and its downloads; the page shows nothing here."""
+    YAML templates (with ``words``, named pieces they quote, and ``headline``, an in-page model's
+    sentence, which the browser fills). The chapter's kernel reads them
+    (``analysis.wordings.figure_texts``) and draws them into the chart and its downloads; the page
+    shows nothing here."""
 
     required_arguments = 1
     has_content = True

@@ -58,6 +58,7 @@ class Chapter:
         # written there, in a {figure-text} block beside the figure (analysis.wordings)
         self.page = page
         self._figure_texts: dict | None = None
+        self._templates: dict | None = None
         self.keys: dict[str, KeyFigure] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.figures: dict[str, Figure] = {}
@@ -93,6 +94,19 @@ class Chapter:
             glue(name, self.figure(name), display=False)
         for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
             glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
+
+    def figure_template(self, name: str, field: str):
+        """The template of ``field`` in figure ``name``'s ``{figure-text}`` block on its page, as
+        written (a model's ``headline``, which the browser fills). KeyError when the page has none."""
+        from .. import wordings
+
+        if self._templates is None:
+            source = wordings.page_source(self.page) if self.page else None
+            self._templates = wordings.figure_texts(source) if source else {}
+        try:
+            return self._templates[name][field]
+        except KeyError:
+            raise KeyError(f"{self.page or 'no page'}: no {field!r} in a {{figure-text}} block for {name}") from None
 
     def figure_words(self, name: str) -> dict[str, str]:
         """Figure ``name``'s title, subtitle and alt text: as its page writes them in a

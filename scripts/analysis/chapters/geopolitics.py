@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from .. import charts, controls, datasets, magnet_exports
-from . import Chapter, Figure, listing
+from . import Chapter, Figure
 
 START = "2025-01-01"  # the sequence chart starts here
 TRACKS = {"us_china": "US–China", "china_india": "China–India"}
@@ -31,7 +31,7 @@ STATUS_COLOURS = {"in force": charts.CHINA, "suspended": charts.USA, "end passed
 
 
 def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
-    ch = Chapter(data_dir)
+    ch = Chapter(data_dir, page="geopolitics")
     timeline = datasets.load("export_control_timeline", data_dir)
     events = datasets.load("geopolitical_events", data_dir)
     members = datasets.load("framework_membership", data_dir)
@@ -49,8 +49,9 @@ def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
     us_exports(ch, exports)
     ch.tables["precedent"] = precedent(ch, timeline, as_of_day)
     marker = as_of_marker(as_of_day)
-    ch.figures["fig-geopolitics-sequence"] = sequence_figure(events, status, as_of_day, marker)
-    ch.figures["fig-geopolitics-status"] = status_figure(status, as_of_day, marker)
+    # each chart's title, subtitle and alt text are written beside it in book/geopolitics.md ({figure-text})
+    ch.figures["fig-geopolitics-sequence"] = sequence_figure(ch, events, status, marker)
+    ch.figures["fig-geopolitics-status"] = status_figure(ch, status, marker)
     return ch
 
 
@@ -101,32 +102,11 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     ch.key("n_suspended", n.get("suspended", 0))
     ch.key("n_end_passed", n.get("end_passed_unconfirmed", 0))
     ch.key("n_not_yet", not_yet)
-
-    def how_many(count, one, many):
-        return f"{count} {one if count == 1 else many}"
-
-    parts = [how_many(n[code], one, many) for code, one, many in (("in_force", "is in force", "are in force"),
-                                                                   ("suspended", "is suspended", "are suspended"))
-             if n.get(code, 0)]
-    if n.get("end_passed_unconfirmed", 0):
-        parts.append(how_many(n["end_passed_unconfirmed"], "has passed a scheduled end",
-                              "have passed a scheduled end"))
-    if n.get("unknown", 0):
-        parts.append(how_many(n["unknown"], "has a status no source confirms", "have a status no source confirms"))
-    if not_yet:
-        parts.append(how_many(not_yet, "had not yet taken effect", "had not yet taken effect"))
-    ch.key("status_counts", listing(parts), dataset="export_control_timeline")
+    ch.key("n_unknown", n.get("unknown", 0))
+    ch.key("n_ended", n.get("superseded", 0) + n.get("expired", 0))
+    ch.key("n_changed", n.get("unconfirmed_change", 0))
 
     package = status[status["category"] == "package"]
-    codes = set(package["status_as_of"])
-    if codes == {"end_passed_unconfirmed"}:
-        october_state = "unconfirmed: its suspension's scheduled end has passed and no source found says what followed"
-    elif codes == {"suspended"}:
-        until = status.set_index("event_id").loc[package["suspended_by"].iloc[0], "scheduled_end"]
-        october_state = f"suspended until {controls.long_date(until)}"
-    else:
-        october_state = ", ".join(sorted({controls.STATUS_TEXT[c] for c in codes}))
-    ch.key("october_state", october_state, dataset="export_control_timeline", source_ids=package["source_id"].unique())
     by_id = status.set_index("event_id")
     suspension = by_id.loc[package["suspended_by"].dropna().iloc[0]] if package["suspended_by"].notna().any() else None
     ch.key("october_suspended", suspension is not None)
@@ -284,16 +264,13 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
     india_in = plotted[(plotted["country"] == "India") & (plotted["status"] == "member")]
     china_n = int(((plotted["country"] == "China") & (plotted["status"] == "member")).sum())
     ch.key("frameworks_not_recorded_n", int((plotted["status"] == NOT_RECORDED).sum()))
+    ch.key("frameworks_shown_n", plotted["framework"].nunique())
+    ch.key("frameworks_india_n", len(india_in))
+    ch.key("frameworks_india_all", len(india_in) == plotted["framework"].nunique())
+    ch.key("frameworks_india_names", ", ".join(india_in["framework"]))
+    ch.key("frameworks_china_n", china_n)
     ch.figures["fig-geopolitics-frameworks"] = Figure(
-        chart, f"India is a member of {len(india_in)} of the {plotted['framework'].nunique()} frameworks shown "
-               f"({', '.join(india_in['framework'])}); China of {china_n}. A grey cell marks a membership no source "
-               "records either way.",
-        plotted["source_id"].dropna().unique(), "membership", plotted.drop(columns="cell"),
-        (f"India is a member of all {len(india_in)} frameworks shown" if len(india_in) == plotted["framework"].nunique()
-         else f"India is a member of {len(india_in)} of the {plotted['framework'].nunique()} frameworks shown")
-        + (f"; China of {china_n}" if china_n else "; China of none"),
-        f"Membership of critical-minerals and export-control frameworks, with the year joined. "
-        f"Information current to {ch['as_of_text']}.")
+        chart, "", plotted["source_id"].dropna().unique(), "membership", plotted.drop(columns="cell"))
 
 
 def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
@@ -311,6 +288,10 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         ch.key(f"us_share_{name}_pct", row["share_pct"], unit="%", dataset=ds, source_ids=[row["source_id"]])
         ch.key(f"us_share_{name}_month", month(row["month"]))
         ch.key(f"us_share_{name}_t", row["exports"], unit="t", dataset=ds, source_ids=[row["source_id"]])
+    ch.key("us_share_min_world_t", lowest["world"], unit="t", dataset=ds, source_ids=[lowest["source_id_world"]])
+    ch.key("us_share_latest_world_t", latest["world"], unit="t", dataset=ds, source_ids=[latest["source_id_world"]])
+    ch.key("us_first_month", month(us["month"].iloc[0]))
+    ch.key("us_last_month", month(us["month"].iloc[-1]))
     ch.key("us_months_n", len(us))
     ch.key("us_derived_n", int((us["basis"] != "reported").sum()))
 
@@ -320,14 +301,8 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
     ])[["month", "date", "destination", "value", "source"]].rename(columns={"value": "exports", "source": "source_id"})
     tooltip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes of magnets exported ({destination})")
     chart = charts.time_series(long, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip, series="destination")
-    ch.figures["fig-geopolitics-us-exports"] = Figure(
-        chart, f"Exports to the United States fell to {lowest['exports']:,.0f} t in {month(lowest['month'])} "
-               f"against {lowest['world']:,.0f} t to the world, and were {latest['exports']:,.0f} t of "
-               f"{latest['world']:,.0f} t in {month(latest['month'])}.",
-        long["source_id"].unique(), "t per month", long.drop(columns="date"),
-        f"China's magnet exports to the United States fell to {lowest['exports']:,.0f} t in {month(lowest['month'])}",
-        f"Rare-earth magnet exports from China to the United States and to the world, tonnes per month, "
-        f"{month(us['month'].iloc[0])} to {month(us['month'].iloc[-1])}. Information current to {ch['as_of_text']}.")
+    ch.figures["fig-geopolitics-us-exports"] = Figure(chart, "", long["source_id"].unique(), "t per month",
+                                                      long.drop(columns="date"))
 
     plotted = us[["month", "date", "exports", "world", "share_pct", "basis", "source_id", "source_id_world"]].copy()
     tooltip = charts.sentence("{date|%B %Y}: {share_pct:.1f} per cent of China's magnet exports went to the United "
@@ -338,16 +313,9 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         filled=True, fill="#ffffff", stroke=charts.USA, opacity=1, size=60, strokeWidth=2).encode(
         x="date:T", y="share_pct:Q"), tooltip)
     ch.figures["fig-geopolitics-us-share"] = Figure(
-        alt.layer(line, hollow),
-        f"The US share of China's magnet exports was lowest in {month(lowest['month'])} at "
-        f"{lowest['share_pct']:.1f}% and was {latest['share_pct']:.1f}% in {month(latest['month'])}.",
+        alt.layer(line, hollow), "",
         list(plotted["source_id"].unique()) + list(plotted["source_id_world"].unique()), "% of China's magnet exports",
-        plotted.drop(columns=["date"]),
-        f"The US share of China's magnet exports fell to {lowest['share_pct']:.1f}% in {month(lowest['month'])}; "
-        f"it was {latest['share_pct']:.1f}% in {month(latest['month'])}",
-        f"Exports to the United States as a share of China's rare-earth magnet exports, % by month, "
-        f"{month(us['month'].iloc[0])} to {month(us['month'].iloc[-1])}; open circles: derived months. "
-        f"Information current to {ch['as_of_text']}.")
+        plotted.drop(columns=["date"]))
 
 
 def as_of_marker(as_of_day):
@@ -364,7 +332,7 @@ def recolour(chart, field: str, scale: alt.Scale):
     return chart
 
 
-def sequence_figure(events: pd.DataFrame, status: pd.DataFrame, as_of_day, marker) -> Figure:
+def sequence_figure(ch: Chapter, events: pd.DataFrame, status: pd.DataFrame, marker) -> Figure:
     ev = events[(events["track"].isin(list(TRACKS))) & (events["date"] >= START)].copy()
     ev_rows = pd.DataFrame({"date": ev["date"], "scheduled_end": None, "strand": ev["track"].map(TRACKS), "event": ev["event"],
                             "status": "", "detail": ev["description"], "source_id": ev["source_id"]})
@@ -393,26 +361,19 @@ def sequence_figure(events: pd.DataFrame, status: pd.DataFrame, as_of_day, marke
     chart = recolour(chart.properties(height=30 * len(plotted)), "strand",
                      alt.Scale(domain=strands, range=[charts.OTHER, charts.INDIA, charts.CHINA, charts.USA]))
     source_ids = sorted({s for ids_ in plotted["source_id"] for s in str(ids_).split(";") if s})
-    alt_text = (f"{len(ev)} US–China and China–India events and {len(measures)} dated entries of Chinese and US "
-                f"measures since {controls.long_date(START)}. " + controls.end_passed_sentence(status, as_of_day))
-    n = controls.counts(status)
+    ch.key("sequence_events_n", len(ev))
+    ch.key("sequence_measures_n", len(measures))
+    ch.key("sequence_n", len(plotted))
+    ch.key("sequence_start", controls.long_date(START))
+    ch.key("sequence_start_year", controls.to_date(START).year)
     # the finding: the two consecutive months that hold most of the sequence
     months = pd.to_datetime(plotted["date"]).dt.to_period("M").value_counts()
     pairs = {m: int(months.get(m, 0) + months.get(m + 1, 0)) for m in months.index}
-    unconfirmed = n.get("end_passed_unconfirmed", 0)
-    passed = f"{unconfirmed} measures have since passed a scheduled end" if unconfirmed else ""
-    if pairs:
-        busiest = max(sorted(pairs), key=lambda m: pairs[m])
-        both = f"{busiest:%B} and {busiest + 1:%B %Y}" if busiest.year == (busiest + 1).year else \
-            f"{busiest:%B %Y} and {busiest + 1:%B %Y}"
-        title = (f"{pairs[busiest]} of the {len(plotted)} events and measures since {controls.to_date(START).year} "
-                 f"came in {both}" + (f"; {passed}" if passed else ""))
-    else:
-        title = (passed or "No events or measures") + f" since {controls.to_date(START).year}"
-    subtitle = (f"Events and Chinese and US export-control measures by date, {controls.long_date(START)} to "
-                f"{controls.long_date(as_of_day)}; bars run to a scheduled end.")
-    return Figure(alt.layer(chart, marker).configure_axisY(labelLimit=1000), alt_text, source_ids, "dates", plotted,
-                  title, subtitle)
+    busiest = max(sorted(pairs), key=lambda m: pairs[m]) if pairs else None
+    ch.key("sequence_busiest_n", pairs[busiest] if pairs else 0)
+    ch.key("sequence_busiest_months", "" if busiest is None else f"{busiest:%B} and {busiest + 1:%B %Y}"
+           if busiest.year == (busiest + 1).year else f"{busiest:%B %Y} and {busiest + 1:%B %Y}")
+    return Figure(alt.layer(chart, marker).configure_axisY(labelLimit=1000), "", source_ids, "dates", plotted)
 
 
 def labelled(status: pd.DataFrame) -> pd.DataFrame:
@@ -426,7 +387,7 @@ def labelled(status: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def status_figure(status: pd.DataFrame, as_of_day, marker) -> Figure:
+def status_figure(ch: Chapter, status: pd.DataFrame, marker) -> Figure:
     by_id = status.set_index("event_id")
     rows = []
     for r in labelled(status).sort_values("date").to_dict("records"):
@@ -448,11 +409,6 @@ def status_figure(status: pd.DataFrame, as_of_day, marker) -> Figure:
                                   lane_sort=list(plotted["measure"]), legend_below=True, width=charts.WIDTH - 140)
     chart = recolour(chart, "status", alt.Scale(domain=domain, range=[STATUS_COLOURS.get(d, charts.OTHER) for d in domain]))
     chart = alt.layer(chart, marker).properties(height=34 * len(plotted))
-    counts_text = ", ".join(f"{v} {controls.STATUS_TEXT[k]}" for k, v in controls.counts(status).items())
-    alt_text = (f"On {controls.long_date(as_of_day)}: {counts_text}. " + controls.end_passed_sentence(status, as_of_day))
-    n = controls.counts(status)
-    title = (f"On {controls.long_date(as_of_day)}, {n.get('in_force', 0)} of {len(status)} measures are in force; "
-             f"{n.get('end_passed_unconfirmed', 0)} have passed a scheduled end with no word on what followed")
-    subtitle = (f"Chinese and US export-control measures from the date each took effect to its scheduled end, "
-                f"coloured by status on {controls.long_date(as_of_day)}.")
-    return Figure(chart, alt_text, plotted["source_id"].unique(), "dates", plotted, title, subtitle)
+    # each status with its count, most common first ("9 in force, 4 suspended"), for the alt text
+    ch.key("status_breakdown", ", ".join(f"{v} {controls.STATUS_TEXT[k]}" for k, v in controls.counts(status).items()))
+    return Figure(chart, "", plotted["source_id"].unique(), "dates", plotted)

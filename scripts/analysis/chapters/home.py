@@ -36,7 +36,7 @@ MARKED = ("elements", "package", "suspension", "licensing")
 
 
 def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
-    ch = Chapter(data_dir)
+    ch = Chapter(data_dir, page="index")
     day = controls.to_date(as_of, what="as_of")
     registry = datasets.sources(data_dir)
     exports = datasets.load("china_magnet_exports_monthly", data_dir)
@@ -49,7 +49,9 @@ def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
     ahead, passed = watch_list(ch, table, milestones, facts, registry, day)
     ch.tables["watch-ahead"] = ahead
     ch.tables["watch-passed"] = passed
-    ch.figures["fig-home-exports"] = exports_figure(world, table, day)
+    # the chart's title, subtitle and alt text are written beside it in book/index.md ({figure-text})
+    ch.key("as_of_text", controls.long_date(day))
+    ch.figures["fig-home-exports"] = exports_figure(ch, world, table)
     return ch
 
 
@@ -166,7 +168,7 @@ def mark_label(instruments: list[str], day: pd.Timestamp) -> str:
     return "general licences" if any("licence" in str(i).lower() for i in instruments) else controls.short_label(instruments[0])
 
 
-def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Figure:
+def exports_figure(ch: Chapter, world: pd.DataFrame, table: pd.DataFrame) -> Figure:
     """China's monthly magnet exports, with the dates China announced its measures marked."""
     plotted = world[["month", "date", "exports", "unit", "basis", "source_id"]].copy()
     first, last = plotted["date"].min(), plotted["date"].max() + pd.offsets.MonthEnd(1)
@@ -197,14 +199,10 @@ def exports_figure(world: pd.DataFrame, table: pd.DataFrame, day: dt.date) -> Fi
     low = plotted.loc[plotted["exports"].idxmin()]
     latest = plotted.iloc[-1]
     month = magnet_exports.month_name
-    marked = "; ".join(f"{r.label}, {controls.long_date(r.start.date())}" for r in marks.itertuples())
-    alt_text = (f"China's monthly exports of rare-earth magnets from {month(plotted['month'].iloc[0])} "
-                f"to {month(latest['month'])}: lowest in {month(low['month'])} "
-                f"({low['exports']:,.0f} t), {latest['exports']:,.0f} t in the latest month. Dashed lines mark the dates "
-                f"China announced its measures: {marked}.")
-    title = (f"China's magnet exports fell to {low['exports']:,.0f} t in {month(low['month'])} after its measures; "
-             f"{latest['exports']:,.0f} t in {month(latest['month'])}")
-    subtitle = (f"Rare-earth magnet exports from China, tonnes per month, {month(plotted['month'].iloc[0])} to "
-                f"{month(latest['month'])}; dashed lines: China's measures. Information current to {controls.long_date(day)}.")
-    return Figure(chart, alt_text, sorted(plotted["source_id"].unique()), "t per month", plotted.drop(columns="date"),
-                  title, subtitle)
+    ds = dict(dataset="china_magnet_exports_monthly")
+    ch.key("chart_low_t", float(low["exports"]), unit="t", **ds, source_ids=[low["source_id"]])
+    ch.key("chart_low_month", month(low["month"]))
+    ch.key("chart_last_t", float(latest["exports"]), unit="t", **ds, source_ids=[latest["source_id"]])
+    # the measures the chart marks, each with its date ("No. 18 (2025), 4 April 2025; …")
+    ch.key("chart_measures", "; ".join(f"{r.label}, {controls.long_date(r.start.date())}" for r in marks.itertuples()))
+    return Figure(chart, "", sorted(plotted["source_id"].unique()), "t per month", plotted.drop(columns="date"))

@@ -74,15 +74,15 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     # "its share rises at every step" is said only when the shares do rise: mining < separation < magnets
     ch.key("chain_rises", bool(mine["china_share_pct"] < shares["separation"]["share_pct"] < shares["magnets"]["share_pct"]))
 
-    current = f"Information current to {ch['as_of_text']}."  # every chart's subtitle ends with it
-    ch.figures["fig-leverage-chain"] = chain_figure(chain, registry, year, mine, shares, ch["chain_rises"], current)
-    ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country, res, current)
-    ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year, current)
+    # each chart's title, subtitle and alt text are written beside it in book/leverage.md ({figure-text})
+    ch.figures["fig-leverage-chain"] = chain_figure(ch, chain, registry)
+    ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country)
+    ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year)
     ch.figures["fig-leverage-exports"] = exports_figure(exp)
     india_fig = india_exports.figure(to_india)
     ch.figures["fig-leverage-exports-india"] = Figure(india_fig["chart"], "", india_fig["source_ids"], india_fig["unit"],
                                                       india_fig["data"])
-    ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, ch["april_elements_n"], ch["as_of_text"])
+    ch.figures["fig-leverage-timeline"] = timeline_figure(recorded)
     return ch
 
 
@@ -342,6 +342,7 @@ def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame
     china = table[table["side"] == SIDE] if "side" in table.columns else table
     first = china.sort_values("date").iloc[0]
     ch.key("controls_first", controls.long_date(first["date"]))
+    ch.key("controls_last", controls.long_date(china.sort_values("date").iloc[-1]["date"]))
     ch.key("controls_n", len(china))
     ch.key("controls_us_n", len(table) - len(china))
     n = controls.counts(china)
@@ -359,8 +360,7 @@ def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame
 
 
 # --- figures ------------------------------------------------------------------------------------
-def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: dict, shares: dict, rises: bool,
-                 current: str) -> Figure:
+def chain_figure(ch: Chapter, chain: pd.DataFrame, registry: pd.DataFrame) -> Figure:
     plotted = chain[chain["period"].str.fullmatch(r"[\d\-–]+( average)?")].copy()
     plotted["stage_label"] = plotted["stage"].map(STAGES)
     plotted["source"] = plotted["source_id"].map(lambda sid: publisher_name(registry.loc[sid]))
@@ -374,16 +374,11 @@ def chain_figure(chain: pd.DataFrame, registry: pd.DataFrame, year: int, mine: d
                                tooltip=charts.sentence("{stage_label}, {period}: China's share {share_pct:.1f} per cent "
                                                        "({source})"),
                                domain=(0, 100), sort=list(STAGES.values()))
-    alt_text = (f"China's share rises along the chain: {mine['china_share_pct']:.0f}% of mining ({year}, USGS), "
-                f"{shares['separation']['share_pct']:.0f}% of separation and {shares['magnets']['share_pct']:.0f}% of magnet "
-                f"making (IEA); sources disagree most on {widest.lower()} "
-                f"({spread.loc[widest, 'min']:.0f}–{spread.loc[widest, 'max']:.0f}%).")
-    mined, made = mine["china_share_pct"], shares["magnets"]["share_pct"]
-    title = (f"China's share rises along the chain, from {mined:.0f}% of mining to {made:.0f}% of magnet making" if rises
-             else f"China holds {mined:.0f}% of mining and {made:.0f}% of magnet making")
-    subtitle = (f"China's share of the world total at each stage, %, one dot per source and period (its shape "
-                f"gives the period); mining in {year}. {current}")
-    return Figure(chart, alt_text, plotted["source_id"].unique(), "% of world", plotted, title, subtitle)
+    # the stage whose sources disagree most, and their range (the chart's alt text names it)
+    ch.key("chain_widest_stage", widest.lower())
+    ch.key("chain_widest_min_pct", spread.loc[widest, "min"], unit="%", dataset="china_value_chain_share")
+    ch.key("chain_widest_max_pct", spread.loc[widest, "max"], unit="%", dataset="china_value_chain_share")
+    return Figure(chart, "", plotted["source_id"].unique(), "% of world", plotted)
 
 
 def share_label(value) -> str:
@@ -399,7 +394,7 @@ def labelled(chart, frame: pd.DataFrame, value: str = "share_pct"):
     return chart
 
 
-def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict, current: str) -> Figure:
+def mine_share_figure(mine: dict, year: int, focus_country: str) -> Figure:
     plotted = mine["shares"][["country", "production", "share_pct", "unit", "source_id"]].copy()
     chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="Share of world mine production (%)",
                                tooltip=charts.sentence("{country} in " + str(year) + ": {production:,.0f} tonnes of "
@@ -407,33 +402,10 @@ def mine_share_figure(mine: dict, year: int, focus_country: str, res: dict, curr
                                value_format=".1f",
                                highlight={focus_country: charts.INDIA})
     chart = labelled(chart, plotted)
-    china, conc, focus = mine["china"], mine["conc"], res["focus_mine"]
-    alt_text = (f"China mined {china['share_pct']:.0f}% of the world's rare earths in {year} "
-                f"({china['production']:,.0f} of {conc['world']:,.0f} t REO); the HHI of mine production is "
-                f"{conc['hhi']:,.0f}, {conc['reading']}; {focus_country} "
-                + (f"had {focus['share_pct']:.1f}%." if focus["available"] else "has no figure."))
-    title = (f"China mined {china['share_pct']:.0f}% of the world's rare earths in {year}; {focus_country} "
-             + (f"{focus['share_pct']:.1f}%" if focus["available"] else "has no figure"))
-    subtitle = f"Share of world mine production, % (tonnes of rare-earth oxide), {year}. {current}"
-    return Figure(chart, alt_text, [mine["source"]], "% of world mine production (t REO)", plotted, title, subtitle)
+    return Figure(chart, "", [mine["source"]], "% of world mine production (t REO)", plotted)
 
 
-def focus_description(res: dict, year: int) -> str:
-    """The focus country's rank in reserves and mining, for the reserves chart's alt text."""
-    def place(pos, what, of_what):
-        if not pos["available"]:
-            return f"has no {what} figure in {of_what} (not available)"
-        return (f"ranks {ordinal(pos['rank'])} of {pos['of']} countries in {what} in {of_what}, "
-                f"with {pos['share_pct']:.1f} per cent of the world total")
-
-    mine_pos, res_pos, earlier = res["focus_mine"], res["focus_res"], res["earlier"]
-    text = f"{res['focus_country']} {place(res_pos, 'reserves', 'USGS ' + res['edition'])}"
-    if earlier:
-        text += f" ({place(earlier['position'], 'reserves', 'USGS ' + earlier['edition'])})"
-    return text + f"; it {place(mine_pos, 'mine production', str(year))}."
-
-
-def reserves_figure(res: dict, mine: dict, year: int, current: str) -> Figure:
+def reserves_figure(res: dict, mine: dict, year: int) -> Figure:
     """Each country's share of reserves (newest edition, and the earlier one where it gives the
     focus country a figure the newest does not) beside its share of mine production."""
     both = concentration.reserves_vs_production(res["rows"], mine["rows"])
@@ -460,14 +432,8 @@ def reserves_figure(res: dict, mine: dict, year: int, current: str) -> Figure:
                                 value_format=".1f",
                                 category_sort=countries, group_sort=order)
     chart = labelled(chart, plotted)
-    bound = "at most " if res["lower_bound"] else ""
-    alt_text = (f"China holds {bound}{res['china']['share_pct']:.0f}% of world reserves ({res['edition']}) but mined "
-                f"{mine['china_share_pct']:.0f}% in {year}. " + focus_description(res, year))
     ids = [res["source"], mine["source"]] + ([earlier["source"]] if earlier else [])
-    title = (f"China holds {bound}{res['china']['share_pct']:.0f}% of world reserves but mined "
-             f"{mine['china_share_pct']:.0f}% in {year}")
-    subtitle = f"Share of world reserves (USGS {res['edition']}) and of mine production ({year}), %. {current}"
-    return Figure(chart, alt_text, list(dict.fromkeys(ids)), "% of world total (t REO)", plotted, title, subtitle)
+    return Figure(chart, "", list(dict.fromkeys(ids)), "% of world total (t REO)", plotted)
 
 
 def segments(months: pd.Series) -> list[int]:
@@ -532,7 +498,7 @@ def exports_figure(exp: dict) -> Figure:
     return Figure(chart, "", plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]))
 
 
-def timeline_figure(china: pd.DataFrame, april_elements_n: int, as_of_text: str) -> Figure:
+def timeline_figure(china: pd.DataFrame) -> Figure:
     """China's measures on one axis, coloured by their status on the as-of date (controls.status_table)."""
     plotted = controls.chart_rows(china.assign(status_text=china["status_as_of"].map(controls.STATUS_SHORT)))
     lanes = [lane for lane in controls.CATEGORY_LANES.values() if lane in set(plotted["lane"])]
@@ -543,13 +509,4 @@ def timeline_figure(china: pd.DataFrame, april_elements_n: int, as_of_text: str)
                                   tooltip=charts.sentence("{date|%-d %B %Y}: {instrument}, {status}"
                                                           "[; scheduled to end {scheduled_end|%-d %B %Y}]"),
                                   lane_sort=lanes, stagger_days=150, width=charts.WIDTH - 40)
-    first, last = china.sort_values("date").iloc[[0, -1]].to_dict("records")
-    n = controls.counts(china)
-    alt_text = (f"{len(china)} Chinese measures from {controls.long_date(first['date'])} to {controls.long_date(last['date'])}; "
-                f"on {as_of_text} {n.get('in_force', 0)} are in force and {n.get('end_passed_unconfirmed', 0)} have passed a "
-                f"scheduled end with no source on what followed; the April 2025 licensing of {april_elements_n} rare earths "
-                f"is {controls.STATUS_TEXT[china.loc[china['instrument'].str.contains('2025 No. 18'), 'status_as_of'].iloc[0]]}.")
-    title = f"{n.get('in_force', 0)} of China's {len(china)} recorded measures are in force on {as_of_text}"
-    subtitle = (f"China's export-control measures by date announced, {controls.long_date(first['date'])} to "
-                f"{controls.long_date(last['date'])}, coloured by status on {as_of_text}.")
-    return Figure(chart, alt_text, china["source_id"].unique(), "dates", plotted, title, subtitle)
+    return Figure(chart, "", china["source_id"].unique(), "dates", plotted)

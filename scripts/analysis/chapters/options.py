@@ -28,14 +28,8 @@ CONTROLS_INSTRUMENT = "2025 No. 18"  # the April 2025 licensing that cut magnet 
 BUFFER_TABLE_MONTHS = (1, 3, 6)
 DAYS_PER_MONTH = 365.25 / 12
 OUTSIDE_CHINA = ("Australia", "Brazil", "Vietnam", "United States", "Burma", "Malaysia", "India")
-OPTIONS = {  # option slug → the name the comparison table gives it
-    "stockpile": "Strategic stockpile of magnets",
-    "diversified_sourcing": "Buying from outside China",
-    "domestic_magnets": "Making magnets in India",
-    "recycling": "Recycling",
-    "less_heavy_rare_earths": "Magnets with less or no heavy rare earths",
-    "diplomacy": "Diplomacy",
-}
+# the options, in the order of the comparison table (its words are in book/options.md)
+OPTIONS = ("stockpile", "diversified_sourcing", "domestic_magnets", "recycling", "less_heavy_rare_earths", "diplomacy")
 RISK_WORDS = {"cut-off": "a short-term cut-off", "price": "price", "dependence": "long-term dependence"}
 GRADE_WORDS = {"P": "primary", "S": "secondary", "W": "weak", "D": "derived"}
 
@@ -70,7 +64,7 @@ def months_between(start: dt.date, end: dt.date) -> float:
 
 
 def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chapter:
-    ch = Chapter(data_dir)
+    ch = Chapter(data_dir, page="options")
     registry = datasets.sources(data_dir)
     imports = datasets.load("india_magnet_imports", data_dir)
     instruments = datasets.load("policy_instruments", data_dir).set_index("instrument_id", drop=False)
@@ -102,10 +96,11 @@ def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chap
     ch.tables["producers"] = sourcing["table"]
     ch.tables["oxide-prices"] = prices["table"]
     ch.tables["october-package"] = package["table"]
-    ch.tables["comparison"] = comparison(registry, facts, {
+    comparison(ch, registry, facts, {
         "stockpile": buffer, "diversified_sourcing": sourcing, "domestic_magnets": domestic,
         "recycling": recyc, "less_heavy_rare_earths": lean, "diplomacy": diplo})
-    ch.figures["fig-options-buffer"] = buffer_figure(buffer, bill)
+    # the chart's title, subtitle and alt text are written beside it in book/options.md ({figure-text})
+    ch.figures["fig-options-buffer"] = buffer_figure(ch, buffer, bill)
     used = {sid for part in (buffer, shock, sourcing, domestic, recyc, lean, diplo, prices, package) for sid in part["source_ids"]}
     newest = max(registry.loc[[s for s in used if s in registry.index], "date"].dropna().astype(str))
     ch.key("newest_source", month_label(newest) if len(newest) in (7, 10) else newest)
@@ -431,50 +426,21 @@ def evidence_phrase(source_ids, registry: pd.DataFrame) -> str:
     return f"{len(grades)} sources: {', '.join(parts)}"
 
 
-def comparison(registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> pd.DataFrame:
-    buffer, sourcing, domestic = parts["stockpile"], parts["diversified_sourcing"], parts["domestic_magnets"]
-    c = buffer["cost"]
-    cost = {
-        "stockpile": f"INR {quoted(c['crore']):,.0f} crore for {c['months']} months of imports "
-                     f"({quoted(100 * c['crore'] / buffer['repm_outlay']):g}% of the magnet scheme)",
-        "diversified_sourcing": f"INR {quoted(sourcing['extra'][0]):,.0f}–{quoted(sourcing['extra'][1]):,.0f} crore a year "
-                                "more, if all magnets cost 2–3 times the Chinese price".replace(
-                                    "2–3", f"{float(facts.loc['non-china-premium', 'low']):g}–"
-                                           f"{float(facts.loc['non-china-premium', 'high']):g}"),
-        "domestic_magnets": f"INR {buffer['repm_outlay']:,.0f} crore budget outlay over "
-                            f"{int(facts.loc['repm-term', 'low'])} years",
-        "recycling": f"INR {float(facts.loc['recycling-outlay', 'low']):,.0f} crore over "
-                     f"{int(facts.loc['recycling-term', 'low'])} years, all critical minerals; rare-earth part not stated",
-        "less_heavy_rare_earths": "no figure found",
-        "diplomacy": "no figure found",
-    }
-    lead = {
-        "stockpile": "no launch date found; planned since " + month_label(facts.loc["ncms-reserve", "date"]),
-        "diversified_sourcing": f"years: about {sourcing['lead_years']} for Japan's heavy rare earths from Lynas",
-        "domestic_magnets": f"{int(facts.loc['repm-gestation', 'low'])} years from award; no award found, so output "
-                            f"not before {domestic['earliest']:%B %Y}",
-        "recycling": f"{int(facts.loc['recycling-term', 'low'])}-year scheme from "
-                     f"{month_label(facts.loc['recycling-outlay', 'date'])}; no rare-earth output date",
-        "less_heavy_rare_earths": "designs exist now (ferrite motor certified "
-                                  f"{month_label(facts.loc['ola-ferrite-motor', 'date'])}); model changes take longer",
-        "diplomacy": f"about {round(parts['diplomacy']['wait'])} months in 2025 from licensing to the first licences",
-    }
+def comparison(ch: Chapter, registry: pd.DataFrame, facts: pd.DataFrame, parts: dict) -> None:
+    """What the comparison table (written in book/options.md) quotes beyond the options' own key
+    figures: the risks each option addresses and its evidence, counted by grade."""
     # a price ratio is what an option costs, not a risk it addresses (buying outside China raises prices)
     addressing = facts[facts["kind"] != "cost_ratio"]
     risks = {option: sorted({r for cell in addressing.loc[addressing["option"] == option, "risk"] for r in cell.split(";")},
                             key=list(RISK_WORDS).index) for option in OPTIONS if option != "diplomacy"}
     risks["diplomacy"] = ["cut-off"]  # licences and assurances decide whether supply flows now
-    return pd.DataFrame({
-        "Option": list(OPTIONS.values()),
-        "Cost": [cost[o] for o in OPTIONS],
-        "Lead time": [lead[o] for o in OPTIONS],
-        "Risk addressed": [", ".join(RISK_WORDS[r] for r in risks[o]) for o in OPTIONS],
-        "Evidence": [evidence_phrase(parts[o]["source_ids"], registry) for o in OPTIONS],
-    })
+    for option in OPTIONS:
+        ch.key(f"risks_{option}", ", ".join(RISK_WORDS[r] for r in risks[option]))
+        ch.key(f"evidence_{option}", evidence_phrase(parts[option]["source_ids"], registry))
 
 
 # --- the figure -------------------------------------------------------------------------------
-def buffer_figure(buffer: dict, bill: dict) -> Figure:
+def buffer_figure(ch: Chapter, buffer: dict, bill: dict) -> Figure:
     plotted = pd.DataFrame({
         "months": [f"{r['months']} month{'s' if r['months'] > 1 else ''}" for r in buffer["rows"]],
         # rounded as the table and the text quote them, so the bar labels say the same
@@ -484,17 +450,15 @@ def buffer_figure(buffer: dict, bill: dict) -> Figure:
     chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="INR crore", width=320,
                                tooltip=charts.sentence("A stock of {months} of imports: about {tonnes:,.0f} tonnes, "
                                                        "costing about INR {cost_crore:,.0f} crore"))
-    parts = "; ".join(f"{r['months']} month{'s' if r['months'] > 1 else ''}, about {quoted(r['tonnes']):,.0f} t, "
-                      f"INR {quoted(r['crore']):,.0f} crore"
-                      for r in buffer["rows"])
-    alt_text = (f"Cost of holding rare-earth magnet imports in stock at {bill['year']} import prices: {parts}; "
-                f"the magnet scheme's outlay is INR {buffer['repm_outlay']:,.0f} crore.")
+    # each bar as the alt text reads it ("3 months, about 220 t, INR 190 crore; …")
+    ch.key("buffer_bars", "; ".join(f"{m}, about {t:,.0f} t, INR {c:,.0f} crore" for m, t, c
+                                    in zip(plotted["months"], plotted["tonnes"], plotted["cost_crore"])))
     longest = buffer["rows"][-1]
-    title = (f"A {longest['months']}-month stock of rare-earth magnets would cost about INR {quoted(longest['crore']):,.0f} "
-             f"crore, against the scheme's INR {buffer['repm_outlay']:,.0f} crore")
-    subtitle = (f"Cost of holding India's rare-earth magnet imports in stock, INR crore, at {bill['year']} import prices, "
-                f"by months held.")
-    return Figure(chart, alt_text, list(bill["source_ids"]), "INR crore", plotted, title, subtitle)
+    ds = dict(dataset="india_magnet_imports", source_ids=bill["source_ids"])
+    ch.key("buffer_longest_months", longest["months"], unit="months")
+    ch.key("buffer_longest_cr_q", quoted(longest["crore"]), unit="INR crore", **ds)
+    ch.key("buffer_prices_year", str(bill["year"]))
+    return Figure(chart, "", list(bill["source_ids"]), "INR crore", plotted)
 
 
 # --- what the oxide prices mean for a stock and for the magnet scheme (analysis.oxide_value) ---

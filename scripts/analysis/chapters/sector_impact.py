@@ -24,7 +24,8 @@ INTENSITY_OF = {"e_car": ["ev_traction_motor_small", "ev_traction_motor"]}  # se
 
 def compute(data_dir, supply_cut_share: float = 0.5, disruption_months: float = 3.0, inventory_weeks: float = 3.0,
             sales_counter: str = "FADA") -> Chapter:
-    ch = Chapter(data_dir)
+    # the charts' titles, subtitles and alt texts are written beside them in book/sector_impact.md ({figure-text})
+    ch = Chapter(data_dir, page="sector_impact")
     registry = datasets.sources(data_dir)
     impact = datasets.load("india_sector_impact", data_dir)
     evidence = datasets.load("india_sector_evidence", data_dir)
@@ -123,7 +124,7 @@ def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
     ch.key("imports_fy", common_fy, dataset=ds)
     ch.key("imports_all_fy_t", all_t, unit="t", dataset=ds, source_ids=[all_src])
     ch.key("imports_re_fy_t", re_t, unit="t", dataset=ds, source_ids=[re_src])
-    ratio = ch.key("imports_ratio", all_t / re_t, unit="times", dataset=ds, source_ids=[all_src, re_src])
+    ch.key("imports_ratio", all_t / re_t, unit="times", dataset=ds, source_ids=[all_src, re_src])
     share, share_src = imp("all_permanent_magnets", "china_share")
     ch.key("imports_china_share_pct", share, unit="%", dataset=ds, source_ids=[share_src])
     val_all, val_all_src = imp("all_permanent_magnets", "value")
@@ -163,13 +164,7 @@ def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
         charts.column_bars(right, x="fiscal_year", y="value", y_title="Tonnes", tooltip=tip,
                            title="Rare-earth magnets only, t", color=charts.CHINA, width=120),
     ).resolve_scale(y="independent")
-    ch.figures["fig-sector_impact-imports"] = Figure(
-        chart, f"In {common_fy} India imported {all_t:,.0f} t of permanent magnets of all kinds but only "
-               f"{re_t:,.0f} t of rare-earth magnets, {ratio:.0f} times less; the panels use separate scales.",
-        list(plotted["source_id"]), "t", plotted,
-        f"In {common_fy}, rare-earth magnets were {re_t:,.0f} t of India's {all_t:,.0f} t of magnet imports",
-        f"India's imports of permanent magnets, tonnes by fiscal year, {first['fiscal_year']} to "
-        f"{latest['fiscal_year']}; the two panels use separate scales.")
+    ch.figures["fig-sector_impact-imports"] = Figure(chart, "", list(plotted["source_id"]), "t", plotted)
     return float(re_t)
 
 
@@ -209,14 +204,8 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
         category_sort=[SEGMENT[s] for s in SEGMENT if SEGMENT[s] in set(plotted["segment_label"])],
         tooltip=charts.sentence("{segment_label}, {period}: {sales:,.0f} vehicles sold, by {counter}'s count[. {note}]"),
     )
-    ch.figures["fig-sector_impact-ev-sales"] = Figure(
-        chart, f"{jmk['counter']} counted {jmk['sales']:,.0f} EVs sold in {jmk['period']}; "
-               f"{fada['counter']} counted {fada['sales']:,.0f} in calendar {fada['period']}; "
-               f"electric two-wheelers are the largest segment in every count.",
-        list(plotted["source_id"]), "vehicles", plotted,
-        "Electric two-wheelers are the largest segment in every count of India's EV sales",
-        f"Electric vehicles sold in India by segment, vehicles, in each counter's latest period "
-        f"({listing(dict.fromkeys(plotted['group']))}).")
+    ch.key("ev_sales_counts", listing(dict.fromkeys(plotted["group"])))  # "FADA, calendar 2025 and …"
+    ch.figures["fig-sector_impact-ev-sales"] = Figure(chart, "", list(plotted["source_id"]), "vehicles", plotted)
     ch.tables["sales"] = pd.DataFrame({
         "Counter": current["counter"], "Period": current["period"], "Basis": current["basis"].map(BASIS),
         "Segment": current["segment_label"], "Sales (vehicles)": current["sales"].map("{:,.0f}".format),
@@ -267,15 +256,11 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
     )
     sources = list(dict.fromkeys(list(ecar["intensity_source_ids"].str.split(";").explode())
                                  + list(current.loc[current["segment"] == "e_car", "source_id"])))
-    ch.figures["fig-sector_impact-demand-band"] = Figure(
-        chart, f"India's electric-car sales imply {first['demand_low_t']:,.0f}–{first['demand_high_t']:,.0f} t of "
-               f"rare-earth magnets a year ({first['counter']}, {first['period']}) and "
-               f"{last['demand_low_t']:,.0f}–{last['demand_high_t']:,.0f} t ({last['counter']}, {last['period']}).",
-        sources, "t of NdFeB magnet per year", plotted,
-        f"India's electric cars need {first['demand_low_t']:,.0f}–{first['demand_high_t']:,.0f} t of rare-earth "
-        f"magnets a year",
-        f"Magnet demand implied by electric-car sales and a range of magnet mass per car, tonnes of NdFeB a year, "
-        f"by sales count ({listing(plotted['case'])}).")
+    for suffix, row in (("", first), ("_alt", last)):  # unrounded, as the chart draws them
+        ch.key(f"ecar_demand_low_exact_t{suffix}", row["demand_low_t"], unit="t/yr", **ds)
+        ch.key(f"ecar_demand_high_exact_t{suffix}", row["demand_high_t"], unit="t/yr", **ds)
+    ch.key("ecar_cases", listing(plotted["case"]))
+    ch.figures["fig-sector_impact-demand-band"] = Figure(chart, "", sources, "t of NdFeB magnet per year", plotted)
 
 
 # how a sales counter is named in a sentence
@@ -377,23 +362,11 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
             ch.key(f"check_{name}_growth_pct", 100 * (fada_sales(now, seg) / fada_sales(before, seg) - 1), unit="%",
                    dataset="india_ev_sales", source_ids=fada_ids)
 
+    # the assumptions table is written in book/sector_impact.md; these are the sources it quotes
     cite = datasets.cite_text
-    ch.tables["assumptions"] = whatif.assumptions_table([
-        whatif.Assumption("Share of rare-earth magnet supply cut", f"{100 * supply_cut_share:.0f}%",
-                          "Scenario parameter supply_cut_share (default 50%: a mid value; Chetak output fell "
-                          f"{chetak['cut_yoy_pct']:.0f}% year on year in July 2025 — {cite(chetak['source_ids'], data_dir)})"),
-        whatif.Assumption("Length of the disruption", f"{disruption_months:g} months",
-                          "Scenario parameter disruption_months (0–12; one-year view)"),
-        whatif.Assumption("Magnet stocks at the start", f"{inventory_weeks:g} weeks of output",
-                          "Scenario parameter inventory_weeks (default 3: the upper end of the '2–3 weeks of supply' "
-                          "industry said it had left in mid-2025 — " + cite(["ie-2025-06-magnet-imports"], data_dir) + ")"),
-        whatif.Assumption("Annual output by segment", f"{counted_by(sales_counter)}, {base_period} ({BASIS[base_basis]})",
-                          cite(ids, data_dir) + "; sales stand in for production, spread evenly over 12 months"),
-        whatif.Assumption("Magnet dependence", "Every vehicle needs imported rare-earth magnets",
-                          "Model assumption: no substitution (ferrite, light-rare-earth magnets), no stock reallocation"),
-        whatif.Assumption("Recovery", "Output lost is not made up later",
-                          "Model assumption: output 'at risk', not necessarily lost"),
-    ])
+    ch.key("whatif_cut_source", cite(chetak["source_ids"], data_dir), dataset="india_sector_evidence")
+    ch.key("whatif_stocks_source", cite(["ie-2025-06-magnet-imports"], data_dir))
+    ch.key("whatif_sales_source", cite(ids, data_dir), dataset="india_ev_sales")
 
     plotted = cases[["label", "cut_pct", "months", "weeks", "uncovered_months", "at_risk_rounded", "share_pct"]].copy()
     plotted["share_pct"] = plotted["share_pct"].map(sig)
@@ -402,22 +375,8 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
     # at its defaults, the chapter's settings, it shows the rows of ``plotted``
     chart = inpage_models.whatif_chart(
         inpage_models.whatif_inputs(base, CASE_LABEL, SEGMENT), **params, reference=plotted,
-        color=charts.INDIA)
-    low, high = cases.iloc[0], cases.iloc[-1]
-    months_text = f"{disruption_months:g} month" + ("" if disruption_months == 1 else "s")
-    title = {
-        "at_risk": f"Cutting {100 * supply_cut_share:.0f}% of magnet supply for {months_text} puts about "
-                   f"{sig(total):,.0f} EVs at risk; the cases span {low['at_risk_rounded']:,.0f}–"
-                   f"{high['at_risk_rounded']:,.0f}",
-        "stocks_outlast": f"{inventory_weeks:g} weeks of magnet stocks outlast a {months_text} cut; the harshest "
-                          f"case puts {high['at_risk_rounded']:,.0f} EVs at risk",
-        "no_cut": f"With magnet supply not cut no EVs are at risk; the harshest case puts "
-                  f"{high['at_risk_rounded']:,.0f} at risk",
-    }[outcome]
-    ch.figures["fig-sector_impact-whatif"] = Figure(
-        chart, f"EV output at risk in three cases: {low['at_risk_rounded']:,.0f} vehicles in the low case, "
-               f"{sig(total):,.0f} in the central case and {high['at_risk_rounded']:,.0f} in the high case.",
-        ids, "vehicles", plotted, title,
-        f"Electric vehicles whose output is at risk in a year, by case (supply cut, months, weeks of stocks); "
-        f"model output, sales by {counted_by(sales_counter)}, {base_period}.",
-        explore_section="sector_impact-whatif")
+        headline=ch.figure_template("fig-sector_impact-whatif", "headline"), color=charts.INDIA)
+    ch.key("whatif_sales_counter", counted_by(sales_counter), dataset="india_ev_sales")
+    ch.key("whatif_sales_period", base_period, dataset="india_ev_sales")
+    ch.figures["fig-sector_impact-whatif"] = Figure(chart, "", ids, "vehicles", plotted,
+                                                    explore_section="sector_impact-whatif")

@@ -36,7 +36,8 @@ def short(text: str, n: int = 42) -> str:
 
 def compute(data_dir, demand_growth: float = 0.15, capacity_realisation: float = 1.0,
             capacity_delay_years: int = 0, as_of: str = "2026-12-01") -> Chapter:
-    ch = Chapter(data_dir)
+    # the charts' titles, subtitles and alt texts are written beside them in book/strategy_roadmap.md ({figure-text})
+    ch = Chapter(data_dir, page="strategy_roadmap")
     registry = datasets.sources(data_dir)
     roadmap = datasets.load("strategy_roadmap", data_dir)
     instruments = datasets.load("policy_instruments", data_dir)
@@ -149,11 +150,12 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
         lane_sort=list(plotted.sort_values(["area", "date"])["label"]),
         tooltip=charts.sentence("{date|%-d %B %Y}: {name} ({area})[; outlay INR {outlay:,.0f} crore]"),
     ).configure_axisY(labelLimit=1000, labelExpr="split(datum.label, '\\n')").configure_range(category=NEUTRAL)
-    ch.figures["fig-strategy_roadmap-timeline"] = Figure(
-        chart, f"{len(plotted)} dated instruments, from {first['name']} ({long_date(first['date'])}) to "
-               f"{last['name']} ({long_date(last['date'])}).", list(plotted["source_id"]), "date", plotted,
-        recent_title(pd.to_datetime(plotted["date"])),
-        f"Government instruments by date and area of policy. Information current to {long_date(as_of)}.")
+    ch.key("timeline_first_name", first["name"])
+    ch.key("timeline_first_date", long_date(first["date"]))
+    ch.key("timeline_last_name", last["name"])
+    ch.key("timeline_last_date", long_date(last["date"]))
+    recent(ch, pd.to_datetime(plotted["date"]))
+    ch.figures["fig-strategy_roadmap-timeline"] = Figure(chart, "", list(plotted["source_id"]), "date", plotted)
 
     # expected investment is not an outlay: only money the government has committed is charted
     outlays = instruments[instruments["outlay"].notna() & (instruments["outlay_unit"] == "INR crore")
@@ -165,24 +167,24 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
         tooltip=charts.sentence("{name}: INR {outlay:,.0f} crore[, approved {date|%-d %B %Y}] ({area})"),
     ).configure_axisY(labelLimit=1000)
     top = plotted.sort_values("outlay", ascending=False).iloc[0]
-    ch.figures["fig-strategy_roadmap-outlays"] = Figure(
-        chart, f"The largest outlay is {top['name']} at INR {top['outlay']:,.0f} crore; "
-               f"{len(plotted)} instruments have a government outlay in rupees.",
-        list(plotted["source_id"]), "INR crore", plotted,
-        f"The largest committed outlay is INR {top['outlay']:,.0f} crore: {top['name']}",
-        f"Government outlays committed per instrument, INR crore; expected investment is left out. "
-        f"Information current to {long_date(as_of)}.")
+    ch.key("outlays_top_name", top["name"])
+    ch.key("outlays_top_cr", float(top["outlay"]), unit="INR crore", dataset="policy_instruments",
+           source_ids=[top["source_id"]])
+    ch.key("outlays_n", len(plotted))
+    ch.figures["fig-strategy_roadmap-outlays"] = Figure(chart, "", list(plotted["source_id"]), "INR crore", plotted)
 
 
-def recent_title(dates: pd.Series) -> str:
+def recent(ch: Chapter, dates: pd.Series) -> None:
     """The timeline's finding: since which year most of India's dated instruments came (the latest
-    year from which they are more than half), or their span when no year holds a majority."""
+    year from which they are more than half; 0 when no year holds a majority), and their span."""
     years = sorted(set(dates.dt.year), reverse=True)
     since = next((y for y in years if (dates.dt.year >= y).sum() * 2 > len(dates)), None)
-    if since is None or since == min(years):
-        return f"India's {len(dates)} dated rare-earth instruments run from {dates.min():%B %Y} to {dates.max():%B %Y}"
-    return (f"{int((dates.dt.year >= since).sum())} of India's {len(dates)} dated rare-earth instruments came in "
-            f"{since} or later")
+    since = 0 if since is None or since == min(years) else since
+    ch.key("instruments_dated_n", len(dates))
+    ch.key("instruments_since_year", since)
+    ch.key("instruments_since_n", int((dates.dt.year >= since).sum()))
+    ch.key("instruments_first_month", f"{dates.min():%B %Y}")
+    ch.key("instruments_last_month", f"{dates.max():%B %Y}")
 
 
 # The capacity cases: named assumptions about when the scheme is awarded, how fast its plants ramp
@@ -320,18 +322,10 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         demand_growth=demand_growth, capacity_realisation=capacity_realisation,
         capacity_delay_years=capacity_delay_years, bar_label="Domestic capacity",
         line_label="Demand: loose magnet imports", broad_label="Demand: government estimate",
-        y_title="Tonnes of magnets a year", reference=plotted)
-    alt_text = (f"Domestic magnet capacity and demand by year, {base_year} to {END_YEAR}, with "
-                f"{100 * capacity_realisation:.0f}% of the scheme's capacity built, {ch['capacity_timing']}; demand is "
-                f"either the loose magnet imports growing {100 * demand_growth:.0f}% a year ({sig2(end['demand_t']):,.0f} t "
-                f"in {END_YEAR}) or the government's estimate ({sig2(broad_path[-1]):,.0f} t in {END_YEAR}).")
-    met_years = list(plotted.loc[plotted["met"], "year"])
-    title = (f"Domestic magnet capacity first meets loose magnet imports in {met_years[0]}" if met_years
-             else f"Domestic magnet capacity stays below loose magnet imports to {END_YEAR}")
-    subtitle = (f"Magnet capacity and demand, tonnes a year, {base_year} to {END_YEAR}; model output with "
-                f"{100 * capacity_realisation:.0f}% of the capacity built and demand growing {100 * demand_growth:.0f}% a "
-                f"year. Information current to {long_date(as_of)}.")
-    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, alt_text, case_ids, "t per year", plotted, title, subtitle,
+        y_title="Tonnes of magnets a year", reference=plotted,
+        headline=ch.figure_template("fig-strategy_roadmap-capacity", "headline"))
+    ch.key("demand_base_year", base_year)
+    ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, "", case_ids, "t per year", plotted,
                                                          explore_section="strategy_roadmap-capacity")
     ch.tables["capacity"] = pd.DataFrame({
         "Year": path["year"],
@@ -339,31 +333,10 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         "Demand, government estimate (t)": path["demand_broad_t"].map(sig2).map("{:,.0f}".format),
         "Domestic capacity (t)": path["capacity_t"].map(sig2).map("{:,.0f}".format),
     })
-    ch.tables["assumptions"] = pd.DataFrame([
-        {"Assumption": "Demand, loose magnets only",
-         "Value used": f"{re_qty['value']:,.0f} t in {re_qty['fiscal_year']} (counted as {base_year}), "
-                       f"growing {100 * demand_growth:.0f}% a year",
-         "Basis / source": "India's rare-earth magnet imports — " + cite([re_qty["source_id"]], data_dir)
-         + f"; magnets inside imported motors and devices are not counted. Growth near "
-           f"{100 * capacity.doubling_rate(END_YEAR - base_year):.0f}% a year doubles demand by {END_YEAR}, "
-           "as the government expects — " + cite(repm_src, data_dir)},
-        {"Assumption": "Demand, government estimate",
-         "Value used": f"{float(b0['value']):,.0f} t in {int(b0['year'])}, {float(b1['value']):,.0f} t in {int(b1['year'])}",
-         "Basis / source": "A government estimate as reported in the press — " + cite(broad_src, data_dir)
-         + "; its basis is not stated, but at several times the loose imports it is the nearest sourced figure "
-           "for demand that includes magnets inside imported assemblies"},
-        {"Assumption": "Magnet scheme capacity", "Value used": f"{repm['capacity']:,.0f} t/yr",
-         "Basis / source": cite(repm_src, data_dir)},
-        {"Assumption": "Start of output",
-         "Value used": f"{lines[0].start_year} at the earliest",
-         "Basis / source": f"{gestation}-year gestation counted from the award of the plants, and output from the first "
-                           f"full calendar year after it; no award was found by {long_date(as_of)} — "
-                           + cite(repm_src, data_dir)},
-        {"Assumption": "Award, ramp-up and share built", "Value used": "by case (table of cases)",
-         "Basis / source": "Model assumptions, not sourced: they show how much the answer depends on them"},
-        {"Assumption": "Exports", "Value used": "none",
-         "Basis / source": "Model assumption: all output is used in India"},
-    ])
+    # the assumptions table is written in book/strategy_roadmap.md; these are the sources it quotes
+    ch.key("demand_base_source", cite([re_qty["source_id"]], data_dir), dataset="india_magnet_imports")
+    ch.key("demand_broad_source", cite(broad_src, data_dir), dataset="india_rare_earth_resources")
+    ch.key("repm_source", cite(repm_src, data_dir), dataset="policy_instruments")
 
 
 def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFrame) -> None:
@@ -400,14 +373,7 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
         tooltip=charts.sentence("{label}: {tonnes_reo:,.0f} tonnes of rare-earth oxide, about {years_of_output:,.2~r} "
                                 "years of India's current mine output"),
     ).configure_axisY(labelLimit=1000)
-    alt_text = (f"India's rare-earth reserves of {reserves['tonnes_reo'] / 1e6:.1f} Mt REO (USGS, {reserves['period']}) "
-                f"would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years "
-                f"at its {int(mine['year'])} mine output of "
-                f"{float(mine['value']):,.0f} t: the constraint is mining and processing, not geology.")
-    title = (f"India's reserves would last about {capacity.two_significant(reserves['years_of_output']):,.0f} years "
-             f"at its {int(mine['year'])} mine output")
-    subtitle = "India's rare-earth resources, reserves and mine output, tonnes of rare-earth oxide (log scale)."
-    ch.figures["fig-strategy_roadmap-resources"] = Figure(chart, alt_text, res_ids, "t REO", plotted, title, subtitle)
+    ch.figures["fig-strategy_roadmap-resources"] = Figure(chart, "", res_ids, "t REO", plotted)
     ch.tables["resources"] = pd.DataFrame({
         "Quantity": plotted["label"],
         "Tonnes of REO": plotted["tonnes_reo"].map("{:,.0f}".format),
@@ -435,12 +401,4 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
         domain=(0, 100 * math.ceil(float(nd_plot["value"].max()) * 1.1 / 100)), sort=list(dict.fromkeys(nd_plot["period"])),
         tooltip=charts.sentence("{period}, {kind_label}: {value:,.0f} tonnes of neodymium, by {publisher}'s account"),
     ).configure_legend(labelLimit=1000, columns=2).configure_range(category=NEUTRAL)
-    alt_text = (f"IREL produced about {actual['value']:,.0f} t of neodymium in {actual['period']}; its target for FY2025-26 is "
-                + (f"{fy26['value'].min():,.0f} t or {fy26['value'].max():,.0f} t depending on the source — the sources "
-                   "disagree." if fy26["value"].nunique() > 1 else f"{fy26['value'].iloc[0]:,.0f} t."))
-    title = (f"IREL made about {actual['value']:,.0f} t of neodymium in {actual['period']}; sources put its FY2025-26 "
-             f"target at " + (f"{fy26['value'].min():,.0f} t or {fy26['value'].max():,.0f} t" if fy26["value"].nunique() > 1
-                              else f"{fy26['value'].iloc[0]:,.0f} t"))
-    subtitle = "IREL's neodymium output and targets by fiscal year, tonnes, one dot per source."
-    ch.figures["fig-strategy_roadmap-irel"] = Figure(chart, alt_text, list(nd_plot["source_id"]), "t of neodymium", nd_plot,
-                                                     title, subtitle)
+    ch.figures["fig-strategy_roadmap-irel"] = Figure(chart, "", list(nd_plot["source_id"]), "t of neodymium", nd_plot)

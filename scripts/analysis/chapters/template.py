@@ -13,7 +13,7 @@ from . import Chapter, Figure
 
 
 def compute(data_dir, year: int = 2024) -> Chapter:
-    ch = Chapter(data_dir)
+    ch = Chapter(data_dir, page="_template")  # its figures' words are written in book/_template.md
     # --- load ---------------------------------------------------------------------------------
     production = datasets.load("mine_production_by_country", data_dir)
 
@@ -37,9 +37,7 @@ def compute(data_dir, year: int = 2024) -> Chapter:
                                # a tooltip reads as a sentence, its unit in words (charts.sentence)
                                tooltip=charts.sentence("{country}: {production:,.0f} tonnes of rare-earth oxide mined in "
                                                        + str(year)))
-    ch.figures["fig-template-production"] = Figure(
-        chart, f"China mined {100 * china / world:.0f}% of the world's rare earths in {year}.", [source], "t REO", plotted,
-        # the title states the finding; the subtitle the unit and period
-        f"China mined {100 * china / world:.0f}% of the world's rare earths in {year}",
-        f"Mine production by country, tonnes of rare-earth oxide, {year}.")
+    # what is computed only: the title, subtitle and alt text are written beside the figure in the
+    # page, in a {figure-text} block of templates filled from the key figures
+    ch.figures["fig-template-production"] = Figure(chart, "", [source], "t REO", plotted)
     return ch
