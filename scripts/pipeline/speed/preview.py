@@ -385,6 +385,7 @@ class Preview:
         self.generation = 0  # one more at each good build
         self.zygote = None
         self.sphinx = None
+        self.renderer = None  # draws the images of the chapters a rebuild executes (pipeline/speed/render.py)
 
     # -- helpers
     def start(self) -> "Preview":
@@ -397,6 +398,9 @@ class Preview:
         return self
 
     def stop(self) -> None:
+        children.stop_all()  # a build under way stops at once: its kernels, the Sphinx build, the drawing
+        if self.renderer is not None:
+            self.renderer.cancel()
         if self.zygote is not None:
             self.zygote.stop()
         if self.sphinx is not None:
@@ -419,8 +423,13 @@ class Preview:
 
         if not chapters:
             return
+        from .render import Renderer
+
+        shutil.rmtree(self.folder / "render", ignore_errors=True)
+        self.renderer = Renderer(self.folder / "render")
         execute.execute_chapters(chapters, self.next, self.data_dir, self.params, self.folder / "failed", 0, self.report,
-                                 cache=ChapterCache(self.plan.cache_dir), zygote=self.zygote, credit=self._credit())
+                                 cache=ChapterCache(self.plan.cache_dir), zygote=self.zygote, renderer=self.renderer,
+                                 credit=self._credit())
         self.pristine.mkdir(parents=True, exist_ok=True)
         for chapter in chapters:
             shutil.copyfile(self.next / f"{chapter.name}.ipynb", self.pristine / f"{chapter.name}.ipynb")
@@ -528,7 +537,16 @@ class Preview:
         return True
 
     def _finish(self) -> None:
-        """The edition record, the citations that follow it and What changed; then Sphinx on what changed."""
+        """The edition record, the citations that follow it and What changed; then Sphinx on what changed.
+        The images of the chapters just executed are drawn meanwhile and go into the site at the end."""
+        try:
+            self._record_and_pages()
+        finally:
+            if self.renderer is not None:
+                self.renderer.cancel()
+                self.renderer = None
+
+    def _record_and_pages(self) -> None:
         from ..editions import changes, manifest
         from ..pages import citeglue
         from ..stages import assemble
@@ -559,6 +577,13 @@ class Preview:
                     os.utime(page, (now, now))
             raise BuildError(assemble._summarise(log, self.stage), stage="assemble")
         self.report(f"  pages {', '.join(sorted(docs | marked)) or 'none'} written {time.monotonic() - started:5.1f} s")
+        if self.renderer is not None:  # the images drawn apart: into Sphinx's output, and kept with the chapter
+            from ..stages import execute
+
+            self.renderer.copy_into(lambda chapter: execute.figure_paths(html, chapter)[0])
+            for chapter, images in self.renderer.wait().items():
+                for image in images.iterdir():
+                    shutil.copyfile(image, execute.figure_paths(self.next, chapter)[0] / image.name)
         sync_tree(html, self.served, by_content=False)
         self.generation += 1
 
