@@ -174,6 +174,7 @@ def test_edits_reload_the_pages_and_a_bad_csv_shows_its_error(report_copy, conte
         expect(summary.locator("main")).to_contain_text(f"({MARKER}) mined {new_share}", timeout=EDIT_TIMEOUT_S * 1000)
 
         # a bad CSV edit: the validator's message over the last good page, which stays
+        good = (root / "data" / f"{DATASET}.csv").read_text(encoding="utf-8")
         set_china_production(root / "data", "12x5")
         error = chapter.locator("#preview-error")
         expect(error).to_be_visible(timeout=EDIT_TIMEOUT_S * 1000)
@@ -186,7 +187,7 @@ def test_edits_reload_the_pages_and_a_bad_csv_shows_its_error(report_copy, conte
         expect(chapter.locator("#preview-error")).to_be_visible(timeout=30_000)
 
         # the fix: the message goes
-        set_china_production(root / "data", str(round(float(china["production"]) * 0.9)))
+        (root / "data" / f"{DATASET}.csv").write_text(good, encoding="utf-8")
         expect(chapter.locator("#preview-error")).to_have_count(0, timeout=EDIT_TIMEOUT_S * 1000)
     finally:
         code, left = server.stop(signal.SIGINT)

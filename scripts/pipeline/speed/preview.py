@@ -473,7 +473,9 @@ class Preview:
         pages, datasets, other = [], [], []
         for path in changed:
             path = Path(path)
-            if path.parent == book and path.suffix == ".md" and path.stem in self.site.pages:
+            if not path.is_file():  # a page or dataset removed or renamed: stage everything again
+                other.append(path)
+            elif path.parent == book and path.suffix == ".md" and path.stem in self.site.pages:
                 pages.append(path)
             elif data in path.parents and path.suffix in (".csv", ".json"):
                 datasets.append(path)
