@@ -212,3 +212,79 @@ def test_sigterm_stops_the_server_and_what_it_started(report_copy, tmp_path):
     assert code == 0, server.output()[-3000:]
     assert left == set(), f"processes still running after SIGTERM: {left}"
     assert "preview stopped" in server.output()
+
+
+# ---------------------------------------------------------------- the rebuild's parts, without a server
+
+
+def _notebook(markdown: str, code: str, outputs=None, injected: bool = False):
+    import nbformat
+
+    v4 = nbformat.v4
+    parameters = v4.new_code_cell('data_dir = "../data"', metadata={"tags": ["parameters"]})
+    cells = [v4.new_markdown_cell(markdown), parameters]
+    if injected:
+        cells.append(v4.new_code_cell('data_dir = "/x/data"', metadata={"tags": ["injected-parameters"]}))
+    cells.append(v4.new_code_cell(code, outputs=outputs or []))
+    notebook = v4.new_notebook(cells=cells, metadata={"report": {"datasets": ["a"]}})
+    if injected:
+        notebook.metadata["language_info"] = {"name": "python"}
+    return notebook
+
+
+def test_a_prose_edit_keeps_the_last_outputs_and_a_code_edit_does_not():
+    import nbformat
+
+    from pipeline.speed.preview import merge_outputs
+
+    output = nbformat.v4.new_output("display_data", data={"text/plain": "42"})
+    executed = _notebook("Old words.", "glue('x', 42)", outputs=[output], injected=True)
+    merged = merge_outputs(_notebook("New words.", "glue('x', 42)"), executed)
+    assert [c.cell_type for c in merged.cells] == ["markdown", "code", "code", "code"]
+    assert merged.cells[0].source == "New words."
+    assert "injected-parameters" in merged.cells[2].metadata["tags"]
+    assert merged.cells[3].outputs == [output]
+    executed = _notebook("Old words.", "glue('x', 42)", outputs=[output], injected=True)
+    assert merge_outputs(_notebook("Old words.", "glue('x', 43)"), executed) is None
+    changed_front = _notebook("Old words.", "glue('x', 42)")
+    changed_front.metadata["report"] = {"datasets": ["a", "b"]}
+    assert merge_outputs(changed_front, executed) is None
+
+
+def test_the_pages_that_quote_a_page_are_found_and_marked(tmp_path):
+    import json
+    import os
+
+    from pipeline.speed.preview import mark_quoting_pages, quoted_pages
+
+    chapter = {"cells": [{"cell_type": "markdown", "source": "(chapter-points)=\n- A point.\n"}]}
+    (tmp_path / "chapter.ipynb").write_text(json.dumps(chapter), encoding="utf-8")
+    (tmp_path / "summary.md").write_text(":::{finding} chapter-points\n:::\n", encoding="utf-8")
+    (tmp_path / "index.md").write_text("See {glue:text}`chapter.ipynb::share:.0f` and :::{finding} x\n", encoding="utf-8")
+    (tmp_path / "glossary.md").write_text("# Glossary\n", encoding="utf-8")
+    assert quoted_pages(tmp_path) == {"chapter": {"summary", "index"}}
+    for name in ("summary.md", "index.md", "glossary.md"):
+        os.utime(tmp_path / name, (1_000_000, 1_000_000))
+    assert mark_quoting_pages(tmp_path, {"chapter"}) == {"summary", "index"}
+    assert (tmp_path / "summary.md").stat().st_mtime > 1_000_000
+    assert (tmp_path / "glossary.md").stat().st_mtime == 1_000_000
+
+
+def test_sync_writes_only_what_differs_and_removes_what_is_gone(tmp_path):
+    import os
+
+    from pipeline.speed.preview import sync_tree
+
+    source, target = tmp_path / "next", tmp_path / "stage"
+    (source / "sub").mkdir(parents=True)
+    (source / "same.md").write_text("same", encoding="utf-8")
+    (source / "sub" / "new.md").write_text("new", encoding="utf-8")
+    (target / "_build").mkdir(parents=True)
+    (target / "_build" / "kept.html").write_text("Sphinx's", encoding="utf-8")
+    (target / "same.md").write_text("same", encoding="utf-8")
+    (target / "gone.md").write_text("gone", encoding="utf-8")
+    os.utime(target / "same.md", (1_000_000, 1_000_000))
+    assert sorted(sync_tree(source, target)) == ["gone.md", "sub/new.md"]
+    assert (target / "same.md").stat().st_mtime == 1_000_000
+    assert not (target / "gone.md").exists() and (target / "sub" / "new.md").read_text(encoding="utf-8") == "new"
+    assert (target / "_build" / "kept.html").exists()
