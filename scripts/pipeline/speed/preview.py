@@ -273,6 +273,66 @@ def warm_bibliography(bib: Path) -> None:
                     codecs.decode(part, "ulatex")
 
 
+def remember_lookups(cache_dir: Path) -> None:
+    """Three more pure and slow steps of each page Sphinx writes, done once in the warm process or
+    kept on disk across builds (the output is the same: each answer is what the step would give):
+
+    - pybtex's plugin lookups (every citation asks; each scans all installed entry points);
+    - the report's configuration, read by the page extensions once per page (masthead.report);
+    - each chart's Vega-Lite → Vega compilation (report_charts), kept on disk by its input."""
+    import copy
+    import hashlib
+    from importlib.metadata import entry_points
+
+    import pybtex.plugin
+    import vl_convert
+
+    import masthead.report
+
+    installed, found = entry_points(), {}
+
+    def lookup(**selection):
+        key = tuple(sorted(selection.items()))
+        if key not in found:
+            found[key] = installed.select(**selection)
+        return found[key]
+
+    lookup.__wrapped__ = pybtex.plugin.entry_points  # report_pybtex then leaves it in place
+    pybtex.plugin.entry_points = lookup
+    for group in sorted(g for g in installed.groups if g.startswith("pybtex")):
+        lookup(group=group)
+        for point in installed.select(group=group):
+            lookup(group=point.group, name=point.name)
+            lookup(group=f"{point.group}.aliases", name=point.name)
+
+    read_config, configs = masthead.report.read_config, {}
+
+    def read_config_once(path):
+        stat = Path(path).stat()
+        key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+        if key not in configs:
+            configs[key] = read_config(path)
+        return copy.deepcopy(configs[key])
+
+    masthead.report.read_config = read_config_once
+
+    to_vega = vl_convert.vegalite_to_vega
+    cache_dir.mkdir(parents=True, exist_ok=True)
+
+    def to_vega_kept(spec, *args, **kwargs):
+        key = hashlib.sha256(json.dumps([spec, args, kwargs, vl_convert.__version__], sort_keys=True).encode()).hexdigest()
+        kept = cache_dir / f"{key}.json"
+        if kept.is_file():
+            return json.loads(kept.read_text(encoding="utf-8"))
+        vega = to_vega(spec, *args, **kwargs)
+        tmp = kept.with_name(f".{key}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(vega), encoding="utf-8")
+        os.replace(tmp, kept)
+        return vega
+
+    vl_convert.vegalite_to_vega = to_vega_kept
+
+
 def warm_serve() -> None:
     """The warm Sphinx process (``python -m pipeline.speed.preview``): imports Jupyter Book and Sphinx
     once, then for each request line (a JSON list: staging folder, log file, SOURCE_DATE_EPOCH) forks
@@ -289,7 +349,13 @@ def warm_serve() -> None:
         stage_dir, log, epoch = json.loads(line)
         if not preloaded:
             preload_extensions(Path(stage_dir))
+            remember_lookups(Path(stage_dir).parent / "vega")
             preloaded = True
+        config = Path(stage_dir) / "_config.yml"
+        if config.is_file():
+            import masthead.report
+
+            masthead.report.read_config(config)  # read here once, for every build that follows
         bib = Path(stage_dir) / "references.bib"
         if bib.is_file() and bib.stat().st_mtime_ns != bib_seen:
             warm_bibliography(bib)
@@ -327,8 +393,9 @@ class WarmSphinx:
     def __init__(self, log_dir: Path, env: dict[str, str]):
         self.log = log_dir / "sphinx.log"
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.proc = children.spawn([sys.executable, "-m", "pipeline.speed.preview"], env,
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        with open(log_dir / "sphinx-warm.log", "w", encoding="utf-8") as errors:
+            self.proc = children.spawn([sys.executable, "-m", "pipeline.speed.preview"], env,
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True)
         self._ready = False
 
     def build(self, stage_dir: Path, epoch: str) -> tuple[int, str]:
@@ -336,13 +403,15 @@ class WarmSphinx:
         if not self._ready:
             line = self.proc.stdout.readline()
             if "ready" not in line:
-                raise BuildError(f"the warm Sphinx process did not start (exit {self.proc.poll()})", stage="assemble")
+                raise BuildError(f"the warm Sphinx process did not start (exit {self.proc.poll()};"
+                                 f" see {self.log.parent / 'sphinx-warm.log'})", stage="assemble")
             self._ready = True
         self.proc.stdin.write(json.dumps([str(stage_dir), str(self.log), epoch]) + "\n")
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline()
         if not answer:
-            raise BuildError(f"the warm Sphinx process stopped (exit {self.proc.poll()})", stage="assemble")
+            raise BuildError(f"the warm Sphinx process stopped (exit {self.proc.poll()}; see {self.log.parent / 'sphinx-warm.log'})",
+                             stage="assemble")
         log = self.log.read_text(encoding="utf-8", errors="replace") if self.log.is_file() else ""
         return int(json.loads(answer)["code"]), log
 
