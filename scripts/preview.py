@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -180,9 +181,16 @@ def rebuild(preview: Preview, state: State, changed: list[Path] | None) -> None:
     print(f"rebuilding{' after ' + names if names else ''} …", flush=True)
     try:
         kind = preview.rebuild(changed) if changed else (preview.build() or "full")
+        if not kind:
+            print("nothing to rebuild (no page or dataset changed)", flush=True)
+            return
     except BuildError as error:
         state.set(preview.generation, f"build failed {error}\n\nThe last good pages are shown; save a fix to rebuild.")
         print(f"build failed {error}", file=sys.stderr, flush=True)
+        return
+    except Exception as problem:  # noqa: BLE001  (the preview keeps serving the last good pages)
+        traceback.print_exc()
+        state.set(preview.generation, f"the preview failed: {type(problem).__name__}: {problem}\n\nThe last good pages are shown.")
         return
     state.set(preview.generation, "")
     print(f"rebuilt ({kind}) in {time.monotonic() - started:.1f} s", flush=True)

@@ -454,6 +454,8 @@ class Preview:
         self.generation = 0  # one more at each good build
         self.zygote = None
         self.sphinx = None
+        self._pending: list[Path] = []  # the files of a rebuild that failed
+        self.staged = False  # a full build has gone through: every chapter has its executed notebook
         self.renderer = None  # draws the images of the chapters a rebuild executes (pipeline/speed/render.py)
 
     # -- helpers
@@ -529,12 +531,23 @@ class Preview:
         stage.prepare_stage(site, self.next, self.data_dir, self.plan.cache_dir)
         notebooks = {c.name: self.next / stage.INPUTS / f"{c.name}.ipynb" for c in site.chapters}
         self.params = self.plan.chapter_parameters(list(site.chapters), notebooks)
+        self.staged = False
         self._execute(list(site.chapters))
+        self.staged = True
         self._finish()
 
     def rebuild(self, changed: list[Path]) -> str:
-        """Rebuild after ``changed`` files were saved; returns what kind of rebuild it was."""
-        if self.site is None:
+        """Rebuild after ``changed`` files were saved; returns what kind of rebuild it was ("" when none
+        of them is a source). The files of a rebuild that failed are rebuilt again with the next save,
+        so a CSV the validator refused is checked again even when a page is saved next."""
+        changed = sorted(set(self._pending) | {Path(p) for p in changed})
+        self._pending = changed
+        kind = self._rebuild(changed)
+        self._pending = []
+        return kind
+
+    def _rebuild(self, changed: list[Path]) -> str:
+        if self.site is None or not self.staged:
             self.build()
             return "full"
         book = self.site.book_dir
@@ -543,8 +556,10 @@ class Preview:
         for path in changed:
             path = Path(path)
             if not path.is_file():  # a page or dataset removed or renamed: stage everything again
-                other.append(path)
-            elif path.parent == book and path.suffix == ".md" and path.stem in self.site.pages:
+                if (path.parent == book and path.stem in self.site.pages) or data in path.parents:
+                    other.append(path)
+                continue  # an editor's scratch file, come and gone
+            if path.parent == book and path.suffix == ".md" and path.stem in self.site.pages:
                 pages.append(path)
             elif data in path.parents and path.suffix in (".csv", ".json"):
                 datasets.append(path)
@@ -553,6 +568,8 @@ class Preview:
         if other:
             self.build()
             return "full"
+        if not pages and not datasets:
+            return ""
         to_run = {}
         if datasets:
             self._validate()
