@@ -17,9 +17,12 @@ two folders alive between edits, under ``_build/preview/`` (never ``_build/html`
 A chapter whose edit touches only its prose (the same code cells, the same front matter) is not
 executed again: its new text is put around the outputs of its last run (``merge_outputs``).
 
-Sphinx runs in a child forked from a warm process that has imported Jupyter Book once
-(``WarmSphinx``). A build that fails (the validator refuses a CSV, a page has a broken reference)
-raises BuildError and leaves the last good pages (``html/``, what the preview serves) as they were.
+Sphinx runs in a child forked from a warm process that has imported Jupyter Book and the
+report's extensions once (``WarmSphinx``), and that keeps the answers of steps that are pure and
+slow (the bibliography's decoded LaTeX, pybtex's plugin lookups, the report's configuration, each
+chart's compiled Vega): a one-page build then costs seconds, not the minute of a whole site.
+A build that fails (the validator refuses a CSV, a page has a broken reference) raises BuildError
+and leaves the last good pages (``html/``, what the preview serves) as they were.
 """
 
 from __future__ import annotations
