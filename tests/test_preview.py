@@ -140,10 +140,19 @@ def report_copy(tmp_path_factory) -> Path:
     return copy_report(tmp_path_factory.mktemp("preview") / "report")
 
 
-def test_edits_reload_the_pages_and_a_bad_csv_shows_its_error(report_copy, context, tmp_path):
+def same_pages(preview: Path, report: Path) -> list[str]:
+    """The pages of ``preview`` that differ from the report's (Sphinx's ``?v=`` asset checksums aside)."""
+    def text(path: Path) -> str:
+        return re.sub(r"\?v=[0-9a-f]+", "", path.read_text(encoding="utf-8"))
+
+    return [p.name for p in sorted(report.glob("*.html")) if not (preview / p.name).is_file() or text(preview / p.name) != text(p)]
+
+
+def test_edits_reload_the_pages_and_a_bad_csv_shows_its_error(report_copy, context, tmp_path, built_site):
     from playwright.sync_api import expect
 
     root = report_copy
+    originals = {path: path.read_bytes() for path in (root / "book" / "leverage.md", root / "data" / f"{DATASET}.csv")}
     book_before = {p: p.read_bytes() for p in (REPO / "book").rglob("*") if p.is_file()}
     server = Server(root, tmp_path / "preview.log")
     try:
@@ -189,6 +198,14 @@ def test_edits_reload_the_pages_and_a_bad_csv_shows_its_error(report_copy, conte
         # the fix: the message goes
         (root / "data" / f"{DATASET}.csv").write_text(good, encoding="utf-8")
         expect(chapter.locator("#preview-error")).to_have_count(0, timeout=EDIT_TIMEOUT_S * 1000)
+
+        # both edits undone: every page is again exactly what `make report` builds from the same sources
+        for path, content in originals.items():
+            path.write_bytes(content)
+        deadline = time.monotonic() + EDIT_TIMEOUT_S
+        while same_pages(root / "_build" / "preview" / "html", built_site) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert same_pages(root / "_build" / "preview" / "html", built_site) == [], server.output()[-2000:]
     finally:
         code, left = server.stop(signal.SIGINT)
     assert code == 0, server.output()[-3000:]
