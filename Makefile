@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: report publish test lint pdf word bench edition check-data venv dev browser clean constraints fuzz serve audit
+.PHONY: report publish test lint pdf word bench edition check-data venv dev browser clean constraints fuzz serve audit preview
 
 report: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py
@@ -31,6 +31,12 @@ lint: $(VENV)/.deps-dev
 # The published report served as static hosts serve it (gzip), at http://127.0.0.1:8000/.
 serve: report
 	$(BIN)/python scripts/serve.py
+
+# The report as you edit it, at http://127.0.0.1:$(PREVIEW_PORT)/: a save in book/ or data/ rebuilds what it
+# changed (in _build/preview/, never _build/html) and reloads the page; Ctrl-C stops it. scripts/preview.py
+PREVIEW_PORT ?= 8001
+preview: $(VENV)/.deps-report
+	$(BIN)/python scripts/preview.py --port $(PREVIEW_PORT)
 
 # Lighthouse (mobile, desktop), the Nu HTML Checker and axe-core on every page, through the
 # compressing server; prints a table and fails below the targets (scripts/audit.py).

@@ -14,8 +14,13 @@ Measures, in temporary folders (the repository's _build/ and data/ are not touch
     of that chapter's page (``--scale-only`` runs just this part; ``--no-scale-builds`` only
     times validation).
 
+(f) the live preview (``make preview``, scripts/preview.py) on a copy of the report: the time
+    from saving an edit to the rebuilt page being served, for a one-word prose edit of the landing
+    page and for the CSV edit of (c), each as a ratio of (a)'s clean build on the same machine
+    (targets ≤ 0.2 and ≤ 0.6; ``--preview-only`` runs (a) for our pipeline and (f)).
+
 Times are the median of ``--runs`` runs (default 3). Prints a table with each target met yes/no.
-This is a benchmark, not a test: it always exits 0 unless a build fails.
+This is a benchmark, not a test: it exits 0 unless a build fails or the preview misses a target (1).
 """
 
 from __future__ import annotations
@@ -290,6 +295,139 @@ def print_scale(rows: list[tuple]) -> None:
               f" {'yes' if max(charts) <= PAGE_CHART_LIMIT else 'no'}")
 
 
+PREVIEW_PROSE_TARGET, PREVIEW_CSV_TARGET = 0.2, 0.6
+PREVIEW_PAGE = "index"  # the landing page: its prose edit is the one an analyst waits on most
+
+
+def prose_line(text: str) -> int:
+    """The index of the first line of running prose in a MyST page (outside front matter and code cells)."""
+    lines, fence, front = text.splitlines(), None, text.startswith("---")
+    for number, line in enumerate(lines):
+        if front:
+            front = not (number > 0 and line.strip() == "---")
+            continue
+        stripped = line.strip()
+        if stripped.startswith("```"):  # a code cell
+            fence = None if fence else stripped
+            continue
+        if fence is None and len(stripped) > 30 and (stripped[0].isalpha() or stripped.startswith("**")):
+            return number
+    raise ValueError("no prose line found")
+
+
+class PreviewServer:
+    """scripts/preview.py of the benchmark's copy, on a free port; ``edit_to_page`` times one edit."""
+
+    def __init__(self, root: Path, log: Path):
+        import re
+
+        self.log = log
+        self.proc = subprocess.Popen([sys.executable, str(SCRIPTS / "preview.py"), "--root", str(root), "--port", "0"],
+                                     stdin=subprocess.DEVNULL, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 1800
+        while not re.search(r"rebuilt \(full\)", self.output()):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"bench: the preview did not start:\n{self.output()[-3000:]}")
+            time.sleep(0.2)
+        self.base = re.search(r"preview at (http://127\.0\.0\.1:\d+/)", self.output()).group(1)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def state(self) -> dict:
+        import json
+        import urllib.request
+
+        with urllib.request.urlopen(self.base + "__preview__/state", timeout=10) as response:
+            return json.loads(response.read())
+
+    def edit_to_page(self, edit, check) -> float:
+        """Seconds from ``edit()`` (a save) to the next good build being served; ``check()`` then
+        confirms the served page shows the edit."""
+        before = self.state()["generation"]
+        started = time.monotonic()
+        edit()
+        while True:
+            state = self.state()
+            if state["error"]:
+                sys.exit(f"bench: the preview refused the edit: {state['error']}")
+            if state["generation"] > before:
+                break
+            if time.monotonic() - started > 900:
+                sys.exit(f"bench: no rebuild within 900 s:\n{self.output()[-3000:]}")
+            time.sleep(0.05)
+        elapsed = time.monotonic() - started
+        if not check():
+            sys.exit(f"bench: the served page does not show the edit:\n{self.output()[-3000:]}")
+        return elapsed
+
+    def page(self, name: str) -> str:
+        import urllib.request
+
+        with urllib.request.urlopen(f"{self.base}{name}.html", timeout=30) as response:
+            return response.read().decode("utf-8")
+
+    def stop(self) -> None:
+        import signal
+
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=120)
+
+
+def preview_times(source_data: Path, tmp: Path, site, runs: int) -> tuple[list[float], list[float]]:
+    """(f): edit-to-page seconds of ``runs`` prose edits and ``runs`` CSV edits in the live preview."""
+    root = tmp / "preview"
+    snapshot(ROOT, root)
+    shutil.copytree(source_data, root / "data")
+    server = PreviewServer(root, tmp / "preview.log")
+    prose, data = [], []
+    readers = [c.name for c in site.chapters if EDIT_DATASET in c.datasets]
+    try:
+        page = root / "book" / f"{PREVIEW_PAGE}.md"
+        for run in range(runs):
+            word = f"Benchword{run}"
+            lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+            at = prose_line("".join(lines))
+            lines[at] = lines[at].replace(lines[at].lstrip(), f"{word} {lines[at].lstrip()}", 1)
+            prose.append(server.edit_to_page(lambda: page.write_text("".join(lines), encoding="utf-8"),
+                                             lambda: word in server.page(PREVIEW_PAGE)))
+            print(f"    preview prose edit  run {run + 1}: {prose[-1]:6.1f} s", flush=True)
+        for run in range(runs):
+            before = server.page(readers[0])
+            data.append(server.edit_to_page(lambda: edit_one_csv(root / "data"), lambda: server.page(readers[0]) != before))
+            print(f"    preview CSV edit    run {run + 1}: {data[-1]:6.1f} s", flush=True)
+    finally:
+        server.stop()
+    return prose, data
+
+
+def preview_rows(prose: list[float], data: list[float], clean: float) -> list[tuple]:
+    prose_s, data_s = statistics.median(prose), statistics.median(data)
+    return [
+        ("(f) preview: prose edit to page", f"{prose_s:.1f} s", f"{PREVIEW_PAGE}.md, one word", ""),
+        ("(f) preview: prose edit / clean build", f"{prose_s / clean:.2f}", f"≤ {PREVIEW_PROSE_TARGET:.2f}",
+         "yes" if prose_s / clean <= PREVIEW_PROSE_TARGET else "no"),
+        ("(f) preview: CSV edit to page", f"{data_s:.1f} s", f"{EDIT_DATASET}.csv", ""),
+        ("(f) preview: CSV edit / clean build", f"{data_s / clean:.2f}", f"≤ {PREVIEW_CSV_TARGET:.2f}",
+         "yes" if data_s / clean <= PREVIEW_CSV_TARGET else "no"),
+    ]
+
+
+def print_rows(rows: list[tuple]) -> None:
+    width = max(len(r[0]) for r in rows)
+    print()
+    print(f"{'measure':<{width}}  {'result':>20}  {'target':<28} met")
+    print("-" * (width + 58))
+    for name, result, target, met in rows:
+        print(f"{name:<{width}}  {result:>20}  {target:<28} {met}")
+
+
+def load_line() -> str:
+    one, five, _ = os.getloadavg()
+    return f"machine: {os.cpu_count()} CPUs, load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per timing (median; default 3)")
@@ -297,6 +435,7 @@ def main(argv=None) -> int:
     parser.add_argument("--root", type=Path, default=None, help=argparse.SUPPRESS)  # another report root (testing)
     parser.add_argument("--scale-only", action="store_true", help="only (e), the scale rows")
     parser.add_argument("--no-scale-builds", action="store_true", help="in (e), time validation only (no builds)")
+    parser.add_argument("--preview-only", action="store_true", help="only (a) for our pipeline and (f), the live preview")
     args = parser.parse_args(argv)
     global ROOT, SCRIPTS, BUILD
     tmp = Path(tempfile.mkdtemp(prefix="rel-bench-"))
@@ -313,6 +452,23 @@ def main(argv=None) -> int:
             print("(e) scale …", flush=True)
             print_scale(scale(data, tmp, site, args.runs, not args.no_scale_builds))
             return 0
+
+        if args.preview_only:
+            print(f"(a) clean builds, {args.runs} runs …", flush=True)
+            times = []
+            for run in range(args.runs):
+                seed_runtime(tmp / f"ours{run}" / "cache")
+                times.append(ours(data, tmp / f"ours{run}" / "html")[0])
+                print(f"    our pipeline        run {run + 1}: {times[-1]:6.1f} s", flush=True)
+            print("(f) live preview …", flush=True)
+            prose, edits = preview_times(source / "data", tmp, site, args.runs)
+            rows = [("(a) clean build, our pipeline", f"{statistics.median(times):.1f} s", "", "")]
+            rows += preview_rows(prose, edits, statistics.median(times))
+            print_rows(rows)
+            print(f"runs: clean {', '.join(f'{t:.1f}' for t in times)} s; prose {', '.join(f'{t:.1f}' for t in prose)} s;"
+                  f" CSV {', '.join(f'{t:.1f}' for t in edits)} s")
+            print(load_line())
+            return 0 if all(r[3] != "no" for r in rows) else 1
 
         print(f"(a) clean builds, {args.runs} runs each …", flush=True)
         our_times, plain_times, our_stages = [], [], []
@@ -368,6 +524,9 @@ def main(argv=None) -> int:
         largest = max(pages, key=pages.get)
         runtime_bytes = (site_dir / "_static" / "vega-runtime.js").stat().st_size
 
+        print("(f) live preview …", flush=True)
+        prose, edits = preview_times(source / "data", tmp, site, args.runs)
+
         ratio = clean_ours / clean_plain
         rows = [
             ("(a) clean build, our pipeline", f"{clean_ours:.1f} s", "", ""),
@@ -382,12 +541,9 @@ def main(argv=None) -> int:
             (f"(d) largest chapter page ({largest}.html)", f"{pages[largest]:,} B", "", ""),
             ("(d) chart runtime (_static/vega-runtime.js)", f"{runtime_bytes:,} B", "", ""),
         ]
-        width = max(len(r[0]) for r in rows)
-        print()
-        print(f"{'measure':<{width}}  {'result':>20}  {'target':<28} met")
-        print("-" * (width + 58))
-        for name, result, target, met in rows:
-            print(f"{name:<{width}}  {result:>20}  {target:<28} {met}")
+        preview = preview_rows(prose, edits, clean_ours)
+        print_rows(rows + preview)
+        print(load_line())
         print()
         print(f"edited: {edit}")
         for chapter, name, old, new, plain_old, plain_new in changed[:5]:
@@ -395,9 +551,13 @@ def main(argv=None) -> int:
         stages = {name: statistics.median(run.get(name, 0.0) for run in our_stages) for name in our_stages[0]}
         print("our clean build by stage (medians): " + ", ".join(f"{name} {sec:.1f} s" for name, sec in stages.items()))
         print(f"runs: ours {', '.join(f'{t:.1f}' for t in our_times)} s; jupyter-book {', '.join(f'{t:.1f}' for t in plain_times)} s; "
-              f"no-op {', '.join(f'{t:.2f}' for t in noop)} s")
+              f"no-op {', '.join(f'{t:.2f}' for t in noop)} s; preview prose {', '.join(f'{t:.1f}' for t in prose)} s,"
+              f" CSV {', '.join(f'{t:.1f}' for t in edits)} s")
         print("(e) scale …", flush=True)
         print_scale(scale(source / "data", tmp, site, args.runs, not args.no_scale_builds))
+        if any(r[3] == "no" for r in preview):
+            print("the live preview misses its targets ((f) above)", file=sys.stderr)
+            return 1
     finally:
         if args.keep:
             print(f"kept {tmp}")
