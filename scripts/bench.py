@@ -40,7 +40,7 @@ from pipeline.editions import changes  # noqa: E402
 from pipeline.config import load_site  # noqa: E402
 
 BUILD = [sys.executable, str(SCRIPTS / "build.py")]
-COPIED = ("_config.yml", "_toc.yml", "book", "scripts", "editions", "scenarios")
+COPIED = ("book", "scripts", "editions", "scenarios")
 
 
 def snapshot(root: Path, target: Path) -> Path:
