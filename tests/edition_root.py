@@ -1,7 +1,7 @@
 """A small report root for the edition/cache/scenario tests: three pages, two datasets.
 
 ``leverage`` reads ``mine_production_by_country``; ``reserves`` reads ``reserves_by_country``.
-It shares tests/report_root.py's skeleton (the repository's _config.yml and pipeline, the source
+It shares tests/report_root.py's skeleton (the repository's book/_config.yml and pipeline, the source
 registry, mine production), so it builds exactly like the real report but in a fraction of the time
 (the real book is built once per session by conftest.built_site).
 """

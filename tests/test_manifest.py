@@ -62,7 +62,7 @@ def test_record_names_inputs_parameters_tools_and_edition(editions):
     record = second["record"]
     data_file = root / "data" / "mine_production_by_country.csv"
     assert record["inputs"]["data/mine_production_by_country.csv"] == hashlib.sha256(data_file.read_bytes()).hexdigest()
-    for label in ("book/leverage.md", "book/reserves.md", "scripts/analysis/datasets.py", "_config.yml", "_toc.yml",
+    for label in ("book/leverage.md", "book/reserves.md", "scripts/analysis/datasets.py", "book/_config.yml", "book/_toc.yml",
                   "data/datapackage.json"):
         assert label in record["inputs"], label
     assert record["parameters"] == {"leverage": {}, "reserves": {}}

@@ -47,7 +47,7 @@ PDF_META_SLOT = "<!-- report-pdf-meta -->"
 WORD_SLOT = '<span class="report-word-slot"></span>'
 # A base URL on a host reserved for examples (RFC 2606, masthead.report.PLACEHOLDER_HOSTS) is a placeholder: every
 # citation built from it is a dead link. The build warns (it does not fail: a local build is fine).
-BASE_URL_HELP = ("set `report: base_url` in _config.yml, or the environment variable REPORT_BASE_URL, to the"
+BASE_URL_HELP = ("set `report: base_url` in book/_config.yml, or the environment variable REPORT_BASE_URL, to the"
                  " address where the site is published (see README, \"Publishing\")")
 # What a preview's citations say where a published one gives its address.
 PREVIEW_NOTE = "Preview build: not yet published, no web address to cite yet."
@@ -486,7 +486,7 @@ def zenodo_text(m: Meta) -> str:
 def cff_text(m: Meta) -> str:
     import yaml
 
-    header = "# Generated from the report: block of _config.yml by scripts/write_citation_cff.py; do not edit.\n"
+    header = "# Generated from the report: block of book/_config.yml by scripts/write_citation_cff.py; do not edit.\n"
     return header + yaml.safe_dump(cff_data(m), sort_keys=False, allow_unicode=True, width=1000)
 
 
