@@ -74,7 +74,9 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     static.mkdir(exist_ok=True)
     runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
     meta = citation.meta(site.report)
-    # with meta: and the "download all data" zip; as_of: which datasets are due for a new release
+    # with meta: and the "download all data" zip; as_of: which datasets are due for a new release.
+    # The one generated page left (How to cite and What changed are in book/); the line goes when
+    # book/data_sources.md replaces it (and "data_sources" leaves tests/test_book_build.py's STAGED_ONLY)
     appendix.write_data_appendix(data_dir, stage_dir, meta, as_of=site.report.get("as_of"))
     appendix.write_bibliography(data_dir, stage_dir / "references.bib")
     return stage_dir
