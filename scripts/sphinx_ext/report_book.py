@@ -5,13 +5,15 @@
 ``data/sources.csv`` (``references.bib``) and the chart runtime (``_static/vega-runtime.js``), and
 replaces each ``{keycite}`figure``` with a citation of the figure's sources from the edition
 record. Built straight from ``book/``, the source folder has neither file: this extension then
-writes them into the build's own folder (beside its ``.doctrees``, never into ``book/``) and
-points Sphinx at them, and ``{keycite}`` cites the sources the chapter's notebook glued with the
-figure (``analysis.keyfigures.key``). A staged book is left as it is.
+writes them into the build's own folder (beside its ``.doctrees``, never into ``book/``), with the
+figures' downloads the chapters' kernels write, and points Sphinx at them; ``{keycite}`` cites
+the sources the chapter's notebook glued with the figure (``analysis.keyfigures.key``). A staged
+book is left as it is.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from docutils.parsers.rst import roles
@@ -29,6 +31,7 @@ def staged(app) -> bool:
 def on_config_inited(app, config) -> None:
     if staged(app):
         return
+    from analysis.figures import FIGURE_DIR_ENV
     from pipeline.pages import appendix, runtime
 
     data_dir = Path(app.srcdir).resolve().parent / "data"  # the repository's, beside book/
@@ -37,6 +40,9 @@ def on_config_inited(app, config) -> None:
     static = made / "_static"
     static.mkdir(parents=True, exist_ok=True)
     runtime.write_runtime(static / runtime.RUNTIME_NAME, made / "cache")
+    # the figures' downloads, which a chapter's kernel writes under its working folder (book/)
+    # unless told otherwise (analysis.figures); the kernels inherit this process's environment
+    os.environ[FIGURE_DIR_ENV] = str(static / "figures")
     config.html_static_path = [*config.html_static_path, str(static)]
 
 
