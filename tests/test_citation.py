@@ -249,7 +249,7 @@ def test_how_to_cite_page(built_site, meta):
     assert meta.title in entry.select_one(".cite-text").get_text(" ", strip=True)
     assert "@techreport" in entry.select_one("pre").get_text()
     # the page's words are book/how_to_cite.md's, with the edition's values substituted
-    text = " ".join(tree.select_one("main").get_text(" ", strip=True).split())
+    text = " ".join(tree.select_one("main").get_text(" ", strip=True).split()).replace("’", "'")
     assert f"this is the {meta.edition} of {meta.title} , dated {meta.long_date}" in text
     assert f"information current to {meta.as_of_text}, published by {meta.organisation} under the {meta.licence}" in text
     assert ("This is a preview: the report is not yet published." in text) == meta.preview

@@ -1,4 +1,4 @@
-"""The edition record (_static/edition.json) and the generated "What changed" page."""
+"""The edition record (_static/edition.json) and the "What changed" page made from it."""
 
 from __future__ import annotations
 
@@ -120,9 +120,10 @@ def test_real_report_record_lists_every_figure_its_pages_quote(built_site):
     record = json.loads((built_site / RECORD).read_text(encoding="utf-8"))
     site = load_site(REPO)
     missing = []
+    record_pages = {p.name for p in site.record_pages}  # What changed glues its own values, not the report's
     for page in site.pages:
         source = REPO / "book" / f"{page}.md"
-        if not source.exists():
+        if not source.exists() or page in record_pages:
             continue
         for ref in GLUE_REF.findall(source.read_text(encoding="utf-8")):
             name = ref.split(":")[0] if "::" not in ref else ref.split("::")[1].split(":")[0]
