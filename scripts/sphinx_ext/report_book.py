@@ -32,7 +32,9 @@ def on_config_inited(app, config) -> None:
     if staged(app):
         return
     from analysis.figures import FIGURE_DIR_ENV
+    from masthead.report import read_report
     from pipeline.pages import appendix, runtime
+    from pipeline.stages.assemble import edition_epoch
 
     data_dir = Path(app.srcdir).resolve().parent / "data"  # the repository's, beside book/
     made = Path(app.doctreedir).resolve().parent / "report_book"
@@ -43,6 +45,10 @@ def on_config_inited(app, config) -> None:
     # the figures' downloads, which a chapter's kernel writes under its working folder (book/)
     # unless told otherwise (analysis.figures); the kernels inherit this process's environment
     os.environ[FIGURE_DIR_ENV] = str(static / "figures")
+    # the pages' "last updated" is the edition's date, as the fast build dates them
+    edition_date = read_report(Path(app.srcdir) / "_config.yml").get("edition_date")
+    if edition_date:
+        os.environ.setdefault("SOURCE_DATE_EPOCH", edition_epoch(str(edition_date)))
     config.html_static_path = [*config.html_static_path, str(static)]
 
 
