@@ -41,11 +41,10 @@ SCRIPTS = Path(__file__).resolve().parent
 ROOT = SCRIPTS.parent
 
 from pipeline.stages import assemble, stage  # noqa: E402
-from pipeline.editions import changes  # noqa: E402
 from pipeline.config import load_site  # noqa: E402
 
 BUILD = [sys.executable, str(SCRIPTS / "build.py")]
-COPIED = ("_config.yml", "_toc.yml", "book", "scripts", "editions", "scenarios")
+COPIED = ("book", "scripts", "editions", "scenarios")
 
 
 def snapshot(root: Path, target: Path) -> Path:
@@ -116,11 +115,10 @@ def plain_book(site, data_dir: Path, work: Path, mode: str) -> Path:
 
     book = work / "book"
     stage.prepare_stage(site, book, data_dir, work / "cache")
-    for chapter in site.chapters:
+    # What changed too: executed by Jupyter Book, it finds no chapter sources or editions here
+    # and says this is the first edition, as the plain book had it before
+    for chapter in site.notebooks:
         shutil.move(book / stage.INPUTS / f"{chapter.name}.ipynb", book / f"{chapter.name}.ipynb")
-    record = {"edition": {"name": site.report.get("edition", ""), "date": str(site.report.get("edition_date", ""))}}
-    if changes.PAGE in site.pages:
-        (book / f"{changes.PAGE}.md").write_text(changes.page_text(record, None), encoding="utf-8")
     (book / "_static" / "edition.json").write_text("{}\n", encoding="utf-8")
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("execute", {}).update(execute_notebooks=mode, timeout=600)

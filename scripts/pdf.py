@@ -2,7 +2,7 @@
 
 1. Takes the published site (``_build/html``) and, holding the build lock, copies it to a work folder
    beside it.
-2. Writes one print page there: every page of ``_toc.yml`` in order (the home page first, then a
+2. Writes one print page there: every page of ``book/_toc.yml`` in order (the home page first, then a
    contents list), each page's article under ``<section id="page--<name>">``. Ids are prefixed with
    the page name (``leverage--leverage-mining``) because headings like "Sources" repeat across pages,
    and links are rewritten to match: ``#x`` and ``other.html#x`` become in-document links, so the
@@ -88,7 +88,7 @@ def serve(directory: Path):
 
 
 def page_names(site_dir: Path, root: Path = ROOT) -> list[str]:
-    """The pages in reading order (from _toc.yml), those the site has."""
+    """The pages in reading order (from book/_toc.yml), those the site has."""
     names = list(load_site(root).pages)
     return [n for n in names if (site_dir / f"{n}.html").exists()]
 
@@ -137,7 +137,7 @@ def title_of(html_text: str) -> str:
 
 
 def title_lines(meta: citation.Meta) -> list[tuple[str, str]]:
-    """The title page, as (class, text) lines, all from the ``report:`` block of ``_config.yml``."""
+    """The title page, as (class, text) lines, all from the ``report:`` block of ``book/_config.yml``."""
     lines = [("print-title-name", meta.cited_title),
              ("print-title-edition", f"{meta.edition}, {meta.long_date}"),
              ("print-title-as-of", f"Information current to {meta.as_of_text}"),

@@ -2,7 +2,7 @@
 
 ``python scripts/publish_site.py check-address``: refuses (exit 2, with what to do) when the
 address the site would be published at is the repository's placeholder (``report: base_url`` in
-``_config.yml``, overridden by the environment variable ``REPORT_BASE_URL``).
+``book/_config.yml``, overridden by the environment variable ``REPORT_BASE_URL``).
 
 ``python scripts/publish_site.py verify [--site _build/html]``: checks the built site before it is
 deployed: no file names a placeholder host, every page carries the address (canonical link) and
@@ -43,7 +43,7 @@ def address_problem(m: citation.Meta) -> str:
     return (f"make publish needs the address where the site will be published, and the address is"
             f" {'missing' if m.placeholder == '(none)' else 'the placeholder ' + m.placeholder}."
             f" Set it for this run with REPORT_BASE_URL=https://…/ make publish, or set `report: base_url`"
-            f" in _config.yml (then run python scripts/write_citation_cff.py and commit).")
+            f" in book/_config.yml (then run python scripts/write_citation_cff.py and commit).")
 
 
 def placeholder_hits(site: Path) -> list[str]:

@@ -1,6 +1,6 @@
 """The report's pages as Word files: ``python scripts/word.py`` (``make word``, after ``make report``).
 
-Briefing writers work in Word. For the home page and every chapter (every page of ``_toc.yml``) this
+Briefing writers work in Word. For the home page and every chapter (every page of ``book/_toc.yml``) this
 writes ``_downloads/word/<page>.docx`` into the published site, made from the built page by pandoc
 (Debian's ``pandoc``):
 

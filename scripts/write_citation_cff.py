@@ -1,4 +1,4 @@
-"""Write CITATION.cff and .zenodo.json at the repository root from the report: block of _config.yml.
+"""Write CITATION.cff and .zenodo.json at the repository root from the report: block of book/_config.yml.
 
 ``python scripts/write_citation_cff.py`` after changing the edition, the authors, the DOI or the
 address; tests/test_citation.py fails while the files and the config disagree.

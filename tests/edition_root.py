@@ -1,17 +1,18 @@
 """A small report root for the edition/cache/scenario tests: three pages, two datasets.
 
 ``leverage`` reads ``mine_production_by_country``; ``reserves`` reads ``reserves_by_country``.
-It shares tests/report_root.py's skeleton (the repository's _config.yml and pipeline, the source
+It shares tests/report_root.py's skeleton (the repository's book/_config.yml and pipeline, the source
 registry, mine production), so it builds exactly like the real report but in a fraction of the time
 (the real book is built once per session by conftest.built_site).
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import bench
-from report_root import SOURCES_RESOURCE, _field, write_book
+from report_root import REPO, SOURCES_RESOURCE, _field, write_book
 
 TOC = """format: jb-book
 root: index
@@ -150,6 +151,7 @@ def make_root(root: Path, *, undeclared: bool = False) -> Path:
     (root / "editions").mkdir()
     (root / "book" / "leverage.md").write_text(LEVERAGE, encoding="utf-8")
     (root / "book" / "reserves.md").write_text(UNDECLARED if undeclared else RESERVES, encoding="utf-8")
+    shutil.copy(REPO / "book" / "what_changed.md", root / "book" / "what_changed.md")  # the real page
     (root / "data" / "reserves_by_country.csv").write_text(RESERVES_CSV, encoding="utf-8")
     (root / "scenarios" / "cut.yml").write_text(SCENARIO, encoding="utf-8")
     return root

@@ -1,7 +1,7 @@
 """A small report root for the failure tests (chapter failure, interrupts, concurrent builds).
 
 One chapter with one chart, one dataset and the generated data appendix, built with the
-repository's _config.yml, book/_static and pipeline: it goes through every stage exactly like
+repository's book/_config.yml, book/_static and pipeline: it goes through every stage exactly like
 the real report, in a few seconds. ``make_root(path, chapter=...)`` writes it; the chapter can
 be made to raise (``FAILING``) or to run for a long time (``SLOW``) for the tests that need it.
 """
@@ -153,15 +153,15 @@ PACKAGE = {
 
 def write_book(root: Path, toc: str, index: str, package: dict) -> None:
     """What every test report root has (this one and tests/edition_root.py): the repository's
-    _config.yml, book/_static and scripts, a table of contents, a home page, and data/ with the
+    book/_config.yml, book/_static and scripts, a table of contents, a home page, and data/ with the
     source registry, mine production and the descriptor ``package``."""
     (root / "book").mkdir(parents=True)
     (root / "data").mkdir()
-    shutil.copy(REPO / "_config.yml", root / "_config.yml")
+    shutil.copy(REPO / "book" / "_config.yml", root / "book" / "_config.yml")
     (root / "scripts").symlink_to(REPO / "scripts")  # local Sphinx extensions are named from the root
     if (REPO / "book" / "_static").is_dir():
         shutil.copytree(REPO / "book" / "_static", root / "book" / "_static")
-    (root / "_toc.yml").write_text(toc, encoding="utf-8")
+    (root / "book" / "_toc.yml").write_text(toc, encoding="utf-8")
     (root / "book" / "index.md").write_text(index, encoding="utf-8")
     (root / "data" / "sources.csv").write_text(SOURCES, encoding="utf-8")
     (root / "data" / "mine_production_by_country.csv").write_text(PRODUCTION, encoding="utf-8")

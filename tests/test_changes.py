@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from pipeline.config import ROOT as REPO, load_site
 from pipeline.editions import changes, manifest
 
 EDITION = {"name": "Second edition", "date": "2026-12-01"}
@@ -39,21 +40,65 @@ AFTER = record({
 
 
 def test_page_uses_labels_never_keys_and_writes_years_as_years():
-    page = changes.page_text(AFTER, BEFORE)
-    assert "mine_year" not in page and "n_end_passed" not in page and "n end passed" not in page
-    assert "| Mine year | 2024 | 2025 |" in page  # not "2,024"
-    assert "2,02" not in page
-    assert "| China's magnet exports in the latest month | 5,238 t | 5,406 t | china\\_magnet\\_exports\\_monthly" in page
-    assert "| Exports latest month | March 2026 | April 2026 |" in page  # a month moved: listed, as a month
-    assert "1 worded key figure" in page  # the long sentence is counted, not quoted
+    page = changes.summarise(AFTER, BEFORE)
+    tables = page.tables
+    assert "mine_year" not in tables and "n_end_passed" not in tables and "n end passed" not in tables
+    assert "| Mine year | 2024 | 2025 |" in tables  # not "2,024"
+    assert "2,02" not in tables
+    assert "| China's magnet exports in the latest month | 5,238 t | 5,406 t | china\\_magnet\\_exports\\_monthly" in tables
+    assert "| Exports latest month | March 2026 | April 2026 |" in tables  # a month moved: listed, as a month
+    assert page.n_worded == 1 and "sentence" not in tables  # the long sentence is counted, not quoted
+    assert (page.figures_case, page.n_changed) == ("many", 5)
 
 
 def test_page_groups_by_chapter_with_dataset_and_sources():
-    page = changes.page_text(AFTER, BEFORE)
-    headings = re.findall(r"^\*\*\{doc\}`([a-z_]+)`\*\*$", page, flags=re.M)
+    tables = changes.summarise(AFTER, BEFORE).tables
+    headings = re.findall(r"^\*\*\{doc\}`([a-z_]+)`\*\*$", tables, flags=re.M)
     assert headings == ["index", "leverage"]
-    index_part = page.split("**{doc}`index`**", 1)[1].split("**{doc}`leverage`**", 1)[0]
+    index_part = tables.split("**{doc}`index`**", 1)[1].split("**{doc}`leverage`**", 1)[0]
     assert "China mine share per cent" in index_part and "usgs-mcs-2026" in index_part
+
+
+def test_page_values_name_the_editions_and_the_updated_datasets():
+    page = changes.summarise(AFTER, BEFORE)
+    assert (page.edition, page.edition_date) == ("second edition", "1 December 2026")
+    assert (page.comparison, page.previous_edition, page.previous_date) == ("compared", "Second edition", "25 November 2026")
+    assert (page.data_case, page.datasets_updated) == ("updated", "`mine.csv`")
+    first = changes.summarise(AFTER, None)
+    assert (first.comparison, first.data_case, first.figures_case, first.tables) == ("first", "first", "first", "")
+    same = changes.summarise(AFTER, dict(AFTER, edition={"name": "First edition", "date": "2026-11-01"}))
+    assert (same.data_case, same.figures_case, same.n_worded, same.tables) == ("none", "none", 0, "")
+
+
+def test_every_value_of_the_page_has_its_wording_in_book():
+    """book/what_changed.md words each case the module can return (first edition, no change, one
+    figure, many), so no build meets a value without its sentence."""
+    from analysis.wordings import choices, pick
+
+    source = (REPO / "book" / "what_changed.md").read_text(encoding="utf-8")
+    blocks = {choice.by: list(choice.cases) for choice in choices(source)}
+    assert set(blocks) == {"comparison", "data_case", "n_worded", "figures_case"}
+    one = record({"leverage": {"mine_year": fig(2025, "mine year")}})
+    pages = [changes.summarise(AFTER, BEFORE), changes.summarise(AFTER, None), changes.summarise(AFTER, AFTER),
+             changes.summarise(one, dict(one, figures={"leverage": {"mine_year": fig(2024, "mine year")}},
+                                         edition={"name": "First", "date": "2026-01-01"}))]
+    assert {p.figures_case for p in pages} == {"many", "first", "none", "one"}
+    for page in pages:
+        for by, cases in blocks.items():
+            assert pick(cases, getattr(page, by)) is not None, (by, getattr(page, by))
+
+
+def test_page_computes_the_record_itself_when_built_by_jupyter_book(built_site):
+    """Without a record (``jupyter-book build book/``) the page computes each chapter's key figures
+    from its module and parameters cell: the same figures, inputs and provenance as the build's record."""
+    site = load_site(REPO)
+    assert [c.name for c in site.record_pages] == ["what_changed"]
+    computed = changes.computed_record(site, REPO / "data")
+    built = json.loads((built_site / manifest.RECORD_URL).read_text(encoding="utf-8"))
+    assert computed["inputs"] == built["inputs"] and set(computed["figures"]) == set(built["figures"])
+    for chapter, figures in built["figures"].items():
+        assert computed["figures"][chapter] == {name: {k: v for k, v in item.items() if k != "text"}
+                                                for name, item in figures.items()}, chapter
 
 
 def test_moved_lines_list_what_an_update_moved():

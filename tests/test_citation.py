@@ -17,6 +17,7 @@ import pytest
 import yaml
 from docutils.nodes import make_id
 
+from masthead.report import tags
 from pipeline.pages import citation
 from pipeline.config import load_site
 from sitepages import article, cited_pages, pages_in_order, soup
@@ -102,12 +103,14 @@ def test_a_preview_citation_names_no_address_and_says_it_is_not_published():
     texts = [citation.cite_text(m, url, chapter="C"), citation.cite_bibtex(m, url, "x", chapter="C"),
              citation.cite_ris(m, url, "x", chapter="C"), citation.csl_json(m, url, "x", chapter="C"),
              citation.head_html(m, "leverage.html", "C"), citation.preview_html(m, "leverage.html", "C", "d"),
-             citation.cff_text(m), citation.zenodo_text(m), citation.footer_html(m), citation.how_to_cite_page(m)]
+             citation.cff_text(m), citation.zenodo_text(m), citation.footer_html(m)]
     for text in texts:
         assert "example.org" not in text and "http" not in text.replace("http://purl.org/dc/elements/1.1/", "") \
             .replace("https://schema.org", "").replace("https://creativecommons.org/licenses/by/4.0/", ""), text
     assert all(citation.PREVIEW_NOTE in t for t in texts[:4])
-    assert "not yet published" in citation.how_to_cite_page(m)
+    # the How-to-cite page's {only} blocks: its preview paragraph, or its scenario paragraph
+    scenario = citation.meta(dict(load_site(REPO).report, base_url="https://a.in/", scenario="Half supply"))
+    assert tags(m) == ["report_preview"] and tags(scenario) == ["report_scenario"]
     (ris,) = rispy.loads(texts[2])
     assert "urls" not in ris and "URL" not in json.loads(texts[3])[0]
 
@@ -245,6 +248,12 @@ def test_how_to_cite_page(built_site, meta):
     assert entry is not None and entry["data-cite-url"] == meta.base_url
     assert meta.title in entry.select_one(".cite-text").get_text(" ", strip=True)
     assert "@techreport" in entry.select_one("pre").get_text()
+    # the page's words are book/how_to_cite.md's, with the edition's values substituted
+    text = " ".join(tree.select_one("main").get_text(" ", strip=True).split()).replace("’", "'")
+    assert f"this is the {meta.edition} of {meta.title} , dated {meta.long_date}" in text
+    assert f"information current to {meta.as_of_text}, published by {meta.organisation} under the {meta.licence}" in text
+    assert ("This is a preview: the report is not yet published." in text) == meta.preview
+    assert "scenario build" not in text and not re.search(r"\{\{ \w+ \}\}", text)  # (BibTeX's {{ stays)
 
 
 def test_bibliography_renders_in_chapters(built_site):

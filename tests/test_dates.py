@@ -29,7 +29,7 @@ def sources() -> dict[str, dict]:
 
 
 def as_of() -> str:
-    return yaml.safe_load((REPO / "_config.yml").read_text())["report"]["as_of"]
+    return yaml.safe_load((REPO / "book" / "_config.yml").read_text())["report"]["as_of"]
 
 
 def test_newest_and_long_date():

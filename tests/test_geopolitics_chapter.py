@@ -11,7 +11,7 @@ import yaml
 from analysis import controls, datasets
 from chapters import DATA, REPO, compute, copy_data, read_rows, run_chapter, wordings_of, write_rows
 
-AS_OF = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["report"]["as_of"]
+AS_OF = yaml.safe_load((REPO / "book" / "_config.yml").read_text(encoding="utf-8"))["report"]["as_of"]
 
 
 def as_of_day():

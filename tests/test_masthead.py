@@ -42,7 +42,7 @@ def test_report_block_takes_the_book_title_and_writes_as_of_as_text():
 
 
 def test_the_repository_masthead_and_credit_line(tmp_path, monkeypatch):
-    config = REPO / "_config.yml"
+    config = REPO / "book" / "_config.yml"
     m = meta(read_report(config))
     assert m.long_date == long_date(m.edition_date)
     assert credit_line(m).startswith(f"{m.short_title}, {m.edition} ({m.long_date})")
@@ -52,3 +52,8 @@ def test_the_repository_masthead_and_credit_line(tmp_path, monkeypatch):
     assert nearest_config() is None or nearest_config() != config
     (tmp_path / "_config.yml").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
     assert nearest_config() == tmp_path / "_config.yml"
+    # a chapter run by hand from the repository's root finds the book's configuration
+    (tmp_path / "_config.yml").unlink()
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "_config.yml").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    assert nearest_config() == tmp_path / "book" / "_config.yml"

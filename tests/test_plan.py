@@ -27,12 +27,13 @@ def test_the_plan_is_frozen_and_holds_every_option(tmp_path):
 def test_the_as_of_date_comes_from_the_report_block(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
-    config = (REPO / "_config.yml").read_text(encoding="utf-8")
-    (root / "_config.yml").write_text(config, encoding="utf-8")
+    (root / "book").mkdir()
+    config = (REPO / "book" / "_config.yml").read_text(encoding="utf-8")
+    (root / "book" / "_config.yml").write_text(config, encoding="utf-8")
     plan = resolve(BuildOptions(root=root))
     assert plan.as_of and plan.current_to == plan.as_of
     lines = [line for line in config.splitlines() if not line.strip().startswith("as_of:")]
-    (root / "_config.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "book" / "_config.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     plan = resolve(BuildOptions(root=root))
     assert plan.as_of is None and plan.current_to == plan.edition_date
 
@@ -44,7 +45,7 @@ def test_a_malformed_override_or_scenario_stops_at_the_plan(tmp_path):
         resolve(BuildOptions(scenario="no-such-scenario"))
     root = tmp_path / "root"
     shutil.copytree(REPO / "scenarios", root / "scenarios")
-    shutil.copy2(REPO / "_config.yml", root / "_config.yml")
+    shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("*.md", "_static"))
     (root / "scenarios" / "broken.yml").write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="not valid YAML"):
         resolve(BuildOptions(root=root, scenario="broken"))

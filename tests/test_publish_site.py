@@ -184,7 +184,7 @@ def test_publish_checks_refuse_the_placeholder_and_pass_a_complete_site(small, t
     assert missing.returncode == 1 and "report.pdf is missing" in missing.stderr and "no link to the PDF" in missing.stderr
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")
-    m = citation.meta({**yaml.safe_load((small["root"] / "_config.yml").read_text())["report"], "base_url": ADDRESS})
+    m = citation.meta({**yaml.safe_load((small["root"] / "book" / "_config.yml").read_text())["report"], "base_url": ADDRESS})
     pdfsite.add_pdf(site, pdf, m, "test")
     ready = _publish_site("verify", *root, env=_env(REPORT_BASE_URL=ADDRESS))
     assert ready.returncode == 0, ready.stderr

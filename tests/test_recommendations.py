@@ -46,7 +46,7 @@ def labels_in_book() -> set[str]:
 
 
 def test_page_is_in_the_table_of_contents_after_the_options():
-    toc = [c["file"] for c in yaml.safe_load((REPO / "_toc.yml").read_text())["chapters"]]
+    toc = [c["file"] for c in yaml.safe_load((REPO / "book" / "_toc.yml").read_text())["chapters"]]
     assert "recommendations" in toc
     assert toc.index("recommendations") == toc.index("options") + 1
 

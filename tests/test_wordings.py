@@ -74,7 +74,21 @@ def values(request, tmp_path_factory):
     if EDITS[request.param]:
         data = copy_data(tmp_path_factory.mktemp("data"))
         EDITS[request.param](data)
-    return {f"{name}.ipynb": compute(MODULE_OF.get(name, name), data) for name in CHAPTERS}
+    return {**{f"{name}.ipynb": compute(MODULE_OF.get(name, name), data) for name in CHAPTERS},
+            "what_changed.ipynb": what_changed_values()}
+
+
+def what_changed_values() -> dict:
+    """The What changed page's values (from the edition records, not the data): the second
+    edition against the first (tests/test_changes.py fills its other cases)."""
+    import json
+    from dataclasses import asdict
+
+    from pipeline.editions import changes
+
+    second, first = (json.loads((REPO / "editions" / f"{name}.json").read_text(encoding="utf-8"))
+                     for name in ("second-edition", "first-edition"))
+    return asdict(changes.summarise(second, first))
 
 
 def broken(text: str) -> list[str]:
@@ -142,7 +156,8 @@ def test_no_page_says_what_edited_data_contradict(page, edit, tmp_path_factory):
     if edit not in EDITED:
         data = copy_data(tmp_path_factory.mktemp("data"))
         EDITS[edit](data)
-        EDITED[edit] = {f"{name}.ipynb": compute(MODULE_OF.get(name, name), data) for name in CHAPTERS}
+        EDITED[edit] = {**{f"{name}.ipynb": compute(MODULE_OF.get(name, name), data) for name in CHAPTERS},
+                        "what_changed.ipynb": what_changed_values()}
     values = EDITED[edit]
     text = wordings.page_text((BOOK / f"{page}.md").read_text(encoding="utf-8"), values.get(f"{page}.ipynb", {}),
                               f"{page}.ipynb", values)

@@ -1,4 +1,4 @@
-"""The ``report:`` block of ``_config.yml``: the one reader of the report's edition metadata.
+"""The ``report:`` block of ``book/_config.yml``: the one reader of the report's edition metadata.
 
 Everything that names the report (citations, page metadata, the footer, the How-to-cite page,
 CITATION.cff, the credit line printed on downloaded charts) takes it from here, so a new edition
@@ -15,6 +15,20 @@ from pathlib import Path
 from .dates import long_date
 
 CONFIG_NAME = "_config.yml"
+TOC_NAME = "_toc.yml"
+# The configuration and the table of contents live with the pages, so ``jupyter-book build book/``
+# builds the report by itself; the fast build (scripts/build.py) reads the same two files.
+BOOK_DIR = "book"
+
+
+def config_path(root: Path) -> Path:
+    """The book's ``_config.yml`` in the repository at ``root``."""
+    return Path(root) / BOOK_DIR / CONFIG_NAME
+
+
+def toc_path(root: Path) -> Path:
+    """The book's ``_toc.yml`` in the repository at ``root``."""
+    return Path(root) / BOOK_DIR / TOC_NAME
 
 
 def report_block(config: dict) -> dict:
@@ -42,11 +56,13 @@ def read_report(config_file: Path) -> dict:
 
 
 def nearest_config(start: Path | None = None) -> Path | None:
-    """The ``_config.yml`` in ``start`` (the working folder) or the nearest folder above it."""
+    """The ``_config.yml`` in ``start`` (the working folder), or the book's in the nearest folder
+    above it (a chapter run by hand from ``book/`` or from the repository root)."""
     start = Path.cwd() if start is None else Path(start)
     for folder in [start, *start.parents]:
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
+        for candidate in (folder / CONFIG_NAME, folder / BOOK_DIR / CONFIG_NAME):
+            if candidate.is_file():
+                return candidate
     return None
 
 
@@ -157,6 +173,30 @@ def meta(report: dict) -> Meta:
         doi=re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(report.get("doi") or "").strip(), flags=re.I),
         placeholder=placeholder or ("(none)" if not base else ""),
     )
+
+
+def substitutions(report: dict) -> dict[str, str]:
+    """The edition metadata as MyST substitutions, so pages write ``{{ edition }}``, never a date
+    (the How-to-cite page is written with them). ``base_url`` is "" in a preview."""
+    m = meta(report) if report.get("edition_date") else None
+    as_of = report.get("as_of") or report.get("edition_date")
+    return {
+        "report_title": str(report.get("title", "")),
+        "edition": str(report.get("edition", "")),
+        "edition_date": str(report.get("edition_date", "")),
+        "edition_long_date": m.long_date if m else "",
+        "as_of": long_date(as_of) if as_of else "",
+        "organisation": str(report.get("organisation", "")),
+        "licence": m.licence if m else "",
+        "scenario": m.scenario if m else "",
+        "base_url": m.base_url if m else "",
+    }
+
+
+def tags(m: Meta) -> list[str]:
+    """The Sphinx tags a page's ``{only}`` blocks test: ``report_preview`` (no address yet) and
+    ``report_scenario`` (a scenario build)."""
+    return [tag for tag, on in (("report_preview", m.preview), ("report_scenario", bool(m.scenario))) if on]
 
 
 def credit_line(m: Meta) -> str:

@@ -1,13 +1,18 @@
 """What the report is made of: the site configuration, its pages and its chapter notebooks.
 
-Everything is read from the repository's own files: ``_config.yml`` (Jupyter Book's settings plus
-the report's edition metadata under ``report:``), ``_toc.yml`` (the pages, in order) and each
+Everything is read from the repository's own files: ``book/_config.yml`` (Jupyter Book's settings plus
+the report's edition metadata under ``report:``), ``book/_toc.yml`` (the pages, in order) and each
 chapter's MyST notebook in ``book/`` whose front matter declares the datasets it reads::
 
     report:
       datasets: [mine_production_by_country, reserves_by_country]
       parameters:
         year: {min: 2020, max: 2030}
+
+A page that presents the edition record (What changed) says ``report: reads: edition_record``:
+it is not a chapter of the record but is executed after it, with the record's path as its
+``record`` parameter (``scripts/build.py``); built by ``jupyter-book build book/`` it computes the
+record itself.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from masthead.report import effective_base_url, report_block
+from masthead.report import config_path, effective_base_url, report_block, toc_path
 
 SCRIPTS = Path(__file__).resolve().parents[1]  # the report's code: analysis, masthead, pipeline, sphinx_ext
 ROOT = SCRIPTS.parent
 NOTEBOOK_FORMAT = "md:myst"
+RECORD_INPUT = "edition_record"  # report: reads: edition_record
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Chapter:
     source: Path
     datasets: tuple[str, ...]
     parameter_rules: dict = field(default_factory=dict, hash=False, compare=False)
+    reads_record: bool = False  # executed after the edition record, from it (What changed)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,12 @@ class Site:
     toc: dict
     pages: tuple[str, ...]  # every file named in _toc.yml, in reading order
     chapters: tuple[Chapter, ...]
+    record_pages: tuple[Chapter, ...] = ()  # notebooks executed after the edition record
+
+    @property
+    def notebooks(self) -> tuple[Chapter, ...]:
+        """Every notebook page: the chapters, then the pages that read the edition record."""
+        return self.chapters + self.record_pages
 
     @property
     def book_dir(self) -> Path:
@@ -94,16 +107,19 @@ def read_chapter(name: str, source: Path) -> Chapter:
     notebook = jupytext.read(source, fmt=NOTEBOOK_FORMAT)
     meta = notebook.metadata.get("report", {})
     datasets = tuple(meta.get("datasets", []))
-    return Chapter(name=name, source=source, datasets=datasets, parameter_rules=meta.get("parameters", {}))
+    return Chapter(name=name, source=source, datasets=datasets, parameter_rules=meta.get("parameters", {}),
+                   reads_record=meta.get("reads") == RECORD_INPUT)
 
 
 def load_site(root: Path = ROOT) -> Site:
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load(config_path(root).read_text(encoding="utf-8"))
+    toc = yaml.safe_load(toc_path(root).read_text(encoding="utf-8"))
     pages = toc_files(toc)
     chapters = []
     for page in pages:
         source = root / "book" / f"{page}.md"
         if source.exists() and is_notebook(source):
             chapters.append(read_chapter(page, source))
-    return Site(root=root, config=config, toc=toc, pages=tuple(pages), chapters=tuple(chapters))
+    return Site(root=root, config=config, toc=toc, pages=tuple(pages),
+                chapters=tuple(c for c in chapters if not c.reads_record),
+                record_pages=tuple(c for c in chapters if c.reads_record))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from masthead.report import read_report
+from masthead.report import config_path, read_report
 
 from .config import ROOT, Chapter, Site, load_site
 from .editions import parameters, scenarios
@@ -90,7 +90,7 @@ def resolve(options: BuildOptions) -> BuildPlan:
     if options.scenario is not None:
         scenario_path = scenarios.scenario_file(root, options.scenario)
         scenario = scenarios.load_scenario(root, options.scenario)
-    report = read_report(root / "_config.yml")
+    report = read_report(config_path(root))
     return BuildPlan(
         root=root,
         data_dir=Path(options.data_dir).resolve(),

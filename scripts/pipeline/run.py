@@ -156,15 +156,18 @@ def _build(plan: BuildPlan, inputs: str, work: Path) -> Path:
                 cache=ChapterCache(plan.cache_dir), force=plan.force, zygote=zygote, renderer=renderer,
                 credit=citation.credit_line(citation.meta(site.report)),  # under each downloaded image
             )
-            if zygote is not None:
-                zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs
         with Timer("edition record", report):
             record = manifest.edition_record(site, data_dir, params, {r.chapter: r.executed for r in runs}, plan.scenario)
             manifest.write_record(record, stage_dir / manifest.RECORD_URL)
             moved = changes.moved_since_published(output, record, plan.editions_dir)
             citeglue.apply(stage_dir, record)  # {keycite}`figure` → the figure's sources (pipeline/pages/citeglue.py)
-            if changes.PAGE in site.pages:
-                changes.write_page(stage_dir, record, plan.editions_dir, site.report.get("previous_edition"))
+            # the pages that present the record (What changed) are executed from it, now
+            record_params = {"record": str(stage_dir / manifest.RECORD_URL), "root": str(plan.root),
+                             "editions_dir": str(plan.editions_dir)}
+            execute.execute_chapters(site.record_pages, stage_dir, data_dir, dict.fromkeys(
+                (p.name for p in site.record_pages), record_params), output.parent / "failed", 1, report, zygote=zygote)
+            if zygote is not None:
+                zygote.stop()  # no kernel is needed after this: its memory goes back before Sphinx runs
         with Timer("assemble site", report):
             html = assemble.build_site(stage_dir, site.report.get("edition_date", "1970-01-01"))
             if renderer is not None:

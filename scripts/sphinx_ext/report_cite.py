@@ -47,7 +47,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
 
-from masthead.report import read_report
+from masthead.report import effective_base_url, read_report, substitutions, tags
 from pipeline.pages import citation
 
 logger = logging.getLogger(__name__)
@@ -330,9 +330,27 @@ def install_footcite_filter() -> None:
 
 def on_config_inited(app, config) -> None:
     """Jupyter Book lists every ``_static/*.js`` in ``html_js_files`` (a blocking <script> in <head>);
-    ``setup`` adds ``report-cite.js`` once, deferred. Loaded twice, it bound every copy button twice."""
+    ``setup`` adds ``report-cite.js`` once, deferred. Loaded twice, it bound every copy button twice.
+
+    The edition's tags (``report_preview``, ``report_scenario``) are set for the pages' ``{only}``
+    blocks (How to cite). A book built straight from ``book/`` (``jupyter-book build book/``, not
+    staged) gets here what the stage writes into its ``_config.yml``: the edition substitutions and
+    the edition footer."""
     config.html_js_files = [entry for entry in config.html_js_files
                             if (entry[0] if isinstance(entry, (tuple, list)) else entry) != JS_FILE]
+    report = {**(config.report_cite_meta or {}), **read_report(Path(app.srcdir) / "_config.yml")}
+    if not report.get("edition_date"):
+        return
+    report["base_url"] = effective_base_url(report)
+    m = citation.meta(report)
+    for tag in tags(m):
+        app.tags.add(tag)
+    given = config.myst_substitutions or {}
+    if "edition" not in given:  # not staged
+        config.myst_substitutions = {**substitutions(report), **given}
+        options = config.html_theme_options if isinstance(config.html_theme_options, dict) else {}
+        if not options.get("extra_footer"):
+            config.html_theme_options = {**options, "extra_footer": citation.footer_html(m)}
 
 
 def setup(app):

@@ -68,12 +68,15 @@ def cited_keys(source_text: str) -> set[str]:
     return {k.strip() for group in FOOTCITE.findall(source_text) for k in group.split(",") if k.strip()}
 
 
-def figure_source_dates(document, srcdir: Path) -> list[str]:
-    """The dates of the non-derived sources of every figure on the page (its metadata file)."""
+def figure_source_dates(document, srcdir: Path, static_dirs=()) -> list[str]:
+    """The dates of the non-derived sources of every figure on the page (its metadata file, in the
+    book's ``_static`` or in another static folder: a book built straight from book/ keeps its
+    figures' downloads in the build's folder, sphinx_ext/report_book.py)."""
     dates = []
     for path in sorted({m for raw in document.findall(nodes.raw) for m in FIGURE_META.findall(raw.astext())}):
-        meta = srcdir / path
-        if meta.exists():
+        inside = path.split("/", 1)[1]
+        meta = next((p for p in [srcdir / path, *(Path(d) / inside for d in static_dirs)] if p.exists()), None)
+        if meta is not None:
             dates += [str(s.get("date") or "") for s in json.loads(meta.read_text(encoding="utf-8")).get("sources", [])
                       if s.get("quality") != "D"]
     return dates
@@ -99,7 +102,8 @@ class FillNewestSource(SphinxPostTransform):
         # the report's own derivations (grade D) are dated when worked out, not when published
         dates = [entries[k].fields.get("date", "") for k in keys
                  if k in entries and DERIVED not in entries[k].fields.get("note", "")]
-        dates += figure_source_dates(self.document, Path(self.app.srcdir))
+        dates += figure_source_dates(self.document, Path(self.app.srcdir),
+                                     [d for d in self.app.config.html_static_path if Path(d).is_absolute()])
         date = newest(dates)
         if not date:
             logger.warning(f"{self.env.docname}: no dated source found for {{newest-source}}", location=places[0])

@@ -1,4 +1,6 @@
-"""The generated "What changed" page: key figures that differ from the previous edition.
+"""What changed since the previous edition: the values of the What changed page
+(``book/what_changed.md``, a notebook that calls ``compute`` and glues what it returns) and the
+key figures a build lists at its end.
 
 The previous edition is a committed record in ``editions/`` (written by ``make edition``): the
 one named by ``report: previous_edition:`` in _config.yml (a file stem in editions/), else the
@@ -10,15 +12,17 @@ comes from, and whether that dataset's file changed.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from masthead.dates import long_date
 
+from ..config import ROOT
 from ..pages.markup import md
 from .manifest import RECORD_URL
 
-PAGE = "what_changed"
-LABEL = "what-changed"
+PAGE = "what_changed"  # book/what_changed.md: the page's words; this module its values
 
 
 def previous_record(editions_dir: Path, current: dict, named: str | None = None) -> dict | None:
@@ -128,49 +132,131 @@ def _dataset_file(record: dict, dataset: str) -> str | None:
     return None
 
 
-def page_text(current: dict, previous: dict | None) -> str:
+@dataclass
+class WhatChanged:
+    """What the What changed page states; ``book/what_changed.md`` words it. The cases choose its
+    variant sentences: ``comparison`` is "first" (no earlier edition) or "compared";
+    ``data_case`` "first", "updated" or "none"; ``figures_case`` "first", "none", "one" or "many"."""
+
+    edition: str  # as a sentence names it: "second edition"
+    edition_date: str  # "1 December 2026"
+    comparison: str = "first"
+    previous_edition: str = ""
+    previous_date: str = ""
+    data_case: str = "first"
+    datasets_updated: str = ""  # Markdown: `a.csv`, `b.csv`
+    n_worded: int = 0  # worded figures that changed but are too long to quote
+    figures_case: str = "first"
+    n_changed: int = 0
+    tables: str = ""  # Markdown: per chapter, a link to it and a table of its figures that moved
+
+    def glue(self) -> None:
+        """Glue every value for the page's text (``tables`` as MyST Markdown)."""
+        from IPython.display import Markdown
+        from myst_nb import glue
+
+        for name, value in asdict(self).items():
+            glue(name, Markdown(value) if name in MARKDOWN else value, display=False)
+
+
+MARKDOWN = ("datasets_updated", "tables")
+COLUMNS = ("Figure", "Previous edition", "This edition", "Dataset", "Sources")
+
+
+def summarise(current: dict, previous: dict | None) -> WhatChanged:
+    """The values of the What changed page, comparing record ``current`` with ``previous``."""
     edition = current["edition"]
-    lines = [
-        f"({LABEL})=",
-        "# What changed in this edition",
-        "",
-        f"This report is the {md(edition['name']).lower() if edition['name'].lower().endswith('edition') else md(edition['name'])}, "
-        f"dated {md(long_date(edition['date']))}. "
-        f'Its full record — the hash of every input, the parameters, the tool versions and every key figure '
-        f'with its value and sources — is the file <a href="{RECORD_URL}">edition.json</a>.',
-        "",
-    ]
+    name = edition["name"].lower() if edition["name"].lower().endswith("edition") else edition["name"]
+    page = WhatChanged(edition=name, edition_date=long_date(edition["date"]))
     if previous is None:
-        lines += ["This is the first edition: there is no earlier edition to compare with, so nothing has changed.", ""]
-        return "\n".join(lines)
+        return page
     before = previous["edition"]
-    rows = changed_figures(previous, current)
+    page.comparison, page.previous_edition, page.previous_date = "compared", before["name"], long_date(before["date"])
     data_changed = changed_inputs(previous, current, "data/")
-    lines += [f"Compared here with the previous edition: {md(before['name'])}, dated {md(long_date(before['date']))}.", ""]
-    if data_changed:
-        lines += ["Datasets updated since then: " + ", ".join(f"`{Path(p).name}`" for p in data_changed) + ".", ""]
-    else:
-        lines += ["No dataset has changed since then.", ""]
+    page.data_case = "updated" if data_changed else "none"
+    page.datasets_updated = ", ".join(f"`{Path(p).name}`" for p in data_changed)
     worded = changed_figures(previous, current, numbers=False)
     quoted = [row for row in worded if short_text(row["new"].get("value")) and short_text(row["old"].get("value"))]
-    if len(worded) > len(quoted):
-        n = len(worded) - len(quoted)
-        lines += [f"{n} worded key figure{'s' if n != 1 else ''} (phrases that depend on the data) also"
-                  " changed; both records list them in full.", ""]
-    rows = sorted(rows + quoted, key=lambda row: (row["chapter"], label_of(row["name"], row["new"]).lower()))
-    if not rows:
-        lines += ["No key figure has a different value.", ""]
-        return "\n".join(lines)
-    lines += [f"{len(rows)} key figure{'s' if len(rows) != 1 else ''} changed, by chapter:", ""]
+    page.n_worded = len(worded) - len(quoted)
+    rows = sorted(changed_figures(previous, current) + quoted,
+                  key=lambda row: (row["chapter"], label_of(row["name"], row["new"]).lower()))
+    page.n_changed = len(rows)
+    page.figures_case = {0: "none", 1: "one"}.get(len(rows), "many")
+    page.tables = tables_markdown(current, rows, data_changed)
+    return page
+
+
+def tables_markdown(current: dict, rows: list[dict], data_changed: list[str]) -> str:
+    """The figures that moved, one table per chapter under a link to the chapter."""
+    lines = []
     for chapter in dict.fromkeys(row["chapter"] for row in rows):
         lines += [f"**{{doc}}`{chapter}`**", "",
-                  "| Figure | Previous edition | This edition | Dataset | Sources |", "|---|---|---|---|---|"]
+                  "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
         for row in (r for r in rows if r["chapter"] == chapter):
             lines.append(f"| {md(label_of(row['name'], row['new']))} | {_value(row['old'], row['new'], row['name'])}"
                          f" | {_value(row['new'], row['old'], row['name'])} | {_dataset_cell(current, row['new'], data_changed)}"
                          f" | {md(', '.join(row['new'].get('source_ids') or []) or '—')} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def compute(root=ROOT, data_dir=None, record: str | Path = "", editions_dir: str | Path = "") -> WhatChanged:
+    """The What changed page's values. ``record``: the edition record of this build (the fast build
+    passes it); "" computes it here, as ``jupyter-book build book/`` needs, from each chapter's module
+    called with the chapter's own parameters cell. The previous edition is the record in
+    ``editions_dir`` (default ``<root>/editions``) that ``previous_record`` picks."""
+    from ..config import load_site
+
+    root = Path(root).resolve()
+    site = load_site(root)
+    data_dir = Path(data_dir).resolve() if data_dir else root / "data"
+    if record:
+        current = json.loads(Path(record).read_text(encoding="utf-8"))
+    else:
+        current = computed_record(site, data_dir)
+    named = site.report.get("previous_edition")
+    return summarise(current, previous_record(Path(editions_dir) if editions_dir else root / "editions", current, named))
+
+
+def chapter_call(chapter) -> tuple[dict, str]:
+    """A chapter notebook's parameters (its ``parameters`` cell, literal assignments) and the
+    module in ``analysis.chapters`` its next cell computes the chapter with."""
+    import ast
+
+    import jupytext
+
+    from ..config import NOTEBOOK_FORMAT
+
+    cells = [c for c in jupytext.read(chapter.source, fmt=NOTEBOOK_FORMAT).cells if c.cell_type == "code"]
+    at = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    params = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cells[at].source).body
+              if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)}
+    found = re.search(r"from analysis\.chapters import (\w+)", cells[at + 1].source)
+    if found is None:
+        raise ValueError(f"{chapter.source}: the cell after the parameters cell calls no analysis.chapters module")
+    return params, found[1]
+
+
+def computed_record(site, data_dir: Path) -> dict:
+    """The parts of the edition record the page compares (edition, data inputs, key figures),
+    computed from the chapters' modules instead of read from their executed notebooks."""
+    import importlib
+    import inspect
+
+    from .manifest import _plain, input_hashes
+
+    figures = {}
+    for chapter in site.chapters:
+        params, name = chapter_call(chapter)
+        module = importlib.import_module(f"analysis.chapters.{name}")
+        accepted = inspect.signature(module.compute).parameters
+        computed = module.compute(data_dir, **{k: v for k, v in params.items() if k != "data_dir" and k in accepted})
+        figures[chapter.name] = {key: {"value": _plain(k.value), "unit": k.unit, "dataset": k.dataset,
+                                       "source_ids": list(k.source_ids), "label": k.label or key.replace("_", " ")}
+                                 for key, k in sorted(computed.keys.items())}
+    report = site.report
+    return {"edition": {"name": report.get("edition", ""), "date": str(report.get("edition_date", ""))},
+            "inputs": input_hashes(site.root, data_dir), "figures": figures}
 
 
 def _dataset_cell(current: dict, item: dict, data_changed: list[str]) -> str:
@@ -224,9 +310,3 @@ def moved_since_published(output: Path, current: dict, editions_dir: Path | None
     except (OSError, ValueError):
         return [f"warning: {COMPARE_ENV}={chosen}: no edition record {path}"] if chosen else []
     return moved_lines(previous, current, against)
-
-
-def write_page(stage_dir: Path, current: dict, editions_dir: Path, named: str | None = None) -> Path:
-    target = stage_dir / f"{PAGE}.md"
-    target.write_text(page_text(current, previous_record(editions_dir, current, named)), encoding="utf-8")
-    return target

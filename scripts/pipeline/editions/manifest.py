@@ -3,7 +3,7 @@
 Each site carries ``_static/edition.json`` (linked from the "what changed" page)::
 
     {"edition": {...name, date...}, "scenario": null | {...},
-     "inputs": {"data/…csv": sha256, "book/…md": …, "scripts/analysis/…py": …, "_config.yml": …},
+     "inputs": {"data/…csv": sha256, "book/…md": …, "scripts/analysis/…py": …, "book/_config.yml": …},
      "parameters": {chapter: {name: value}}, "tools": {package: version},
      "figures": {chapter: {name: {value, text, unit, dataset, source_ids, label}}}}
 
@@ -45,7 +45,7 @@ def _files(folder: Path, pattern: str = "**/*"):
 
 
 def input_files(root: Path, data_dir: Path, *, pipeline_code: bool = False) -> dict[str, Path]:
-    """label → path of every input of the report: data, book pages, library, config."""
+    """label → path of every input of the report: data, book pages and configuration, library."""
     scripts = SCRIPTS
     found = {f"data/{p.relative_to(data_dir).as_posix()}": p for p in _files(data_dir)}
     found.update({f"book/{p.relative_to(root / 'book').as_posix()}": p for p in _files(root / "book")})
@@ -53,8 +53,6 @@ def input_files(root: Path, data_dir: Path, *, pipeline_code: bool = False) -> d
         found.update({f"scripts/{library}/{p.name}": p for p in _files(scripts / library, "*.py")})
     if pipeline_code:  # the build's own code: pipeline, Sphinx extensions, everything under scripts/
         found.update({f"scripts/{p.relative_to(scripts).as_posix()}": p for p in _files(scripts, "**/*.py")})
-    for name in ("_config.yml", "_toc.yml"):
-        found[name] = root / name
     return found
 
 

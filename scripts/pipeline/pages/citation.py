@@ -1,11 +1,12 @@
 """How the report is cited: text, BibTeX, RIS and CSL-JSON citations, the metadata in every page's
 <head> (Highwire ``citation_*``, Dublin Core, schema.org JSON-LD), CITATION.cff, the footer and the
-How-to-cite page.
+values the How-to-cite page (``book/how_to_cite.md``) shows.
 
-Everything comes from the ``report:`` block of ``_config.yml`` (title, organisation, authors, edition,
+Everything comes from the ``report:`` block of ``book/_config.yml`` (title, organisation, authors, edition,
 edition_date, base_url, licence and, in a scenario build, ``scenario``), so a new edition changes one
 place. The Sphinx extension ``scripts/sphinx_ext/report_cite.py`` uses these functions for the
-cite-this blocks; the stage uses them for the footer and the How-to-cite page; ``CITATION.cff`` at
+cite-this blocks; the stage uses them for the footer (the How-to-cite page is ``book/how_to_cite.md``,
+written with the edition's substitutions); ``CITATION.cff`` at
 the repository root is written by ``python scripts/write_citation_cff.py`` and a test checks it
 matches the config.
 
@@ -34,11 +35,9 @@ import re
 from masthead.report import (BASE_URL_ENV, PLACEHOLDER_HOSTS, Meta, credit_line, effective_base_url,  # noqa: F401
                              is_placeholder, meta, scenario_title)  # (part of the citation API)
 
-from .markup import bib_escape, md  # one escaping rule for every page and .bib text
+from .markup import bib_escape  # one escaping rule for every .bib text
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-PAGE_NAME = "how_to_cite.md"
-PAGE_LABEL = "how-to-cite"
 PDF_NAME = "report.pdf"
 # pdf.py puts the PDF link here when it adds the PDF to the published site (no dead link before).
 PDF_SLOT = '<span class="report-pdf-slot"></span>'
@@ -48,7 +47,7 @@ PDF_META_SLOT = "<!-- report-pdf-meta -->"
 WORD_SLOT = '<span class="report-word-slot"></span>'
 # A base URL on a host reserved for examples (RFC 2606, masthead.report.PLACEHOLDER_HOSTS) is a placeholder: every
 # citation built from it is a dead link. The build warns (it does not fail: a local build is fine).
-BASE_URL_HELP = ("set `report: base_url` in _config.yml, or the environment variable REPORT_BASE_URL, to the"
+BASE_URL_HELP = ("set `report: base_url` in book/_config.yml, or the environment variable REPORT_BASE_URL, to the"
                  " address where the site is published (see README, \"Publishing\")")
 # What a preview's citations say where a published one gives its address.
 PREVIEW_NOTE = "Preview build: not yet published, no web address to cite yet."
@@ -487,12 +486,12 @@ def zenodo_text(m: Meta) -> str:
 def cff_text(m: Meta) -> str:
     import yaml
 
-    header = "# Generated from the report: block of _config.yml by scripts/write_citation_cff.py; do not edit.\n"
+    header = "# Generated from the report: block of book/_config.yml by scripts/write_citation_cff.py; do not edit.\n"
     return header + yaml.safe_dump(cff_data(m), sort_keys=False, allow_unicode=True, width=1000)
 
 
 # ---------------------------------------------------------------------------------------------
-# Footer and How-to-cite page
+# Footer (the How-to-cite page is book/how_to_cite.md)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -515,68 +514,3 @@ def pdf_link_html(href: str = PDF_NAME) -> str:
     """What pdf.py puts into PDF_SLOT once the PDF is in the site."""
     return (f'<span class="report-pdf-slot"> · <a class="report-pdf-link" href="{html.escape(href)}" download>'
             f"Download the report (PDF)</a></span>")
-
-
-def how_to_cite_page(m: Meta) -> str:
-    """The MyST source of the How-to-cite page (generated in the stage; cite blocks by the extension)."""
-    scenario = (f"\n\nThis is a **scenario build** ({md(m.scenario)}), not the published edition's central"
-                " case; its citations say so.") if m.scenario else ""
-    if m.preview:
-        scenario += ("\n\n**This is a preview: the report is not yet published.** It has no web address yet, so"
-                     " its citations give none and say so; the published site's citations give the address of"
-                     " each chapter and section.")
-    return "\n".join([
-        f"({PAGE_LABEL})=",
-        "# How to cite",
-        "",
-        f"Cite the edition you read: this is the **{md(m.edition)}** of *{md(m.title)}*,"
-        f" dated {md(m.long_date)}, with information current to {md(m.as_of_text)}, published by {md(m.organisation)}"
-        + (f" under the {md(m.licence)} licence." if m.licence else ".") + scenario,
-        "",
-        "(how-to-cite-report)=",
-        "## The whole report",
-        "",
-        "```{report-cite}",
-        "```",
-        "",
-        "(how-to-cite-sections)=",
-        "## A chapter or a section",
-        "",
-        "Every chapter ends with one *Cite this chapter* block: the chapter's citation as text and as"
-        " BibTeX, each with a copy button, and as RIS and CSL-JSON files for reference managers (EndNote,"
-        " Zotero, Mendeley, pandoc). Below it, a short list gives each section's link with a button that copies"
-        " the section's citation; the *Cite this section* link under a section's heading leads there. The link in"
-        " a citation ends in the section's label (for example `leverage.html#leverage-mining`): labels are fixed"
-        " in the chapter's source, so the same link points to the same section in later editions."
-        " Reference managers that read a web page's embedded metadata (Zotero's browser connector, for one)"
-        " save any chapter as a chapter of this report, with its author, date and publisher.",
-        "",
-        "(how-to-cite-figures)=",
-        "## Figures and data",
-        "",
-        "Under each figure are its source and downloads: the chart as PNG (for slides) and SVG (for print),"
-        " the data plotted as CSV, and a JSON file with the figure's unit, description and full sources."
-        " Cite the figure by its number and the section's link, and credit the original sources named under it."
-        " The datasets behind the whole report are listed in {ref}`data-sources`, which also offers them all in"
-        " one zip file with the source registry, the data package descriptor and a README on how to cite them.",
-        "",
-        "(how-to-cite-pdf)=",
-        "## PDF",
-        "",
-        "The report is also printed as one PDF file from these same pages, with the same figure numbers and"
-        " citations. Where the site carries it, every page links it at the foot (*Download the report (PDF)*);"
-        " a PDF is only offered while it matches the pages, so an updated page never sits beside an older PDF.",
-        "",
-        "(how-to-cite-cff)=",
-        "## Machine-readable citation",
-        "",
-        "The report's source repository holds a `CITATION.cff` file with the same metadata, which"
-        " reference managers and GitHub read.",
-        "",
-    ])
-
-
-def write_how_to_cite(m: Meta, stage_dir) -> None:
-    from pathlib import Path
-
-    (Path(stage_dir) / PAGE_NAME).write_text(how_to_cite_page(m), encoding="utf-8")

@@ -1,8 +1,9 @@
 """Lay out the staging copy of the book that the later stages execute and build.
 
-The staging folder holds the site configuration, every page of ``book/``, each chapter notebook
-converted to ``.ipynb`` (under ``.inputs/``, for papermill), the generated pages (data appendix,
-bibliography) and the chart runtime. ``book/`` and ``data/`` are only ever read.
+The staging folder holds the site configuration (``book/_config.yml`` with the edition's
+substitutions), every page of ``book/``, each chapter notebook converted to ``.ipynb`` (under
+``.inputs/``, for papermill), the generated page and file (data appendix, bibliography) and the
+chart runtime. ``book/`` and ``data/`` are only ever read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import jupytext
 import nbformat
 import yaml
 
-from masthead.dates import long_date
+from masthead.report import substitutions as report_substitutions
 
 from ..pages import appendix, citation, runtime
 from ..config import NOTEBOOK_FORMAT, Site
@@ -25,15 +26,7 @@ INPUTS = ".inputs"
 
 def substitutions(site: Site) -> dict[str, str]:
     """The edition metadata as MyST substitutions, so pages write {{ edition }}, never a date."""
-    report = site.report
-    return {
-        "report_title": report.get("title", ""),
-        "edition": report.get("edition", ""),
-        "edition_date": str(report.get("edition_date", "")),
-        "as_of": long_date(as_of) if (as_of := report.get("as_of") or report.get("edition_date")) else "",
-        "organisation": report.get("organisation", ""),
-        "base_url": citation.meta(report).base_url if report.get("edition_date") else "",  # "" in a preview
-    }
+    return report_substitutions(site.report)
 
 
 def write_config(site: Site, target: Path) -> None:
@@ -44,11 +37,13 @@ def write_config(site: Site, target: Path) -> None:
     config.setdefault("report", {})["base_url"] = citation.meta(site.report).base_url
     parse = config.setdefault("parse", {})
     parse["myst_substitutions"] = {**parse.get("myst_substitutions", {}), **substitutions(site)}
-    # local Sphinx extensions are named relative to the repository root; the book is built from
-    # the staging folder, so they are made absolute (scripts/sphinx_ext/report_cite.py)
+    # local Sphinx extensions are named relative to book/ (../scripts/sphinx_ext); the book is built
+    # from the staging folder, so they are made absolute
     sphinx = config.setdefault("sphinx", {})
     local = sphinx.get("local_extensions") or {}
-    sphinx["local_extensions"] = {name: str((site.root / path).resolve()) for name, path in local.items()}
+    sphinx["local_extensions"] = {name: str((site.book_dir / path).resolve()) for name, path in local.items()}
+    # the chapters are executed by the execute stage (papermill), not by Jupyter Book
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
     # the edition on every page, from the report block (how to cite; the PDF link is added by pdf.py)
     footer = citation.footer_html(citation.meta(site.report))
     config.setdefault("html", {})["extra_footer"] = footer
@@ -61,18 +56,17 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     """Create ``stage_dir`` afresh and fill it; returns it."""
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
-    chapter_names = {c.name for c in site.chapters}
+    chapter_names = {c.name for c in site.notebooks}
     shutil.copytree(
         site.book_dir,
         stage_dir,
         ignore=lambda d, names: [n for n in names if Path(n).stem in chapter_names and d == str(site.book_dir)]
         + [n for n in names if n in ("_build", ".ipynb_checkpoints", "__pycache__")],
     )
-    shutil.copy2(site.root / "_toc.yml", stage_dir / "_toc.yml")
     write_config(site, stage_dir / "_config.yml")
     inputs = stage_dir / INPUTS
     inputs.mkdir()
-    for chapter in site.chapters:
+    for chapter in site.notebooks:
         notebook = jupytext.read(chapter.source, fmt=NOTEBOOK_FORMAT)
         notebook.metadata.pop("jupytext", None)
         nbformat.write(notebook, inputs / f"{chapter.name}.ipynb")
@@ -80,8 +74,9 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     static.mkdir(exist_ok=True)
     runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
     meta = citation.meta(site.report)
-    # with meta: and the "download all data" zip; as_of: which datasets are due for a new release
+    # with meta: and the "download all data" zip; as_of: which datasets are due for a new release.
+    # The one generated page left (How to cite and What changed are in book/); the line goes when
+    # book/data_sources.md replaces it (and "data_sources" leaves tests/test_book_build.py's STAGED_ONLY)
     appendix.write_data_appendix(data_dir, stage_dir, meta, as_of=site.report.get("as_of"))
     appendix.write_bibliography(data_dir, stage_dir / "references.bib")
-    citation.write_how_to_cite(meta, stage_dir)
     return stage_dir
