@@ -42,12 +42,30 @@ def test_key_figures_link_to_their_dataset_and_carry_a_note(built_site, page_nam
     assert links, f"{page_name} quotes no traceable key figure"
     for a in links:
         target, _, anchor = a["href"].partition("#")
-        assert target == "data_sources.html" and anchor.startswith("data-") and anchor in data_ids, a["href"]
+        assert target == "data_sources.html" and anchor.startswith(("rows-", "data-")) and anchor in data_ids, a["href"]
         note = page.find(id=a["aria-describedby"])
         assert note is not None and note.has_attr("hidden"), a
         assert note.get_text() == a["data-note"]
         assert "Dataset: " in note.get_text() and not re.search(r"\b[a-z]+_[a-z_]+\b", note.get_text()), note.get_text()
         assert not a.find_parent(["h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "a"]), a
+
+
+def test_key_figures_lead_to_the_rows_of_their_source_and_on_to_the_source(built_site):
+    """A key figure links to the rows its source gives in its dataset; each of those rows names
+    that source and links to it in the source registry, on the same page."""
+    data_page = soup(built_site / "data_sources.html")
+    ids = {el["id"] for el in data_page.select("[id]")}
+    to_rows = [a["href"].partition("#")[2] for name in PROSE_PAGES if (built_site / name).is_file()
+               for a in article(soup(built_site / name)).select("a.key-figure")]
+    rows = [anchor for anchor in to_rows if anchor.startswith("rows-")]
+    assert rows and len(rows) >= len(to_rows) * 3 // 4, f"{len(rows)} of {len(to_rows)} key figures reach their rows"
+    for anchor in set(rows):
+        group = data_page.find(id=anchor)
+        assert group.name == "tbody" and group.find_all("tr"), anchor
+        source = anchor.split("--", 1)[1]
+        for tr in group.find_all("tr"):
+            assert tr["id"].startswith("row-") and tr.select_one(f'a[href="#source-{source}"]'), tr
+        assert f"source-{source}" in ids and data_page.find(id=f"source-{source}").name == "tr", source
 
 
 def test_notes_name_sources_by_publisher(built_site):

@@ -3,8 +3,10 @@
 A chapter glues each key figure with its provenance (``analysis.keyfigures.key``: label, unit,
 dataset, source ids, in the glued output's metadata under ``report``). Wherever the prose quotes
 one with ``{glue:text}``, on its own page or on another (``page.ipynb::key``), this extension
-makes the value a link to the dataset's section of the *Data and sources* page, described by a
-short note: what the figure is, its unit, the dataset and the sources, by publisher.
+makes the value a link to the *Data and sources* page, to the rows of the figure's dataset that
+its source gives (each row there names its source and links to it in the source registry; the
+dataset's section when no row group matches), described by a short note: what the figure is,
+its unit, the dataset and the sources, by publisher.
 
 - **Keyboard and screen reader.** The value is an ordinary link (focusable, in the tab order);
   the note is a ``hidden`` element the link names with ``aria-describedby``, so a screen reader
@@ -20,6 +22,7 @@ short note: what the figure is, its unit, the dataset and the sources, by publis
 from __future__ import annotations
 
 import html
+import re
 
 from docutils import nodes
 from myst_nb.ext.glue.crossref import read_glue_cache
@@ -28,8 +31,11 @@ from myst_nb.ext.glue.utils import PendingGlueReference, RetrievalError, retriev
 from pybtex.richtext import Text
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from pipeline.pages import appendix
+
 DATA_PAGE = "data_sources"
 UNIT_WORDS = {"%": "per cent", "t": "tonnes", "t/yr": "tonnes a year", "t/month": "tonnes a month", "kg": "kilograms"}
+ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
 NO_LINK_INSIDE = (nodes.title, nodes.caption, nodes.reference, nodes.subtitle, nodes.rubric)
 
 
@@ -93,12 +99,33 @@ class TracePendingGlue(SphinxPostTransform):
                 figure.replace_self(figure.children)
 
 
-def _dataset_link(translator, dataset: str) -> tuple[str, str]:
-    """The dataset's section on the Data and sources page: (href, title)."""
+def _data_page_ids(env) -> set[str]:
+    """The element ids of the Data and sources page's glued tables (its rows and sources), read
+    once per process from its doctree; empty when the book has no such page."""
+    ids = getattr(env, "_report_trace_ids", None)
+    if ids is None:
+        try:
+            doctree = env.get_doctree(DATA_PAGE)
+        except (FileNotFoundError, KeyError, OSError):
+            doctree = None
+        ids = set()
+        for raw in doctree.findall(nodes.raw) if doctree is not None else ():
+            ids.update(html.unescape(i) for i in ID_ATTRIBUTE.findall(raw.astext()))
+        env._report_trace_ids = ids
+    return ids
+
+
+def _dataset_link(translator, dataset: str, source_ids=()) -> tuple[str, str]:
+    """Where a key figure leads on the Data and sources page: the rows of its dataset that its
+    first source gives (with a link on to that source), else the dataset's section; (href, title)."""
     env = translator.builder.env
     std = env.get_domain("std")
-    label = "data-" + dataset  # the appendix's section label (pipeline/appendix.py)
+    label = "data-" + dataset  # the dataset's section label on book/data_sources.md
     docname, anchor, title = std.labels.get(label, (DATA_PAGE, label.replace("_", "-"), ""))
+    ids = _data_page_ids(env)
+    rows = next((a for sid in source_ids if (a := appendix.group_anchor(dataset, sid)) in ids), None)
+    if rows is not None:
+        docname, anchor = DATA_PAGE, rows
     href = translator.builder.get_relative_uri(translator.builder.current_docname, docname) + "#" + anchor
     return href, title or dataset.replace("_", " ")
 
@@ -140,7 +167,7 @@ def note_text(report: dict, dataset_title: str, sources: list[str]) -> str:
 
 def visit_key_figure(translator, node: key_figure) -> None:
     report = node["report"]
-    href, title = _dataset_link(translator, report["dataset"])
+    href, title = _dataset_link(translator, report["dataset"], report.get("source_ids", []))
     note = note_text(report, title, _source_names(translator.builder.env, report.get("source_ids", [])))
     count = getattr(translator, "_key_figure_count", 0) + 1
     translator._key_figure_count = count
