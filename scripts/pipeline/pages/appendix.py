@@ -158,8 +158,8 @@ def dataset_status(resource: dict, as_of, ends: list[dict]) -> tuple[str, str]:
     fresh = freshness.of(resource)
     if as_of and fresh is not None and fresh.overdue(as_of):
         return "due", freshness.status_text(fresh, as_of)
-    if ends:
-        return "unknown", "unknown after " + long_date(min(e["end"] for e in ends))
+    if ends:  # the page lists them, under "Scheduled ends with no source on what followed"
+        return "unknown", "unknown"
     return ("current", "current") if as_of else ("", "")
 
 
@@ -426,10 +426,10 @@ SEEN_AS = {  # how the text was seen (sources.csv, seen_as), as a table cell say
 
 
 def registry_html(sources: list[dict]) -> str:
-    """The source registry: one row a document (id ``source-<id>``) with the publisher, the title
-    linked to the publisher's own address, the date, the grade and how the text was seen (with
+    """The source registry: one row a document (its id in the row's anchor, ``source-<id>``) with
+    the publisher, the title linked to the publisher's own address, the date, the grade and how the text was seen (with
     the address of the copy read, where there was one)."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in ("ID", "Publisher", "Title", "Date", "Grade", "How seen"))
+    head = "".join(f"<th>{escape(h)}</th>" for h in ("Publisher", "Title", "Date", "Grade", "How seen"))
     lines = []
     for s in sources:
         url = bib_url(s.get("url", ""))
@@ -441,7 +441,7 @@ def registry_html(sources: list[dict]) -> str:
         copy = bib_url(s.get("copy_url", ""))
         if copy.startswith(("https://", "http://")):
             seen += f' (<a href="{escape(copy)}">copy read</a>)'
-        lines.append(f'<tr id="{escape(source_anchor(s["id"]))}"><td><code>{escape(s["id"])}</code></td>'
+        lines.append(f'<tr id="{escape(source_anchor(s["id"]))}">'
                      f"<td>{escape(s.get('publisher', ''))}</td><td>{title}</td><td>{escape(s.get('date', ''))}</td>"
                      f"<td>{escape(grade)}{' (' + escape(meaning) + ')' if meaning else ''}</td><td>{seen}</td></tr>")
     return f'<table class="report-table registry-table"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>'
