@@ -90,7 +90,7 @@ def test_page_values(page):
     assert page["datasets_n"] == 2 and page["sources_n"] == 3 and page["rows_n"] == 4
     assert page["as_of_date"] == "1 December 2026"
     assert "no text that was opened with the wrong character set" in page["checks"]
-    assert page["due_any"] is False and page["ends_unknown_any"] is False
+    assert page["due_any"] is False and page["ends_unknown_any"] is False  # no end to pass, no release due
 
 
 def test_dataset_facts_and_codebook(page):
