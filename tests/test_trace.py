@@ -114,3 +114,26 @@ def test_copied_text_and_print_leave_the_note_out(served, context):
         colours = paragraph.evaluate("""p => { const a = p.querySelector('a.key-figure');
             return [getComputedStyle(a).color, getComputedStyle(p).color, getComputedStyle(a).textDecorationLine]; }""")
         assert colours[0] == colours[1] and colours[2] == "none"
+
+
+def test_following_a_key_figure_lands_on_its_rows_and_their_source(served, context):
+    """In Chromium: activating a key figure by keyboard opens the Data page at the rows its source
+    gives (on screen); from a row, the source's link lands on its entry in the registry."""
+    with opened_page(context, "trace-follow") as (page, _):
+        page.goto(served + "options.html", wait_until="load")
+        link = page.locator("article a.key-figure[href*='#rows-']").first
+        link.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"data_sources\.html#rows-"))
+        anchor = page.url.split("#", 1)[1]
+        group = page.locator(f"[id='{anchor}']")
+        assert group.evaluate("el => el.tagName") == "TBODY"
+        box, height = group.bounding_box(), page.viewport_size["height"]
+        assert box is not None and 0 <= box["y"] < height, box
+        source = group.locator("a[href^='#source-']").first
+        target = source.get_attribute("href")[1:]
+        source.click()
+        page.wait_for_url(re.compile("#" + re.escape(target) + "$"))
+        row = page.locator(f"[id='{target}']")
+        assert row.evaluate("el => el.tagName") == "TR"
+        assert 0 <= row.bounding_box()["y"] < height
