@@ -99,19 +99,20 @@ class TracePendingGlue(SphinxPostTransform):
                 figure.replace_self(figure.children)
 
 
-def _data_page_ids(env) -> set[str]:
+def _data_page_ids(builder) -> set[str]:
     """The element ids of the Data and sources page's glued tables (its rows and sources), read
-    once per process from its doctree; empty when the book has no such page."""
-    ids = getattr(env, "_report_trace_ids", None)
+    once per build (on the builder, which is never pickled with the environment) from its
+    doctree; empty when the book has no such page."""
+    ids = getattr(builder, "_report_trace_ids", None)
     if ids is None:
         try:
-            doctree = env.get_doctree(DATA_PAGE)
+            doctree = builder.env.get_doctree(DATA_PAGE)
         except (FileNotFoundError, KeyError, OSError):
             doctree = None
         ids = set()
         for raw in doctree.findall(nodes.raw) if doctree is not None else ():
             ids.update(html.unescape(i) for i in ID_ATTRIBUTE.findall(raw.astext()))
-        env._report_trace_ids = ids
+        builder._report_trace_ids = ids
     return ids
 
 
@@ -122,7 +123,7 @@ def _dataset_link(translator, dataset: str, source_ids=()) -> tuple[str, str]:
     std = env.get_domain("std")
     label = "data-" + dataset  # the dataset's section label on book/data_sources.md
     docname, anchor, title = std.labels.get(label, (DATA_PAGE, label.replace("_", "-"), ""))
-    ids = _data_page_ids(env)
+    ids = _data_page_ids(translator.builder)
     rows = next((a for sid in source_ids if (a := appendix.group_anchor(dataset, sid)) in ids), None)
     if rows is not None:
         docname, anchor = DATA_PAGE, rows
