@@ -418,7 +418,7 @@ def rows_html(resource: dict, rows: list[dict], registry: dict) -> str:
 
 SEEN_AS = {  # how the text was seen (sources.csv, seen_as), as a table cell says it
     "publisher_page": "publisher's own page",
-    "byte_copy": "publisher's file, stored copy",
+    "byte_copy": "copy of the publisher's file",
     "transcription": "transcription of publisher's text",
     "report": "another outlet's report",
     "derived": "computed in this report",
