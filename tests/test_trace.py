@@ -42,7 +42,7 @@ def test_key_figures_link_to_their_dataset_and_carry_a_note(built_site, page_nam
     assert links, f"{page_name} quotes no traceable key figure"
     for a in links:
         target, _, anchor = a["href"].partition("#")
-        assert target == "data_sources.html" and anchor.startswith(("rows-", "data-")) and anchor in data_ids, a["href"]
+        assert target == "data_sources.html" and anchor.startswith(("row-", "rows-", "data-")) and anchor in data_ids, a["href"]
         note = page.find(id=a["aria-describedby"])
         assert note is not None and note.has_attr("hidden"), a
         assert note.get_text() == a["data-note"]
@@ -51,21 +51,38 @@ def test_key_figures_link_to_their_dataset_and_carry_a_note(built_site, page_nam
 
 
 def test_key_figures_lead_to_the_rows_of_their_source_and_on_to_the_source(built_site):
-    """A key figure links to the rows its source gives in its dataset; each of those rows names
-    that source and links to it in the source registry, on the same page."""
+    """A key figure links to the row of its dataset that holds its value, or else to the rows its
+    source gives; each of those rows names the source and links to it in the source registry, on
+    the same page."""
     data_page = soup(built_site / "data_sources.html")
     ids = {el["id"] for el in data_page.select("[id]")}
     to_rows = [a["href"].partition("#")[2] for name in PROSE_PAGES if (built_site / name).is_file()
                for a in article(soup(built_site / name)).select("a.key-figure")]
-    rows = [anchor for anchor in to_rows if anchor.startswith("rows-")]
+    rows = [anchor for anchor in to_rows if anchor.startswith(("rows-", "row-"))]
     assert rows and len(rows) >= len(to_rows) * 3 // 4, f"{len(rows)} of {len(to_rows)} key figures reach their rows"
+    assert any(a.startswith("row-") for a in rows), "no key figure reaches the one row that holds its value"
     for anchor in set(rows):
-        group = data_page.find(id=anchor)
-        assert group.name == "tbody" and group.find_all("tr"), anchor
-        source = anchor.split("--", 1)[1]
-        for tr in group.find_all("tr"):
+        target = data_page.find(id=anchor)
+        assert target is not None and target.name in ("tbody", "tr"), anchor
+        group = target if target.name == "tbody" else target.parent
+        source = group["id"].split("--", 1)[1]
+        members = [target] if target.name == "tr" else target.find_all("tr")
+        assert members, anchor
+        for tr in members:
             assert tr["id"].startswith("row-") and tr.select_one(f'a[href="#source-{source}"]'), tr
         assert f"source-{source}" in ids and data_page.find(id=f"source-{source}").name == "tr", source
+
+
+def test_a_key_figure_that_quotes_a_row_links_to_that_row(built_site):
+    """China's mine production in the latest year is a number of one row of the USGS table."""
+    data_page = soup(built_site / "data_sources.html")
+    for name in PROSE_PAGES:
+        for a in article(soup(built_site / name)).select("a.key-figure[href*='#row-']"):
+            row = data_page.find(id=a["href"].partition("#")[2])
+            value = float(a.get_text().replace(",", "").strip().rstrip("%") or "nan")
+            numbers = [float(n) for n in row["data-figures"].split()]
+            # the shown value is the row's number as the prose rounds it
+            assert any(abs(n - value) <= max(1.0, abs(n) * 0.06) for n in numbers), (name, a.get_text(), numbers)
 
 
 def test_notes_name_sources_by_publisher(built_site):

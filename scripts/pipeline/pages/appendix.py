@@ -372,10 +372,14 @@ def source_of(row: dict) -> str:
     return next((row[f] for f in SOURCE_ID_FIELDS if row.get(f)), "")
 
 
+def numeric_fields(resource: dict, row: dict) -> list[str]:
+    return [f["name"] for f in resource.get("schema", {}).get("fields", [])
+            if f.get("type") in ("number", "integer") and row.get(f.get("name"))]
+
+
 def figures_of(resource: dict, row: dict) -> str:
     """The row's numbers, as "column: value" (with the row's unit), for the rows table."""
-    numeric = [f["name"] for f in resource.get("schema", {}).get("fields", [])
-               if f.get("type") in ("number", "integer") and row.get(f.get("name"))]
+    numeric = numeric_fields(resource, row)
     unit = row.get("unit", "")
     text = "; ".join(f"{name}: {row[name]}" for name in numeric)
     return f"{text} ({unit})" if text and unit else text
@@ -410,7 +414,10 @@ def rows_html(resource: dict, rows: list[dict], registry: dict) -> str:
                 label = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS].rsplit(" ", 1)[0] + " …"
             also = [row[f] for f in SOURCE_ID_FIELDS[1:] if row.get(f)]
             source = "; ".join(source_cell(s, registry) for s in [source_id, *also] if s != NO_SOURCE) or "—"
-            cells.append(f'<tr id="{escape(row_anchor(name, row_id))}"><td><code>{escape(row_id)}</code></td>'
+            # the row's numbers, plain, so a key figure that quotes one of them links to this row
+            numbers = " ".join(row[f] for f in numeric_fields(resource, row))
+            cells.append(f'<tr id="{escape(row_anchor(name, row_id))}" data-figures="{escape(numbers)}">'
+                         f"<td><code>{escape(row_id)}</code></td>"
                          f"<td>{escape(label)}</td><td>{escape(figures_of(resource, row))}</td><td>{source}</td></tr>")
         bodies.append(f'<tbody id="{escape(group_anchor(name, source_id))}">{"".join(cells)}</tbody>')
     return (f'<table class="report-table rows-table"><thead><tr>{head}</tr></thead>{"".join(bodies)}</table>')
