@@ -117,15 +117,17 @@ def test_markup_in_data_is_escaped_when_shown(page):
 def test_every_row_has_a_stable_anchor_grouped_by_its_source(page):
     rows = page.html["rows-mine_production_by_country"]
     assert '<tbody id="rows-mine_production_by_country--usgs-mcs-2025">' in rows
-    assert '<tr id="row-mine_production_by_country-world-2024">' in rows
-    assert '<tr id="row-mine_production_by_country-china-2024">' in rows
+    # each row carries its numbers, plain, for a key figure that quotes one (sphinx_ext/report_trace.py)
+    assert '<tr id="row-mine_production_by_country-world-2024" data-figures="2024 390000">' in rows
+    assert '<tr id="row-mine_production_by_country-china-2024" data-figures="2024 270000">' in rows
     assert '<a href="#source-usgs-mcs-2025">USGS (2025-01-31)</a>' in rows
     assert "production: 270000 (t REO)" in rows
     share = page.html["rows-china_value_chain_share"]
     # no primary key: rows are numbered; one group per source, in first-seen order
     assert share.index('id="rows-china_value_chain_share--srk-bharat-2025-10-10"') < share.index(
         'id="rows-china_value_chain_share--odd_chars"')
-    assert '<tr id="row-china_value_chain_share-1">' in share and '<tr id="row-china_value_chain_share-2">' in share
+    assert '<tr id="row-china_value_chain_share-1" data-figures="69.2">' in share
+    assert '<tr id="row-china_value_chain_share-2" data-figures="90">' in share
 
 
 def test_row_ids_are_unique_even_when_slugs_meet():
