@@ -18,7 +18,7 @@ from sitepages import article, soup
 
 REPO = Path(__file__).resolve().parents[1]
 PROSE_PAGES = ["index", "summary", "leverage", "sector_impact", "strategy_roadmap", "options", "recommendations",
-               "geopolitics"]
+               "geopolitics", "factcheck"]
 HEAD = re.compile(r"Sources searched to (\d{1,2} \w+ \d{4}); the newest source this page uses is dated "
                   r"(\d{1,2} \w+ \d{4}|\w+ \d{4}|\d{4})\.")
 

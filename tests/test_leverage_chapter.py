@@ -4,7 +4,7 @@
 import pandas as pd
 import pytest
 
-from analysis import claims, concentration, controls, datasets, magnet_exports
+from analysis import concentration, controls, datasets, magnet_exports
 from analysis.chapters import leverage
 from chapters import DATA, compute, copy_data, read_rows, run_chapter, wordings_of, write_rows
 
@@ -242,29 +242,6 @@ def test_without_yearly_totals_the_same_months_are_compared(tmp_path, default):
     assert edited["exports_year"] == "No total for the year before was found."
 
 
-def test_the_snapshot_table_is_shown_as_printed_with_its_assessments(default):
-    rows = read_rows(DATA / "article_snapshot.csv")
-    table = leverage.compute(DATA).tables["snapshot"]
-    assert list(table["Category"]) == [r["category"] for r in rows]
-    assert list(table["China's share in global supply"]) == [r["china_share_in_global_supply"] for r in rows]
-    assert list(table["Assessment"]) == [claims.ASSESSMENTS[r["assessment"]] for r in rows]
-    assert list(table["Why"]) == [r["assessment_reason"] for r in rows]
-    assert default["snapshot_n"] == len(rows)
-    assert default["snapshot_contradicted_n"] == sum(r["assessment"] == "contradicted" for r in rows)
-
-
-def test_the_claims_table_is_compact_and_gives_each_claim_once(default):
-    rows = read_rows(DATA / "article_claims.csv")
-    table = leverage.compute(DATA).tables["claims"]
-    assert list(table.columns) == ["Claim", "Verdict", "Correct figure"]
-    assert len(table) == len({r["claim"] for r in rows}) == default["claims_distinct_n"]
-    assert not table["Claim"].duplicated().any()
-    assert default["claims_contradicted_n"] == sum(r["assessment"] == "contradicted" for r in rows)
-    for name in ("claims", "snapshot"):
-        shown = leverage.compute(DATA).tables[name]
-        assert not [c for c in shown.columns if "seed" in c.lower()]
-
-
 @pytest.mark.parametrize("as_of", ["2026-12-01", "2026-01-15", "2025-10-20"])
 def test_the_timeline_shows_controls_status_on_the_as_of_date(as_of):
     """Each measure's status is the one controls.status_table gives on as_of (as in the
@@ -284,19 +261,6 @@ def test_the_timeline_shows_controls_status_on_the_as_of_date(as_of):
     assert chapter["controls_n"] == len(expected)
     assert chapter["controls_in_force_n"] == int((expected["status_as_of"] == "in_force").sum())
     assert chapter["as_of_text"] == controls.long_date(as_of)
-
-
-def test_the_article_claims_reading_follows_the_data(tmp_path, default):
-    """Which share the seed article's "~70%" matches is computed, so the key points and the
-    summary say "magnet making, not mining" when the claimed value sits nearer magnet making."""
-    nearer_mining = default["lree_claim_gap_mining"] < default["lree_claim_gap_magnets"]
-    assert default["lree_claim_match"] == ("mining" if nearer_mining else "magnet making")
-    data = copy_data(tmp_path)
-    value = default["china_magnet_share_pct"] - 1
-    rewrite(data / "article_claims.csv", {"claim_id": "snap-lree-magnets-china-share"}, "seed_value", f"~{value:.0f}%")
-    edited = compute("leverage", data)
-    assert edited["lree_claim_value"] == pytest.approx(round(value))
-    assert (edited["lree_claim_match"], edited["lree_claim_other"]) == ("magnet making", "mining")
 
 
 def test_the_notebook_glues_what_the_module_computes(tmp_path, default):

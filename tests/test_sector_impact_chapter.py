@@ -37,24 +37,6 @@ def test_default_figures_match_the_data(default):
     assert default["ecar_demand_low_t"] < default["ecar_demand_high_t"]
 
 
-def test_the_sector_table_is_the_article_as_printed_with_a_verdict_on_every_row():
-    impact = read_rows(DATA / "india_sector_impact.csv")
-    table = sector_impact.compute(DATA).tables["sectors"]
-    assert list(table["Sector"]) == [r["sector_as_printed"] for r in impact]
-    assert list(table["Dependency"]) == [r["dependency"] for r in impact]
-    assert list(table["Severity"]) == [r["severity"] for r in impact]
-    assert list(table["Why"]) == [r["assessment_reason"] for r in impact]
-    assert list(table["Verdict"]) == [sector_impact.VERDICT[r["assessment"]] for r in impact]
-    assert not table.isin(["not available"]).any().any()
-
-
-def test_the_verdicts_are_counted_from_the_data(default):
-    impact = read_rows(DATA / "india_sector_impact.csv")
-    for kind in sector_impact.VERDICT:
-        assert default[f"assess_{kind}_n"] == sum(r["assessment"] == kind for r in impact)
-    assert "electronics" in default["assess_contradicted_list"]
-
-
 def test_imports_carry_both_china_shares_and_unit_values(default):
     rows = read_rows(DATA / "india_magnet_imports.csv")
 

@@ -156,17 +156,6 @@ def test_the_milestones_are_shown_with_their_dates(default):
     assert "Rs " not in shown and " Jun " not in shown  # the report's money and date style
 
 
-def test_the_roadmap_table_is_the_article_as_printed_with_verdicts():
-    from analysis.chapters import strategy_roadmap
-    table = strategy_roadmap.compute(DATA).tables["roadmap"]
-    printed = read_rows(DATA / "strategy_roadmap.csv")
-    assert list(table["Initiative"]) == [r["initiative"] for r in printed]
-    assert list(table["Status (2025)"]) == [r["status_2025"] for r in printed]
-    assert all(table["Assessment"]) and all(table["Why"])
-    text = table.to_string().lower()
-    assert "not available" not in text and "seed" not in text
-
-
 def test_committed_and_expected_money_are_never_added_on_the_page():
     page = (DATA.parent / "book" / "strategy_roadmap.md").read_text()
     assert "ncmm_total_cr" not in page

@@ -20,7 +20,7 @@ from site_server import opened_page
 from test_browser import PAGES
 
 PROSE_PAGES = ["index.html", "summary.html", "leverage.html", "sector_impact.html", "strategy_roadmap.html",
-               "options.html", "recommendations.html", "geopolitics.html"]
+               "options.html", "recommendations.html", "geopolitics.html", "factcheck.html"]
 
 
 def test_note_words():

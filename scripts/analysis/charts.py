@@ -324,12 +324,14 @@ def event_timeline(
     stagger_days: int | None = None,
     width: int = WIDTH - 60,
     wrap: int | None = None,
+    legend_below: bool = False,
 ) -> alt.Chart:
     """Events as points on lanes over time; where ``end`` is given, a bar to the end date.
 
     With ``stagger_days`` the chart takes its compact style: labels of events closer than that
     on one lane alternate between lines above and below it (``stagger_levels``), in smaller
-    type, with the colour legend below the chart."""
+    type, with the colour legend below the chart (``legend_below`` puts it there in the plain
+    style too, for a chart whose lane names and legend would not fit the page's column side by side)."""
     staggered = stagger_days is not None
     style = TIMELINE_STYLES[staggered]
     data = frame
@@ -346,7 +348,7 @@ def event_timeline(
     x = alt.X(f"{start}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, **style["x_axis"]))
     if color:
         # swatches at full strength: the spans' pale tint is not the points' colour
-        legend = alt.Legend(orient="bottom", columns=2, labelLimit=1000, symbolOpacity=1) if staggered \
+        legend = alt.Legend(orient="bottom", columns=2, labelLimit=1000, symbolOpacity=1) if staggered or legend_below \
             else alt.Legend(symbolOpacity=1)
         col = alt.Color(f"{color}:N", title=None, scale=color_scale or alt.Undefined, legend=legend)
     else:

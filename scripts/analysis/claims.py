@@ -1,14 +1,19 @@
-"""The seed article's claims beside the authoritative figures, with a verdict for each.
+"""The news report of 10 October 2025 beside the evidence: a verdict, a reason and sources for
+each of its table rows and claims (the appendix, analysis.chapters.factcheck).
 
-Model. ``article_claims`` holds each claim in the article's words, the figure it gives
-(``seed_value``, text such as ``~70%``), the authoritative figure the data team found and the
-verdict (agrees, agrees_understates, disagrees, needs_update, unverifiable). Two checks are
-computed here rather than taken on trust:
+Model. ``article_claims`` holds each claim in the report's words, the figure it gives
+(``seed_value``, text such as ``~70%``), the figure the sources support and two verdicts: the
+published one, ``assessment`` (supported, partly_supported, contradicted, not_checkable; the scale
+of the report's three tables too), and the first edition's ``verdict`` (agrees, ...), kept in the
+data and in ``claims_table`` only. Two checks are computed here rather than taken on trust:
 
 - ``parse_value`` reads the number in a figure written as text (``~70%``, ``90 %``, ``6,150 t``);
-- ``closest_match`` says which of several authoritative figures a claimed number lies nearest
-  to (e.g. the article's "~70% of light rare-earth magnets" lies nearest China's share of *mine
-  production*, not its share of magnet making), and how far it is from each.
+- ``closest_match`` says which of several figures a claimed number lies nearest to (e.g. the
+  report's "~70% of light rare-earth magnets" lies nearest China's share of *mine production*,
+  not its share of magnet making), and how far it is from each.
+
+``verdict_table`` gives any of the four parts as the appendix shows it: the row as printed, its
+verdict, the reason and the sources the verdict rests on (``evidence_names``).
 
 Assumptions: a claimed figure with "~" or "about" is approximate; "nearest" is the smallest
 absolute difference in the claim's own unit (percentage points for shares).
@@ -20,6 +25,8 @@ import math
 import re
 
 import pandas as pd
+
+from .figures import short_publisher
 
 VERDICTS = {
     "agrees": "Agrees",
@@ -103,7 +110,7 @@ ASSESSMENTS = {
     "supported": "Supported",
     "partly_supported": "Partly supported",
     "contradicted": "Contradicted",
-    "not_checkable": "Not checkable",
+    "not_checkable": "Cannot be checked",
 }
 
 
@@ -122,32 +129,43 @@ def assessment_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {code: int(counts.get(code, 0)) for code in ASSESSMENTS}
 
 
-def compact_table(claims: pd.DataFrame) -> pd.DataFrame:
-    """The claims check in three columns (claim, verdict, the correct figure), each distinct
-    claim once (rows with the same claim text are merged; the first one's figure is kept)."""
-    if claims.empty:
-        raise ValueError("no claims to compare")
-    distinct = claims.drop_duplicates(subset="claim", keep="first")
-    return pd.DataFrame(
-        {
-            "Claim": distinct["claim"].astype(str),
-            "Verdict": [assessment_text(v) for v in distinct["assessment"]],
-            "Correct figure": distinct["authoritative_value"].fillna("—").astype(str),
-        }
-    ).reset_index(drop=True)
+def evidence_ids(frame: pd.DataFrame, column: str = "evidence_source_ids") -> list[str]:
+    """The source ids a set of verdicts rests on, each once, in the order first named (``a;b``)."""
+    ids = [i.strip() for cell in frame[column].dropna() for i in re.split(r"[;,]", str(cell))]
+    return list(dict.fromkeys(i for i in ids if i))
 
 
-def snapshot_table(snapshot: pd.DataFrame) -> pd.DataFrame:
-    """The article's snapshot table as printed, each row with its assessment and the reason."""
-    if snapshot.empty:
-        raise ValueError("the snapshot table has no rows")
-    return pd.DataFrame(
-        {
-            "Category": snapshot["category"].astype(str),
-            "China's share in global supply": snapshot["china_share_in_global_supply"].fillna("").astype(str),
-            "India's import dependency": snapshot["india_import_dependency"].fillna("").astype(str),
-            "Strategic use cases": snapshot["strategic_use_cases"].fillna("").astype(str),
-            "Assessment": [assessment_text(v) for v in snapshot["assessment"]],
-            "Why": snapshot["assessment_reason"].fillna("").astype(str),
-        }
-    ).reset_index(drop=True)
+def evidence_names(ids, registry: pd.DataFrame) -> str:
+    """The publishers (as the charts' source lines shorten them) and years of the sources a
+    verdict rests on, short enough for a table cell ("IEA (2025); ELCINA (2025)"); ValueError for
+    an id the registry does not hold."""
+    names = []
+    for sid in [i.strip() for i in re.split(r"[;,]", str(ids or "")) if i.strip()]:
+        if sid not in registry.index:
+            raise ValueError(f"a verdict cites unknown source id {sid!r}")
+        row = registry.loc[sid]
+        year = str(row["date"])[:4] if pd.notna(row["date"]) else ""
+        who = short_publisher(row["publisher"])
+        names.append(f"{who} ({year})" if year else who)
+    return "; ".join(dict.fromkeys(names)) or "—"
+
+
+def verdict_table(frame: pd.DataFrame, printed: dict[str, str], registry: pd.DataFrame, reason: str = "assessment_reason",
+                  tidy=None) -> pd.DataFrame:
+    """A table of the news report as printed, each row with its verdict, the reason and the
+    sources the verdict rests on. ``printed`` maps the dataset's columns to their headings, in
+    order: the first names the row and keeps a column of its own; the others, which the report
+    printed beside it, share one column as "heading: cell" parts, so the reason has room to be
+    read. ``tidy`` (optional) rewrites a reason in the report's style."""
+    if frame.empty:
+        raise ValueError("no rows to give verdicts on")
+    tidy = tidy or (lambda text: text)
+    (first, heading), *others = printed.items()
+    table = {heading: frame[first].fillna("—").astype(str)}
+    if others:
+        table["As printed"] = ["; ".join(f"{h}: {row[c] if pd.notna(row[c]) else '—'}" for c, h in others)
+                               for _, row in frame.iterrows()]
+    table["Verdict"] = [assessment_text(v) for v in frame["assessment"]]
+    table["Why"] = frame[reason].fillna("").astype(str).map(tidy)
+    table["Evidence"] = [evidence_names(v, registry) for v in frame["evidence_source_ids"]]
+    return pd.DataFrame(table).reset_index(drop=True)

@@ -80,8 +80,9 @@ class TracedPasteText(PasteTextRole):
                 report = None
             if report is not None:
                 value = (glued.data or {}).get("text/plain")
+                figure_id = f"{self.document.settings.env.docname}::{key}"
                 result = [key_figure("", "", result[0], classes=["key-figure"],
-                                     report={**report, "key": key, "value": value})]
+                                     report={**report, "key": key, "value": value, "figure_id": figure_id})]
         return result, messages
 
 
@@ -99,7 +100,7 @@ class TracePendingGlue(SphinxPostTransform):
             output = read_glue_cache(folder, node.refdoc).get(node.key) or {}
             report = provenance(output.get("metadata"))
             value = (output.get("data") or {}).get("text/plain")
-            _wrap(node, report and {**report, "key": node.key, "value": value})
+            _wrap(node, report and {**report, "key": node.key, "value": value, "figure_id": f"{node.refdoc}::{node.key}"})
         # a value glued on this page inside a heading or caption is left plain
         for figure in list(self.document.findall(key_figure)):
             if any(isinstance(a, NO_LINK_INSIDE) for a in _ancestors(figure)):
@@ -204,8 +205,15 @@ def visit_key_figure(translator, node: key_figure) -> None:
     node["note_id"] = f"kf-{count}"
     translator.body.append(
         f'<a class="key-figure" href="{html.escape(href, quote=True)}" aria-describedby="kf-{count}" '
-        f'data-note="{html.escape(note, quote=True)}">')
+        f'data-note="{html.escape(note, quote=True)}"{_figure_id(report)}>')
     node["note"] = note
+
+
+def _figure_id(report: dict) -> str:
+    """The figure's page and name (``leverage::exports_drop_pct``) as ``data-key``: a test finds
+    every page that shows one figure, to check it reads the same on each (tests/test_one_value.py)."""
+    fid = report.get("figure_id")
+    return f' data-key="{html.escape(fid, quote=True)}"' if fid else ""
 
 
 def depart_key_figure(translator, node: key_figure) -> None:

@@ -437,13 +437,15 @@ def status_figure(status: pd.DataFrame, as_of_day, marker) -> Figure:
                      "status": controls.STATUS_SHORT[r["status_as_of"]], "status_full": r["status_text"],
                      "confirmed": r["status_confirmed"], "source_id": r["source_id"]})
     plotted = pd.DataFrame(rows)
-    plotted["measure"] = [m if (plotted["measure"] == m).sum() == 1 else f"{m}: {i}"
-                          for m, i in zip(plotted["measure"], plotted["instrument"])]
+    # two measures of one issuer and kind (the 2025 truce's tariffs, the 2026 surcharge) are told apart
+    # by the month each took effect
+    plotted["measure"] = [m if (plotted["measure"] == m).sum() == 1 else f"{m}, {controls.to_date(e):%b %Y}"
+                          for m, e in zip(plotted["measure"], plotted["effective"])]
     domain = list(dict.fromkeys(plotted["status"]))
     chart = charts.event_timeline(plotted, start="effective", lane="measure", label="status", end="end", color="status",
                                   tooltip=charts.sentence("{instrument}: {status_full}; in effect from "
                                                           "{effective|%-d %B %Y}[, scheduled to end {end|%-d %B %Y}]"),
-                                  lane_sort=list(plotted["measure"]))
+                                  lane_sort=list(plotted["measure"]), legend_below=True, width=charts.WIDTH - 140)
     chart = recolour(chart, "status", alt.Scale(domain=domain, range=[STATUS_COLOURS.get(d, charts.OTHER) for d in domain]))
     chart = alt.layer(chart, marker).properties(height=34 * len(plotted))
     counts_text = ", ".join(f"{v} {controls.STATUS_TEXT[k]}" for k, v in controls.counts(status).items())

@@ -2,8 +2,9 @@
 
 ``compute(data_dir, year=2025, focus_country="India", as_of="2026-12-01")`` reads the value chain,
 mine production, reserves (every USGS edition in the data), magnet exports, China's export controls
-(their status on ``as_of``, from ``analysis.controls``), the news report's snapshot table and its
-claims, and returns the chapter's key figures, its two tables and the frames of its five figures.
+(their status on ``as_of``, from ``analysis.controls``), and returns the chapter's key figures and
+the frames of its figures. The news report's tables and claims are checked in the appendix
+(``analysis.chapters.factcheck``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import charts, claims, concentration, controls, datasets, magnet_exports
+from .. import charts, concentration, controls, datasets, india_exports, magnet_exports
 from . import Chapter, Figure, listing
 
 IEA = "International Energy Agency"
@@ -61,17 +62,15 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     exports = datasets.load("china_magnet_exports_monthly", data_dir)
     annual = datasets.load("china_magnet_exports_annual", data_dir)
     timeline = datasets.load("export_control_timeline", data_dir)
-    seed = datasets.load("article_claims", data_dir)
-    snapshot = datasets.load("article_snapshot", data_dir)
 
     shares = value_chain(ch, chain, registry)
     mine = mining(ch, production, registry, year)
     res = reserves_position(ch, reserves, mine, year, focus_country)
     exp = magnet_export_collapse(ch, exports)
+    to_india = india_exports.read(ch, exports)
+    ch.key("india_share_high_at_trough", ch["india_share_high_month"] == ch["exports_trough_month"])
     year_totals(ch, annual, exp)
     recorded = control_measures(ch, timeline, as_of)
-    article_claims(ch, seed, registry, mine["china_share_pct"], shares["magnets"]["share_pct"])
-    article_snapshot(ch, snapshot)
     # "its share rises at every step" is said only when the shares do rise: mining < separation < magnets
     ch.key("chain_rises", bool(mine["china_share_pct"] < shares["separation"]["share_pct"] < shares["magnets"]["share_pct"]))
 
@@ -80,6 +79,9 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country, res, current)
     ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year, current)
     ch.figures["fig-leverage-exports"] = exports_figure(exp)
+    india_fig = india_exports.figure(to_india)
+    ch.figures["fig-leverage-exports-india"] = Figure(india_fig["chart"], "", india_fig["source_ids"], india_fig["unit"],
+                                                      india_fig["data"])
     ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, ch["april_elements_n"], ch["as_of_text"])
     return ch
 
@@ -238,8 +240,8 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
            label="China's magnet exports in the last reported month before the April 2025 controls")
     ch.key("exports_pre_control_about", about(pre["exports"]), unit="t", **ds)
     ch.key("exports_pre_control_month", month(pre["month"]))
-    earlier_months = world[world["date"] < pd.Timestamp(f"{CONTROLS_START}-01")]
-    ch.key("exports_pre_control_peak", bool(pre["exports"] >= earlier_months["exports"].max()))
+    # "the record month": the base of the peak-to-trough fall is the highest month of the whole series
+    ch.key("exports_pre_control_peak", bool(pre["exports"] >= world["exports"].max()))
     ch.key("exports_drop_pct", 100 * (1 - low["exports"] / pre["exports"]), unit="%", dataset="china_magnet_exports_monthly")
     ch.key("exports_collapse_from", month(COLLAPSE[0]))
     ch.key("exports_collapse_to", month(COLLAPSE[1]))
@@ -354,39 +356,6 @@ def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame
     codes = list(dict.fromkeys(package["status_as_of"]))
     ch.key("package_status", controls.STATUS_TEXT[codes[0]] if len(codes) == 1 else "mixed")
     return china
-
-
-def article_claims(ch: Chapter, seed: pd.DataFrame, registry: pd.DataFrame, mine_share: float, magnet_share: float) -> None:
-    lree = seed[seed["claim"].str.contains("light rare earth magnets", case=False)].iloc[0]
-    value = claims.parse_value(lree["seed_value"])
-    match = claims.closest_match(value, {"mining": mine_share, "magnets": magnet_share})
-    ch.key("lree_claim_value", value, unit="%", dataset="article_claims", source_ids=["srk-bharat-2025-10-10"])
-    ch.key("lree_claim_gap_mining", abs(match["gaps"]["mining"]), unit="percentage points")
-    ch.key("lree_claim_gap_magnets", abs(match["gaps"]["magnets"]), unit="percentage points")
-    ch.key("lree_claim_match", "mining" if match["label"] == "mining" else "magnet making")
-    ch.key("lree_claim_other", "magnet making" if match["label"] == "mining" else "mining")
-    verdicts = seed["verdict"].value_counts()
-    ch.key("claims_n", len(seed))
-    ch.key("claims_disagree_n", int(verdicts.get("disagrees", 0)))
-    ch.key("claims_update_n", int(verdicts.get("needs_update", 0)))
-    assessed = claims.assessment_counts(seed.drop_duplicates(subset="claim"))
-    ch.key("claims_supported_n", assessed["supported"])
-    ch.key("claims_partly_n", assessed["partly_supported"])
-    ch.key("claims_contradicted_n", assessed["contradicted"])
-    ch.key("claims_not_checkable_n", assessed["not_checkable"])
-    ch.key("claims_distinct_n", int(seed["claim"].nunique()))
-    ch.tables["claims"] = claims.compact_table(seed)
-
-
-def article_snapshot(ch: Chapter, snapshot: pd.DataFrame) -> None:
-    """The news report's snapshot table as printed, with each row's assessment."""
-    n = claims.assessment_counts(snapshot)
-    ch.key("snapshot_n", len(snapshot))
-    ch.key("snapshot_supported_n", n["supported"])
-    ch.key("snapshot_partly_n", n["partly_supported"])
-    ch.key("snapshot_contradicted_n", n["contradicted"])
-    ch.key("snapshot_not_checkable_n", n["not_checkable"])
-    ch.tables["snapshot"] = claims.snapshot_table(snapshot)
 
 
 # --- figures ------------------------------------------------------------------------------------

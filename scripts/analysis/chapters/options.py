@@ -18,7 +18,7 @@ import math
 
 import pandas as pd
 
-from .. import charts, concentration, controls, datasets, magnet_exports
+from .. import charts, concentration, controls, datasets, magnet_exports, october_package, oxide_value
 from . import Chapter, Figure
 
 IEA = "International Energy Agency"
@@ -95,14 +95,18 @@ def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chap
     recyc = recycling(ch, facts)
     lean = less_heavy_rare_earths(ch, intensity, facts)
     diplo = diplomacy(ch, events, frameworks, shock)
+    prices = oxide_prices(ch, data_dir, buffer, repm, intensity, resources)
+    package = october_package.read(ch, datasets.load("october_2025_package", data_dir), timeline)
 
     ch.tables["buffer"] = buffer["table"]
     ch.tables["producers"] = sourcing["table"]
+    ch.tables["oxide-prices"] = prices["table"]
+    ch.tables["october-package"] = package["table"]
     ch.tables["comparison"] = comparison(registry, facts, {
         "stockpile": buffer, "diversified_sourcing": sourcing, "domestic_magnets": domestic,
         "recycling": recyc, "less_heavy_rare_earths": lean, "diplomacy": diplo})
     ch.figures["fig-options-buffer"] = buffer_figure(buffer, bill)
-    used = {sid for part in (buffer, shock, sourcing, domestic, recyc, lean, diplo) for sid in part["source_ids"]}
+    used = {sid for part in (buffer, shock, sourcing, domestic, recyc, lean, diplo, prices, package) for sid in part["source_ids"]}
     newest = max(registry.loc[[s for s in used if s in registry.index], "date"].dropna().astype(str))
     ch.key("newest_source", month_label(newest) if len(newest) in (7, 10) else newest)
     return ch
@@ -491,3 +495,77 @@ def buffer_figure(buffer: dict, bill: dict) -> Figure:
     subtitle = (f"Cost of holding India's rare-earth magnet imports in stock, INR crore, at {bill['year']} import prices, "
                 f"by months held.")
     return Figure(chart, alt_text, list(bill["source_ids"]), "INR crore", plotted, title, subtitle)
+
+
+# --- what the oxide prices mean for a stock and for the magnet scheme (analysis.oxide_value) ---
+OXIDE_NAMES = {"ndpr_oxide": "NdPr oxide", "dy_oxide": "Dysprosium oxide", "tb_oxide": "Terbium oxide"}
+
+
+def oxide_prices(ch: Chapter, data_dir, buffer: dict, repm: pd.Series, intensity: pd.DataFrame,
+                 resources: pd.DataFrame) -> dict:
+    """The stock of magnets valued by the oxide it holds, at the USGS and the China spot prices, and
+    the NdPr oxide the scheme's capacity needs; no currency is converted into another."""
+    prices = datasets.load("oxide_prices", data_dir)
+    spot = datasets.load("oxide_spot_prices_china", data_dir)
+    usgs = {p: oxide_value.usgs_latest(prices, p) for p in oxide_value.PRODUCTS}
+    china = {p: oxide_value.china_spot(spot, p) for p in oxide_value.PRODUCTS}
+    content = oxide_value.magnet_content(intensity)
+    oxide = oxide_value.oxide_per_kg_magnet(content)
+    usd = oxide_value.value_per_kg_magnet(oxide, {p: usgs[p]["price"] for p in usgs})
+    cny = oxide_value.value_per_kg_magnet(oxide, {p: china[p]["cny_per_kg"] for p in china})
+    usgs_ids = sorted({s for u in usgs.values() for s in u["source_ids"]})
+    spot_ids = sorted({c["source_id"] for c in china.values()})
+    mix_ids = content["source_ids"]
+    for p, short in (("ndpr_oxide", "ndpr"), ("dy_oxide", "dy"), ("tb_oxide", "tb")):
+        u, c = usgs[p], china[p]
+        ch.key(f"{short}_usgs", u["price"], unit="US$/kg", dataset="oxide_prices", source_ids=[u["source_id"]],
+               label=f"{OXIDE_NAMES[p]}, USGS annual average {u['year']}")
+        ch.key(f"{short}_usgs_low", u["low"], unit="US$/kg", dataset="oxide_prices", source_ids=u["source_ids"])
+        ch.key(f"{short}_usgs_high", u["high"], unit="US$/kg", dataset="oxide_prices", source_ids=u["source_ids"])
+        ch.key(f"{short}_usgs_high_year", u["high_year"])
+        ch.key(f"{short}_spot_cny", c["cny_per_kg"], unit="CNY/kg", dataset="oxide_spot_prices_china",
+               source_ids=[c["source_id"]], label=f"{OXIDE_NAMES[p]}, China spot price")
+        ch.key(f"{short}_agree_rate", oxide_value.implied_yuan_per_dollar(u["price"], c["cny_per_kg"]),
+               unit="CNY per US$")
+    ch.key("oxide_usgs_year", usgs["ndpr_oxide"]["year"])
+    ch.key("ndpr_peak_over_latest", usgs["ndpr_oxide"]["high"] / usgs["ndpr_oxide"]["price"], unit="times",
+           dataset="oxide_prices")
+    ch.key("oxide_usgs_first_year", usgs["ndpr_oxide"]["first_year"])
+    ch.key("oxide_usgs_estimated", usgs["ndpr_oxide"]["estimated"])
+    ch.key("ndpr_spot_date", controls.long_date(china["ndpr_oxide"]["date"]))
+    ch.key("heavy_spot_date", controls.long_date(china["dy_oxide"]["date"]))
+    # relative to NdPr, how much cheaper dysprosium is in China's spot price than in the USGS average
+    ch.key("dy_spot_discount_pct", 100 * (1 - ch["dy_agree_rate"] / ch["ndpr_agree_rate"]), unit="%")
+    ch.key("ndpr_share_low_pct", 100 * content["ndpr_low"], unit="wt %", dataset="magnet_intensity", source_ids=mix_ids)
+    ch.key("ndpr_share_high_pct", 100 * content["ndpr_high"], unit="wt %", dataset="magnet_intensity", source_ids=mix_ids)
+    ch.key("heavy_share_high_pct", 100 * content["heavy_high"], unit="wt %", dataset="magnet_intensity", source_ids=mix_ids)
+    ch.key("ndpr_oxide_per_kg_low", oxide["ndpr_low"], unit="kg/kg", dataset="magnet_intensity", source_ids=mix_ids)
+    ch.key("ndpr_oxide_per_kg_high", oxide["ndpr_high"], unit="kg/kg", dataset="magnet_intensity", source_ids=mix_ids)
+    for case in ("low", "high_dy", "high_tb"):
+        ch.key(f"oxide_usd_per_kg_{case}", usd[case], unit="US$/kg of magnet", dataset="oxide_prices",
+               source_ids=usgs_ids + mix_ids)
+        ch.key(f"oxide_cny_per_kg_{case}", cny[case], unit="CNY/kg of magnet", dataset="oxide_spot_prices_china",
+               source_ids=spot_ids + mix_ids)
+    stock_usd = oxide_value.stock_value(buffer["cost"]["tonnes"], usd)
+    stock_cny = oxide_value.stock_value(buffer["cost"]["tonnes"], cny)
+    for case in ("low", "high_dy", "high_tb"):
+        ch.key(f"buffer_oxide_usd_m_{case}", stock_usd[case], unit="US$ million", dataset="oxide_prices",
+               source_ids=usgs_ids + mix_ids, label=f"Oxide in the magnet stock at USGS prices ({case})")
+        ch.key(f"buffer_oxide_cny_m_{case}", stock_cny[case], unit="CNY million", dataset="oxide_spot_prices_china",
+               source_ids=spot_ids + mix_ids, label=f"Oxide in the magnet stock at China spot prices ({case})")
+    need = oxide_value.oxide_need(float(repm["capacity"]), oxide)
+    ch.key("repm_ndpr_need_low_t", need["low"], unit="t/yr NdPr oxide", dataset="magnet_intensity", source_ids=mix_ids)
+    ch.key("repm_ndpr_need_high_t", need["high"], unit="t/yr NdPr oxide", dataset="magnet_intensity", source_ids=mix_ids)
+    ch.key("repm_ndpr_bill_usd_m_low", need["low"] * usgs["ndpr_oxide"]["price"] / 1000, unit="US$ million/yr",
+           dataset="oxide_prices", source_ids=usgs_ids + mix_ids, label="NdPr oxide for the scheme's capacity, low")
+    ch.key("repm_ndpr_bill_usd_m_high", need["high"] * usgs["ndpr_oxide"]["price"] / 1000, unit="US$ million/yr",
+           dataset="oxide_prices", source_ids=usgs_ids + mix_ids, label="NdPr oxide for the scheme's capacity, high")
+    for name in ("repm_ndpr_need_low_t", "repm_ndpr_need_high_t", "repm_ndpr_bill_usd_m_low", "repm_ndpr_bill_usd_m_high"):
+        ch.key(f"{name}_q", quoted(ch[name]), unit=ch.keys[name].unit, dataset=ch.keys[name].dataset,
+               source_ids=ch.keys[name].source_ids)
+    irel = resources[resources["item"] == "irel_ndpr_capacity"]["value"].astype(float)
+    ch.key("irel_share_of_need_low_pct", 100 * irel.min() / need["high"], unit="%", dataset="india_rare_earth_resources")
+    ch.key("irel_share_of_need_high_pct", 100 * irel.max() / need["low"], unit="%", dataset="india_rare_earth_resources")
+    table = oxide_value.price_table(prices, spot, OXIDE_NAMES)
+    table["China spot date"] = [controls.long_date(d) for d in table["China spot date"]]
+    return {"table": table, "source_ids": [*usgs_ids, *spot_ids, *mix_ids]}

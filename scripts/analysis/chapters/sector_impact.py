@@ -40,23 +40,12 @@ def compute(data_dir, supply_cut_share: float = 0.5, disruption_months: float = 
     return ch
 
 
-VERDICT = {"supported": "Supported", "partly_supported": "Partly supported", "contradicted": "Contradicted",
-           "not_checkable": "Cannot be checked"}
-
-
 def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFrame, registry: pd.DataFrame) -> dict:
     ev = evidence.set_index("evidence_id")
     article = dict(dataset="india_sector_impact", source_ids=["srk-bharat-2025-10-10"])
     ch.key("sectors_n", len(impact), **article)
     ch.key("sectors_list", listing(impact["sector"].str.lower()), **article)
     ch.key("article_rated_n", int((impact["dependency"].notna() & impact["severity"].notna()).sum()), **article)
-    # the verdicts on the article's ratings, counted and listed by kind
-    assessed = dict(dataset="india_sector_impact",
-                    source_ids=list(dict.fromkeys(";".join(impact["evidence_source_ids"].dropna()).split(";"))))
-    for kind in VERDICT:
-        which = impact.loc[impact["assessment"] == kind, "sector"].str.lower()
-        ch.key(f"assess_{kind}_n", len(which), **assessed)
-        ch.key(f"assess_{kind}_list", listing(which) if len(which) else "none", **assessed)
 
     found = evidence[evidence["evidence_found"].fillna(False)]
     sectors_with = list(dict.fromkeys(found["sector"]))
@@ -88,15 +77,6 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
     dep = ev.loc["el-elcina-china-dependence"]
     ch.key("elcina_china_share_pct", dep["value"], unit="%", dataset="india_sector_evidence", source_ids=[dep["source_id"]])
 
-    # the article's table as printed, with the verdict on each row beside it
-    ch.tables["sectors"] = pd.DataFrame({
-        "Sector": impact["sector_as_printed"],
-        "Dependency": impact["dependency"],
-        "Severity": impact["severity"],
-        "Components": impact["components"],
-        "Verdict": impact["assessment"].map(VERDICT).fillna(impact["assessment"]),
-        "Why": impact["assessment_reason"],
-    })
     ch.tables["evidence"] = pd.DataFrame({
         "Sector": evidence["sector"],
         "Actor": evidence["actor"].fillna("—"),

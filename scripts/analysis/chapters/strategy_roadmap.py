@@ -51,8 +51,6 @@ def compute(data_dir, demand_growth: float = 0.15, capacity_realisation: float =
     return ch
 
 
-ASSESSMENT = {"supported": "Supported", "partly_supported": "Partly supported", "contradicted": "Contradicted",
-              "not_assessed": "Not assessed"}
 MONTHS = {name[:3]: name for name in MONTH_NAMES if name != name[:3]} | {"Sept": "September"}  # "Jun" → "June"
 
 
@@ -116,13 +114,6 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     blocks = ms.loc["ncmm-blocks-auctioned"]
     ch.key("ncmm_blocks_auctioned_n", int(blocks["value"]), dataset=ms_ds, source_ids=[blocks["source_id"]])
 
-    ch.tables["roadmap"] = pd.DataFrame({
-        "Initiative": roadmap["initiative"],
-        "Status (2025)": roadmap["status_2025"].fillna("—"),
-        "Target by 2030": roadmap["target_2030"].fillna("—"),
-        "Assessment": roadmap["assessment"].map(ASSESSMENT).fillna("Not assessed"),
-        "Why": roadmap["assessment_reason"].fillna("").map(house_style),
-    })
     names = {"repm-scheme": "Magnet scheme", "ncmm-government": "Critical Mineral Mission",
              "critical-mineral-recycling-scheme": "Recycling scheme", "rare-earth-corridors": "Rare Earth Corridors"}
     shown = milestones[milestones["instrument_id"].isin(names)].copy()
