@@ -16,6 +16,8 @@ from pipeline.editions.record import glued_values
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
+# pages whose module is not a chapter module (the Data and sources page is the build's own page)
+PAGE_MODULES = {"data_sources": "pipeline.pages.appendix"}
 
 
 def copy_data(tmp_path: Path) -> Path:
@@ -42,7 +44,8 @@ def compute(name: str, data_dir: Path = DATA, **params) -> dict:
     """Chapter ``name``'s key figures computed from ``data_dir`` by its module, plus the wordings
     its page picks: each ``{choose}`` block with a ``wording`` name, filled as the page shows it
     (``analysis.wordings``, as plain text); name → value."""
-    chapter = importlib.import_module(f"analysis.chapters.{name}").compute(data_dir, **params)
+    module = PAGE_MODULES.get(name, f"analysis.chapters.{name}")
+    chapter = importlib.import_module(module).compute(data_dir, **params)
     page = "index" if name == "home" else name  # the landing page's module is analysis.chapters.home
     text = (REPO / "book" / f"{page}.md").read_text(encoding="utf-8")
     values = chapter.values()

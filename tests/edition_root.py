@@ -20,7 +20,6 @@ chapters:
   - file: leverage
   - file: reserves
   - file: what_changed
-  - file: data_sources
 """
 
 INDEX = """(home)=

@@ -23,7 +23,6 @@ TOC = """format: jb-book
 root: index
 chapters:
   - file: leverage
-  - file: data_sources
 """
 
 INDEX = """(home)=

@@ -1,5 +1,6 @@
 """Generated "Data and sources" page and BibTeX file: complete, escaped, and built only from data/."""
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -7,17 +8,17 @@ from pathlib import Path
 import pytest
 from pybtex.database import parse_file
 
-from pipeline.pages.appendix import write_bibliography, write_data_appendix
+from pipeline.pages.appendix import compute, row_ids, write_bibliography, write_downloads
 from pipeline.pages.markup import bib_escape, bib_url, md
 from pipeline.errors import DataError
 
 REPO = Path(__file__).resolve().parents[1]
 
-SOURCES_CSV = """id,publisher,title,date,url,accessed,quality,origin,note
-usgs-mcs-2025,USGS,Mineral Commodity Summaries 2025,2025-01-31,https://pubs.usgs.gov/mcs2025,2025-10-12,P,,
+SOURCES_CSV = """id,publisher,title,date,url,accessed,quality,origin,note,seen_as,copy_url
+usgs-mcs-2025,USGS,Mineral Commodity Summaries 2025,2025-01-31,https://pubs.usgs.gov/mcs2025,2025-10-12,P,,,publisher_page,
 srk-bharat-2025-10-10,SRK Bharat,"Beijing Seeks End-Use Assurance from India Before Resuming Heavy Rare Earth Exports Amid Global Trade \
-Tensions",2025-10-10,https://srkbharat.com/a,2025-10-12,S,"Seen at srkbharat.com; names MOFCOM",
-odd_chars,R&D {Lab} #1,"50% of $ts_ in ~x^ \\ y",2024-03-01,https://example.org/a b,2025-10-12,D,"share = 100 * a / b",
+Tensions",2025-10-10,https://srkbharat.com/a,2025-10-12,S,"Seen at srkbharat.com; names MOFCOM",,report,https://news.example.com/copy x
+odd_chars,R&D {Lab} #1,"50% of $ts_ in ~x^ \\ y",2024-03-01,https://example.org/a b,2025-10-12,D,"share = 100 * a / b",,derived,
 """
 MINE_CSV = """country,year,production,unit,source_id
 World,2024,390000,t REO,usgs-mcs-2025
@@ -73,82 +74,99 @@ def data(tmp_path):
     return folder
 
 
+AS_OF = "2026-12-01"
+
+
 @pytest.fixture
-def page(data, tmp_path):
-    stage = tmp_path / "stage"
-    path = write_data_appendix(data, stage)
-    assert path == stage / "data_sources.md"
-    return path.read_text(encoding="utf-8")
+def page(data):
+    return compute(data, as_of=AS_OF, topics={"Mining": ["mine_production_by_country"],
+                                               "Value chain": ["china_value_chain_share"]})
 
 
-# --- the page --------------------------------------------------------------------------------------
+# --- the page's values and tables ------------------------------------------------------------------
 
 
-def test_page_starts_with_label_and_title(page):
-    assert page.startswith("(data-sources)=\n# Data and sources\n\n")
-    assert "from the 2 datasets below" in page
+def test_page_values(page):
+    assert page["datasets_n"] == 2 and page["sources_n"] == 3 and page["rows_n"] == 4
+    assert page["as_of_date"] == "1 December 2026"
+    assert "no text that was opened with the wrong character set" in page["checks"]
+    assert page["due_any"] is False and page["ends_unknown_any"] is False  # no end to pass, no release due
 
 
-def test_every_dataset_has_a_labelled_section_in_descriptor_order(page):
-    headings = re.findall(r"^\((data-[\w-]+)\)=\n## (.*)$", page, flags=re.M)
-    assert headings == [
-        ("data-freshness", "How current the data are"),
-        ("data-mine_production_by_country", "Mine production by country"),
-        ("data-china_value_chain_share", r"China's share \| by \<b\>stage\</b\>"),
-        ("data-source-registry", "Source registry"),
-    ]
-    assert "(data-sources)=" not in page[1:]  # the sources resource has no dataset section of its own
+def test_dataset_facts_and_codebook(page):
+    about = dict(zip(page.tables["about-mine_production_by_country"]["About"],
+                     page.tables["about-mine_production_by_country"]["Detail"]))
+    assert about["Description"] == "Annual mine production, USGS estimates."
+    assert about["Rows"] == "2" and about["Unit"] == "t REO"
+    assert about["Each row is one"] == "country, year, source_id"
+    assert "sums to at most the World row" in about["Checked at build time"]
+    columns = page.tables["columns-mine_production_by_country"].set_index("Column")
+    assert columns.loc["production", "Constraints"] == "≥ 0"
+    assert columns.loc["country", "Constraints"] == "required"
+    assert columns.loc["unit", "Constraints"] == "one of: t REO"
+    share = page.tables["columns-china_value_chain_share"].set_index("Column")
+    assert share.loc["stage", "Constraints"] == "pattern ^[a-z_]+$"
 
 
-def test_dataset_section_content(page):
-    section = page.split("(data-mine_production_by_country)=")[1].split("(data-china_value_chain_share)=")[0]
-    assert "Annual mine production, USGS estimates." in section
-    assert ("- **Download:** {download}`mine_production_by_country.csv"
-            " <datasets/mine_production_by_country.csv>` (2 rows)") in section
-    assert "- **Unit:** t REO\n" in section
-    assert "- **Sources:** {cite:p}`reg-usgs-mcs-2025`" in section
-    assert "| `production` | number | Mine production | ≥ 0 |" in section
-    assert "| `country` | string | Country or World | required |" in section
-    assert r"| `unit` | string |  | one of: t REO |" in section
-    assert "- **Each row is one:** `country`, `year`, `source_id`" in section
+def test_markup_in_data_is_escaped_when_shown(page):
+    html = page.table("about-china_value_chain_share").to_html()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "<b>" not in page.html["rows-china_value_chain_share"]
 
 
-def test_sources_come_from_descriptor_and_rows(page):
-    section = page.split("(data-china_value_chain_share)=")[1].split("(data-source-registry)=")[0]
-    assert "- **Sources:** {cite:p}`reg-srk-bharat-2025-10-10,reg-odd_chars`" in section
-    assert "- **Unit:** \\%\n" in section  # md() escapes a leading % (a MyST comment at line start)
+def test_every_row_has_a_stable_anchor_grouped_by_its_source(page):
+    rows = page.html["rows-mine_production_by_country"]
+    assert '<tbody id="rows-mine_production_by_country--usgs-mcs-2025">' in rows
+    # each row carries its numbers, plain, for a key figure that quotes one (sphinx_ext/report_trace.py)
+    assert '<tr id="row-mine_production_by_country-world-2024" data-figures="2024 390000">' in rows
+    assert '<tr id="row-mine_production_by_country-china-2024" data-figures="2024 270000">' in rows
+    assert '<a href="#source-usgs-mcs-2025">USGS (2025-01-31)</a>' in rows
+    assert "production: 270000 (t REO)" in rows
+    share = page.html["rows-china_value_chain_share"]
+    # no primary key: rows are numbered; one group per source, in first-seen order
+    assert share.index('id="rows-china_value_chain_share--srk-bharat-2025-10-10"') < share.index(
+        'id="rows-china_value_chain_share--odd_chars"')
+    assert '<tr id="row-china_value_chain_share-1" data-figures="69.2">' in share
+    assert '<tr id="row-china_value_chain_share-2" data-figures="90">' in share
 
 
-def test_markup_in_data_is_escaped(page):
-    section = page.split("(data-china_value_chain_share)=")[1].split("(data-source-registry)=")[0]
-    assert (r"Shares \<script\>alert(1)\</script\> with \`code\`, \*stars\* and a \| pipe \& \{\{ subst \}\}."
-            in section)
-    assert "<script>" not in page
-    assert r"| `stage` | string | Stage \| step | pattern \^\[a-z\_\]+\$ |" in section
+def test_row_ids_are_unique_even_when_slugs_meet():
+    resource = {"schema": {"primaryKey": ["a", "source_id"]}}
+    assert row_ids(resource, [{"a": "X y", "source_id": "s"}, {"a": "x-Y", "source_id": "t"}, {"a": "", "source_id": "s"}]) == [
+        "x-y", "x-y-2", "3"]
 
 
-def test_download_copies_exist_and_match(data, page, tmp_path):
-    for name in ("mine_production_by_country.csv", "china_value_chain_share.csv"):
-        copy = tmp_path / "stage" / "datasets" / name
-        assert copy.read_bytes() == (data / name).read_bytes()
-    assert not (tmp_path / "stage" / "datasets" / "sources.csv").exists()
+def test_registry_shows_address_date_grade_and_how_seen(page):
+    registry = page.html["registry"]
+    assert ('<tr id="source-usgs-mcs-2025"><td>USGS</td>'
+            '<td><a href="https://pubs.usgs.gov/mcs2025">Mineral Commodity Summaries 2025</a></td>'
+            "<td>2025-01-31</td><td>P (primary)</td><td>publisher&#x27;s own page</td></tr>") in registry
+    assert ('<td>another outlet&#x27;s report (<a href="https://news.example.com/copy%20x">copy read</a>)</td>'
+            in registry)
+    assert "R&amp;D {Lab} #1" in registry and 'href="https://example.org/a%20b"' in registry
+    assert "<td>D (derived)</td>" in registry
 
 
-def test_registry_lists_every_source_and_bibliography(page):
-    registry = page.split("(data-source-registry)=")[1]
-    assert ("| `usgs-mcs-2025` | USGS | [Mineral Commodity Summaries 2025](<https://pubs.usgs.gov/mcs2025>)"
-            " | 2025-01-31 | P (primary) |") in registry
-    assert ("| `odd_chars` | R\\&D \\{Lab\\} #1 | [50% of \\$ts\\_ in \\~x\\^ \\\\ y](<https://example.org/a%20b>)"
-            " | 2024-03-01 | D (derived) |") in registry
-    assert "| `srk-bharat-2025-10-10` | SRK Bharat |" in registry
-    assert registry.rstrip().endswith(
-        "```{bibliography}\n:all:\n:style: plain\n:keyprefix: reg-\n:labelprefix: S\n```")
+def test_topics_show_the_newest_period_and_a_passed_end_as_unknown(tmp_path):
+    data_dir = REPO / "data"
+    page = compute(data_dir, as_of="2026-12-01", topics={"Controls": ["export_control_timeline"],
+                                                         "Mining": ["mine_production_by_country",
+                                                                    "reserves_by_country"]})
+    topics = page.tables["topics"].set_index("Topic")
+    assert topics.loc["Mining", "Newest period covered"] == "2025"  # "MCS 2026" is an edition, not a period
+    assert topics.loc["Controls", "Status"] == "unknown"
+    ends = page.tables["ends-unknown"]
+    assert len(ends) == page["ends_unknown_n"] > 0 and set(ends["What followed"]) == {"unknown"}
+    freshness_table = page.tables["freshness"].set_index("Dataset")
+    assert "current" not in freshness_table["Status"][freshness_table.index.str.startswith("Export-control")].iloc[0]
+    with pytest.raises(DataError, match="nope"):
+        compute(data_dir, as_of="2026-12-01", topics={"X": ["nope"]})
 
 
-def test_unknown_source_id_is_refused(data, tmp_path):
+def test_unknown_source_id_is_refused(data):
     (data / "china_value_chain_share.csv").write_text(SHARE_CSV.replace("odd_chars", "nope"), encoding="utf-8")
     with pytest.raises(DataError, match=r'resource "china_value_chain_share": source ids not in sources.csv: nope'):
-        write_data_appendix(data, tmp_path / "stage")
+        compute(data)
 
 
 def test_path_outside_data_is_refused(data, tmp_path):
@@ -156,7 +174,61 @@ def test_path_outside_data_is_refused(data, tmp_path):
     broken["resources"][1]["path"] = "../secret.csv"
     (data / "datapackage.json").write_text(json.dumps(broken), encoding="utf-8")
     with pytest.raises(DataError, match=r'path "\.\./secret\.csv" must be a plain relative file name'):
-        write_data_appendix(data, tmp_path / "stage")
+        write_downloads(data, tmp_path / "stage")
+
+
+def test_download_copies_exist_and_match(data, tmp_path):
+    assert write_downloads(data, tmp_path / "stage") is None  # no meta: no zip
+    for name in ("mine_production_by_country.csv", "china_value_chain_share.csv"):
+        copy = tmp_path / "stage" / "datasets" / name
+        assert copy.read_bytes() == (data / name).read_bytes()
+    assert not (tmp_path / "stage" / "datasets" / "sources.csv").exists()
+
+
+# --- the page in book/ -----------------------------------------------------------------------------
+
+BOOK_PAGE = REPO / "book" / "data_sources.md"
+
+
+def book_page() -> str:
+    return BOOK_PAGE.read_text(encoding="utf-8")
+
+
+def test_book_page_has_a_section_per_dataset_in_descriptor_order():
+    package_ = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    resources = [r for r in package_["resources"] if r["name"] != "sources"]
+    text = book_page()
+    sections = re.findall(r"^\(data-([\w-]+)\)=\n### (.*)$", text, flags=re.M)
+    dataset_sections = [s for s in sections if s[0] not in ("ends-unknown",)]
+    assert dataset_sections == [(r["name"], r["title"]) for r in resources]
+    for r in resources:
+        section = text.split(f"(data-{r['name']})=", 1)[1].split("\n(data-", 1)[0]
+        file = r["path"].rsplit("/", 1)[-1]
+        assert f"{{download}}`{file} <datasets/{r['path']}>`" in section
+        for glued in (f"table-about-{r['name']}", f"table-columns-{r['name']}", f"rows-{r['name']}"):
+            assert f"```{{glue}} {glued}\n```" in section
+    front = text.split("---", 2)[1]
+    assert set(re.search(r"datasets: \[(.*)\]", front).group(1).split(", ")) == {r["name"] for r in package_["resources"]}
+
+
+def page_topics() -> dict:
+    cell = book_page().split("topics={", 1)[1].split("})\n", 1)[0]
+    return ast.literal_eval("{" + cell + "}")
+
+
+def test_book_page_topics_cover_every_dataset_once():
+    package_ = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    named = [n for names in page_topics().values() for n in names]
+    assert sorted(named) == sorted(r["name"] for r in package_["resources"] if r["name"] != "sources")
+
+
+def test_everything_the_book_page_glues_is_computed_on_the_real_data():
+    page = compute(REPO / "data", as_of="2026-12-01", topics=page_topics())
+    glued = set(page.keys) | {f"table-{t}" for t in page.tables} | set(page.html)
+    text = book_page()
+    used = set(re.findall(r"\{glue:text\}`([\w-]+)", text)) | set(re.findall(r"```\{glue\} ([\w-]+)", text))
+    used |= set(re.findall(r"\{choose\} ([\w-]+)", text))
+    assert used and used <= glued, sorted(used - glued)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -197,7 +269,7 @@ def test_bibliography_entry_fields(data, tmp_path):
         "  date = {2025-10-10},\n"
         "  url = {https://srkbharat.com/a},\n"
         "  urldate = {2025-10-12},\n"
-        "  note = {Quality: S (secondary). Origin: Seen at srkbharat.com; names MOFCOM}\n"
+        "  note = {Quality: S (secondary)}\n"
         "}"
     ) in text
 
@@ -209,7 +281,7 @@ def test_bibliography_escapes_special_characters(data, tmp_path):
             in text)
     assert "url = {https://example.org/a%20b}," in text
     entry = parse_file(str(tmp_path / "refs.bib"), "bibtex").entries["odd_chars"]
-    assert entry.fields["note"] == "Quality: D (derived). Origin: share = 100 * a / b"
+    assert entry.fields["note"] == "Quality: D (derived)"  # how it was seen: on the Data page only
 
 
 def test_unbalanced_braces_cannot_break_the_bib_file():
@@ -227,21 +299,18 @@ def test_bad_source_id_cannot_become_a_key(data, tmp_path):
 # --- the real data ---------------------------------------------------------------------------------
 
 
-def test_real_data_appendix_and_bibliography(tmp_path):
+def test_real_data_downloads_and_bibliography(tmp_path):
     data_dir = REPO / "data"
-    if not (data_dir / "datapackage.json").exists():
-        pytest.skip("data/datapackage.json does not exist yet (being written to the data contract)")
     package_ = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    text = write_data_appendix(data_dir, tmp_path).read_text(encoding="utf-8")
+    write_downloads(data_dir, tmp_path)
     for resource in package_["resources"]:
-        if resource["name"] == "sources":
-            continue
-        assert f"({'data-' + resource['name']})=\n## " in text
-        assert (tmp_path / "datasets" / resource["path"]).is_file()
+        if resource["name"] != "sources":
+            assert (tmp_path / "datasets" / resource["path"]).is_file()
     bib = write_bibliography(data_dir, tmp_path / "references.bib")
     ids = [line.split(",")[0] for line in (data_dir / "sources.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
            if line.strip()]
     assert set(parse_file(str(bib), "bibtex").entries) >= {i.strip('"') for i in ids}
+    assert "Seen as" not in bib.read_text(encoding="utf-8")  # the chapters' reference lists stay bibliographies
 
 
 def test_bibliography_urls_carry_no_character_an_href_may_not():

@@ -14,9 +14,9 @@ from pipeline.config import load_site
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
 DATA = REPO / "data"
-# the landing page (index) is a notebook too; its module is analysis.chapters.home
-MODULE_OF = {"index": "home"}
-MODULES = {c.name: importlib.import_module(f"analysis.chapters.{MODULE_OF.get(c.name, c.name)}")
+# the landing page (index) and the Data and sources page are notebooks too, with their own modules
+MODULE_OF = {"index": "analysis.chapters.home", "data_sources": "pipeline.pages.appendix"}
+MODULES = {c.name: importlib.import_module(MODULE_OF.get(c.name, f"analysis.chapters.{c.name}"))
            for c in load_site(REPO).chapters}
 GLUE = re.compile(r"\{glue:text\}`(?:(\w+)\.ipynb::)?(\w+)(?::[^`]*)?`")
 CHOSEN = re.compile(r"^[ \t]*wording: (\w+)$", re.M)  # a {choose} block's name (analysis.wordings)

@@ -19,7 +19,6 @@ TOC = """format: jb-book
 root: index
 chapters:
   - file: template
-  - file: data_sources
 """
 INDEX = """(home)=
 # Test report

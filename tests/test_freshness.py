@@ -85,7 +85,7 @@ def test_validation_refuses_a_malformed_freshness_block_and_warns_on_a_missing_o
 
 
 def test_the_data_page_shows_latest_data_and_next_release_per_dataset(tmp_path):
-    from pipeline.pages.appendix import write_data_appendix
+    from pipeline.pages.appendix import compute
     from pipeline.pages.datafiles import datasets
 
     data = tmp_path / "data"
@@ -94,13 +94,21 @@ def test_the_data_page_shows_latest_data_and_next_release_per_dataset(tmp_path):
     first = datasets(package)[0]
     first["freshness"] = {"cadence": "monthly", "latest_period": "2026-03", "next_expected": "2026-04"}
     (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
-    page = write_data_appendix(data, tmp_path / "stage", as_of="2026-12-01").read_text(encoding="utf-8")
-    table = page.split("## How current the data are", 1)[1].split("\n## ", 1)[0]
-    rows = [line for line in table.splitlines() if line.startswith("| {ref}")]
-    assert len(rows) == len(datasets(package))  # every dataset has its row
-    assert f"<data-{first['name']}>` | March 2026 | monthly | April 2026 | due" in rows[0]
-    assert "Information current to 1 December 2026" in table
-    assert "- **Latest data:** March 2026 · **Next expected release:** April 2026 (monthly)" in page
+    page = compute(data, as_of="2026-12-01")
+    table = page.tables["freshness"]
+    assert len(table) == len(datasets(package))  # every dataset has its row
+    assert list(table.iloc[0]) == [first["title"], "March 2026", "monthly", "April 2026", "due: a newer release may exist"]
+    assert page["as_of_date"] == "1 December 2026" and page["due_any"] and first["title"] in page["due_list"]
+    about = dict(zip(*page.tables[f"about-{first['name']}"].T.values))
+    assert (about["Latest data"], about["Next expected release"], about["Released"]) == ("March 2026", "April 2026", "monthly")
+
+
+@pytest.mark.parametrize("period, end", [("2025", "2025-12-31"), ("2026-03", "2026-03-31"), ("2025-11-07", "2025-11-07"),
+                                         ("2026-Q3", "2026-09-30"), ("FY2025-26", "2026-03-31"),
+                                         ("H1 FY2025-26", "2025-09-30"), ("H2 FY2025-26", "2026-03-31"),
+                                         ("MCS 2026", None)])
+def test_the_end_of_a_period_as_the_data_name_it(period, end):
+    assert freshness.period_span_end(period) == (dt.date.fromisoformat(end) if end else None)
 
 
 def test_an_overdue_dataset_warns_but_the_build_goes_on(tmp_path, capsys):
@@ -123,7 +131,7 @@ def test_an_overdue_dataset_warns_but_the_build_goes_on(tmp_path, capsys):
 def test_adding_a_month_moves_the_latest_data_and_the_warning_without_touching_the_descriptor(tmp_path):
     """The monthly exports name their period column: the newest month and the next release follow
     the rows, so an analyst who adds April sees April on the page and in the warning."""
-    from pipeline.pages.appendix import write_data_appendix
+    from pipeline.pages.appendix import compute
 
     data = tmp_path / "data"
     shutil.copytree(load_site().root / "data", data)
@@ -133,14 +141,15 @@ def test_adding_a_month_moves_the_latest_data_and_the_warning_without_touching_t
     def state():
         package = freshness.resolve(validate.load_descriptor(data), data)
         block = next(r for r in package["resources"] if r["name"] == "china_magnet_exports_monthly")["freshness"]
-        page = write_data_appendix(data, tmp_path / f"stage-{block['latest_period']}", as_of=as_of).read_text(encoding="utf-8")
-        section = page.split("(data-china_magnet_exports_monthly)=", 1)[1].split("\n(data-", 1)[0]
+        about = compute(data, as_of=as_of).tables["about-china_magnet_exports_monthly"]
+        section = dict(zip(about["About"], about["Detail"]))
+        section = (section["Latest data"], section["Next expected release"])
         warning = [w for w in freshness.overdue_warnings(package, as_of) if "china_magnet_exports_monthly" in w]
         return block, section, warning
 
     before, page_before, warning_before = state()
     assert (before["latest_period"], before["next_expected"]) == ("2026-03", "2026-05")
-    assert "**Latest data:** March 2026 · **Next expected release:** May 2026" in page_before
+    assert page_before == ("March 2026", "May 2026")
     assert warning_before and "its newest data cover March 2026" in warning_before[0]
 
     exports = data / "china_magnet_exports_monthly.csv"
@@ -153,7 +162,7 @@ def test_adding_a_month_moves_the_latest_data_and_the_warning_without_touching_t
 
     after, page_after, warning_after = state()
     assert (after["latest_period"], after["next_expected"]) == ("2026-04", "2026-06")
-    assert "**Latest data:** April 2026 · **Next expected release:** June 2026" in page_after
+    assert page_after == ("April 2026", "June 2026")
     assert warning_after and "its newest data cover April 2026" in warning_after[0]
     assert "30 June 2026" in warning_after[0]
     assert (data / "datapackage.json").read_bytes() == descriptor  # nothing typed by hand

@@ -93,7 +93,8 @@ def check_edit(work: Path, edit) -> str:
         load(edit.dataset.name, work)
         stage = work.parent / "stage"
         try:
-            appendix.write_data_appendix(work, stage)
+            appendix.compute(work, as_of=None)  # the page on the edited data (scheduled ends: the chapters)
+            appendix.write_downloads(work, stage)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         PASSED.append(edit)

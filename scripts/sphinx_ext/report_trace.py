@@ -3,8 +3,10 @@
 A chapter glues each key figure with its provenance (``analysis.keyfigures.key``: label, unit,
 dataset, source ids, in the glued output's metadata under ``report``). Wherever the prose quotes
 one with ``{glue:text}``, on its own page or on another (``page.ipynb::key``), this extension
-makes the value a link to the dataset's section of the *Data and sources* page, described by a
-short note: what the figure is, its unit, the dataset and the sources, by publisher.
+makes the value a link to the *Data and sources* page, to the rows of the figure's dataset that
+its source gives (each row there names its source and links to it in the source registry; the
+dataset's section when no row group matches), described by a short note: what the figure is,
+its unit, the dataset and the sources, by publisher.
 
 - **Keyboard and screen reader.** The value is an ordinary link (focusable, in the tab order);
   the note is a ``hidden`` element the link names with ``aria-describedby``, so a screen reader
@@ -20,6 +22,8 @@ short note: what the figure is, its unit, the dataset and the sources, by publis
 from __future__ import annotations
 
 import html
+import math
+import re
 
 from docutils import nodes
 from myst_nb.ext.glue.crossref import read_glue_cache
@@ -28,8 +32,13 @@ from myst_nb.ext.glue.utils import PendingGlueReference, RetrievalError, retriev
 from pybtex.richtext import Text
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from pipeline.pages import appendix
+
 DATA_PAGE = "data_sources"
 UNIT_WORDS = {"%": "per cent", "t": "tonnes", "t/yr": "tonnes a year", "t/month": "tonnes a month", "kg": "kilograms"}
+ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
+ROWS_GROUP = re.compile(r'<tbody id="(rows-[^"]+)">(.*?)</tbody>', re.S)  # pipeline.pages.appendix.rows_html
+ROW = re.compile(r'<tr id="(row-[^"]+)" data-figures="([^"]*)">')
 NO_LINK_INSIDE = (nodes.title, nodes.caption, nodes.reference, nodes.subtitle, nodes.rubric)
 
 
@@ -65,12 +74,15 @@ class TracedPasteText(PasteTextRole):
         key = self.text.rsplit(":", 1)[0] if ":" in self.text else self.text
         if len(result) == 1 and isinstance(result[0], nodes.inline) and "::" not in key:
             try:
-                report = provenance(retrieve_glue_data(self.document, key).metadata)
+                glued = retrieve_glue_data(self.document, key)
+                report = provenance(glued.metadata)
             except RetrievalError:
                 report = None
             if report is not None:
+                value = (glued.data or {}).get("text/plain")
+                figure_id = f"{self.document.settings.env.docname}::{key}"
                 result = [key_figure("", "", result[0], classes=["key-figure"],
-                                     report={**report, "key": key, "figure_id": f"{self.document.settings.env.docname}::{key}"})]
+                                     report={**report, "key": key, "value": value, "figure_id": figure_id})]
         return result, messages
 
 
@@ -87,19 +99,64 @@ class TracePendingGlue(SphinxPostTransform):
                 continue
             output = read_glue_cache(folder, node.refdoc).get(node.key) or {}
             report = provenance(output.get("metadata"))
-            _wrap(node, report and {**report, "key": node.key, "figure_id": f"{node.refdoc}::{node.key}"})
+            value = (output.get("data") or {}).get("text/plain")
+            _wrap(node, report and {**report, "key": node.key, "value": value, "figure_id": f"{node.refdoc}::{node.key}"})
         # a value glued on this page inside a heading or caption is left plain
         for figure in list(self.document.findall(key_figure)):
             if any(isinstance(a, NO_LINK_INSIDE) for a in _ancestors(figure)):
                 figure.replace_self(figure.children)
 
 
-def _dataset_link(translator, dataset: str) -> tuple[str, str]:
-    """The dataset's section on the Data and sources page: (href, title)."""
+def _data_page(builder) -> tuple[set[str], dict[str, list[tuple[str, list[float]]]]]:
+    """The Data and sources page as a key figure's link needs it: the element ids of its glued
+    tables, and each rows group's rows with their numbers (``data-figures``). Read once per build
+    (on the builder, which is never pickled with the environment) from the page's doctree; empty
+    when the book has no such page."""
+    found = getattr(builder, "_report_trace_page", None)
+    if found is None:
+        try:
+            doctree = builder.env.get_doctree(DATA_PAGE)
+        except (FileNotFoundError, KeyError, OSError):
+            doctree = None
+        ids: set[str] = set()
+        groups: dict[str, list[tuple[str, list[float]]]] = {}
+        for raw in doctree.findall(nodes.raw) if doctree is not None else ():
+            text = raw.astext()
+            ids.update(html.unescape(i) for i in ID_ATTRIBUTE.findall(text))
+            for group, body in ROWS_GROUP.findall(text):
+                groups[html.unescape(group)] = [(html.unescape(row), _numbers(html.unescape(figures).split()))
+                                                for row, figures in ROW.findall(body)]
+        found = builder._report_trace_page = (ids, groups)
+    return found
+
+
+def _numbers(texts) -> list[float]:
+    out = []
+    for text in texts:
+        try:
+            out.append(float(str(text).strip().strip("'\"")))
+        except ValueError:
+            pass
+    return out
+
+
+def _dataset_link(translator, dataset: str, source_ids=(), value=None) -> tuple[str, str]:
+    """Where a key figure leads on the Data and sources page: the row of its dataset that holds
+    its value, else the rows its first source gives (each with a link on to that source), else
+    the dataset's section; (href, title)."""
     env = translator.builder.env
     std = env.get_domain("std")
-    label = "data-" + dataset  # the appendix's section label (pipeline/appendix.py)
+    label = "data-" + dataset  # the dataset's section label on book/data_sources.md
     docname, anchor, title = std.labels.get(label, (DATA_PAGE, label.replace("_", "-"), ""))
+    ids, groups = _data_page(translator.builder)
+    present = [a for sid in source_ids if (a := appendix.group_anchor(dataset, sid)) in ids]
+    if present:
+        docname, anchor = DATA_PAGE, present[0]
+        quoted = _numbers([value]) if value is not None and not isinstance(value, bool) else []
+        holding = [row for group in present for row, numbers in groups.get(group, [])
+                   if quoted and any(math.isclose(quoted[0], n, rel_tol=1e-9, abs_tol=1e-12) for n in numbers)]
+        if len(holding) == 1:  # the one row the figure quotes
+            anchor = holding[0]
     href = translator.builder.get_relative_uri(translator.builder.current_docname, docname) + "#" + anchor
     return href, title or dataset.replace("_", " ")
 
@@ -141,7 +198,7 @@ def note_text(report: dict, dataset_title: str, sources: list[str]) -> str:
 
 def visit_key_figure(translator, node: key_figure) -> None:
     report = node["report"]
-    href, title = _dataset_link(translator, report["dataset"])
+    href, title = _dataset_link(translator, report["dataset"], report.get("source_ids", []), report.get("value"))
     note = note_text(report, title, _source_names(translator.builder.env, report.get("source_ids", [])))
     count = getattr(translator, "_key_figure_count", 0) + 1
     translator._key_figure_count = count

@@ -1,16 +1,18 @@
-"""Generated pages: the "Data and sources" appendix and the BibTeX file, both from data/.
+"""The "Data and sources" page's tables and values, the dataset downloads and the BibTeX file.
 
-Nothing here is typed by hand: titles, descriptions, columns, units, counts and sources all come from
-``datapackage.json``, the CSV files and ``sources.csv``, so the appendix cannot drift from the data.
-Every piece of text taken from the data is escaped, so that a ``|`` cannot break a table and a
-``<script>`` in a description shows as text.
+``book/data_sources.md`` is the page: its words are written there, and its one code cell calls
+``compute`` and glues what it returns (``DataPage``): per topic the newest period the data cover,
+per dataset how current it is, its codebook and every row by source, and the source registry with
+how each text was seen. Rows and sources carry stable anchors (``row-<dataset>-<row id>``, one
+``rows-<dataset>--<source>`` group a source, ``source-<id>``), which the key figures of the prose
+link to (``scripts/sphinx_ext/report_trace.py``). Every cell taken from the data is HTML-escaped
+(``analysis.tables`` for the plain tables; here for the two with anchors).
 
-The source registry ends in one ``{bibliography}`` with ``:all:``. Chapters have their own
-``{bibliography}`` blocks (``:filter: docname in docnames``), which cite the same keys; an entry in two
-citation-list bibliographies triggers sphinxcontrib-bibtex's "duplicate citation" warning. So this
-page cites and lists the sources under a key prefix (``reg-usgs-mcs-2025``; ``:keyprefix:``) and
-numbers them with a label prefix (S1, S2 …; ``:labelprefix:``): its citations and labels never
-collide with those of a chapter, while chapters keep the plain keys.
+The source registry ends in one ``{bibliography}`` with ``:all:`` (written on the page). Chapters
+have their own ``{bibliography}`` blocks, which cite the same keys; an entry in two citation-list
+bibliographies triggers sphinxcontrib-bibtex's "duplicate citation" warning, so the page lists the
+sources under a key prefix (``reg-``; ``:keyprefix:``) and a label prefix (S1, S2 …). The BibTeX
+entries are clean references: how a text was seen is said on the Data page, not in every chapter.
 """
 
 from __future__ import annotations
@@ -19,18 +21,21 @@ import csv
 import io
 import re
 import shutil
-from pathlib import Path, PurePosixPath
+from html import escape
+from pathlib import Path
+
+import pandas as pd
 
 from analysis.datapackage import (SOURCE_ID_FIELDS, as_list, read_descriptor, read_rows, unguard,
                                   unguarded_bytes)
+from analysis.chapters import Chapter, listing
 from masthead.dates import MONTHS, long_date
 
 from . import bundle, freshness
 from .datafiles import DATASETS_DIR, checked_path, datasets, read_sources
-from .markup import bib_escape, bib_url, md, md_code, md_link
+from .markup import bib_escape, bib_url
 from ..errors import DataError
 
-PAGE_NAME = "data_sources.md"
 REGISTRY_KEY_PREFIX = "reg-"  # see module docstring: keeps this page's citations apart from chapters'
 REGISTRY_LABEL_PREFIX = "S"
 QUALITY_MEANING = {
@@ -52,32 +57,142 @@ BIB_KEY = re.compile(r"[A-Za-z0-9_.:\-]+")
 
 
 # ---------------------------------------------------------------------------------------------
-# The appendix page
+# The page: book/data_sources.md calls ``compute`` and glues what it returns
 # ---------------------------------------------------------------------------------------------
 
 
-def write_data_appendix(data_dir: Path, stage_dir: Path, meta=None, as_of: str | None = None) -> Path:
-    """Write <stage_dir>/data_sources.md and copy each dataset CSV to <stage_dir>/datasets/; with the
-    report's ``meta`` (``citation.Meta``), also the "download all data" zip (``pipeline.pages.bundle``).
+class DataPage(Chapter):
+    """What the Data and sources page shows: key figures and tables (``Chapter``), plus the two
+    tables whose rows carry anchors (each dataset's rows by source; the source registry), as HTML."""
 
-    ``as_of`` (the report's as-of date) decides which datasets the freshness table marks as due."""
-    data_dir, stage_dir = Path(data_dir), Path(stage_dir)
-    package = freshness.resolve(read_descriptor(data_dir), data_dir)  # latest periods from the rows
+    def __init__(self, data_dir):
+        super().__init__(data_dir, page="data_sources")
+        self.html: dict[str, str] = {}
+
+    def glue(self) -> None:
+        from IPython.display import HTML
+        from myst_nb import glue
+
+        super().glue()
+        for name, text in self.html.items():
+            glue(name, HTML(text), display=False)
+
+
+def compute(data_dir, as_of: str = "2026-12-01", topics: dict[str, list[str]] | None = None) -> DataPage:
+    """The Data and sources page on the data in ``data_dir`` at ``as_of``: per topic the newest
+    period its data cover, per dataset how current it is, its codebook and its rows by source, and
+    the source registry. ``topics`` maps a topic (the page's words) to the datasets it covers."""
+    data_dir = Path(data_dir)
+    page = DataPage(data_dir)
+    package = freshness.resolve(read_descriptor(data_dir), data_dir)
     sources = read_sources(data_dir, package)
-    known = {s["id"] for s in sources}
-    parts = [page_intro(package)]
-    if meta is not None:
-        parts.append(bundle.page_link(bundle.write_bundle(data_dir, stage_dir / DATASETS_DIR / bundle.bundle_name(meta), meta)))
-    parts.append(freshness_section(package, as_of))
-    for resource in datasets(package):
-        rows = read_rows(data_dir / checked_path(resource))
-        copy_dataset(data_dir, stage_dir, resource)
-        parts.append(dataset_section(resource, rows, dataset_sources(resource, rows, known)))
-    parts.append(registry_section(sources))
-    page = stage_dir / PAGE_NAME
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    registry = {s["id"]: s for s in sources}
+    resources = datasets(package)
+    rows = {r["name"]: read_rows(data_dir / checked_path(r)) for r in resources}
+    unknown_ends = passed_ends(data_dir, resources, as_of)
+    status = {r["name"]: dataset_status(r, as_of, unknown_ends.get(r["name"], [])) for r in resources}
+
+    page.key("datasets_n", len(resources))
+    page.key("sources_n", len(sources))
+    page.key("rows_n", sum(len(v) for v in rows.values()))
+    licences = package.get("licenses") or [{}]
+    page.key("licence", licences[0].get("title") or licences[0].get("name") or "")
+    page.key("licence_url", licences[0].get("path") or "")
+    page.key("checks", "; ".join(always_checked()))
+    page.key("as_of_date", long_date(as_of) if as_of else "")
+    due = [r for r in resources if status[r["name"]][0] == "due"]
+    page.key("due_n", len(due))
+    page.key("due_any", bool(due))
+    page.key("due_list", listing(title_of(r) for r in due))
+    ends = [e for events in unknown_ends.values() for e in events]
+    page.key("ends_unknown_n", len(ends))
+    page.key("ends_unknown_any", bool(ends))
+    page.key("ends_unknown_first", long_date(min(e["end"] for e in ends)) if ends else "")
+
+    page.tables["topics"] = topics_table(topics or {}, resources, status)
+    page.tables["freshness"] = freshness_table(resources, status)
+    page.tables["ends-unknown"] = pd.DataFrame(
+        [{"Scheduled end": long_date(e["end"]), "Measure": e["instrument"],
+          "Status last confirmed": long_date(e["confirmed"]) if e["confirmed"] else "never",
+          "What followed": "unknown"} for e in sorted(ends, key=lambda e: e["end"])],
+        columns=["Scheduled end", "Measure", "Status last confirmed", "What followed"])
+    known = set(registry)
+    for resource in resources:
+        name = resource["name"]
+        dataset_sources(resource, rows[name], known)  # refuses a source id the registry lacks
+        page.tables[f"about-{name}"] = about_table(resource, rows[name], status[name])
+        page.tables[f"columns-{name}"] = columns_table(resource.get("schema", {}).get("fields", []))
+        page.html[f"rows-{name}"] = rows_html(resource, rows[name], registry)
+    page.html["registry"] = registry_html(sources)
     return page
+
+
+def title_of(resource: dict) -> str:
+    return resource.get("title") or resource["name"]
+
+
+def passed_ends(data_dir: Path, resources: list[dict], as_of) -> dict[str, list[dict]]:
+    """Per dataset with scheduled ends (the export-control timeline): each end passed by ``as_of``
+    with no source on what followed (``analysis.controls``, the rule every chapter uses)."""
+    from analysis import controls, datasets as loader
+
+    out: dict[str, list[dict]] = {}
+    if not as_of:
+        return out
+    for resource in resources:
+        fields = {f.get("name") for f in resource.get("schema", {}).get("fields", [])}
+        if not {"scheduled_end", "status", "status_confirmed"} <= fields:
+            continue
+        table = controls.status_table(loader.load(resource["name"], data_dir), as_of)
+        passed = table[table["status_as_of"] == "end_passed_unconfirmed"]
+        out[resource["name"]] = [{
+            "end": controls.to_date(e.get("scheduled_end")) or controls.to_date(e["date"]),
+            "instrument": str(e["instrument"]), "confirmed": controls.to_date(e.get("status_confirmed")),
+        } for e in passed.to_dict("records")]
+    return out
+
+
+def dataset_status(resource: dict, as_of, ends: list[dict]) -> tuple[str, str]:
+    """(code, phrase): ``due`` (the next release was due before ``as_of``), ``unknown`` (a
+    scheduled end passed with no source on what followed) or ``current``."""
+    fresh = freshness.of(resource)
+    if as_of and fresh is not None and fresh.overdue(as_of):
+        return "due", freshness.status_text(fresh, as_of)
+    if ends:  # the page lists them, under "Scheduled ends with no source on what followed"
+        return "unknown", "unknown"
+    return ("current", "current") if as_of else ("", "")
+
+
+def topics_table(topics: dict[str, list[str]], resources: list[dict], status: dict) -> pd.DataFrame:
+    """Per topic: its datasets, the newest period any of them covers, and its state."""
+    by_name = {r["name"]: r for r in resources}
+    unknown = [n for names in topics.values() for n in names if n not in by_name]
+    if unknown:
+        raise DataError(f"data_sources topics name datasets not in datapackage.json: {', '.join(unknown)}")
+    records = []
+    for topic, names in topics.items():
+        periods = [freshness.of(by_name[n]).latest_period for n in names if freshness.of(by_name[n])]
+        ranked = [(end, p) for p in periods if (end := freshness.period_span_end(p)) is not None]
+        newest = max(ranked)[1] if ranked else (periods[0] if periods else "")
+        codes = [status[n] for n in names]
+        state = next((s for c, s in codes if c == "unknown"), None) or next((s for c, s in codes if c == "due"), None)
+        records.append({"Topic": topic, "Datasets": ", ".join(title_of(by_name[n]) for n in names),
+                        "Newest period covered": freshness.period_text(newest) if newest else "—",
+                        "Status": state or (codes[0][1] if codes else "")})
+    return pd.DataFrame(records, columns=["Topic", "Datasets", "Newest period covered", "Status"])
+
+
+def freshness_table(resources: list[dict], status: dict) -> pd.DataFrame:
+    """Per dataset: its newest data, its publisher's cadence, its next release and its state."""
+    records = []
+    for resource in resources:
+        fresh = freshness.of(resource)
+        if fresh is None:
+            continue
+        records.append({"Dataset": title_of(resource), "Latest data": freshness.period_text(fresh.latest_period),
+                        "Released": freshness.CADENCES.get(fresh.cadence, fresh.cadence),
+                        "Next expected": freshness.expected_text(fresh), "Status": status[resource["name"]][1]})
+    return pd.DataFrame(records, columns=["Dataset", "Latest data", "Released", "Next expected", "Status"])
 
 
 # A text cell starting with one of these is run as a formula by spreadsheets ("-74% y/y" included).
@@ -88,6 +203,26 @@ NUMERIC_TYPES = {"number", "integer", "year", "boolean"}
 def inert(cell: str) -> str:
     """A text cell a spreadsheet shows as text: a leading apostrophe when it would start a formula."""
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def write_downloads(data_dir: Path, stage_dir: Path, meta=None) -> Path | None:
+    """Copy each dataset CSV to <stage_dir>/datasets/ (the page's ``{download}`` links) and, with
+    the report's ``meta`` (``citation.Meta``), write the "download all data" zip; returns the zip."""
+    data_dir, stage_dir = Path(data_dir), Path(stage_dir)
+    package = read_descriptor(data_dir)
+    for resource in datasets(package):
+        copy_dataset(data_dir, stage_dir, resource)
+    if meta is None:
+        return None
+    return bundle.write_bundle(data_dir, stage_dir / DATASETS_DIR / bundle.bundle_name(meta), meta)
+
+
+def bundle_substitutions(target: Path | None) -> dict[str, str]:
+    """The zip as the page names it (MyST substitutions): its download link and size in KB."""
+    if target is None:
+        return {}
+    return {"data_bundle": f"{{download}}`{target.name} <{DATASETS_DIR}/{target.name}>`",
+            "data_bundle_kb": f"{target.stat().st_size / 1024:,.0f}"}
 
 
 def copy_dataset(data_dir: Path, stage_dir: Path, resource: dict) -> Path:
@@ -114,57 +249,11 @@ def copy_dataset(data_dir: Path, stage_dir: Path, resource: dict) -> Path:
     return target
 
 
-def page_intro(package: dict) -> str:
-    count = len(datasets(package))
-    return "\n".join([
-        "(data-sources)=",
-        "# Data and sources",
-        "",
-        f"Every figure in this report is computed at build time from the {count} datasets below."
-        " Each is a tidy CSV file — UTF-8, one observation per row, plain numbers, ISO dates, an explicit"
-        " unit on every row — described by the data package descriptor `datapackage.json` and checked"
-        " against it before any chapter is built. Every row names its source; the sources, with their"
-        " quality grade, are listed in the {ref}`source registry <data-source-registry>`."
-        " A figure that no source gives is left out or marked \"not available\", never estimated.",
-        "",
-        "This page is generated from the data files; download a dataset to reuse it.",
-        *always_checked(),
-    ])
-
-
 def always_checked() -> list[str]:
-    """The rules every dataset is checked against, declared or not (pipeline/validate.py)."""
+    """The rules every dataset is checked against, declared or not (pipeline/stages/validate.py)."""
     from ..stages.validate import always_rules_text
 
-    phrases = always_rules_text(md_code, md)
-    return ["", "Every dataset is also checked at build time for " + "; ".join(phrases) + "."] if phrases else []
-
-
-def freshness_section(package: dict, as_of: str | None) -> str:
-    """One table: each dataset's newest data, its publisher's cadence and next expected release."""
-    lines = [
-        "(data-freshness)=",
-        "## How current the data are",
-        "",
-        ("Information current to " + long_date(as_of) + ". " if as_of else "")
-        + "For each dataset: the period its newest figures cover, how often its publisher releases new"
-        " figures, and when the next release is expected. A dataset marked *due* may have been"
-        " superseded by a release after the as-of date.",
-        "",
-        "| Dataset | Latest data | Released | Next expected | Status |",
-        "|---|---|---|---|---|",
-    ]
-    for resource in datasets(package):
-        fresh = freshness.of(resource)
-        if fresh is None:
-            continue
-        status = freshness.status_text(fresh, as_of) if as_of else ""
-        lines.append(
-            f"| {{ref}}`{md(resource.get('title') or resource['name'])} <data-{resource['name']}>` "
-            f"| {md(freshness.period_text(fresh.latest_period))} | {md(freshness.CADENCES.get(fresh.cadence, fresh.cadence))} "
-            f"| {md(freshness.expected_text(fresh))} | {md(status)} |"
-        )
-    return "\n".join(lines)
+    return always_rules_text(str, str)
 
 
 def dataset_sources(resource: dict, rows: list[dict], known: set[str]) -> list[str]:
@@ -185,32 +274,30 @@ def units_of(rows: list[dict]) -> list[str]:
     return list(dict.fromkeys(row[c] for row in rows for c in columns if row.get(c)))
 
 
-def dataset_section(resource: dict, rows: list[dict], source_ids: list[str]) -> str:
-    name, path = resource["name"], checked_path(resource)
-    filename = PurePosixPath(path).name
-    lines = [f"(data-{name})=", f"## {md(resource.get('title') or name)}", ""]
+def about_table(resource: dict, rows: list[dict], status: tuple[str, str]) -> pd.DataFrame:
+    """A dataset's facts, one a row: what it holds, how current it is, its units, its key, its checks."""
+    items = []
     if resource.get("description"):
-        lines += [md(resource["description"]), ""]
-    lines.append(f"- **Download:** {{download}}`{filename} <{DATASETS_DIR}/{path}>` ({len(rows)} rows)")
+        items.append(("Description", resource["description"]))
+    items.append(("Rows", f"{len(rows):,}"))
     fresh = freshness.of(resource)
     if fresh is not None:
-        lines.append(f"- **Latest data:** {md(freshness.period_text(fresh.latest_period))}"
-                     f" · **Next expected release:** {md(freshness.expected_text(fresh))}"
-                     f" ({md(freshness.CADENCES.get(fresh.cadence, fresh.cadence))})"
-                     + (f". {md(resource['freshness']['note'])}" if resource["freshness"].get("note") else ""))
+        items += [("Latest data", freshness.period_text(fresh.latest_period)),
+                  ("Released", freshness.CADENCES.get(fresh.cadence, fresh.cadence)),
+                  ("Next expected release", freshness.expected_text(fresh))]
+        if status[1]:
+            items.append(("Status", status[1]))
+        if (resource.get("freshness") or {}).get("note"):
+            items.append(("Note", resource["freshness"]["note"]))
     units = units_of(rows)
     if units:
-        lines.append(f"- **{'Unit' if len(units) == 1 else 'Units'}:** {'; '.join(md(u) for u in units)}")
+        items.append(("Unit" if len(units) == 1 else "Units", "; ".join(units)))
     key = resource.get("schema", {}).get("primaryKey")
     if key:
-        lines.append(f"- **Each row is one:** {', '.join(md_code(k) for k in as_list(key))}")
+        items.append(("Each row is one", ", ".join(as_list(key))))
     for rule in resource.get("rules", []) or []:
-        lines.append(f"- **Checked at build time:** {rule_text(rule)}")
-    if source_ids:
-        cited = ",".join(REGISTRY_KEY_PREFIX + i for i in source_ids)
-        lines.append(f"- **Sources:** {{cite:p}}`{cited}`")
-    lines += ["", *columns_table(resource.get("schema", {}).get("fields", []))]
-    return "\n".join(lines)
+        items.append(("Checked at build time", rule_text(rule)))
+    return pd.DataFrame(items, columns=["About", "Detail"])
 
 
 def rule_text(rule: dict) -> str:
@@ -218,15 +305,13 @@ def rule_text(rule: dict) -> str:
     from ..stages.validate import RULES
 
     registered = RULES.get(rule.get("type"))
-    return registered.describe(rule, md_code, md) if registered else md(rule.get("type"))
+    return registered.describe(rule, str, str) if registered else str(rule.get("type"))
 
 
-def columns_table(fields: list[dict]) -> list[str]:
-    lines = ["| Column | Type | Description | Constraints |", "| --- | --- | --- | --- |"]
-    for spec in fields:
-        lines.append(f"| {md_code(spec.get('name', ''))} | {md(spec.get('type', 'string'))}"
-                     f" | {md(spec.get('description', ''))} | {constraints_text(spec)} |")
-    return lines
+def columns_table(fields: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{"Column": spec.get("name", ""), "Type": spec.get("type", "string"),
+                          "Description": spec.get("description", ""), "Constraints": constraints_text(spec)}
+                         for spec in fields], columns=["Column", "Type", "Description", "Constraints"])
 
 
 def constraints_text(spec: dict) -> str:
@@ -238,45 +323,135 @@ def constraints_text(spec: dict) -> str:
         parts.append("unique")
     for name, template in CONSTRAINT_TEXT.items():
         if name in constraints:
-            parts.append(md(template.format(constraints[name])))
+            parts.append(template.format(constraints[name]))
     if "enum" in constraints:
-        parts.append("one of: " + ", ".join(md(v) for v in constraints["enum"]))
+        parts.append("one of: " + ", ".join(str(v) for v in constraints["enum"]))
     if spec.get("type") == "date":
         parts.append("ISO date YYYY-MM-DD")
     return "; ".join(parts) or "—"
 
 
-def registry_section(sources: list[dict]) -> str:
-    lines = [
-        "(data-source-registry)=",
-        "## Source registry",
-        "",
-        "Every source used anywhere in the report, from `sources.csv`. The publisher is the original"
-        " publisher; for a secondary source the outlet it was seen through is named in the bibliography"
-        " note. Quality grades: "
-        + "; ".join(f"**{q}** {md(text)}" for q, text in QUALITY_MEANING.items()) + ".",
-        "",
-        "| ID | Publisher | Title | Date | Quality |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for source in sources:
-        quality = source.get("quality", "")
-        meaning = QUALITY_MEANING.get(quality, "").split(" — ")[0]
-        lines.append(f"| {md_code(source['id'])} | {md(source.get('publisher'))}"
-                     f" | {md_link(source.get('title', ''), source.get('url', ''))} | {md(source.get('date'))}"
-                     f" | {md(quality)}{' (' + meaning + ')' if meaning else ''} |")
-    lines += [
-        "",
-        "### Bibliography",
-        "",
-        "```{bibliography}",
-        ":all:",
-        ":style: plain",
-        f":keyprefix: {REGISTRY_KEY_PREFIX}",
-        f":labelprefix: {REGISTRY_LABEL_PREFIX}",
-        "```",
-    ]
-    return "\n".join(lines)
+# --- rows and sources, with anchors a key figure links to (scripts/sphinx_ext/report_trace.py) ---
+
+SLUG = re.compile(r"[^A-Za-z0-9]+")
+# the column that says what a row identified only by an id is about, in order of preference
+DESCRIBING = ("instrument", "measure", "title", "claim", "event", "milestone", "name", "provision", "description",
+              "item_text", "evidence")
+LABEL_CHARS = 90
+NO_SOURCE = "none"
+
+
+def row_anchor(dataset: str, slug: str) -> str:
+    return f"row-{dataset}-{slug}"
+
+
+def group_anchor(dataset: str, source_id: str) -> str:
+    """The rows of ``dataset`` that ``source_id`` gives: where a key figure of the dataset links."""
+    return f"rows-{dataset}--{source_id}"
+
+
+def source_anchor(source_id: str) -> str:
+    return f"source-{source_id}"
+
+
+def row_ids(resource: dict, rows: list[dict]) -> list[str]:
+    """Each row's stable id: its primary key's values other than the source, as a slug (made
+    unique with -2, -3 … should two slugs meet)."""
+    key = [k for k in as_list(resource.get("schema", {}).get("primaryKey") or []) if k not in SOURCE_ID_FIELDS]
+    seen: dict[str, int] = {}
+    out = []
+    for n, row in enumerate(rows, start=1):
+        slug = SLUG.sub("-", "-".join(str(row.get(k, "")) for k in key)).strip("-").lower() if key else ""
+        slug = slug or str(n)
+        seen[slug] = seen.get(slug, 0) + 1
+        out.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+    return out
+
+
+def source_of(row: dict) -> str:
+    return next((row[f] for f in SOURCE_ID_FIELDS if row.get(f)), "")
+
+
+def numeric_fields(resource: dict, row: dict) -> list[str]:
+    return [f["name"] for f in resource.get("schema", {}).get("fields", [])
+            if f.get("type") in ("number", "integer") and row.get(f.get("name"))]
+
+
+def figures_of(resource: dict, row: dict) -> str:
+    """The row's numbers, as "column: value" (with the row's unit), for the rows table."""
+    numeric = numeric_fields(resource, row)
+    unit = row.get("unit", "")
+    text = "; ".join(f"{name}: {row[name]}" for name in numeric)
+    return f"{text} ({unit})" if text and unit else text
+
+
+def source_cell(source_id: str, registry: dict) -> str:
+    source = registry.get(source_id)
+    if source is None:
+        return "—"
+    when = source.get("date", "")
+    label = f"{source.get('publisher', '')} ({when})" if when else source.get("publisher", "")
+    return f'<a href="#{escape(source_anchor(source_id))}">{escape(label)}</a>'
+
+
+def rows_html(resource: dict, rows: list[dict], registry: dict) -> str:
+    """Every row of the dataset by source: one ``tbody`` a source (id ``rows-<dataset>--<source>``),
+    one ``tr`` a row (id ``row-<dataset>-<row id>``), each naming its source."""
+    name = resource["name"]
+    ids = row_ids(resource, rows)
+    key = [k for k in as_list(resource.get("schema", {}).get("primaryKey") or []) if k not in SOURCE_ID_FIELDS]
+    groups: dict[str, list[tuple[str, dict]]] = {}
+    for row_id, row in zip(ids, rows):
+        groups.setdefault(source_of(row) or NO_SOURCE, []).append((row_id, row))
+    head = "".join(f"<th>{escape(h)}</th>" for h in ("Row id", "Row", "Figures", "Source"))
+    bodies = []
+    for source_id, members in groups.items():
+        cells = []
+        for row_id, row in members:
+            label = " · ".join(str(row.get(k, "")) for k in key) or row_id
+            if SLUG.sub("-", label).strip("-").lower() == row_id:  # a bare id: what the row is about
+                label = next((str(row[f]) for f in DESCRIBING if row.get(f)), label)
+                label = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS].rsplit(" ", 1)[0] + " …"
+            also = [row[f] for f in SOURCE_ID_FIELDS[1:] if row.get(f)]
+            source = "; ".join(source_cell(s, registry) for s in [source_id, *also] if s != NO_SOURCE) or "—"
+            # the row's numbers, plain, so a key figure that quotes one of them links to this row
+            numbers = " ".join(row[f] for f in numeric_fields(resource, row))
+            cells.append(f'<tr id="{escape(row_anchor(name, row_id))}" data-figures="{escape(numbers)}">'
+                         f"<td><code>{escape(row_id)}</code></td>"
+                         f"<td>{escape(label)}</td><td>{escape(figures_of(resource, row))}</td><td>{source}</td></tr>")
+        bodies.append(f'<tbody id="{escape(group_anchor(name, source_id))}">{"".join(cells)}</tbody>')
+    return (f'<table class="report-table rows-table"><thead><tr>{head}</tr></thead>{"".join(bodies)}</table>')
+
+
+SEEN_AS = {  # how the text was seen (sources.csv, seen_as), as a table cell says it
+    "publisher_page": "publisher's own page",
+    "byte_copy": "copy of the publisher's file",
+    "transcription": "transcription of publisher's text",
+    "report": "another outlet's report",
+    "derived": "computed in this report",
+}
+
+
+def registry_html(sources: list[dict]) -> str:
+    """The source registry: one row a document (its id in the row's anchor, ``source-<id>``) with
+    the publisher, the title linked to the publisher's own address, the date, the grade and how the text was seen (with
+    the address of the copy read, where there was one)."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in ("Publisher", "Title", "Date", "Grade", "How seen"))
+    lines = []
+    for s in sources:
+        url = bib_url(s.get("url", ""))
+        title = escape(s.get("title", ""))
+        title = f'<a href="{escape(url)}">{title}</a>' if url.startswith(("https://", "http://")) else title
+        grade = s.get("quality", "")
+        meaning = QUALITY_MEANING.get(grade, "").split(" — ")[0]
+        seen = escape(SEEN_AS.get(s.get("seen_as", ""), s.get("seen_as", "")))
+        copy = bib_url(s.get("copy_url", ""))
+        if copy.startswith(("https://", "http://")):
+            seen += f' (<a href="{escape(copy)}">copy read</a>)'
+        lines.append(f'<tr id="{escape(source_anchor(s["id"]))}">'
+                     f"<td>{escape(s.get('publisher', ''))}</td><td>{title}</td><td>{escape(s.get('date', ''))}</td>"
+                     f"<td>{escape(grade)}{' (' + escape(meaning) + ')' if meaning else ''}</td><td>{seen}</td></tr>")
+    return f'<table class="report-table registry-table"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,7 +503,6 @@ def date_fields(date: str) -> dict[str, str]:
 def bib_note(source: dict) -> str:
     quality = source.get("quality", "")
     meaning = QUALITY_MEANING.get(quality, "").split(" — ")[0]
-    note = f"Quality: {quality} ({meaning})" if meaning else f"Quality: {quality}"
-    if source.get("origin"):
-        note += f". Origin: {source['origin']}"
-    return note
+    # the grade only (sphinx_ext/report_dates.py reads "Quality: D"); how the text was seen is the
+    # Data page's registry, so the chapters' reference lists stay bibliographies
+    return f"Quality: {quality} ({meaning})" if meaning else f"Quality: {quality}"

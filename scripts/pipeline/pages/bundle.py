@@ -17,7 +17,7 @@ from pathlib import Path
 from analysis.datapackage import read_descriptor, unguarded_bytes
 
 from .citation import Meta, cite_text, page_url
-from .datafiles import DATASETS_DIR, checked_path, datasets, read_sources
+from .datafiles import checked_path, datasets, read_sources
 
 README = "README.md"
 CHANGELOG = "CHANGELOG.md"
@@ -84,14 +84,6 @@ def readme_text(m: Meta, package: dict, sources: list[dict], files: list[str]) -
         "",
     ]
     return "\n".join(lines)
-
-
-def page_link(target: Path) -> str:
-    """The line of the Data and sources page that offers the bundle (MyST; path relative to the page)."""
-    size = target.stat().st_size
-    return (f"**Download all data:** {{download}}`{target.name} <{DATASETS_DIR}/{target.name}>`"
-            f" (zip, {size / 1024:,.0f} KB): every dataset below, `datapackage.json`, `sources.csv` and a README"
-            " with the licence, the edition and how to cite.")
 
 
 def write_bundle(data_dir: Path, target: Path, m: Meta) -> Path:

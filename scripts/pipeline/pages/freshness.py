@@ -88,6 +88,25 @@ def period_end(text: str) -> dt.date | None:
         return None
 
 
+QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+FISCAL = re.compile(r"(?:(H[12]) )?FY(\d{4})-\d{2}")  # India's fiscal year, April to March
+
+
+def period_span_end(text: str) -> dt.date | None:
+    """The last day a period covers, for the periods the data name: a year, month or day;
+    '2026-Q3' → 30 Sep 2026; 'FY2025-26' → 31 Mar 2026; 'H1 FY2025-26' → 30 Sep 2025. Others
+    (such as 'MCS 2026', an edition rather than a period) → None."""
+    text = str(text).strip()
+    if (end := period_end(text)) is not None:
+        return end
+    if m := QUARTER.fullmatch(text):
+        return due_date(f"{m.group(1)}-{int(m.group(2)) * 3:02d}")
+    if m := FISCAL.fullmatch(text):
+        start = int(m.group(2))
+        return dt.date(start, 9, 30) if m.group(1) == "H1" else dt.date(start + 1, 3, 31)
+    return None
+
+
 def add_months(year: int, month: int, months: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + months
     return index // 12, index % 12 + 1

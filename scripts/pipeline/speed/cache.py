@@ -35,6 +35,11 @@ from ..config import SCRIPTS
 # The code a chapter's kernel runs: the analysis library and the masthead it reads dates and the
 # credit line from; the executing and drawing modules of the build are hashed apart (EXECUTE, RENDER).
 LIBRARY = (SCRIPTS / "analysis", SCRIPTS / "masthead")
+# The Data and sources page's kernel runs pipeline.pages.appendix, which reads the freshness rules
+# and the validator's rule texts: for a page that imports the build, those are hashed too, or a
+# change to them would not reach it (the chapters' keys do not change with them).
+BUILD_PAGES = (SCRIPTS / "pipeline" / "pages",)
+VALIDATE = SCRIPTS / "pipeline" / "stages" / "validate.py"
 EXECUTE = SCRIPTS / "pipeline" / "stages" / "execute.py"
 RENDER = SCRIPTS / "pipeline" / "speed" / "render.py"
 # Bump when the way chapters are executed or tidied changes what an executed notebook holds.
@@ -81,9 +86,16 @@ def chapter_inputs(chapter, data_dir: Path, params: dict, credit: str = "") -> d
         "datasets": {name: file_digest(path) for name, path in dataset_files(chapter.datasets, data_dir).items()},
         "library": {p.relative_to(SCRIPTS).as_posix(): file_digest(p) for p in library_files()},
         "execute": file_digest(EXECUTE),
+        **(build_inputs() if "from pipeline" in chapter.source.read_text(encoding="utf-8") else {}),
         "render": file_digest(RENDER),  # draws the cached images
         "credit": credit,  # edition and licence printed under the cached images
     }
+
+
+def build_inputs() -> dict:
+    """The build's modules a page's kernel runs (the Data and sources page), as content hashes."""
+    return {"build": {p.relative_to(SCRIPTS).as_posix(): file_digest(p) for p in library_files(BUILD_PAGES)},
+            "validate": file_digest(VALIDATE)}
 
 
 def chapter_key(chapter, data_dir: Path, params: dict, credit: str = "") -> str:

@@ -2,8 +2,8 @@
 
 The staging folder holds the site configuration (``book/_config.yml`` with the edition's
 substitutions), every page of ``book/``, each chapter notebook converted to ``.ipynb`` (under
-``.inputs/``, for papermill), the generated page and file (data appendix, bibliography) and the
-chart runtime. ``book/`` and ``data/`` are only ever read.
+``.inputs/``, for papermill), the dataset downloads, the bibliography and the chart runtime.
+``book/`` and ``data/`` are only ever read.
 """
 
 from __future__ import annotations
@@ -74,9 +74,11 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     static.mkdir(exist_ok=True)
     runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
     meta = citation.meta(site.report)
-    # with meta: and the "download all data" zip; as_of: which datasets are due for a new release.
-    # The one generated page left (How to cite and What changed are in book/); the line goes when
-    # book/data_sources.md replaces it (and "data_sources" leaves tests/test_book_build.py's STAGED_ONLY)
-    appendix.write_data_appendix(data_dir, stage_dir, meta, as_of=site.report.get("as_of"))
+    # the Data and sources page (book/data_sources.md) offers each dataset and the "download all
+    # data" zip; the zip's name and size reach it as substitutions
+    bundle_zip = appendix.write_downloads(data_dir, stage_dir, meta)
+    config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))
+    config["parse"]["myst_substitutions"].update(appendix.bundle_substitutions(bundle_zip))
+    (stage_dir / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     appendix.write_bibliography(data_dir, stage_dir / "references.bib")
     return stage_dir
