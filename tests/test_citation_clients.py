@@ -73,3 +73,32 @@ def test_citation_js_reads_the_real_reports_downloads(built_site):
     for path, result in citejs(*files).items():
         assert result["apa"].startswith(f"{m.authors[0]}. ({m.year})."), f"{path}: {result['apa']}"
         assert result["intext"] == f"({m.authors[0]}, {m.year})"
+
+
+def test_citation_js_reads_a_person_and_an_organisation_as_configured(tmp_path):
+    """Authors are configuration: a person ({given, family}) is a person in every format, an
+    organisation beside it stays whole; citation-js's APA prints "Rao, A. & Rare Earth Leverage project"."""
+    report = dict(load_site(REPO).configured_report, base_url=ADDRESS,
+                  authors=[{"given": "Asha", "family": "Rao"}, "Rare Earth Leverage project"])
+    m = citation.meta(report)
+    assert m.authors == ("Asha Rao", "Rare Earth Leverage project")
+    results = citejs(*_files(m, tmp_path))
+    for path, result in results.items():
+        (item,) = result["items"]
+        assert item["author"][0].get("family") == "Rao" and item["author"][0].get("given") == "Asha", f"{path}: {item['author']}"
+        second = item["author"][1]
+        assert (second.get("literal") or second.get("family")) == "Rare Earth Leverage project" and not second.get("given"), \
+            f"{path}: {item['author']}"
+        assert result["apa"].startswith("Rao, A.") and f"Rare Earth Leverage project. ({m.year})." in result["apa"], \
+            f"{path}: {result['apa']}"
+        assert "Project, R" not in result["apa"] and "Rao, A. (" not in result["apa"], result["apa"]
+    tags = dict(citation.head_tags(m, "index.html"))
+    assert [v for k, v in citation.head_tags(m, "index.html") if k == "citation_author"] == \
+        ["Rao, Asha", "Rare Earth Leverage project,"], tags
+    ld = citation.json_ld(m, "index.html")
+    authors = (ld.get("author") or ld.get("isPartOf", {}).get("author") or
+               next(x for x in ld.get("@graph", []) if x.get("@type") == "Report")["author"])
+    assert authors[0]["@type"] == "Person" and authors[0]["familyName"] == "Rao" and authors[1]["@type"] == "Organization"
+    cff = citation.cff_data(m)
+    assert cff["authors"] == [{"family-names": "Rao", "given-names": "Asha"}, {"name": "Rare Earth Leverage project"}]
+    assert citation.cite_text(m, ADDRESS).startswith(f"Rao, A., & Rare Earth Leverage project ({m.year}).")

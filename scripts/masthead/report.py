@@ -71,11 +71,49 @@ BASE_URL_ENV = "REPORT_BASE_URL"
 
 
 @dataclass(frozen=True)
+class Author:
+    """One author of the report: a person (``given`` and ``family``) or an organisation (``name``
+    only, kept whole in every citation format)."""
+    name: str  # as printed in running text: "Asha Rao", or the organisation's name
+    given: str = ""
+    family: str = ""
+
+    @property
+    def person(self) -> bool:
+        return bool(self.family)
+
+    @property
+    def inverted(self) -> str:
+        """"Rao, Asha" for a person (the form BibTeX, RIS and Highwire read as family, given); an
+        organisation's name as it is."""
+        return f"{self.family}, {self.given}".rstrip(", ") if self.person else self.name
+
+    @property
+    def short(self) -> str:
+        """"Rao, A." for a person (author–date style); an organisation's name whole."""
+        initials = " ".join(f"{part[0]}." for part in self.given.replace("-", " ").split() if part)
+        return f"{self.family}, {initials}".rstrip(", ") if self.person else self.name
+
+
+def author(entry) -> Author:
+    """An entry of ``report: authors``: a string (an organisation) or a mapping with ``family`` and
+    ``given`` (a person; ``name`` for an organisation written as a mapping)."""
+    if isinstance(entry, dict):
+        family, given = str(entry.get("family") or "").strip(), str(entry.get("given") or "").strip()
+        if family:
+            return Author(name=f"{given} {family}".strip(), given=given, family=family)
+        if entry.get("name"):
+            return Author(name=str(entry["name"]).strip())
+        raise ValueError(f"_config.yml report: authors: {entry!r} has neither family nor name")
+    return Author(name=str(entry).strip())
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     short_title: str
     organisation: str
-    authors: tuple[str, ...]
+    authors: tuple[str, ...]  # as printed in running text (people as "Given Family")
     edition: str
     edition_date: dt.date
     base_url: str
@@ -85,6 +123,11 @@ class Meta:
     as_of: dt.date | None = None  # the date the information is current to (report: as_of)
     doi: str = ""  # report: doi, e.g. "10.5281/zenodo.123" (optional)
     placeholder: str = ""  # a preview: the placeholder base URL it was given ("" when published)
+    people: tuple[Author, ...] = ()  # the authors, each a person or an organisation (same order)
+
+    @property
+    def creators(self) -> tuple[Author, ...]:
+        return self.people or tuple(Author(name=a) for a in self.authors)
 
     @property
     def preview(self) -> bool:
@@ -162,7 +205,8 @@ def meta(report: dict) -> Meta:
         title=str(report["title"]),
         short_title=str(report.get("short_title") or report["title"]),
         organisation=str(report["organisation"]),
-        authors=tuple(str(a) for a in authors),
+        authors=tuple(author(a).name for a in authors),
+        people=tuple(author(a) for a in authors),
         edition=str(report["edition"]),
         edition_date=date,
         base_url="" if placeholder else base,

@@ -17,11 +17,13 @@ file it writes names the placeholder host: citations carry no address and say th
 published (``PREVIEW_NOTE``), links in the metadata are relative or left out. ``make publish``
 refuses a placeholder (``scripts/publish_site.py``).
 
-Authors are configuration (``report: authors``); each is a corporate name, kept whole in every
+Authors are configuration (``report: authors``): an organisation (a string) is kept whole in every
 format: JSON-LD ``Organization``, CSL-JSON ``literal``, RIS ``AU`` without a comma, BibTeX in double
 braces, and in the Highwire/Dublin Core tags as ``Name,`` (the inverted form with no given name,
 which Zotero's Embedded Metadata translator keeps as one last name instead of splitting the words
-into a person). ``report: doi`` (optional) appears in every citation format.
+into a person). A person (``{given: …, family: …}``) is a JSON-LD ``Person``, CSL-JSON family and
+given, and "Family, Given" in RIS, BibTeX, Highwire and Dublin Core. ``report: doi`` (optional)
+appears in every citation format.
 
 URLs of sections use the section's explicit label (``(leverage-mining)=``) as the fragment, which
 does not depend on the data or the heading's wording, so a link stays valid across editions.
@@ -93,7 +95,10 @@ def cited_url(m: Meta, url: str) -> str:
 
 
 def author_text(m: Meta) -> str:
-    return ", ".join(m.authors)
+    """The authors as an author–date citation starts: "Rao, A., & Sen, B." for people, an
+    organisation's name whole."""
+    names = [a.short for a in m.creators]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
 
 
 def highwire_author(name: str) -> str:
@@ -135,7 +140,7 @@ def bib_key(m: Meta, anchor: str = "") -> str:
 
 def cite_bibtex(m: Meta, url: str, anchor: str = "", chapter: str = "", section: str = "") -> str:
     """A BibTeX entry: @techreport for the whole report, @incollection for a chapter or section."""
-    authors = " and ".join("{" + bib_escape(a) + "}" for a in m.authors)
+    authors = " and ".join(bib_escape(a.inverted) if a.person else "{" + bib_escape(a.name) + "}" for a in m.creators)
     note = notes(m)
     url = cited_url(m, url)
     if chapter:
@@ -197,7 +202,7 @@ def cite_ris(m: Meta, url: str, anchor: str = "", chapter: str = "", section: st
     lines = [("TY", "CHAP" if chapter else "RPRT"), ("ID", bib_key(m, anchor)), ("TI", _title(m, chapter, section))]
     if chapter:
         lines.append(("T2", m.title))
-    lines += [("AU", a) for a in m.authors]
+    lines += [("AU", a.inverted) for a in m.creators]
     lines += [
         ("PY", m.year),
         ("DA", m.edition_date.strftime("%Y/%m/%d")),
@@ -221,7 +226,7 @@ def cite_csl(m: Meta, url: str, anchor: str = "", chapter: str = "", section: st
         "id": bib_key(m, anchor),
         "type": _kind(chapter),
         "title": _title(m, chapter, section),
-        "author": [{"literal": a} for a in m.authors],
+        "author": [{"family": a.family, "given": a.given} if a.person else {"literal": a.name} for a in m.creators],
         "issued": {"date-parts": [[d.year, d.month, d.day]]},
         "publisher": m.organisation,
         "edition": m.edition,
@@ -258,7 +263,7 @@ def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
     url = cited_url(m, page_url(m, page))
     title = chapter or m.cited_title
     tags = [("citation_title", title)]
-    tags += [("citation_author", highwire_author(a)) for a in m.authors]
+    tags += [("citation_author", a.inverted if a.person else highwire_author(a.name)) for a in m.creators]
     tags += [
         ("citation_publication_date", m.edition_date.strftime("%Y/%m/%d")),
         ("citation_publisher", m.organisation),
@@ -274,7 +279,7 @@ def head_tags(m: Meta, page: str, chapter: str = "") -> list[tuple[str, str]]:
         ("citation_abstract_html_url", url),
         ("DC.title", title),
     ]
-    tags += [("DC.creator", highwire_author(a)) for a in m.authors]
+    tags += [("DC.creator", a.inverted if a.person else highwire_author(a.name)) for a in m.creators]
     tags += [
         ("DC.date", m.edition_date.isoformat()),
         ("DC.publisher", m.organisation),
@@ -303,7 +308,8 @@ def json_ld(m: Meta, page: str, chapter: str = "") -> dict:
         "alternateName": m.short_title,
     }, m.base_url)
     report.update({
-        "author": [{"@type": "Organization", "name": a} for a in m.authors],
+        "author": [{"@type": "Person", "name": a.name, "givenName": a.given, "familyName": a.family} if a.person
+                   else {"@type": "Organization", "name": a.name} for a in m.creators],
         "publisher": org,
         "datePublished": m.edition_date.isoformat(),
         "version": m.edition,
@@ -415,7 +421,8 @@ def spdx(licence: str) -> str:
 def cff_data(m: Meta) -> dict:
     """CITATION.cff (format 1.2.0) for the report, as a mapping (no url while the address is a
     placeholder; the DOI when the configuration gives one)."""
-    authors = [{"name": a} for a in m.authors]
+    authors = [{"family-names": a.family, "given-names": a.given} if a.person else {"name": a.name}
+               for a in m.creators]
     data = {
         "cff-version": "1.2.0",
         "message": "If you use this report, please cite it as below (the edition you read).",
@@ -460,7 +467,7 @@ def zenodo_data(m: Meta) -> dict:
         "upload_type": "publication",
         "publication_type": "report",
         "title": m.title,
-        "creators": [{"name": a} for a in m.authors],
+        "creators": [{"name": a.inverted} for a in m.creators],
         "description": f"{m.title}. {m.edition_line}. Published by {m.organisation}.",
         "version": m.edition,
         "publication_date": m.edition_date.isoformat(),
