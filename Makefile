@@ -18,11 +18,15 @@ check-data: $(VENV)/.deps-report
 
 # ruff (lint) first; then the audit (Lighthouse, Nu HTML Checker, axe-core on every page of the
 # built report; mobile performance, which depends on how busy the machine is, is reported here and
-# held to its target by `make audit`); pytest's summary closes the output.
+# held to its target by `make audit`); then pytest, whose test files run in parallel, TEST_JOBS at
+# a time (pytest-xdist; one file to a worker, so a module's fixtures are made once; the workers
+# share one build of the report, tests/conftest.py); pytest's summary closes the output. (The audit
+# is not run beside pytest: its browser checks time out on a machine that busy.)
+TEST_JOBS ?= 2
 test: $(VENV)/.deps-dev browser lint
 	$(BIN)/python scripts/build.py
 	$(BIN)/python scripts/audit.py --speed-advisory
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS)
 
 # ruff (pinned in requirements-dev.txt), configured in pyproject.toml
 lint: $(VENV)/.deps-dev

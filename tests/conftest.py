@@ -1,3 +1,4 @@
+import fcntl
 import os
 import sys
 from pathlib import Path
@@ -10,14 +11,27 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def built_site(tmp_path_factory, request) -> Path:
     """The real report, built once per test session from the repository's book and data/.
 
-    Returns the published html folder. Tests must not modify it (copy it first)."""
+    Returns the published html folder. Tests must not modify it (copy it first). When the tests
+    run in parallel (pytest-xdist, as `make test` runs them) the workers share one build: the
+    first to need it builds it under a lock in the run's common temporary folder, the others wait
+    for it and use the same folder."""
     from pipeline.run import BuildOptions, build_report
 
-    out = tmp_path_factory.mktemp("site") / "html"
-    build_report(BuildOptions(output=out))
+    if not hasattr(request.config, "workerinput"):  # one process: the build is this session's own
+        out = tmp_path_factory.mktemp("site") / "html"
+        build_report(BuildOptions(output=out))
+        return out
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above every worker's own
+    out = shared / "built-site" / "html"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
+        done = shared / "built-site.done"
+        if not done.exists():
+            build_report(BuildOptions(output=out))
+            done.touch()
     return out
 
 
@@ -66,8 +80,32 @@ def pytest_runtest_makereport(item, call):
                            " which installs Chromium and poppler-utils)")
 
 
+def _generated_edits():
+    return sys.modules.get("test_generated_edits")
+
+
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands its generated-edit counts to the main process, which prints them."""
+    module = _generated_edits()
+    if module is not None and hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["generated_edits"] = {
+            "outcomes": dict(module.OUTCOMES), "by_kind": {k: dict(v) for k, v in module.BY_KIND.items()}}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """(pytest-xdist, main process) a worker's generated-edit counts, added to the module's own."""
+    counts = getattr(node, "workeroutput", {}).get("generated_edits")
+    if counts:
+        import test_generated_edits as module
+
+        module.OUTCOMES.update(counts["outcomes"])
+        for kind, counter in counts["by_kind"].items():
+            module.BY_KIND[kind].update(counter)
+
+
 def pytest_terminal_summary(terminalreporter):
     """The generated-edit tests' count and outcome classes (tests/test_generated_edits.py)."""
-    module = sys.modules.get("test_generated_edits")
+    module = _generated_edits()
     for line in (module.summary() if module else []):
         terminalreporter.write_line(line)

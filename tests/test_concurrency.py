@@ -2,14 +2,15 @@
 first, touches nothing, and the published site is wholly the first build's, never a mix.
 
 Real command line on a small report root (tests/report_root.py). Build A is held at the end of
-its staging stage by the documented test hook (REPORT_TEST_PAUSE, scripts/pipeline/run.py) for
-a few seconds while build B, with other data, is started against the same output.
+its staging stage by the documented test hook (REPORT_TEST_PAUSE, scripts/pipeline/run.py), and
+stopped there (SIGSTOP) while build B, with other data, is started against the same output.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -68,6 +69,9 @@ def test_a_second_build_stops_while_the_first_is_running(site):
     first = start(output, root, data_a, {"REPORT_TEST_PAUSE": "stage:end", "REPORT_TEST_PAUSE_S": HOLD_S})
     try:
         wait_for_line(first, "paused at stage:end")
+        # held there, lock and work folder in hand, until the second build has run: however slowly a
+        # loaded machine starts the second one, the first cannot move on meanwhile
+        os.kill(first.pid, signal.SIGSTOP)
         work = output.parent / ".html.work"
         assert work.is_dir()
         staged = tree_hash(work)
@@ -85,8 +89,11 @@ def test_a_second_build_stops_while_the_first_is_running(site):
         assert tree_hash(output) == before
         assert tree_hash(work) == staged
 
+        os.kill(first.pid, signal.SIGCONT)
         out, err = first.communicate(timeout=300)
     finally:
+        if first.poll() is None:
+            os.kill(first.pid, signal.SIGCONT)
         first.kill()
     assert first.returncode == 0, out + err
     assert published_value(output) == 301000

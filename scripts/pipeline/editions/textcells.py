@@ -5,11 +5,13 @@ A spreadsheet can change text without a word from the validator: a note "+12%" s
 build compares the text cells (string columns) of every dataset with the data the published
 report was built from (the data zip it offers, which holds data/ as it was) and prints each cell
 that changed, before the new report is looked at. Rows are matched by the dataset's primary key
-(by position when it has none); added and removed rows are counted, not listed.
+(by position when it has none); a row added is listed with its key and its text cells, a row
+removed with its key and the row it was in the published data.
 """
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import zipfile
@@ -19,6 +21,7 @@ from analysis.datapackage import DESCRIPTOR, as_list, csv_text, read_descriptor,
 
 SHOWN = 20
 TEXT_TYPES = {"string"}
+ADDED, REMOVED = "row added", "row removed"
 
 
 def published_data(output: Path) -> dict[str, str]:
@@ -43,10 +46,16 @@ def _rows(text: str) -> tuple[list[str], list[list[str]]]:
 
 
 def changed_text_cells(before: dict[str, str], data_dir: Path, package: dict | None = None) -> list[str]:
-    """One line per text cell whose value differs from ``before`` (file name → CSV text)."""
+    """One line per text cell whose value differs from ``before`` (file name → CSV text), then per
+    row added and per row removed (matched by the dataset's primary key)."""
+    return [line for _kind, line in changes(before, data_dir, package)]
+
+
+def changes(before: dict[str, str], data_dir: Path, package: dict | None = None) -> list[tuple[str, str]]:
+    """(kind, line) for each change: kind is "cell", ADDED or REMOVED."""
     data_dir = Path(data_dir)
     package = package if package is not None else read_descriptor(data_dir)
-    lines: list[str] = []
+    lines: list[tuple[str, str]] = []
     for resource in package.get("resources", []):
         path = resource.get("path", "")
         name = PurePosixPath(path).name
@@ -67,36 +76,47 @@ def changed_text_cells(before: dict[str, str], data_dir: Path, package: dict | N
 
         old, new = keyed(old_header, old_rows), keyed(new_header, new_rows)
         old_at, new_at = {c: i for i, c in enumerate(old_header)}, {c: i for i, c in enumerate(new_header)}
+
+        def cell(at, row, column):
+            return row[at[column]] if at[column] < len(row) else ""
+
+        def which(k, n):
+            return ", ".join(f"{c}={v}" for c, v in zip(key, k)) if key else f"row {n}"
+
         for k, (n, row) in new.items():
             if k not in old:
+                texts = "; ".join(f'{c} "{cell(new_at, row, c)}"' for c in text_columns
+                                  if c in new_at and c not in key and cell(new_at, row, c))
+                lines.append((ADDED, f"  data/{path}, row {n} ({which(k, n)}): {ADDED}" + (f" — {texts}" if texts else "")))
                 continue
             previous = old[k][1]
             for column in text_columns:
                 if column not in old_at or column not in new_at:
                     continue
-                was = previous[old_at[column]] if old_at[column] < len(previous) else ""
-                now = row[new_at[column]] if new_at[column] < len(row) else ""
+                was, now = cell(old_at, previous, column), cell(new_at, row, column)
                 if was != now:
-                    which = ", ".join(f"{c}={v}" for c, v in zip(key, k)) if key else f"row {n}"
-                    lines.append(f'  data/{path}, row {n} ({which}), column "{column}": "{was}" → "{now}"')
-        added, removed = len(set(new) - set(old)), len(set(old) - set(new))
-        if added or removed:
-            lines.append(f"  data/{path}: {added} row{'s' if added != 1 else ''} added,"
-                         f" {removed} removed (their text is new or gone, not compared)")
+                    lines.append(("cell", f'  data/{path}, row {n} ({which(k, n)}), column "{column}": "{was}" → "{now}"'))
+        for k, (n, _row) in old.items():
+            if k not in new:
+                lines.append((REMOVED, f"  data/{path}, published row {n} ({which(k, n)}): {REMOVED}"))
     return lines
 
 
 def since_published(output: Path, data_dir: Path) -> list[str]:
     """What the build prints at its end: the text cells that differ from the published report's
-    data, or nothing when there is no published report to compare with."""
+    data and the rows added to it or removed from it, or nothing when there is no published report
+    to compare with."""
     before = published_data(output)
     if not before or not (Path(data_dir) / DESCRIPTOR).is_file():
         return []
-    lines = changed_text_cells(before, data_dir)
-    cells = [line for line in lines if ", column " in line]
-    if not cells:
+    found = changes(before, data_dir)
+    if not found:
         return []
-    head = (f"text cells changed since the published report: {len(cells)} — check that each reads as"
+    kinds = collections.Counter(kind for kind, _line in found)
+    cells, added, removed = kinds["cell"], kinds[ADDED], kinds[REMOVED]
+    lines = [line for _kind, line in found]
+    rows = f"; rows added: {added}, removed: {removed}" if added or removed else ""
+    head = (f"text cells changed since the published report: {cells}{rows} — check that each reads as"
             " intended (a spreadsheet may have reformatted it)")
     shown = lines[:SHOWN] + ([f"  … and {len(lines) - SHOWN} more"] if len(lines) > SHOWN else [])
     return [head, *shown]
