@@ -17,8 +17,8 @@ check-data: $(VENV)/.deps-report
 	$(BIN)/python scripts/build.py --check-data
 
 # ruff (lint) first; then the audit (Lighthouse, Nu HTML Checker, axe-core on every page of the
-# built report; mobile performance, which depends on how busy the machine is, is reported here and
-# held to its target by `make audit`); then pytest, whose test files run in parallel, TEST_JOBS at
+# built report; Lighthouse's performance category, which depends on how busy the machine is, is left
+# to `make audit`); then pytest, whose test files run in parallel, TEST_JOBS at
 # a time (pytest-xdist; one file to a worker, so a module's fixtures are made once; the workers
 # share one build of the report, tests/conftest.py); pytest's summary closes the output. (The audit
 # is not run beside pytest: its browser checks time out on a machine that busy.)

@@ -245,8 +245,9 @@ def test_audit_fails_a_page_that_misses_a_target(change, words):
 
 
 def test_make_test_reports_mobile_speed_without_failing_on_it_and_holds_every_other_target():
-    """make test runs the audit with --speed-advisory: a busy machine's low mobile score is printed,
-    not a failure (speed is held by make audit); every other target still fails the page."""
+    """make test runs the audit with --speed-advisory: Lighthouse without its performance category,
+    so a busy machine's speed is not a failure (speed is held by make audit); every other target
+    still fails the page."""
     slow = _result(perf_mobile_runs=[70, 80, 85])
     assert slow.misses() and slow.misses(timing=False) == []
     assert [m for m in _result(perf_mobile_runs=[70], seo=92).misses(timing=False) if "target" in m] == [
@@ -272,7 +273,7 @@ def test_audit_measures_a_low_mobile_score_twice_more_and_takes_the_median(monke
     readings = {"slow.html": iter([70, 95, 93]), "fast.html": iter([97])}
     calls = []
 
-    def fake_lighthouse(url, preset, report):
+    def fake_lighthouse(url, preset, report, categories=audit.CATEGORIES):
         page_name = url.rsplit("/", 1)[1]
         calls.append((page_name, preset))
         perf = next(readings[page_name]) if preset == "mobile" else 99
@@ -287,3 +288,28 @@ def test_audit_measures_a_low_mobile_score_twice_more_and_takes_the_median(monke
     assert results["slow.html"].perf_mobile_runs == [70, 95, 93] and results["slow.html"].perf_mobile == 93
     assert results["fast.html"].perf_mobile_runs == [97]
     assert calls.count(("slow.html", "mobile")) == 3 and calls.count(("fast.html", "mobile")) == 1
+
+
+def test_make_tests_audit_runs_lighthouse_without_the_performance_category(monkeypatch, tmp_path):
+    """--speed-advisory (make test): every page's Lighthouse runs leave out performance; the page then
+    passes on its other targets, and a failing accessibility score still fails it."""
+    import audit
+
+    seen = []
+
+    def fake_lighthouse(url, preset, report, categories=audit.CATEGORIES):
+        seen.append(categories)
+        scores = {c: (100 if c in categories else None) for c in audit.CATEGORIES}
+        if url.endswith("bad.html"):
+            scores["accessibility"] = 96
+        return {"scores": scores, "bytes": None, "failing": [], "benchmark": 900}
+
+    monkeypatch.setattr(audit, "lighthouse", fake_lighthouse)
+    monkeypatch.setattr(audit, "OUT", tmp_path)
+    results = {p: audit.PageResult(p, False, transfer_bytes=1000, axe_severe=0, nu_errors=0) for p in ("ok.html", "bad.html")}
+    categories = tuple(c for c in audit.CATEGORIES if c != "performance")
+    audit.lighthouse_all("http://127.0.0.1:1/", list(results), results, jobs=2, retries=2, categories=categories)
+    assert seen and all("performance" not in c for c in seen) and len(seen) == 4  # no re-runs without a score
+    assert results["ok.html"].perf_mobile is None and results["ok.html"].misses(timing=False) == []
+    assert results["ok.html"].misses() == ["performance (mobile): not measured"]
+    assert results["bad.html"].misses(timing=False) == ["a11y 96 (target 100)"]
