@@ -20,7 +20,7 @@ from masthead.dates import long_date
 
 from ..config import ROOT
 from ..pages.markup import md
-from .manifest import RECORD_URL
+from .manifest import RECORD_URL, about_the_build
 
 PAGE = "what_changed"  # book/what_changed.md: the page's words; this module its values
 
@@ -232,6 +232,8 @@ def chapter_call(chapter) -> tuple[dict, str]:
     params = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cells[at].source).body
               if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)}
     found = re.search(r"from analysis\.chapters import (\w+)", cells[at + 1].source)
+    if found is None and about_the_build(chapter.source):
+        return params, ""  # a page about the build (Data and sources): it records no key figure
     if found is None:
         raise ValueError(f"{chapter.source}: the cell after the parameters cell calls no analysis.chapters module")
     return params, found[1]
@@ -248,6 +250,8 @@ def computed_record(site, data_dir: Path) -> dict:
     figures = {}
     for chapter in site.chapters:
         params, name = chapter_call(chapter)
+        if not name:
+            continue
         module = importlib.import_module(f"analysis.chapters.{name}")
         accepted = inspect.signature(module.compute).parameters
         computed = module.compute(data_dir, **{k: v for k, v in params.items() if k != "data_dir" and k in accepted})

@@ -132,13 +132,25 @@ def _plain(value):
     return repr(value)
 
 
+def about_the_build(source: Path) -> bool:
+    """A page whose notebook computes from the build itself (Data and sources: counts of datasets
+    and rows, freshness): its values are not the report's findings, so the edition record and What
+    changed leave them out."""
+    import re
+
+    return bool(re.search(r"^from pipeline\.pages import", Path(source).read_text(encoding="utf-8"), re.M))
+
+
 def edition_record(site, data_dir: Path, params: dict[str, dict], executed: dict[str, Path], scenario: dict | None = None) -> dict:
     """The record of this build (see the module docstring)."""
     from .record import glued_values
 
     report = site.report
     figures = {}
+    sources = {c.name: c.source for c in site.chapters}
     for chapter in sorted(executed):
+        if chapter in sources and about_the_build(sources[chapter]):
+            continue
         figures[chapter] = {
             name: {
                 "value": _plain(item.get("value")),
