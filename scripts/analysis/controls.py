@@ -68,14 +68,35 @@ def to_date(value, *, what: str = "date") -> dt.date | None:
         raise ValueError(f"{what} {text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _announcement(instrument) -> tuple[str, str] | None:
+    """("2025", "55") for "MOFCOM/GAC Announcement 2025 No. 55"; None for an instrument without a number."""
+    import re
+
+    found = re.search(r"(\d{4}) No\. (\d+)", str(instrument or ""))
+    return (found[1], found[2]) if found else None
+
+
+def _suspended_numbers(measure) -> set[tuple[str, str]]:
+    """The announcements a suspension's text names: "Suspends Announcements 2025 Nos. 55, 56 and 62"
+    → {("2025", "55"), ("2025", "56"), ("2025", "62")}."""
+    import re
+
+    out = set()
+    for year, numbers in re.findall(r"Announcements? (\d{4}) Nos?\. ((?:\d+(?:, | and )?)+)", str(measure or "")):
+        out |= {(year, n) for n in re.findall(r"\d+", numbers)}
+    return out
+
+
 def governing_suspension(event, events: pd.DataFrame):
     """The suspension that a row recorded as ``suspended`` is under, or None.
 
     The timeline does not link a suspended measure to the instrument that suspended it, so it
     is inferred: the latest event of category ``suspension`` of the same ``side`` (when the
     timeline has one) announced on or after the measure and on or before the date its suspended
-    status was confirmed. (Nos. 55–62 of 9 Oct 2025 → No. 70 of 7 Nov 2025; No. 46 of 2024 →
-    No. 72 of 9 Nov 2025; the US Affiliates Rule → the BIS suspension of 10 Nov 2025.)
+    status was confirmed; a suspension whose text names the measure's announcement ("Suspends
+    Announcements 2025 Nos. 55, 56, …") governs it whatever the dates. (Nos. 55–62 of 9 Oct 2025 →
+    No. 70 of 7 Nov 2025, named; No. 46 of 2024 → No. 72 of 9 Nov 2025; the US Affiliates Rule →
+    the BIS suspension of 10 Nov 2025.)
     """
     if event.get("status") != "suspended" or "category" not in events.columns:
         return None
@@ -85,6 +106,11 @@ def governing_suspension(event, events: pd.DataFrame):
         return None
     best = None
     side = _side(event)
+    named = _announcement(event.get("instrument"))
+    if named:  # a suspension whose text names the measure's announcement governs it, whatever its date
+        for row in events[events["category"] == "suspension"].to_dict("records"):
+            if row.get("event_id") != event.get("event_id") and named in _suspended_numbers(row.get("measure")):
+                return row
     for row in events[events["category"] == "suspension"].to_dict("records"):
         if row.get("event_id") == event.get("event_id"):
             continue
