@@ -31,7 +31,7 @@ PARTS = {"snapshot": "article_snapshot", "sectors": "india_sector_impact", "road
          "claims": "article_claims"}
 
 
-def compute(data_dir, year: int = 2025, as_of: str = "2026-12-01") -> Chapter:
+def compute(data_dir, year: int = 2025, as_of: str = "2026-12-07") -> Chapter:
     ch = Chapter(data_dir, page="factcheck")
     # --- load ---------------------------------------------------------------------------------
     registry = datasets.sources(data_dir)
@@ -40,7 +40,7 @@ def compute(data_dir, year: int = 2025, as_of: str = "2026-12-01") -> Chapter:
     production = datasets.load("mine_production_by_country", data_dir)
 
     # --- process ------------------------------------------------------------------------------
-    ch.key("as_of_text", long_date(as_of))
+    ch.key("as_of_text", long_date(as_of), label='Information current to')
     frames["claims"] = frames["claims"].drop_duplicates(subset="claim", keep="first")  # each claim once
     for part, frame in frames.items():
         verdicts(ch, part, frame)

@@ -1,6 +1,6 @@
 """Chapter "The geopolitics: bargaining, assurances, frameworks" (book/geopolitics.md), from the data.
 
-``compute(data_dir, as_of="2026-12-01")`` works out the status of every export-control measure of
+``compute(data_dir, as_of="2026-12-07")`` works out the status of every export-control measure of
 both sides (China and the United States) on ``as_of`` with ``analysis.controls`` (the one status
 function of the report), reads the geopolitical events, framework memberships, India's partner
 agreements and China's magnet exports to the United States, and returns the chapter's key figures
@@ -30,7 +30,7 @@ STATUS_COLOURS = {"in force": charts.CHINA, "suspended": charts.USA, "end passed
                   "changed, date unconfirmed": "#ad1457", "expired": "#2e7d32", "superseded": "#2e7d32"}
 
 
-def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
+def compute(data_dir, as_of: str = "2026-12-07") -> Chapter:
     ch = Chapter(data_dir, page="geopolitics")
     timeline = datasets.load("export_control_timeline", data_dir)
     events = datasets.load("geopolitical_events", data_dir)
@@ -40,7 +40,7 @@ def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
     registry = datasets.sources(data_dir)
 
     as_of_day = controls.to_date(as_of, what="as_of")
-    ch.key("as_of_text", controls.long_date(as_of_day))
+    ch.key("as_of_text", controls.long_date(as_of_day), label='Information current to')
     status = status_on(ch, timeline, as_of_day)
     us_side(ch, status)
     general_licences(ch, status, as_of_day)
@@ -79,7 +79,7 @@ def precedent(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     })
 
 
-def statuses(data_dir, as_of: str = "2026-12-01") -> dict[str, str]:
+def statuses(data_dir, as_of: str = "2026-12-07") -> dict[str, str]:
     """Each measure's status code on ``as_of`` as this chapter shows it (event id → code)."""
     timeline = datasets.load("export_control_timeline", data_dir)
     table = controls.status_table(timeline, as_of)
@@ -97,8 +97,8 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     ch.key("ends_next_measure", ends["next_label"], dataset="export_control_timeline")
     n = controls.counts(status)
     not_yet = n.get("not_announced", 0) + n.get("announced", 0)
-    ch.key("n_measures", len(status))
-    ch.key("n_in_force", n.get("in_force", 0))
+    ch.key("n_measures", len(status), label='Measures in the chart')
+    ch.key("n_in_force", n.get("in_force", 0), label='Measures in force')
     ch.key("n_suspended", n.get("suspended", 0))
     ch.key("n_end_passed", n.get("end_passed_unconfirmed", 0))
     ch.key("n_not_yet", not_yet)
@@ -111,9 +111,10 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     suspension = by_id.loc[package["suspended_by"].dropna().iloc[0]] if package["suspended_by"].notna().any() else None
     ch.key("october_suspended", suspension is not None)
     ch.key("october_suspension_end", controls.long_date(suspension["scheduled_end"]) if suspension is not None else "",
-           dataset="export_control_timeline", source_ids=[suspension["source_id"]] if suspension is not None else [])
+           dataset="export_control_timeline", source_ids=[suspension["source_id"]] if suspension is not None else [],
+           label='Suspension of the October 2025 package ends')
     ch.key("october_suspension_confirmed", controls.long_date(suspension["status_confirmed"]) if suspension is not None else "",
-           dataset="export_control_timeline")
+           dataset="export_control_timeline", label='Suspension of the October 2025 package last confirmed')
     april = status[status["instrument"].str.contains("2025 No. 18")].iloc[0]
     ds = dict(dataset="export_control_timeline", source_ids=[april["source_id"]])
     ch.key("april_status", controls.STATUS_TEXT[april["status_as_of"]], **ds)
@@ -121,19 +122,20 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     ch.key("april_controls_month", f"{controls.to_date(april['date']):%B %Y}")
     october = package.sort_values("date").iloc[0]
     ch.key("october_package_month", f"{controls.to_date(october['date']):%B %Y}")
-    ch.key("april_confirmed", controls.long_date(april["status_confirmed"]))
+    ch.key("april_confirmed", controls.long_date(april["status_confirmed"]), label="April 2025 controls' status last confirmed")
 
     # the scheduled ends that have passed with no source on what followed (suspensions and truces)
     own_end = status["scheduled_end"].map(lambda v: controls.to_date(v) is not None).astype(bool)
     passed = status[(status["status_as_of"] == "end_passed_unconfirmed") & own_end]
     ends = sorted(controls.to_date(v) for v in passed["scheduled_end"])
     ds = dict(dataset="export_control_timeline", source_ids=passed["source_id"].unique())
-    ch.key("ends_passed_n", len(passed), **ds)
-    ch.key("ends_passed_first", controls.long_date(ends[0]) if ends else "", **ds)
+    ch.key("ends_passed_n", len(passed), **ds, label='Truce measures past their scheduled end')
+    ch.key("ends_passed_first", controls.long_date(ends[0]) if ends else "", **ds, label='First scheduled end of the truce passed')
     ch.key("ends_passed_last", controls.long_date(ends[-1]) if ends else "", **ds)
     ch.key("ends_passed_china_n", int((passed["side"] == "China").sum()), **ds)
-    ch.key("ends_passed_us_n", int((passed["side"] != "China").sum()), **ds)
-    ch.key("n_under_passed_ends", int(status["suspended_by"].isin(list(passed["event_id"])).sum()), **ds)
+    ch.key("ends_passed_us_n", int((passed["side"] != "China").sum()), **ds, label='US truce measures past their scheduled end')
+    ch.key("n_under_passed_ends", int(status["suspended_by"].isin(list(passed["event_id"])).sum()), **ds,
+           label='Measures under a suspension whose end has passed')
     return status
 
 
@@ -152,8 +154,8 @@ def us_side(ch: Chapter, status: pd.DataFrame) -> None:
     """The US measures of the bargain: the BIS Affiliates Rule, its suspension and the truce measures."""
     ds = "export_control_timeline"
     us = status[status["side"] == "United States"]
-    ch.key("n_us_measures", len(us), dataset=ds)
-    ch.key("n_china_measures", int((status["side"] == "China").sum()), dataset=ds)
+    ch.key("n_us_measures", len(us), dataset=ds, label='US measures in the chart')
+    ch.key("n_china_measures", int((status["side"] == "China").sum()), dataset=ds, label='Chinese measures in the chart')
     rule = _row(us, "the Affiliates Rule", category="regulation")
     suspension = _row(us, "the Affiliates Rule's suspension", category="suspension")
     truce = _row(us, "the US truce measures", category="truce")
@@ -211,7 +213,7 @@ def event_dates(ch: Chapter, events: pd.DataFrame, as_of_day, registry: pd.DataF
     dated = events[[controls.to_date(d) <= as_of_day for d in events["date"]]]
     newest = dated.sort_values("date").iloc[-1]
     ch.key("newest_event_date", controls.long_date(newest["date"]), dataset="geopolitical_events",
-           source_ids=[newest["source_id"]])
+           source_ids=[newest["source_id"]], label='Newest event')
 
 
 def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) -> None:
@@ -233,7 +235,7 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
         ch.key(name, controls.long_date(row["since"]), dataset=ds, source_ids=[row["source_id"]])
     msp = membership("Minerals Security Partnership", "India")
     ch.key("msp_india_year", controls.to_date(msp["since"]).year, dataset=ds, source_ids=[msp["source_id"]])
-    ch.key("frameworks_n", members["framework"].nunique())
+    ch.key("frameworks_n", members["framework"].nunique(), label='Frameworks India belongs to or supports')
     brazil = instruments[instruments["name"].str.contains("Brazil", regex=False)]
     if len(brazil) != 1:
         raise ValueError(f"{len(brazil)} India–Brazil agreements in policy_instruments, expected one")
@@ -292,8 +294,8 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
     ch.key("us_share_latest_world_t", latest["world"], unit="t", dataset=ds, source_ids=[latest["source_id_world"]])
     ch.key("us_first_month", month(us["month"].iloc[0]))
     ch.key("us_last_month", month(us["month"].iloc[-1]))
-    ch.key("us_months_n", len(us))
-    ch.key("us_derived_n", int((us["basis"] != "reported").sum()))
+    ch.key("us_months_n", len(us), label='Months of exports to the US in the series')
+    ch.key("us_derived_n", int((us["basis"] != "reported").sum()), label='Months of exports to the US derived, not reported')
 
     long = pd.concat([
         us.assign(destination="World", value=us["world"], source=us["source_id_world"]),

@@ -35,7 +35,7 @@ DUE = {"suspension": "suspension ends", "truce": "truce ends", "licensing": "lic
 MARKED = ("elements", "package", "suspension", "licensing")
 
 
-def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
+def compute(data_dir, as_of: str = "2026-12-07") -> Chapter:
     ch = Chapter(data_dir, page="index")
     day = controls.to_date(as_of, what="as_of")
     registry = datasets.sources(data_dir)
@@ -50,7 +50,7 @@ def compute(data_dir, as_of: str = "2026-12-01") -> Chapter:
     ch.tables["watch-ahead"] = ahead
     ch.tables["watch-passed"] = passed
     # the chart's title, subtitle and alt text are written beside it in book/index.md ({figure-text})
-    ch.key("as_of_text", controls.long_date(day))
+    ch.key("as_of_text", controls.long_date(day), label='Information current to')
     ch.figures["fig-home-exports"] = exports_figure(ch, world, table)
     return ch
 
@@ -125,13 +125,16 @@ def watch_list(ch: Chapter, table: pd.DataFrame, milestones: pd.DataFrame, facts
                             "Source": controls_source(r["source_id"], registry)} for r in passed_rows.to_dict("records")],
                           columns=["Date", "What fell due", "Status last confirmed", "Source"])
 
-    ch.key("watch_ahead_n", len(ahead))
-    ch.key("watch_ahead_dated_n", len(ahead_rows))
-    ch.key("watch_next_date", controls.long_date(ahead_rows["date"].iloc[0]) if len(ahead_rows) else "")
-    ch.key("watch_next_due", ahead_rows["due"].iloc[0] if len(ahead_rows) else "")
-    ch.key("watch_passed_n", len(passed_rows))
-    ch.key("watch_passed_first", controls.long_date(passed_rows["date"].iloc[0]) if len(passed_rows) else "")
-    ch.key("watch_passed_last", controls.long_date(passed_rows["date"].iloc[-1]) if len(passed_rows) else "")
+    ch.key("watch_ahead_n", len(ahead), label='Steps ahead on the watch list')
+    ch.key("watch_ahead_dated_n", len(ahead_rows), label='Dated steps ahead on the watch list')
+    ch.key("watch_next_date", controls.long_date(ahead_rows["date"].iloc[0]) if len(ahead_rows) else "",
+           label='Next date on the watch list')
+    ch.key("watch_next_due", ahead_rows["due"].iloc[0] if len(ahead_rows) else "", label='Next step on the watch list')
+    ch.key("watch_passed_n", len(passed_rows), label='Watch-list dates passed with no known outcome')
+    ch.key("watch_passed_first", controls.long_date(passed_rows["date"].iloc[0]) if len(passed_rows) else "",
+           label='First watch-list date passed')
+    ch.key("watch_passed_last", controls.long_date(passed_rows["date"].iloc[-1]) if len(passed_rows) else "",
+           label='Last watch-list date passed')
     ch.key("watch_passed_any", bool(len(passed_rows)))
     return ahead, passed
 

@@ -1,6 +1,6 @@
 """Chapter "China's strategic leverage" (book/leverage.md): what it states, from the data.
 
-``compute(data_dir, year=2025, focus_country="India", as_of="2026-12-01")`` reads the value chain,
+``compute(data_dir, year=2025, focus_country="India", as_of="2026-12-07")`` reads the value chain,
 mine production, reserves (every USGS edition in the data), magnet exports, China's export controls
 (their status on ``as_of``, from ``analysis.controls``), and returns the chapter's key figures and
 the frames of its figures. The news report's tables and claims are checked in the appendix
@@ -53,7 +53,7 @@ def about(value: float, digits: int = 2) -> float:
     return float(round(value, -int(math.floor(math.log10(abs(value)))) + digits - 1))
 
 
-def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str = "2026-12-01") -> Chapter:
+def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str = "2026-12-07") -> Chapter:
     ch = Chapter(data_dir, page="leverage")
     registry = datasets.sources(data_dir)
     chain = datasets.load("china_value_chain_share", data_dir)
@@ -337,18 +337,18 @@ def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame
     """China's measures with their status on ``as_of``, computed by ``controls.status_table`` over
     the whole timeline (as the geopolitics chapter does), then kept to ``side == "China"``."""
     day = controls.to_date(as_of, what="as_of")
-    ch.key("as_of_text", controls.long_date(day))
+    ch.key("as_of_text", controls.long_date(day), label='Information current to')
     table = controls.status_table(timeline, day)
     china = table[table["side"] == SIDE] if "side" in table.columns else table
     first = china.sort_values("date").iloc[0]
     ch.key("controls_first", controls.long_date(first["date"]))
     ch.key("controls_last", controls.long_date(china.sort_values("date").iloc[-1]["date"]))
-    ch.key("controls_n", len(china))
-    ch.key("controls_us_n", len(table) - len(china))
+    ch.key("controls_n", len(china), label='Chinese controls on the timeline')
+    ch.key("controls_us_n", len(table) - len(china), label='US measures on the timeline')
     n = controls.counts(china)
-    ch.key("controls_in_force_n", n.get("in_force", 0))
+    ch.key("controls_in_force_n", n.get("in_force", 0), label='Controls in force')
     ch.key("controls_suspended_n", n.get("suspended", 0))
-    ch.key("controls_end_passed_n", n.get("end_passed_unconfirmed", 0))
+    ch.key("controls_end_passed_n", n.get("end_passed_unconfirmed", 0), label='Controls past a scheduled end, outcome unconfirmed')
     ch.key("controls_other_n", len(china) - n.get("in_force", 0) - n.get("suspended", 0) - n.get("end_passed_unconfirmed", 0))
     april = china[china["instrument"].astype(str).str.contains("2025 No. 18")]
     ch.key("april_elements_n", len(str(april["elements"].iloc[0]).split(";")) if len(april) else 0)

@@ -63,7 +63,7 @@ def months_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / DAYS_PER_MONTH
 
 
-def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-01") -> Chapter:
+def compute(data_dir, buffer_months: int = 3, as_of: str = "2026-12-07") -> Chapter:
     ch = Chapter(data_dir, page="options")
     registry = datasets.sources(data_dir)
     imports = datasets.load("india_magnet_imports", data_dir)
@@ -343,7 +343,7 @@ def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, fact
     ch.key("repm_award_date", controls.long_date(awarded[0]) if awarded else "", dataset="policy_milestones")
     award = awarded[0] if awarded else max(controls.to_date(facts.loc["repm-bid-due", "date"]), day)
     earliest = dt.date(award.year + int(gestation["low"]), award.month, 1)
-    ch.key("as_of_text", controls.long_date(controls.to_date(as_of, what="as_of")))
+    ch.key("as_of_text", controls.long_date(controls.to_date(as_of, what="as_of")), label='Information current to')
     ch.key("repm_earliest_output", earliest.strftime("%B %Y"))
     ndpr = resources[resources["item"] == "irel_ndpr_capacity"].copy()
     if ndpr.empty:
@@ -397,7 +397,8 @@ def diplomacy(ch: Chapter, events: pd.DataFrame, frameworks: pd.DataFrame, shock
     india = frameworks[(frameworks["country"] == "India") & frameworks["member"].isin(["yes", "partner"])]
     # a framework another has succeeded (the MSP, by FORGE) is not one India belongs to now
     india = india[~india["note"].fillna("").str.contains("succeeded by")].sort_values("since")
-    ch.key("frameworks_n", len(india), dataset="framework_membership", source_ids=sorted(set(india["source_id"])))
+    ch.key("frameworks_n", len(india), dataset="framework_membership", source_ids=sorted(set(india["source_id"])),
+           label='Frameworks India belongs to or supports')
     ch.key("frameworks_list", ", ".join(f"{r['framework']} (since {controls.long_date(r['since'])})"
                                         if pd.notna(r["since"]) else r["framework"] for _, r in india.iterrows()))
     ids = {"euc": "cn-in-2025-04-euc-process", "applications": "cn-in-2025-06-applications",

@@ -35,7 +35,7 @@ def short(text: str, n: int = 42) -> str:
 
 
 def compute(data_dir, demand_growth: float = 0.15, capacity_realisation: float = 1.0,
-            capacity_delay_years: int = 0, as_of: str = "2026-12-01") -> Chapter:
+            capacity_delay_years: int = 0, as_of: str = "2026-12-07") -> Chapter:
     # the charts' titles, subtitles and alt texts are written beside them in book/strategy_roadmap.md ({figure-text})
     ch = Chapter(data_dir, page="strategy_roadmap")
     registry = datasets.sources(data_dir)
@@ -70,8 +70,8 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     ch.key("roadmap_areas_n", len(roadmap), **article)
     ch.key("roadmap_areas", listing(roadmap["initiative"].str.lower()), **article)
     counts = roadmap["assessment"].value_counts()
-    ch.key("roadmap_partly_n", int(counts.get("partly_supported", 0)), **article)
-    ch.key("roadmap_contradicted_n", int(counts.get("contradicted", 0)), **article)
+    ch.key("roadmap_partly_n", int(counts.get("partly_supported", 0)), **article, label='Roadmap ratings partly supported')
+    ch.key("roadmap_contradicted_n", int(counts.get("contradicted", 0)), **article, label='Roadmap ratings contradicted')
     ch.key("roadmap_supported_n", int(counts.get("supported", 0)), **article)
     ch.key("n_instruments", len(instruments), dataset="policy_instruments")
 
@@ -108,7 +108,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     awarded = award["date"].notna()
     ch.key("repm_awarded", bool(awarded.any()), dataset=ms_ds, source_ids=list(award["source_id"]))
     ch.key("repm_award_date", long_date(award.loc[awarded, "date"].iloc[0]) if awarded.any() else "", dataset=ms_ds)
-    ch.key("as_of_text", long_date(as_of))
+    ch.key("as_of_text", long_date(as_of), label='Information current to')
     gsi = ms.loc["ncmm-gsi-projects-2025-26"]
     ch.key("ncmm_gsi_projects_n", int(gsi["value"]), dataset=ms_ds, source_ids=[gsi["source_id"]])
     ch.key("ncmm_gsi_projects_date", long_date(gsi["date"]), dataset=ms_ds)
