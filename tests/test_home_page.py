@@ -91,7 +91,10 @@ def landing(built_site):
 def test_the_built_landing_page_is_an_executive_summary(landing):
     page = article(landing)
     text = page.get_text(" ")
-    assert "Sources searched to 1 December 2026" in text
+    from masthead.dates import long_date
+    from pipeline.config import load_site
+
+    assert f"Sources searched to {long_date(load_site(REPO).report['as_of'])}" in text
     findings = next(h for h in page.find_all("h2") if h.get_text(" ", strip=True).startswith("Key findings"))
     items = (findings.find_parent("section") or findings.parent).select("li")
     assert 6 <= len(items) <= 8

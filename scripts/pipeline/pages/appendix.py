@@ -78,7 +78,7 @@ class DataPage(Chapter):
             glue(name, HTML(text), display=False)
 
 
-def compute(data_dir, as_of: str = "2026-12-01", topics: dict[str, list[str]] | None = None) -> DataPage:
+def compute(data_dir, as_of: str = "2026-12-07", topics: dict[str, list[str]] | None = None) -> DataPage:
     """The Data and sources page on the data in ``data_dir`` at ``as_of``: per topic the newest
     period its data cover, per dataset how current it is, its codebook and its rows by source, and
     the source registry. ``topics`` maps a topic (the page's words) to the datasets it covers."""
