@@ -514,11 +514,11 @@ class Preview:
         validate.validate_data(self.data_dir)
 
     def _data_pages(self) -> None:
-        """The pages made from data/: the data appendix (and its downloads) and the bibliography."""
-        from ..pages import appendix, citation
+        """The files made from data/: the dataset downloads, the "all data" zip and the bibliography
+        (the Data and sources page itself is a notebook, executed again as a reader of the CSV)."""
+        from ..stages import stage
 
-        appendix.write_data_appendix(self.data_dir, self.next, citation.meta(self.site.report), as_of=self.site.report.get("as_of"))
-        appendix.write_bibliography(self.data_dir, self.next / "references.bib")
+        stage.write_data_files(self.site, self.next, self.data_dir)
 
     # -- the three kinds of rebuild
     def build(self) -> None:
@@ -638,7 +638,7 @@ class Preview:
                 self.renderer = None
 
     def _record_and_pages(self) -> None:
-        from ..editions import changes, manifest
+        from ..editions import manifest
         from ..pages import citeglue
         from ..stages import assemble
 
@@ -649,8 +649,14 @@ class Preview:
                                          {c.name: self.next / f"{c.name}.ipynb" for c in site.chapters}, None)
         manifest.write_record(record, self.next / manifest.RECORD_URL)
         citeglue.apply(self.next, record)
-        if changes.PAGE in site.pages:
-            changes.write_page(self.next, record, self.plan.editions_dir, site.report.get("previous_edition"))
+        if site.record_pages:  # What changed: executed from the record, as the full build does
+            from ..stages import execute
+
+            record_params = {"record": str(self.next / manifest.RECORD_URL), "root": str(self.plan.root),
+                             "editions_dir": str(self.plan.editions_dir)}
+            execute.execute_chapters(site.record_pages, self.next, self.data_dir,
+                                     dict.fromkeys((p.name for p in site.record_pages), record_params),
+                                     self.folder / "failed", 1, self.report, zygote=self.zygote)
         written = sync_tree(self.next, self.stage)
         docs = docs_of(written)
         marked = mark_quoting_pages(self.stage, docs)

@@ -73,12 +73,18 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
     static = stage_dir / "_static"
     static.mkdir(exist_ok=True)
     runtime.write_runtime(static / runtime.RUNTIME_NAME, cache_dir)
+    write_data_files(site, stage_dir, data_dir)
+    return stage_dir
+
+
+def write_data_files(site: Site, stage_dir: Path, data_dir: Path) -> None:
+    """What the staging copy holds made from data/: the dataset downloads and the "download all data"
+    zip that the Data and sources page (book/data_sources.md) offers, the zip's name and size as
+    substitutions in the staged ``_config.yml``, and the bibliography. The preview calls it again
+    after a CSV edit (pipeline/speed/preview.py)."""
     meta = citation.meta(site.report)
-    # the Data and sources page (book/data_sources.md) offers each dataset and the "download all
-    # data" zip; the zip's name and size reach it as substitutions
     bundle_zip = appendix.write_downloads(data_dir, stage_dir, meta)
     config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))
     config["parse"]["myst_substitutions"].update(appendix.bundle_substitutions(bundle_zip))
     (stage_dir / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     appendix.write_bibliography(data_dir, stage_dir / "references.bib")
-    return stage_dir
