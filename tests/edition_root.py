@@ -167,8 +167,10 @@ def build(root: Path, output: Path | None = None, **options) -> tuple[Path, list
 
 
 def chapters_run(lines: list[str]) -> dict[str, set[str]]:
-    """{"executed": {...}, "reused": {...}} from the build's per-chapter progress lines."""
-    return {kind: set(names) for kind, names in bench.chapters_run("\n".join(lines)).items()}
+    """{"executed": {...}, "reused": {...}} from the build's per-chapter progress lines: the chapters.
+    What changed, which presents the edition record, is executed from the record after them in
+    every build that runs (it is not one of the pages whose caching these tests check)."""
+    return {kind: set(names) - {"what_changed"} for kind, names in bench.chapters_run("\n".join(lines)).items()}
 
 
 def edit_china_production(data_dir: Path, value: int) -> None:
