@@ -8,7 +8,7 @@ registry, mine production), so it builds exactly like the real report but in a f
 
 from __future__ import annotations
 
-import shutil
+import re
 from pathlib import Path
 
 import bench
@@ -150,7 +150,11 @@ def make_root(root: Path, *, undeclared: bool = False) -> Path:
     (root / "editions").mkdir()
     (root / "book" / "leverage.md").write_text(LEVERAGE, encoding="utf-8")
     (root / "book" / "reserves.md").write_text(UNDECLARED if undeclared else RESERVES, encoding="utf-8")
-    shutil.copy(REPO / "book" / "what_changed.md", root / "book" / "what_changed.md")  # the real page
+    # the real page, without its edition's summary (it links the real report's sections)
+    page = (REPO / "book" / "what_changed.md").read_text(encoding="utf-8")
+    page = re.sub(r"\(what-changed-edition\)=\n.*?(?=^## Figures that changed)", "", page, flags=re.S | re.M)
+    assert "(what-changed-edition)=" not in page
+    (root / "book" / "what_changed.md").write_text(page, encoding="utf-8")
     (root / "data" / "reserves_by_country.csv").write_text(RESERVES_CSV, encoding="utf-8")
     (root / "scenarios" / "cut.yml").write_text(SCENARIO, encoding="utf-8")
     return root
