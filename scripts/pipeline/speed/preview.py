@@ -39,7 +39,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from . import children
+from . import children, zygote
 from ..errors import BuildError
 
 NEXT, STAGE, SERVED, PRISTINE = "next", "stage", "html", "pristine"
@@ -379,7 +379,7 @@ def warm_serve() -> None:
                     jupyter_book.main(["build", "-W", "-n", "--keep-going", stage_dir], standalone_mode=False)
                     code = 0
                 except SystemExit as stop:
-                    code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+                    code = zygote.exit_code(stop)
             except BaseException:  # noqa: BLE001
                 traceback.print_exc()
             finally:

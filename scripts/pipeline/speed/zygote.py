@@ -47,6 +47,11 @@ PRELOAD = (
 PROJECT_PACKAGES = ("analysis",)
 
 
+def exit_code(stop: SystemExit) -> int:
+    """The process exit code a ``SystemExit`` stands for (None → 0, an int as it is, a message → 1)."""
+    return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+
+
 def preload() -> list[str]:
     """Import PRELOAD and every module of the project's packages; returns what failed."""
     failed = []
@@ -111,7 +116,7 @@ def _become_kernel(request: dict) -> None:
         IPKernelApp.launch_instance(argv=argv)
         code = 0
     except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        code = exit_code(stop)
     except BaseException:  # noqa: BLE001
         traceback.print_exc()
     finally:
