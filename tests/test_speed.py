@@ -259,6 +259,29 @@ def test_make_test_reports_mobile_speed_without_failing_on_it_and_holds_every_ot
     assert "scripts/audit.py" in audit_recipe and "--speed-advisory" not in audit_recipe
 
 
+def test_make_tests_audit_runs_lighthouse_on_mobile_alone_and_make_audit_on_both(monkeypatch, tmp_path):
+    """--speed-advisory: one Lighthouse run a page, mobile; without it, mobile and desktop."""
+    import audit
+
+    runs = []
+
+    def fake_lighthouse_all(base, pages, results, jobs, retries, categories=audit.CATEGORIES, presets=audit.PRESETS):
+        runs.append((presets, categories))
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setattr(audit, "lighthouse_all", fake_lighthouse_all)
+    monkeypatch.setattr(audit, "check_tools", lambda: [])
+    monkeypatch.setattr(audit, "nu_check", lambda site, pages: {})
+    monkeypatch.setattr(audit, "browser_checks", lambda base, pages: {})
+    monkeypatch.setattr(audit, "OUT", tmp_path / "out")
+    audit.main(["--site", str(site), "--speed-advisory", "--json", str(tmp_path / "a.json")])
+    audit.main(["--site", str(site), "--json", str(tmp_path / "b.json")])
+    assert runs[0][0] == ("mobile",) and "performance" not in runs[0][1]
+    assert runs[1][0] == ("mobile", "desktop") and "performance" in runs[1][1]
+
+
 def test_audit_table_lists_every_page():
     from audit import table
 
@@ -308,8 +331,9 @@ def test_make_tests_audit_runs_lighthouse_without_the_performance_category(monke
     monkeypatch.setattr(audit, "OUT", tmp_path)
     results = {p: audit.PageResult(p, False, transfer_bytes=1000, axe_severe=0, nu_errors=0) for p in ("ok.html", "bad.html")}
     categories = tuple(c for c in audit.CATEGORIES if c != "performance")
-    audit.lighthouse_all("http://127.0.0.1:1/", list(results), results, jobs=2, retries=2, categories=categories)
-    assert seen and all("performance" not in c for c in seen) and len(seen) == 4  # no re-runs without a score
+    audit.lighthouse_all("http://127.0.0.1:1/", list(results), results, jobs=2, retries=2, categories=categories,
+                         presets=("mobile",))
+    assert seen and all("performance" not in c for c in seen) and len(seen) == 2  # mobile only, no re-runs
     assert results["ok.html"].perf_mobile is None and results["ok.html"].misses(timing=False) == []
     assert results["ok.html"].misses() == ["performance (mobile): not measured"]
     assert results["bad.html"].misses(timing=False) == ["a11y 96 (target 100)"]
