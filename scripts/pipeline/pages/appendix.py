@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.datapackage import (SOURCE_ID_FIELDS, as_list, read_descriptor, read_rows, unguard,
                                   unguarded_bytes)
 from analysis.chapters import Chapter, listing
+from masthead import interface
 from masthead.dates import MONTHS, long_date
 
 from . import bundle, freshness
@@ -38,12 +39,9 @@ from ..errors import DataError
 
 REGISTRY_KEY_PREFIX = "reg-"  # see module docstring: keeps this page's citations apart from chapters'
 REGISTRY_LABEL_PREFIX = "S"
-QUALITY_MEANING = {
-    "P": "primary — the original publisher's own document",
-    "S": "secondary — seen through another outlet, which names the original",
-    "W": "weak — unconfirmed or single-outlet report",
-    "D": "derived — computed in this report, working shown",
-}
+# a source's quality grade (sources.csv, quality) is a code; its name ("primary") is in
+# book/_interface.yml (data_page.grades), what each grade means is said on the page
+QUALITY_GRADES = ("P", "S", "W", "D")
 CONSTRAINT_TEXT = {
     "minimum": "≥ {}",
     "maximum": "≤ {}",
@@ -423,13 +421,9 @@ def rows_html(resource: dict, rows: list[dict], registry: dict) -> str:
     return (f'<table class="report-table rows-table"><thead><tr>{head}</tr></thead>{"".join(bodies)}</table>')
 
 
-SEEN_AS = {  # how the text was seen (sources.csv, seen_as), as a table cell says it
-    "publisher_page": "publisher's own page",
-    "byte_copy": "copy of the publisher's file",
-    "transcription": "transcription of publisher's text",
-    "report": "another outlet's report",
-    "derived": "computed in this report",
-}
+def grade_name(code: str) -> str:
+    """A quality grade's name ("P" → "primary"; "" for a code the catalog does not name)."""
+    return interface.table("data_page.grades").get(code, "") if code in QUALITY_GRADES else ""
 
 
 def registry_html(sources: list[dict]) -> str:
@@ -438,16 +432,18 @@ def registry_html(sources: list[dict]) -> str:
     the address of the copy read, where there was one)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in ("Publisher", "Title", "Date", "Grade", "How seen"))
     lines = []
+    seen_as = interface.table("data_page.seen_as")  # how the text was seen, as a table cell says it
+    copy_read = escape(interface.text("data_page.copy_read"))
     for s in sources:
         url = bib_url(s.get("url", ""))
         title = escape(s.get("title", ""))
         title = f'<a href="{escape(url)}">{title}</a>' if url.startswith(("https://", "http://")) else title
         grade = s.get("quality", "")
-        meaning = QUALITY_MEANING.get(grade, "").split(" — ")[0]
-        seen = escape(SEEN_AS.get(s.get("seen_as", ""), s.get("seen_as", "")))
+        meaning = grade_name(grade)
+        seen = escape(seen_as.get(s.get("seen_as", ""), s.get("seen_as", "")))
         copy = bib_url(s.get("copy_url", ""))
         if copy.startswith(("https://", "http://")):
-            seen += f' (<a href="{escape(copy)}">copy read</a>)'
+            seen += f' (<a href="{escape(copy)}">{copy_read}</a>)'
         lines.append(f'<tr id="{escape(source_anchor(s["id"]))}">'
                      f"<td>{escape(s.get('publisher', ''))}</td><td>{title}</td><td>{escape(s.get('date', ''))}</td>"
                      f"<td>{escape(grade)}{' (' + escape(meaning) + ')' if meaning else ''}</td><td>{seen}</td></tr>")
@@ -502,7 +498,7 @@ def date_fields(date: str) -> dict[str, str]:
 
 def bib_note(source: dict) -> str:
     quality = source.get("quality", "")
-    meaning = QUALITY_MEANING.get(quality, "").split(" — ")[0]
+    meaning = grade_name(quality)
     # the grade only (sphinx_ext/report_dates.py reads "Quality: D"); how the text was seen is the
     # Data page's registry, so the chapters' reference lists stay bibliographies
     return f"Quality: {quality} ({meaning})" if meaning else f"Quality: {quality}"
