@@ -27,27 +27,27 @@ class CatalogError(ValueError):
 
 
 @lru_cache(maxsize=4)
-def _read(path: Path, stamp: int) -> dict:
+def _parse(content: bytes) -> dict:
     import yaml  # lazily, as masthead.report does
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(content.decode("utf-8")) or {}
     if not isinstance(data, dict):
-        raise CatalogError(f"{path}: the catalog must be a mapping of keys to templates")
+        raise CatalogError(f"{CATALOG.name}: the catalog must be a mapping of keys to templates")
     return data
 
 
-def catalog(path: Path = CATALOG) -> dict:
-    """The whole catalog (as parsed YAML), read again when the file has changed."""
-    path = Path(path)
-    return _read(path, path.stat().st_mtime_ns)
+def catalog(path: Path | None = None) -> dict:
+    """The whole catalog (as parsed YAML; ``CATALOG`` unless ``path``). The file is read at every
+    call (a few kilobytes) and parsed once per content, so an edit is seen at once."""
+    return _parse(Path(path or CATALOG).read_bytes())
 
 
-def entry(key: str, path: Path = CATALOG):
+def entry(key: str, path: Path | None = None):
     """The catalog's value for ``key`` ("section.name"): a template or a mapping of them."""
     value = catalog(path)
     for part in key.split("."):
         if not isinstance(value, dict) or part not in value:
-            raise CatalogError(f"{Path(path).name}: no entry {key!r}")
+            raise CatalogError(f"{Path(path or CATALOG).name}: no entry {key!r}")
         value = value[part]
     return value
 
