@@ -107,7 +107,7 @@ def test_a_preview_citation_names_no_address_and_says_it_is_not_published():
     for text in texts:
         assert "example.org" not in text and "http" not in text.replace("http://purl.org/dc/elements/1.1/", "") \
             .replace("https://schema.org", "").replace("https://creativecommons.org/licenses/by/4.0/", ""), text
-    assert all(citation.PREVIEW_NOTE in t for t in texts[:4])
+    assert all(citation.preview_note() in t for t in texts[:4])
     # the How-to-cite page's {only} blocks: its preview paragraph, or its scenario paragraph
     scenario = citation.meta(dict(load_site(REPO).report, base_url="https://a.in/", scenario="Half supply"))
     assert tags(m) == ["report_preview"] and tags(scenario) == ["report_scenario"]
@@ -182,7 +182,7 @@ def test_every_chapter_page_has_one_cite_block_and_a_section_list(built_site, me
         top = article(tree).find("section")
         assert entry["data-cite-url"] == meta.base_url + f"{page}.html#{top['id']}"
         text = entry.select_one(".cite-text").get_text(" ", strip=True)
-        address = citation.PREVIEW_NOTE if meta.preview else entry["data-cite-url"]
+        address = citation.preview_note() if meta.preview else entry["data-cite-url"]
         for needed in (meta.organisation, meta.title, meta.edition, meta.long_date, address):
             assert needed in text, f"{page}.html: citation lacks {needed!r}"
         bibtex = entry.select_one("details.cite-bibtex pre").get_text()
@@ -204,7 +204,7 @@ def test_every_chapter_page_has_one_cite_block_and_a_section_list(built_site, me
             assert item["data-cite-url"] == meta.base_url + f"{page}.html#{sid}"
             assert item.select_one("a[href]")["href"] == f"#{sid}"
             copied = item.select_one("button.cite-copy[data-copy-text]")["data-copy-text"]
-            assert copied.endswith(citation.PREVIEW_NOTE if meta.preview else item["data-cite-url"])
+            assert copied.endswith(citation.preview_note() if meta.preview else item["data-cite-url"])
             assert meta.title in copied and meta.edition in copied
             assert not item.select("pre, details"), f"{page}.html: #{sid} has a full block, not a line"
             link = tree.find("section", id=sid).select_one(".cite-section-link a[href]")
@@ -462,7 +462,7 @@ def test_ris_downloads_parse_with_rispy(built_site, meta):
         assert entry["year"] == meta.year and entry["date"] == meta.edition_date.strftime("%Y/%m/%d")
         assert entry["publisher"] == meta.organisation and entry["edition"] == meta.edition
         if meta.preview:
-            assert "urls" not in entry and citation.PREVIEW_NOTE in entry["notes"][0]
+            assert "urls" not in entry and citation.preview_note() in entry["notes"][0]
         else:
             assert entry["urls"][0].startswith(meta.base_url)
         assert entry["id"] == path.stem
@@ -513,7 +513,7 @@ def test_bibtex_blocks_parse_and_format_cleanly_with_pybtex(built_site, meta):
                                              "September", "October", "November", "December"][meta.edition_date.month - 1]
             text = next(iter(style.format_bibliography(data))).text.render_as("text")
             assert "edition edition" not in text.lower(), text
-            assert (citation.PREVIEW_NOTE in entry.fields["note"] and "url" not in entry.fields) if meta.preview \
+            assert (citation.preview_note() in entry.fields["note"] and "url" not in entry.fields) if meta.preview \
                 else entry.fields["url"] in text
             assert meta.year in text
             found += 1
@@ -610,6 +610,6 @@ def test_copy_buttons_copy_once_per_click_in_a_browser(built_site, served, conte
         assert len(copied) == 2, copied
         assert " ".join(copied[0].split()) == " ".join(chapter_text.split())
         assert copied[1] == item.select_one("button")["data-copy-text"]
-        assert copied[1].endswith(citation.PREVIEW_NOTE if meta.preview else f"leverage.html#{sid}")
+        assert copied[1].endswith(citation.preview_note() if meta.preview else f"leverage.html#{sid}")
         assert page.locator(f"li#cite-{sid} .cite-status").inner_text() == "Copied"
         assert not log.problems(), log.problems()

@@ -148,3 +148,7 @@ def test_the_code_a_chapter_runs_is_hashed_where_it_lives():
     assert {"scripts/analysis/figures.py", "scripts/masthead/dates.py"} <= set(files)
     code = manifest.input_files(REPO, REPO / "data", pipeline_code=True)
     assert {"scripts/pipeline/run.py", "scripts/pipeline/stages/execute.py", "scripts/sphinx_ext/report_cite.py"} <= set(code)
+    # the words a chapter fills in from the interface catalog, and the chart runtime's JavaScript
+    assert inputs["interface"] == cache.file_digest(REPO / "book" / "_interface.yml")
+    assert {"book/_interface.yml", "book/_data_readme.md"} <= set(files)
+    assert {"scripts/pipeline/pages/runtime_draw.js", "scripts/pipeline/pages/runtime_entry.js"} <= set(code)

@@ -110,10 +110,10 @@ def test_a_preview_of_the_small_report_says_it_is_not_yet_published(small):
     block = _soup(site / "leverage.html").select_one("section.report-cite")
     note = block.select_one(".cite-preview[role=note]")
     assert note is not None and "not yet published" in note.get_text()
-    assert citation.PREVIEW_NOTE in block.select_one(".cite-text").get_text(" ", strip=True)
+    assert citation.preview_note() in block.select_one(".cite-text").get_text(" ", strip=True)
     assert not block.select(".cite-url")  # no address offered as a link to cite
     ris = next((site / "cite").glob("*leverage.ris")).read_text(encoding="utf-8")
-    assert "UR  -" not in ris and citation.PREVIEW_NOTE in ris
+    assert "UR  -" not in ris and citation.preview_note() in ris
 
 
 # ---------------------------------------------------------------------------------------------

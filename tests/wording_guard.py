@@ -5,9 +5,21 @@ pieces between spaces that hold two letters in a row (an identifier such as ``ec
 one word, "5 t" none). Not counted, because they are not report prose:
 - docstrings (a module's, class's or function's first statement);
 - error messages: any literal inside a ``raise`` statement, or passed to ``warnings.warn``;
+- messages to the analyst, printed at build time: any literal inside a function whose name ends in
+  ``_warning``, ``_warnings`` or ``_problems`` (such a function returns the build's warnings or the
+  validator's messages, e.g. ``freshness.overdue_warnings``, ``freshness.declaration_problems``,
+  ``citation.base_url_warning``; the caller prints them, never a page);
 - edition-record labels: the ``label=`` of a key figure (``ch.key(..., label=...)``);
 - tooltip templates: the argument of ``charts.sentence(...)`` (what a chart's tooltip says about
-  a mark, filled by the browser, field by field).
+  a mark, filled by the browser, field by field);
+- code: a Vega expression, that is a literal passed to a Vega-Lite transform (a method named
+  ``transform_*``, such as ``chart.transform_calculate(gap="datum.a - datum.b")``) or as an
+  ``expr=`` keyword. (Other JavaScript is kept in .js files, which the guard does not read.)
+
+Markup is counted on its text only: a literal that holds an HTML or SVG tag (``<p ...>``, ``</a>``,
+``<rect .../>``) or comment is read without its tags, so the words between them count and the
+attributes do not: ``'<p><strong>Explore the model:</strong> the sliders …</p>'`` is still prose,
+``'<div class="vega-chart" id="…" role="img" aria-label="…"></div>'`` is not.
 """
 
 from __future__ import annotations
@@ -17,6 +29,9 @@ import re
 
 LETTERS = re.compile(r"[A-Za-z]{2}")
 LONG = 6
+# an HTML/SVG tag (opening, closing or self-closing) or comment: markup, not words
+TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)
+MESSAGE_FUNCTIONS = ("_warning", "_warnings", "_problems")  # functions that return the analyst's messages
 
 
 def words(text: str) -> int:
@@ -31,6 +46,11 @@ def _text(node) -> str | None:
     return None
 
 
+def reader_text(text: str) -> str:
+    """What a reader would read of a literal: markup without its tags (see the module docstring)."""
+    return TAG.sub(" ", text) if TAG.search(text) else text
+
+
 def _excused(tree: ast.AST) -> set[int]:
     """The ids of nodes whose literals the guard allows (see the module's docstring)."""
     allowed: set[int] = set()
@@ -43,14 +63,16 @@ def _excused(tree: ast.AST) -> set[int]:
             body = node.body
             if body and isinstance(body[0], ast.Expr) and _text(body[0].value) is not None:
                 allow(body[0])
+            if not isinstance(node, (ast.Module, ast.ClassDef)) and node.name.endswith(MESSAGE_FUNCTIONS):
+                allow(node)
         elif isinstance(node, ast.Raise):
             allow(node)
         elif isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name == "sentence" or name == "warn":
+            if name in ("sentence", "warn") or name.startswith("transform_"):
                 allow(node)
             for keyword in node.keywords:
-                if keyword.arg == "label":
+                if keyword.arg in ("label", "expr"):
                     allow(keyword)
     return allowed
 
@@ -71,6 +93,6 @@ def long_literals(source: str, excuse: bool = True) -> list[tuple[int, str]]:
         if id(node) in allowed or id(node) in docstrings or id(node) in inner:
             continue
         text = _text(node)
-        if text is not None and words(text) >= LONG:
-            found.append((node.lineno, text))
+        if text is not None and words(reader_text(text)) >= LONG:
+            found.append((node.lineno, " ".join(reader_text(text).split()) if TAG.search(text) else text))
     return sorted(found)

@@ -218,14 +218,14 @@ class Figure:
             return ""
         from docutils.nodes import make_id  # the id Sphinx gives a section's label: "a_b-c" → "a-b-c"
 
+        from masthead import interface  # the note's words: book/_interface.yml (figure.explore_*)
+
         text = html.escape(f"#{make_id(self.explore_section)}" if self.explore_section else "#", quote=True)
+        link = f'<a href="{text}">{interface.markup("figure.explore_link")}</a>'
         return (
             f'<div class="figure-explore" data-chart="{chart_id}" hidden>'
-            f'<p class="figure-explore-note"><strong>Explore the model:</strong> the sliders recompute this chart '
-            f"and its headline in your browser. They are for exploration only: the numbers to cite are "
-            f'<a href="{text}">those in the text</a>, at the report\'s settings, and those of the report\'s '
-            f"prebuilt scenarios, whose pages each name their settings. Once a slider moves, dashed outlines "
-            f"mark the report's values; the downloads show the report's settings.</p>"
+            f'<p class="figure-explore-note"><strong>{interface.markup("figure.explore_lead")}</strong> '
+            f'{interface.markup("figure.explore_note", link=link)}</p>'
             f'<div class="figure-controls" id="controls-{html.escape(self.name, quote=True)}"></div>'
             f"</div>"
         )

@@ -52,7 +52,8 @@ def input_files(root: Path, data_dir: Path, *, pipeline_code: bool = False) -> d
     for library in ("analysis", "masthead"):  # the code the chapters run
         found.update({f"scripts/{library}/{p.name}": p for p in _files(scripts / library, "*.py")})
     if pipeline_code:  # the build's own code: pipeline, Sphinx extensions, everything under scripts/
-        found.update({f"scripts/{p.relative_to(scripts).as_posix()}": p for p in _files(scripts, "**/*.py")})
+        for pattern in ("**/*.py", "**/*.js"):  # the chart runtime's JavaScript too (pipeline/pages/runtime_*.js)
+            found.update({f"scripts/{p.relative_to(scripts).as_posix()}": p for p in _files(scripts, pattern)})
     return found
 
 

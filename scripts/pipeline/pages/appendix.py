@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.datapackage import (SOURCE_ID_FIELDS, as_list, read_descriptor, read_rows, unguard,
                                   unguarded_bytes)
 from analysis.chapters import Chapter, listing
+from masthead import interface
 from masthead.dates import MONTHS, long_date
 
 from . import bundle, freshness
@@ -38,22 +39,22 @@ from ..errors import DataError
 
 REGISTRY_KEY_PREFIX = "reg-"  # see module docstring: keeps this page's citations apart from chapters'
 REGISTRY_LABEL_PREFIX = "S"
-QUALITY_MEANING = {
-    "P": "primary — the original publisher's own document",
-    "S": "secondary — seen through another outlet, which names the original",
-    "W": "weak — unconfirmed or single-outlet report",
-    "D": "derived — computed in this report, working shown",
-}
-CONSTRAINT_TEXT = {
-    "minimum": "≥ {}",
-    "maximum": "≤ {}",
-    "exclusiveMinimum": "> {}",
-    "exclusiveMaximum": "< {}",
-    "minLength": "at least {} characters",
-    "maxLength": "at most {} characters",
-    "pattern": "pattern {}",
-}
+# a source's quality grade (sources.csv, quality) is a code; its name ("primary") is in
+# book/_interface.yml (data_page.grades), what each grade means is said on the page
+QUALITY_GRADES = ("P", "S", "W", "D")
+# a column's bounds, in the order the columns table lists them (each worded in book/_interface.yml)
+CONSTRAINTS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern")
 BIB_KEY = re.compile(r"[A-Za-z0-9_.:\-]+")
+
+
+def words(key: str, **fields) -> str:
+    """The page's interface words for ``key`` (``data_page.<key>`` in book/_interface.yml)."""
+    return interface.text(f"data_page.{key}", **fields)
+
+
+def headings(table: str) -> dict[str, str]:
+    """A table's column headings by code (``data_page.<table>`` in book/_interface.yml)."""
+    return interface.table(f"data_page.{table}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,11 +112,12 @@ def compute(data_dir, as_of: str = "2026-12-07", topics: dict[str, list[str]] | 
 
     page.tables["topics"] = topics_table(topics or {}, resources, status)
     page.tables["freshness"] = freshness_table(resources, status)
+    h = headings("ends_table")
     page.tables["ends-unknown"] = pd.DataFrame(
-        [{"Scheduled end": long_date(e["end"]), "Measure": e["instrument"],
-          "Status last confirmed": long_date(e["confirmed"]) if e["confirmed"] else "never",
-          "What followed": "unknown"} for e in sorted(ends, key=lambda e: e["end"])],
-        columns=["Scheduled end", "Measure", "Status last confirmed", "What followed"])
+        [{h["end"]: long_date(e["end"]), h["measure"]: e["instrument"],
+          h["confirmed"]: long_date(e["confirmed"]) if e["confirmed"] else words("never"),
+          h["followed"]: words("unknown")} for e in sorted(ends, key=lambda e: e["end"])],
+        columns=[h["end"], h["measure"], h["confirmed"], h["followed"]])
     known = set(registry)
     for resource in resources:
         name = resource["name"]
@@ -159,8 +161,8 @@ def dataset_status(resource: dict, as_of, ends: list[dict]) -> tuple[str, str]:
     if as_of and fresh is not None and fresh.overdue(as_of):
         return "due", freshness.status_text(fresh, as_of)
     if ends:  # the page lists them, under "Scheduled ends with no source on what followed"
-        return "unknown", "unknown"
-    return ("current", "current") if as_of else ("", "")
+        return "unknown", words("status.unknown")
+    return ("current", words("status.current")) if as_of else ("", "")
 
 
 def topics_table(topics: dict[str, list[str]], resources: list[dict], status: dict) -> pd.DataFrame:
@@ -169,30 +171,30 @@ def topics_table(topics: dict[str, list[str]], resources: list[dict], status: di
     unknown = [n for names in topics.values() for n in names if n not in by_name]
     if unknown:
         raise DataError(f"data_sources topics name datasets not in datapackage.json: {', '.join(unknown)}")
-    records = []
+    records, h = [], headings("topics_table")
     for topic, names in topics.items():
         periods = [freshness.of(by_name[n]).latest_period for n in names if freshness.of(by_name[n])]
         ranked = [(end, p) for p in periods if (end := freshness.period_span_end(p)) is not None]
         newest = max(ranked)[1] if ranked else (periods[0] if periods else "")
         codes = [status[n] for n in names]
         state = next((s for c, s in codes if c == "unknown"), None) or next((s for c, s in codes if c == "due"), None)
-        records.append({"Topic": topic, "Datasets": ", ".join(title_of(by_name[n]) for n in names),
-                        "Newest period covered": freshness.period_text(newest) if newest else "—",
-                        "Status": state or (codes[0][1] if codes else "")})
-    return pd.DataFrame(records, columns=["Topic", "Datasets", "Newest period covered", "Status"])
+        records.append({h["topic"]: topic, h["datasets"]: ", ".join(title_of(by_name[n]) for n in names),
+                        h["newest"]: freshness.period_text(newest) if newest else words("empty"),
+                        h["status"]: state or (codes[0][1] if codes else "")})
+    return pd.DataFrame(records, columns=[h["topic"], h["datasets"], h["newest"], h["status"]])
 
 
 def freshness_table(resources: list[dict], status: dict) -> pd.DataFrame:
     """Per dataset: its newest data, its publisher's cadence, its next release and its state."""
-    records = []
+    records, h = [], headings("freshness_table")
     for resource in resources:
         fresh = freshness.of(resource)
         if fresh is None:
             continue
-        records.append({"Dataset": title_of(resource), "Latest data": freshness.period_text(fresh.latest_period),
-                        "Released": freshness.CADENCES.get(fresh.cadence, fresh.cadence),
-                        "Next expected": freshness.expected_text(fresh), "Status": status[resource["name"]][1]})
-    return pd.DataFrame(records, columns=["Dataset", "Latest data", "Released", "Next expected", "Status"])
+        records.append({h["dataset"]: title_of(resource), h["latest"]: freshness.period_text(fresh.latest_period),
+                        h["released"]: freshness.cadence_text(fresh.cadence),
+                        h["next"]: freshness.expected_text(fresh), h["status"]: status[resource["name"]][1]})
+    return pd.DataFrame(records, columns=[h["dataset"], h["latest"], h["released"], h["next"], h["status"]])
 
 
 # A text cell starting with one of these is run as a formula by spreadsheets ("-74% y/y" included).
@@ -276,28 +278,29 @@ def units_of(rows: list[dict]) -> list[str]:
 
 def about_table(resource: dict, rows: list[dict], status: tuple[str, str]) -> pd.DataFrame:
     """A dataset's facts, one a row: what it holds, how current it is, its units, its key, its checks."""
-    items = []
+    items, fact = [], headings("about")
     if resource.get("description"):
-        items.append(("Description", resource["description"]))
-    items.append(("Rows", f"{len(rows):,}"))
+        items.append((fact["description"], resource["description"]))
+    items.append((fact["rows"], f"{len(rows):,}"))
     fresh = freshness.of(resource)
     if fresh is not None:
-        items += [("Latest data", freshness.period_text(fresh.latest_period)),
-                  ("Released", freshness.CADENCES.get(fresh.cadence, fresh.cadence)),
-                  ("Next expected release", freshness.expected_text(fresh))]
+        items += [(fact["latest"], freshness.period_text(fresh.latest_period)),
+                  (fact["released"], freshness.cadence_text(fresh.cadence)),
+                  (fact["next"], freshness.expected_text(fresh))]
         if status[1]:
-            items.append(("Status", status[1]))
+            items.append((fact["status"], status[1]))
         if (resource.get("freshness") or {}).get("note"):
-            items.append(("Note", resource["freshness"]["note"]))
+            items.append((fact["note"], resource["freshness"]["note"]))
     units = units_of(rows)
     if units:
-        items.append(("Unit" if len(units) == 1 else "Units", "; ".join(units)))
+        items.append((fact["unit"] if len(units) == 1 else fact["units"], "; ".join(units)))
     key = resource.get("schema", {}).get("primaryKey")
     if key:
-        items.append(("Each row is one", ", ".join(as_list(key))))
+        items.append((fact["key"], ", ".join(as_list(key))))
     for rule in resource.get("rules", []) or []:
-        items.append(("Checked at build time", rule_text(rule)))
-    return pd.DataFrame(items, columns=["About", "Detail"])
+        items.append((fact["rule"], rule_text(rule)))
+    h = headings("about_table")
+    return pd.DataFrame(items, columns=[h["about"], h["detail"]])
 
 
 def rule_text(rule: dict) -> str:
@@ -309,26 +312,27 @@ def rule_text(rule: dict) -> str:
 
 
 def columns_table(fields: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame([{"Column": spec.get("name", ""), "Type": spec.get("type", "string"),
-                          "Description": spec.get("description", ""), "Constraints": constraints_text(spec)}
-                         for spec in fields], columns=["Column", "Type", "Description", "Constraints"])
+    h = headings("columns_table")
+    return pd.DataFrame([{h["column"]: spec.get("name", ""), h["type"]: spec.get("type", "string"),
+                          h["description"]: spec.get("description", ""), h["constraints"]: constraints_text(spec)}
+                         for spec in fields], columns=[h["column"], h["type"], h["description"], h["constraints"]])
 
 
 def constraints_text(spec: dict) -> str:
     constraints = spec.get("constraints", {}) or {}
     parts = []
     if constraints.get("required"):
-        parts.append("required")
+        parts.append(words("constraints.required"))
     if constraints.get("unique"):
-        parts.append("unique")
-    for name, template in CONSTRAINT_TEXT.items():
+        parts.append(words("constraints.unique"))
+    for name in CONSTRAINTS:
         if name in constraints:
-            parts.append(template.format(constraints[name]))
+            parts.append(words(f"constraints.{name}", value=constraints[name]))
     if "enum" in constraints:
-        parts.append("one of: " + ", ".join(str(v) for v in constraints["enum"]))
+        parts.append(words("constraints.enum", values=", ".join(str(v) for v in constraints["enum"])))
     if spec.get("type") == "date":
-        parts.append("ISO date YYYY-MM-DD")
-    return "; ".join(parts) or "—"
+        parts.append(words("constraints.date"))
+    return "; ".join(parts) or words("empty")
 
 
 # --- rows and sources, with anchors a key figure links to (scripts/sphinx_ext/report_trace.py) ---
@@ -388,7 +392,7 @@ def figures_of(resource: dict, row: dict) -> str:
 def source_cell(source_id: str, registry: dict) -> str:
     source = registry.get(source_id)
     if source is None:
-        return "—"
+        return escape(words("empty"))
     when = source.get("date", "")
     label = f"{source.get('publisher', '')} ({when})" if when else source.get("publisher", "")
     return f'<a href="#{escape(source_anchor(source_id))}">{escape(label)}</a>'
@@ -403,7 +407,8 @@ def rows_html(resource: dict, rows: list[dict], registry: dict) -> str:
     groups: dict[str, list[tuple[str, dict]]] = {}
     for row_id, row in zip(ids, rows):
         groups.setdefault(source_of(row) or NO_SOURCE, []).append((row_id, row))
-    head = "".join(f"<th>{escape(h)}</th>" for h in ("Row id", "Row", "Figures", "Source"))
+    h = headings("rows_table")
+    head = "".join(f"<th>{escape(h[k])}</th>" for k in ("id", "row", "figures", "source"))
     bodies = []
     for source_id, members in groups.items():
         cells = []
@@ -413,7 +418,8 @@ def rows_html(resource: dict, rows: list[dict], registry: dict) -> str:
                 label = next((str(row[f]) for f in DESCRIBING if row.get(f)), label)
                 label = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS].rsplit(" ", 1)[0] + " …"
             also = [row[f] for f in SOURCE_ID_FIELDS[1:] if row.get(f)]
-            source = "; ".join(source_cell(s, registry) for s in [source_id, *also] if s != NO_SOURCE) or "—"
+            source = "; ".join(source_cell(s, registry) for s in [source_id, *also] if s != NO_SOURCE) \
+                or escape(words("empty"))
             # the row's numbers, plain, so a key figure that quotes one of them links to this row
             numbers = " ".join(row[f] for f in numeric_fields(resource, row))
             cells.append(f'<tr id="{escape(row_anchor(name, row_id))}" data-figures="{escape(numbers)}">'
@@ -423,31 +429,30 @@ def rows_html(resource: dict, rows: list[dict], registry: dict) -> str:
     return (f'<table class="report-table rows-table"><thead><tr>{head}</tr></thead>{"".join(bodies)}</table>')
 
 
-SEEN_AS = {  # how the text was seen (sources.csv, seen_as), as a table cell says it
-    "publisher_page": "publisher's own page",
-    "byte_copy": "copy of the publisher's file",
-    "transcription": "transcription of publisher's text",
-    "report": "another outlet's report",
-    "derived": "computed in this report",
-}
+def grade_name(code: str) -> str:
+    """A quality grade's name ("P" → "primary"; "" for a code the catalog does not name)."""
+    return interface.table("data_page.grades").get(code, "") if code in QUALITY_GRADES else ""
 
 
 def registry_html(sources: list[dict]) -> str:
     """The source registry: one row a document (its id in the row's anchor, ``source-<id>``) with
     the publisher, the title linked to the publisher's own address, the date, the grade and how the text was seen (with
     the address of the copy read, where there was one)."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in ("Publisher", "Title", "Date", "Grade", "How seen"))
+    h = headings("registry_table")
+    head = "".join(f"<th>{escape(h[k])}</th>" for k in ("publisher", "title", "date", "grade", "seen"))
     lines = []
+    seen_as = interface.table("data_page.seen_as")  # how the text was seen, as a table cell says it
+    copy_read = escape(interface.text("data_page.copy_read"))
     for s in sources:
         url = bib_url(s.get("url", ""))
         title = escape(s.get("title", ""))
         title = f'<a href="{escape(url)}">{title}</a>' if url.startswith(("https://", "http://")) else title
         grade = s.get("quality", "")
-        meaning = QUALITY_MEANING.get(grade, "").split(" — ")[0]
-        seen = escape(SEEN_AS.get(s.get("seen_as", ""), s.get("seen_as", "")))
+        meaning = grade_name(grade)
+        seen = escape(seen_as.get(s.get("seen_as", ""), s.get("seen_as", "")))
         copy = bib_url(s.get("copy_url", ""))
         if copy.startswith(("https://", "http://")):
-            seen += f' (<a href="{escape(copy)}">copy read</a>)'
+            seen += f' (<a href="{escape(copy)}">{copy_read}</a>)'
         lines.append(f'<tr id="{escape(source_anchor(s["id"]))}">'
                      f"<td>{escape(s.get('publisher', ''))}</td><td>{title}</td><td>{escape(s.get('date', ''))}</td>"
                      f"<td>{escape(grade)}{' (' + escape(meaning) + ')' if meaning else ''}</td><td>{seen}</td></tr>")
@@ -502,7 +507,7 @@ def date_fields(date: str) -> dict[str, str]:
 
 def bib_note(source: dict) -> str:
     quality = source.get("quality", "")
-    meaning = QUALITY_MEANING.get(quality, "").split(" — ")[0]
+    meaning = grade_name(quality)
     # the grade only (sphinx_ext/report_dates.py reads "Quality: D"); how the text was seen is the
     # Data page's registry, so the chapters' reference lists stay bibliographies
     return f"Quality: {quality} ({meaning})" if meaning else f"Quality: {quality}"

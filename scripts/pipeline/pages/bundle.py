@@ -1,11 +1,12 @@
 """The "download all data" bundle on the Data and sources page: one zip a reader can take away.
 
 It holds, in one folder named for the report and edition, a ``README.md`` (title, licence, edition,
-how current the data are, how to cite), ``datapackage.json`` (schemas, units, rules), ``sources.csv``
-(the source registry), every dataset CSV of the descriptor, and ``CHANGELOG.md`` when ``data/`` has
-one. Files are copied byte for byte. Every entry carries the edition date as its time stamp and the
-same permissions, in a fixed order, so two builds from the same data give the same zip, byte for
-byte (the site's rebuilds stay identical).
+how current the data are, how to cite: written in ``book/_data_readme.md``, filled here),
+``datapackage.json`` (schemas, units, rules), ``sources.csv`` (the source registry), every dataset
+CSV of the descriptor, and ``CHANGELOG.md`` when ``data/`` has one. Files are copied byte for byte.
+Every entry carries the edition date as its time stamp and the same permissions, in a fixed order,
+so two builds from the same data give the same zip, byte for byte (the site's rebuilds stay
+identical).
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import zipfile
 from pathlib import Path
 
 from analysis.datapackage import read_descriptor, unguarded_bytes
+from masthead import interface
 
 from .citation import Meta, cite_text, page_url
 from .datafiles import checked_path, datasets, read_sources
 
 README = "README.md"
+# the README's words: a template beside the pages (not a page itself: its name starts with "_")
+README_TEMPLATE = interface.BOOK / "_data_readme.md"
 CHANGELOG = "CHANGELOG.md"
 
 
@@ -35,55 +39,32 @@ def _latest(values) -> str:
 
 
 def readme_text(m: Meta, package: dict, sources: list[dict], files: list[str]) -> str:
-    """The bundle's README: what it is, its licence and edition, how current, how to cite, what is in it."""
+    """The bundle's README: what it is, its licence and edition, how current, how to cite, what is in
+    it. Its words are the template ``book/_data_readme.md``; this fills it with the edition's values."""
     licences = [lic.get("title") or lic.get("name") for lic in package.get("licenses", []) or []]
     licence = m.licence or ", ".join(x for x in licences if x)
     # derived rows (quality D) are dated by this edition, not by what a publisher said: left out
     published = [s for s in sources if s.get("quality") != "D"]
     newest, accessed = _latest(s.get("date", "") for s in published), _latest(s.get("accessed", "") for s in sources)
     data_page = page_url(m, "data_sources.html")
-    lines = [
-        f"# {m.title}: the data",
-        "",
-        f"Every dataset behind the report, as published in its {m.edition} ({m.long_date})"
-        + (f"; scenario: {m.scenario}" if m.scenario else "") + ".",
-        "",
-        f"- Licence: {licence}" if licence else "- Licence: not stated",
-        f"- Edition: {m.edition}, {m.long_date}",
-        f"- Information current to: {m.as_of_text}",
-    ]
-    if newest:
-        lines.append(f"- As of: the most recent published source is dated {newest}"
-                     + (f"; sources were last accessed on {accessed}" if accessed else ""))
-    lines += [
-        f"- Published by: {m.organisation}",
-        f"- Online: {data_page}",
-        "",
-        "## How to cite",
-        "",
-        cite_text(m, data_page, chapter="Data and sources"),
-        "",
-        "Credit the original publisher of each figure too: every row names its source in `source_id`,",
-        "which `sources.csv` resolves to the publisher, title, date, address and quality grade.",
-        "",
-        "## What is here",
-        "",
-        "- `datapackage.json`: each dataset's columns, types, units, constraints and the rules checked at build time",
-        "- `sources.csv`: the source registry",
-    ]
     resources = {r["path"]: r for r in datasets(package)}
-    for name in files:
-        resource = resources.get(name)
-        if resource is not None:
-            lines.append(f"- `{name}`: {resource.get('title') or resource.get('name')}")
-    if CHANGELOG in files:
-        lines.append(f"- `{CHANGELOG}`: what changed in the data, by date")
-    lines += [
-        "",
-        "The files are UTF-8 CSV, one observation per row, plain numbers and ISO dates, with the unit on every row.",
-        "",
-    ]
-    return "\n".join(lines)
+    return readme_template().render(
+        title=m.title, edition=m.edition, long_date=m.long_date, as_of=m.as_of_text, scenario=m.scenario,
+        organisation=m.organisation, licence=licence, newest=newest, accessed=accessed, data_page=data_page,
+        cite=lambda chapter: cite_text(m, data_page, chapter=chapter),
+        files=[(name, resources[name].get("title") or resources[name].get("name"))
+               for name in files if name in resources],
+        changelog=CHANGELOG in files)
+
+
+def readme_template():
+    """``book/_data_readme.md`` as a Jinja template (Markdown; ``{{ field }}``, ``{% if %}``): lines
+    that hold only a block tag leave nothing behind, and a value never fills in a missing field."""
+    import jinja2
+
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                     keep_trailing_newline=True, autoescape=False)
+    return environment.from_string(README_TEMPLATE.read_text(encoding="utf-8"))
 
 
 def write_bundle(data_dir: Path, target: Path, m: Meta) -> Path:

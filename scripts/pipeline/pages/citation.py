@@ -14,8 +14,11 @@ matches the config.
 it (``pipeline.config.Site.report``). A placeholder (a host reserved for examples, as in the
 repository) makes the build a **preview**: the build prints a warning (``base_url_warning``), and no
 file it writes names the placeholder host: citations carry no address and say the report is not yet
-published (``PREVIEW_NOTE``), links in the metadata are relative or left out. ``make publish``
+published (``preview_note``), links in the metadata are relative or left out. ``make publish``
 refuses a placeholder (``scripts/publish_site.py``).
+
+The words a reader sees here (the preview note, the footer, the citation files' messages) are in
+``book/_interface.yml``, read by ``masthead.interface``; this module fills them with the edition.
 
 Authors are configuration (``report: authors``): an organisation (a string) is kept whole in every
 format: JSON-LD ``Organization``, CSL-JSON ``literal``, RIS ``AU`` without a comma, BibTeX in double
@@ -37,6 +40,8 @@ import re
 from masthead.report import (BASE_URL_ENV, PLACEHOLDER_HOSTS, Meta, credit_line, effective_base_url,  # noqa: F401
                              is_placeholder, meta, scenario_title)  # (part of the citation API)
 
+from masthead import interface  # the interface words (book/_interface.yml)
+
 from .markup import bib_escape  # one escaping rule for every .bib text
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -47,12 +52,6 @@ PDF_SLOT = '<span class="report-pdf-slot"></span>'
 PDF_META_SLOT = "<!-- report-pdf-meta -->"
 # scripts/word.py puts the page's Word (.docx) link here when it adds the Word files to the site.
 WORD_SLOT = '<span class="report-word-slot"></span>'
-# A base URL on a host reserved for examples (RFC 2606, masthead.report.PLACEHOLDER_HOSTS) is a placeholder: every
-# citation built from it is a dead link. The build warns (it does not fail: a local build is fine).
-BASE_URL_HELP = ("set `report: base_url` in book/_config.yml, or the environment variable REPORT_BASE_URL, to the"
-                 " address where the site is published (see README, \"Publishing\")")
-# What a preview's citations say where a published one gives its address.
-PREVIEW_NOTE = "Preview build: not yet published, no web address to cite yet."
 LICENCE_URLS = {
     "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/",
     "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
@@ -67,11 +66,21 @@ def placeholder_base_url(m: Meta) -> bool:
 
 
 def base_url_warning(m: Meta) -> str:
-    """The build's warning for a placeholder base URL ("" when the base URL is real)."""
+    """The build's warning for a placeholder base URL ("" when the base URL is real): a base URL on a
+    host reserved for examples (RFC 2606, masthead.report.PLACEHOLDER_HOSTS) makes every citation a
+    dead link. The build warns (it does not fail: a local build is fine). A message to the analyst,
+    not the report's words (tests/wording_guard.py)."""
     if not m.preview:
         return ""
     return (f"report: base_url is the placeholder {m.placeholder}: this build is a preview (its citations carry"
-            f" no address and say it is not yet published); {BASE_URL_HELP}")
+            " no address and say it is not yet published); set `report: base_url` in book/_config.yml, or the"
+            " environment variable REPORT_BASE_URL, to the address where the site is published (see README,"
+            ' "Publishing")')
+
+
+def preview_note() -> str:
+    """What a preview's citations say where a published one gives its address."""
+    return interface.text("citation.preview_note")
 
 
 def licence_url(m: Meta) -> str:
@@ -114,16 +123,16 @@ def cite_text(m: Meta, url: str, chapter: str = "", section: str = "") -> str:
     """The citation as one line of plain text, e.g. for a briefing's footnote."""
     parts = [f"{author_text(m)} ({m.year})."]
     if section:
-        parts.append(f"“{section}”, in chapter “{chapter}” of")
+        parts.append(interface.text("citation.in_chapter", section=section, chapter=chapter))
     elif chapter:
-        parts.append(f"“{chapter}”, chapter of")
+        parts.append(interface.text("citation.chapter_of", chapter=chapter))
     parts.append(f"{m.title}.")
     parts.append(f"{m.edition_line}.")
     if m.organisation not in m.authors:
         parts.append(f"{m.organisation}.")
     if m.doi:
         parts.append(m.doi_url)
-    parts.append(PREVIEW_NOTE if m.preview else url)
+    parts.append(preview_note() if m.preview else url)
     return " ".join(parts)
 
 
@@ -181,8 +190,8 @@ def cite_bibtex(m: Meta, url: str, anchor: str = "", chapter: str = "", section:
 
 def notes(m: Meta) -> str:
     """The note every citation format carries: edition line, licence, and a preview's notice."""
-    note = m.edition_line + (f". Licence: {m.licence}" if m.licence else "")
-    return f"{note}. {PREVIEW_NOTE}" if m.preview else note
+    note = m.edition_line + (". " + interface.text("citation.licence_note", licence=m.licence) if m.licence else "")
+    return f"{note}. {preview_note()}" if m.preview else note
 
 
 def _kind(chapter: str) -> str:
@@ -425,7 +434,7 @@ def cff_data(m: Meta) -> dict:
                for a in m.creators]
     data = {
         "cff-version": "1.2.0",
-        "message": "If you use this report, please cite it as below (the edition you read).",
+        "message": interface.text("citation.cff_message"),
         "type": "dataset",
         "title": m.title,
         "authors": authors,
@@ -468,7 +477,8 @@ def zenodo_data(m: Meta) -> dict:
         "publication_type": "report",
         "title": m.title,
         "creators": [{"name": a.inverted} for a in m.creators],
-        "description": f"{m.title}. {m.edition_line}. Published by {m.organisation}.",
+        "description": interface.text("citation.zenodo_description", title=m.title, edition_line=m.edition_line,
+                                      organisation=m.organisation),
         "version": m.edition,
         "publication_date": m.edition_date.isoformat(),
         "language": {"en": "eng"}.get(m.language, m.language),
@@ -493,7 +503,7 @@ def zenodo_text(m: Meta) -> str:
 def cff_text(m: Meta) -> str:
     import yaml
 
-    header = "# Generated from the report: block of book/_config.yml by scripts/write_citation_cff.py; do not edit.\n"
+    header = interface.text("citation.cff_header") + "\n"
     return header + yaml.safe_dump(cff_data(m), sort_keys=False, allow_unicode=True, width=1000)
 
 
@@ -504,20 +514,24 @@ def cff_text(m: Meta) -> str:
 
 def footer_html(m: Meta) -> str:
     """The edition line on every page (the staged ``html.extra_footer``)."""
+    def words(key: str, **fields) -> str:
+        return html.escape(interface.text(f"footer.{key}", **fields))  # the values escaped as before
+
     e = html.escape
-    scenario = f' · <span class="report-scenario">Scenario: {e(m.scenario)}</span>' if m.scenario else ""
+    scenario = f' · <span class="report-scenario">{words("scenario", scenario=m.scenario)}</span>' if m.scenario else ""
     return (
         f'<p class="report-edition"><span class="report-edition-name">{e(m.short_title)} — {e(m.edition)},'
         f' {e(m.long_date)}</span>{scenario}'
-        f' · Information current to {e(m.as_of_text)}'
-        f' · <a href="how_to_cite.html">How to cite</a>'
+        f' · {words("as_of", as_of=m.as_of_text)}'
+        f' · <a href="how_to_cite.html">{words("how_to_cite")}</a>'
         f'{PDF_SLOT}{WORD_SLOT}'
-        + (f" · Licence: {e(m.licence)}" if m.licence else "")
+        + (f' · {words("licence", licence=m.licence)}' if m.licence else "")
         + "</p>"
     )
 
 
 def pdf_link_html(href: str = PDF_NAME) -> str:
     """What pdf.py puts into PDF_SLOT once the PDF is in the site."""
+    words = html.escape(interface.text("footer.pdf"))
     return (f'<span class="report-pdf-slot"> · <a class="report-pdf-link" href="{html.escape(href)}" download>'
-            f"Download the report (PDF)</a></span>")
+            f"{words}</a></span>")

@@ -32,15 +32,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from masthead import interface
 from masthead.dates import MONTHS, long_date
 
-CADENCES = {
-    "monthly": "monthly",
-    "quarterly": "quarterly",
-    "annual": "annual",
-    "irregular": "irregular (as events occur)",
-    "one-off": "one-off (not updated)",
-}
+# how often a publisher releases (as the page words each: cadence_text, book/_interface.yml)
+CADENCES = ("monthly", "quarterly", "annual", "irregular", "one-off")
 SCHEDULED = ("monthly", "quarterly", "annual")
 EXEMPT = {"sources"}  # the source registry grows with the datasets; it has no release of its own
 # a period names its year: 2025, 2026-10, 2025-11-07, 2026-Q3, FY2025-26, H1 FY2025-26, MCS 2026
@@ -226,14 +222,18 @@ def period_text(period: str) -> str:
     return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
 
 
+def cadence_text(cadence: str) -> str:
+    """A cadence as the Data and sources page words it ("irregular (as events occur)")."""
+    return interface.table("data_page.cadences").get(cadence, cadence)
+
+
 def expected_text(fresh: Freshness) -> str:
     """The next release, as the Data and sources page writes it."""
     if not fresh.next_expected:
-        return "no fixed schedule" if fresh.cadence in ("irregular", "one-off") else "not announced"
+        return interface.text("data_page.unscheduled" if fresh.cadence in ("irregular", "one-off")
+                              else "data_page.unannounced")
     return period_text(fresh.next_expected)
 
 
 def status_text(fresh: Freshness, as_of) -> str:
-    if fresh.overdue(as_of):
-        return "due: a newer release may exist"
-    return "current"
+    return interface.text("data_page.status.due" if fresh.overdue(as_of) else "data_page.status.current")

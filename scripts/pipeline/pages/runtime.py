@@ -6,7 +6,7 @@ compiled from Vega-Lite at build time (``scripts/sphinx_ext/report_charts.py``),
 needs Vega alone: no Vega-Lite compiler and no Vega-Embed. The installed ``vl-convert-python``
 bundles Vega at build time (nothing third-party is committed to the repository); we wrap the
 bundle in a function scope, so its top-level names cannot collide with the theme's scripts, and
-add the few lines that draw one chart with tooltips.
+add the few lines that draw one chart with tooltips (``runtime_draw.js``).
 
 The page does not load this file itself: ``_static/report-charts.js`` (a few hundred bytes,
 deferred, on chart pages only) loads it when the first chart comes near the viewport and then
@@ -22,92 +22,41 @@ from pathlib import Path
 import vl_convert
 
 RUNTIME_NAME = "vega-runtime.js"
-
+# The runtime's JavaScript is kept in .js files beside this module: the bundle's entry (Vega's
+# module, with VEGA_VERSION filled in) and the code that draws one chart into its container from a
+# compiled Vega spec, with tooltips.
+ENTRY_JS = Path(__file__).with_name("runtime_entry.js")
+DRAW_JS = Path(__file__).with_name("runtime_draw.js")
 
 
 def snippet() -> str:
-    """The bundle's entry: Vega's module (the copy vl-convert vendors, by the path it is stored
-    under; nothing is fetched) and nothing else, so Vega-Lite and Vega-Embed are left out."""
-    return (f'import * as vegaModule from "/npm/vega@{vl_convert.get_vega_version()}/+esm";\n'
-            "window.reportVega = { vega: vegaModule };\n")
+    """The bundle's entry (``runtime_entry.js``): Vega's module (the copy vl-convert vendors, by the
+    path it is stored under; nothing is fetched) and nothing else, so Vega-Lite and Vega-Embed are
+    left out."""
+    return _without_header(ENTRY_JS.read_text(encoding="utf-8")).replace("VEGA_VERSION", vl_convert.get_vega_version())
 
 
-# Draw one chart into its container from a compiled Vega spec. Tooltips are plain text in a
-# positioned box (textContent: HTML in data values stays text).
-DRAW = """
-var api = window.reportVega;
-var vega = api.vega;
-var tip = null;
-function hideTip() { if (tip) { tip.style.display = "none"; tip.classList.remove("visible"); } }
-function showTip(handler, event, item, value) {
-  if (value === null || value === undefined || value === "") { hideTip(); return; }
-  if (!tip) {
-    tip = document.createElement("div");
-    tip.id = "vg-tooltip-element";  // the id and "visible" class vega-tooltip's box had
-    tip.className = "report-chart-tooltip";
-    tip.setAttribute("role", "tooltip");
-    document.body.appendChild(tip);
-  }
-  tip.textContent = "";
-  if (typeof value === "object") {
-    var table = document.createElement("table");
-    Object.keys(value).forEach(function (key) {
-      var row = table.insertRow();
-      var name = document.createElement("th");
-      name.textContent = key;
-      row.appendChild(name);
-      row.insertCell().textContent = String(value[key]);
-    });
-    tip.appendChild(table);
-  } else {
-    tip.textContent = String(value);
-  }
-  tip.style.display = "block";
-  tip.classList.add("visible");
-  var x = event.clientX + 14, y = event.clientY + 14;
-  var box = tip.getBoundingClientRect();
-  if (x + box.width > window.innerWidth - 8) { x = Math.max(8, event.clientX - box.width - 14); }
-  if (y + box.height > window.innerHeight - 8) { y = Math.max(8, event.clientY - box.height - 14); }
-  tip.style.left = (x + window.scrollX) + "px";
-  tip.style.top = (y + window.scrollY) + "px";
-}
-document.addEventListener("scroll", hideTip, { passive: true });
-document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideTip(); } });
-// On a desktop-wide column a chart drawn wider than the column would be scaled down, and its
-// text with it (below 11 px): its plot is narrowed until the whole chart fits the column instead.
-// In a narrower column (a phone) the chart keeps its drawn size and scrolls sideways (report.css).
-var FIT_FROM = 600;
-function fit(view, container, tries, least) {
-  var svg = container.querySelector("svg");
-  var room = container.clientWidth;
-  if (!svg || tries <= 0 || room < FIT_FROM) { return view; }
-  var over = parseFloat(svg.getAttribute("width")) - room;
-  var width = view.width();
-  if (!(over > 0.5) || !(width > least)) { return view; }
-  view.width(Math.max(least, Math.floor(width - Math.ceil(over))));
-  return view.runAsync().then(function () { return fit(view, container, tries - 1, least); });
-}
-// A chart whose spec binds parameters to inputs (sliders) gets them in ``controls``, an element
-// outside the chart's container (which is one image to a screen reader); without it Vega would
-// put them inside. Resolves to the Vega view.
-api.draw = function (container, spec, controls) {
-  var view = new vega.View(vega.parse(spec), {
-    renderer: "svg", container: container, bind: controls || undefined, hover: true, tooltip: showTip
-  });
-  // never narrower than half its drawn plot: a chart that still does not fit is scaled instead
-  return view.runAsync().then(function () { return fit(view, container, 5, Math.max(160, view.width() / 2)); });
-};
-"""
+def draw_code() -> str:
+    """The drawing code (``runtime_draw.js``), as the runtime carries it."""
+    return _without_header(DRAW_JS.read_text(encoding="utf-8"))
+
+
+def _without_header(code: str) -> str:
+    """A .js file's code without its leading comment lines (what the file is, for its reader)."""
+    lines = code.splitlines(keepends=True)
+    while lines and lines[0].startswith("//"):
+        lines.pop(0)
+    return "".join(lines)
 
 
 def _key() -> str:
-    return hashlib.sha256((vl_convert.__version__ + snippet() + DRAW).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256((vl_convert.__version__ + snippet() + draw_code()).encode("utf-8")).hexdigest()[:16]
 
 
 def runtime_source() -> str:
     return (f"/* report chart runtime {_key()}: Vega {vl_convert.get_vega_version()} */\n"
             "(function () {\n" + vl_convert.javascript_bundle(snippet()) + "\n}());\n"
-            + "(function () {\n" + DRAW + "}());\n")
+            + "(function () {\n" + draw_code() + "}());\n")
 
 
 def _starts_with(path: Path, head: bytes) -> bool:

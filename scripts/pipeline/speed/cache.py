@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 
 from analysis import datapackage
+from masthead import interface
 
 from ..config import SCRIPTS
 
@@ -85,6 +86,7 @@ def chapter_inputs(chapter, data_dir: Path, params: dict, credit: str = "") -> d
         "parameters": json.dumps(params, sort_keys=True, default=str),
         "datasets": {name: file_digest(path) for name, path in dataset_files(chapter.datasets, data_dir).items()},
         "library": {p.relative_to(SCRIPTS).as_posix(): file_digest(p) for p in library_files()},
+        "interface": file_digest(interface.CATALOG),  # the words figures and the Data page fill in
         "execute": file_digest(EXECUTE),
         **(build_inputs() if "from pipeline" in chapter.source.read_text(encoding="utf-8") else {}),
         "render": file_digest(RENDER),  # draws the cached images
