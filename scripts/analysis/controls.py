@@ -197,56 +197,39 @@ def status_of(events: pd.DataFrame, event_id: str, as_of) -> str:
 
 
 def scheduled_ends(table: pd.DataFrame, as_of, *, label: str = "instrument") -> dict:
-    """What the chapter says about scheduled ends on ``as_of``, as values and short clauses.
+    """What the chapter says about scheduled ends on ``as_of``, as values (its page words them).
 
-    ``table`` is the output of ``status_table``. ``outcome`` is "end_passed" (``clauses`` lists
-    the measures whose scheduled end passed with no confirmation of what followed; a suspension
-    is named with the measures it suspended), "next_end" (``next_end`` and ``next_label``: the
-    next scheduled end) or "no_end" (no scheduled end is recorded ahead).
+    ``table`` is the output of ``status_table``. ``outcome`` is "end_passed" (some measure's
+    scheduled end passed with no confirmation of what followed), "next_end" (``next_end`` and
+    ``next_label``: the next scheduled end) or "no_end" (no scheduled end is recorded ahead).
+    ``passed`` lists the measures whose own scheduled end passed, by end date, each with
+    ``measure``, ``end``, ``suspends_any`` and ``suspends`` (the measures it suspended, as
+    "Nos. 55, 56 and 62 of 2025"), ``confirmed_any`` and ``confirmed`` (the last date a source
+    confirms its status); ``orphans`` names the suspended measures whose suspension's end passed
+    though the suspension itself is not listed ("" when none).
     """
     day = to_date(as_of, what="as_of")
     passed = table[table["status_as_of"] == "end_passed_unconfirmed"]
     own_end = [to_date(v) is not None for v in passed["scheduled_end"]]
     primary = passed[own_end]
-    result = {"as_of": long_date(day), "outcome": "no_end", "clauses": "", "next_end": "", "next_label": ""}
+    result = {"as_of": long_date(day), "outcome": "no_end", "passed": [], "orphans": "", "next_end": "", "next_label": ""}
     if len(passed):
-        parts = []
+        rows = []
         for row in primary.sort_values("scheduled_end").to_dict("records"):
             deps = passed[passed["suspended_by"] == row["event_id"]] if "suspended_by" in passed else passed.iloc[0:0]
-            what = f"{row[label]} was scheduled to end on {long_date(row['scheduled_end'])}"
-            if len(deps):
-                what += f" (it suspended {_numbers(list(deps[label]))})"
             confirmed = to_date(row.get("status_confirmed"))
-            what += (f"; the latest source found confirms its status on {long_date(confirmed)}" if confirmed
-                     else "; no source found confirms its status")
-            parts.append(what)
+            rows.append({"measure": row[label], "end": long_date(row["scheduled_end"]),
+                         "suspends_any": bool(len(deps)), "suspends": _numbers(list(deps[label])) if len(deps) else "",
+                         "confirmed_any": confirmed is not None, "confirmed": long_date(confirmed) if confirmed else ""})
         orphans = passed[[not o for o in own_end]]
         orphans = orphans[~orphans["suspended_by"].isin(list(primary["event_id"]))] if "suspended_by" in orphans else orphans
-        if len(orphans):
-            parts.append(f"the suspension of {_join(list(orphans[label]))} has also passed its scheduled end")
-        return {**result, "outcome": "end_passed", "clauses": "; ".join(parts)}
+        return {**result, "outcome": "end_passed", "passed": rows, "orphans": _join(list(orphans[label])) if len(orphans) else ""}
     ends = [to_date(v) for v in table["scheduled_end"]]
     ahead = table[[e is not None and e >= day and s != "not_announced" for e, s in zip(ends, table["status_as_of"])]]
     if len(ahead):
         row = ahead.sort_values("scheduled_end").iloc[0]
         return {**result, "outcome": "next_end", "next_end": long_date(row["scheduled_end"]), "next_label": row[label]}
     return result
-
-
-# The three wordings of the scheduled-end finding; the chapter (book/geopolitics.md) holds its own copy
-# of these in Markdown, these serve the figures' alt texts.
-END_WORDINGS = {
-    "end_passed": "As of {as_of}, {clauses}. No source found says what followed (lapse, extension or replacement), "
-                  "so this report does not guess.",
-    "next_end": "As of {as_of}, no scheduled end date has passed; the next is {next_end} ({next_label}).",
-    "no_end": "As of {as_of}, no measure recorded has a scheduled end date that has passed.",
-}
-
-
-def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument") -> str:
-    """The scheduled-end finding as one sentence (for alt texts)."""
-    ends = scheduled_ends(table, as_of, label=label)
-    return END_WORDINGS[ends["outcome"]].format(**ends)
 
 
 def _numbers(instruments: list[str]) -> str:

@@ -92,7 +92,10 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     passed_ids = status.loc[status["status_as_of"] == "end_passed_unconfirmed", "source_id"].unique()
     ds = dict(dataset="export_control_timeline", source_ids=passed_ids)
     ch.key("ends_outcome", ends["outcome"])
-    ch.key("ends_passed", ends["clauses"], **ds)
+    # the measures whose scheduled end passed, listed one by one in the page's words (its figure texts)
+    ch.rows("ends_passed_measures", ends["passed"])
+    ch.key("ends_orphans", ends["orphans"], **ds)
+    ch.key("ends_orphans_case", "none" if not ends["orphans"] else "also" if ends["passed"] else "only")
     ch.key("ends_next_date", ends["next_end"], dataset="export_control_timeline")
     ch.key("ends_next_measure", ends["next_label"], dataset="export_control_timeline")
     n = controls.counts(status)
@@ -309,7 +312,7 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
     plotted = us[["month", "date", "exports", "world", "share_pct", "basis", "source_id", "source_id_world"]].copy()
     tooltip = charts.sentence("{date|%B %Y}: {share_pct:.1f} per cent of China's magnet exports went to the United "
                               "States ({exports:,.0f} of {world:,.0f} tonnes), {basis}")
-    line = charts.time_series(plotted, x="date", y="share_pct", y_title="US share of China's magnet exports (%)",
+    line = charts.time_series(plotted, x="date", y="share_pct", y_title="",  # the page titles the axis
                               tooltip=tooltip, y_format=".0f")
     hollow = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] != "reported"]).mark_point(
         filled=True, fill="#ffffff", stroke=charts.USA, opacity=1, size=60, strokeWidth=2).encode(

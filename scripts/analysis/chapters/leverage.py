@@ -251,9 +251,8 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     ch.key("exports_trough_yoy_available", bool(has_yoy))
     ch.key("exports_trough_year_earlier_month", month(year_before))
     ch.key("exports_trough_year_earlier_t", by_month.get(year_before, 0.0), unit="t", dataset="china_magnet_exports_monthly")
+    # the page words each case (how the year-earlier month's figure was found)
     ch.key("exports_trough_yoy_case", "none" if not has_yoy else "derived" if basis[year_before] == "derived" else "reported")
-    ch.key("exports_trough_year_earlier_basis", {"derived": "derived from the reported rate of change",
-                                                 "reported": "as reported", "none": "no figure found"}[ch["exports_trough_yoy_case"]])
     ch.key("exports_trough_yoy_drop_pct", 100 * (1 - low["exports"] / by_month[year_before]) if has_yoy else 0.0, unit="%",
            dataset="china_magnet_exports_monthly", label="Fall in China's magnet exports in the trough month, year on year")
     # months between the last reported one and the controls that are only derived
