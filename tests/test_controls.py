@@ -142,8 +142,10 @@ def test_short_label_and_chart_rows_merge_same_day_events():
         dict(OCTOBER, event_id="b", instrument="Announcement 2025 No. 56", category="package", measure="y"),
         dict(SUSPENSION, category="suspension", measure="z"),
     ])
-    rows = k.chart_rows(k.status_table(events, "2026-01-01"))
+    table = k.status_table(events, "2026-01-01")
+    rows = k.chart_rows(table.assign(status_text=table["status_as_of"].map({"in_force": "in force", "suspended": "paused"})))
     assert list(rows["label"]) == ["Nos. 55, 56 (2025)", "No. 70 (2025)"]
+    assert list(rows["status"]) == ["paused", "in force"]  # the words the caller gives each status
     assert rows.loc[1, "scheduled_end"] == "2026-11-10"
 
 

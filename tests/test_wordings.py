@@ -125,8 +125,9 @@ def test_every_figure_text_of_a_page_is_filled(page, values):
         fields = wordings.figure_fields(templates, own, words)
         for _, template in wordings.every_case(templates):  # the cases not shown on these data fill too
             template.format_map(fields)
-        for _, row_fields, template in wordings.every_row_case(templates, fields):  # a listed piece, per row
-            assert not broken(template.format_map(row_fields)), f"{page}: {figure}: {template!r}"
+        for _, row_fields, template, chosen in wordings.every_row_case(templates, fields):  # a listed piece, per row
+            shown = template.format_map(row_fields)
+            assert not (chosen and broken(shown)), f"{page}: {figure}: {shown!r}"
         for channel, title in wordings.fill_axes(templates, own, words).items():
             assert title and not broken(title), f"{page}: {figure} axis {channel}: {title!r}"
 
@@ -258,8 +259,10 @@ axes:
     assert wordings.fill_figure_text(templates, {**values, "measures": []}, {})["alt"] == "."
     assert wordings.fill_axes(templates, values, {}) == {"y": "Share (%)"}
     assert wordings.fill_axes(templates, {**values, "percent": False}, {}) == {"y": "Tonnes"}
-    shown = {t.format_map(f) for _, f, t in wordings.every_row_case(templates, wordings.figure_fields(templates, values, {}))}
-    assert "never confirmed" in shown and "confirmed on 1 May 2026" in shown  # both cases, on both rows
+    cases = list(wordings.every_row_case(templates, wordings.figure_fields(templates, values, {})))
+    shown = {t.format_map(f) for _, f, t, chosen in cases if chosen}
+    assert "never confirmed" in shown and "confirmed on 1 May 2026" in shown  # each row's own case
+    assert len(cases) == 2 * (1 + 2)  # on each row: the item, and both cases of its piece
     assert ("axes", "y") not in [(k, v) for k, v in wordings.every_case(templates)]
     assert {v for _, v in wordings.every_case(templates)} >= {"Share (%)", "Tonnes"}
 
@@ -306,9 +309,31 @@ axes:
     dots = alt.Chart(frame).mark_point().encode(x="date:T", y="v:Q")
     ch.figures["fig-page-share"] = Figure(alt.layer(line, dots), "", [], "%", frame)
     spec = ch.chart("fig-page-share").to_dict()
-    assert [layer["encoding"]["y"]["title"] for layer in spec["layer"]] == ["Share of exports (%)"] * 2
+    assert [layer["encoding"]["y"].get("title") for layer in spec["layer"]] == ["Share of exports (%)", None]
     assert spec["layer"][0]["encoding"]["x"]["title"] is None  # a title hidden on purpose stays hidden
     assert line.to_dict()["encoding"]["y"]["title"] == ""  # the module's chart is not changed
     ch.figures["fig-page-other"] = Figure(line, "", [], "%", frame)
     with pytest.raises(ValueError, match="left to the page"):
         ch.chart("fig-page-other")
+    ch.figures["fig-page-share"] = Figure(dots, "", [], "%", frame)  # no title left to the page
+    with pytest.raises(ValueError, match="does not leave"):
+        ch.chart("fig-page-share")
+
+
+def test_the_status_words_cover_every_status_and_agree_wherever_written():
+    """Each page that shows measures' statuses writes their words ({words} status, and the chart
+    labels' shorter forms, {words} status-short) for every code analysis.controls gives, and the
+    pages write the same words: a status reads the same on every page."""
+    from analysis import controls
+
+    lists = {page: wordings.word_lists((BOOK / f"{page}.md").read_text(encoding="utf-8")) for page in PAGES}
+    written = {page: found for page, found in lists.items() if "status" in found}
+    assert set(written) >= {"geopolitics", "leverage"}
+    for page, found in written.items():
+        assert set(found["status"]) == set(controls.STATUS_CODES), page
+        assert set(found.get("status-short", {})) <= set(controls.STATUS_CODES), page
+        assert all(found["status"].values()), page
+    first = next(iter(written.values()))
+    assert all(found == first for found in written.values())
+    with pytest.raises(ValueError, match="one 'code: words' line"):
+        wordings.word_lists(":::{words} bad\na:\n  b: c\n:::\n")

@@ -34,21 +34,10 @@ import pandas as pd
 from masthead.dates import long_date
 
 STATUSES = ("in_force", "suspended", "superseded", "expired", "unknown")
-STATUS_TEXT = {
-    "in_force": "in force",
-    "suspended": "suspended",
-    "superseded": "superseded",
-    "expired": "expired",
-    "unknown": "status unknown",
-    "not_announced": "not yet announced",
-    "announced": "announced, not yet in effect",
-    "end_passed_unconfirmed": "scheduled end passed, no source confirms what followed",
-    "unconfirmed_change": "took effect; later change not dated by the sources",
-}
-
-# Shorter words for chart labels (the full words are in STATUS_TEXT and in tooltips).
-STATUS_SHORT = {**STATUS_TEXT, "end_passed_unconfirmed": "end passed, outcome unconfirmed",
-                "unconfirmed_change": "changed, date unconfirmed", "announced": "announced, not yet effective"}
+# every status code ``status_on`` gives: the recorded ones, then those worked out from the dates. The
+# words a reader sees for each (and a shorter form for chart labels) are written in the pages that
+# show them, in a ``{words} status`` block (analysis.wordings.word_lists; Chapter.words)
+STATUS_CODES = (*STATUSES, "not_announced", "announced", "end_passed_unconfirmed", "unconfirmed_change")
 
 
 def to_date(value, *, what: str = "date") -> dt.date | None:
@@ -170,14 +159,14 @@ def status_on(event, as_of, suspension=None) -> str:
 
 
 def status_table(events: pd.DataFrame, as_of) -> pd.DataFrame:
-    """The timeline with ``status_as_of`` (code) and ``status_text`` for the date ``as_of``."""
+    """The timeline with ``status_as_of`` (the status code) and ``suspended_by`` (the governing
+    suspension's event id) for the date ``as_of``."""
     if events.empty:
         raise ValueError("the export-control timeline is empty")
     out = events.copy()
     rows = events.to_dict("records")
     out["status_as_of"] = [status_on(row, as_of, governing_suspension(row, events)) for row in rows]
     out["suspended_by"] = [(governing_suspension(row, events) or {}).get("event_id") for row in rows]
-    out["status_text"] = out["status_as_of"].map(STATUS_TEXT)
     return out
 
 
@@ -286,7 +275,8 @@ CATEGORY_LANES = {
 def chart_rows(table: pd.DataFrame) -> pd.DataFrame:
     """One chart row per (date, lane): events of the same day in the same lane are merged, their
     short labels joined ("Nos. 55, 56, 58 (2025)"). Keeps date, scheduled_end, lane, label,
-    status_text and the instruments' full names for tooltips."""
+    status (the words of ``status_text``, a column the caller adds from its page's words) and the
+    instruments' full names for tooltips."""
     data = table.copy()
     data["lane"] = data["category"].map(CATEGORY_LANES).fillna(data["category"])
     data["label"] = data["instrument"].map(short_label)

@@ -170,9 +170,9 @@ def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
     mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them.
     More fields: ``words``, named pieces (templates or cases) that the fields quote by name,
     for a clause that varies inside a sentence; ``axes``, the chart's axis titles by channel
-    (``y: "US share of China's magnet exports (%)"``), templates or cases like the others, which
-    replace the title of every encoding of that channel (a module leaves such a title empty,
-    ``y_title=""``, and the chapter refuses a figure whose page gives none); and ``headline``, the
+    (``y: "US share of China's magnet exports (%)"``), templates or cases like the others, for the
+    titles a module leaves to the page (empty, ``y_title=""``; the chapter refuses a figure whose
+    page gives none, ``analysis.chapters.with_axis_titles``); and ``headline``, the
     sentence an in-page model draws over its chart, a template of the model's own fields that the
     chart fills in the browser at the sliders' settings (``analysis.inpage_models.headline_expr``).
 
@@ -277,16 +277,21 @@ def every_case(templates: dict):
 
 
 def every_row_case(templates: dict, fields: dict):
-    """(piece, row's fields, template) for every case of every ``each`` piece of a figure's block,
-    on every row of its row set (the cases these rows do not choose too), for the tests."""
+    """(piece, row's fields, template, whether the row chooses it) for every case of every
+    ``each`` piece of a figure's block, on every row of its row set (the cases a row does not
+    choose too: they must fill, though they need not read well on that row), for the tests."""
     for name, piece in (templates.get("words") or {}).items():
         if not (isinstance(piece, dict) and "each" in piece):
             continue
         for row in fields[piece["each"]]:
             here = figure_fields({"words": piece.get("words") or {}}, {**fields, **row}, {})
             for part in [piece["item"], *(piece.get("words") or {}).values()]:
-                cases = [v for k, v in part.items() if k != "by"] if isinstance(part, dict) else [part]
-                yield from ((name, here, str(case)) for case in cases)
+                if not isinstance(part, dict):
+                    yield name, here, str(part), True
+                    continue
+                cases = {str(k): str(v) for k, v in part.items() if k != "by"}
+                chosen = pick(cases, here[part["by"]])
+                yield from ((name, here, case, key == chosen) for key, case in cases.items())
 
 
 def fill_axes(templates: dict, values: dict, words: dict[str, str]) -> dict[str, str]:
@@ -387,7 +392,33 @@ def page_text(markdown: str, values: dict, page: str = "", pages: dict | None = 
     matter left out, each ``{choose}`` replaced by its chosen branch, every ``{glue:text}`` filled
     (for the tests that look for a sentence that no longer holds on edited data)."""
     text = CODE_CELL.sub("", markdown.split("\n---\n", 1)[-1] if markdown.startswith("---") else markdown)
-    text = TABLE_TEXT.sub("", FIGURE_TEXT.sub("", text))
+    text = WORDS.sub("", TABLE_TEXT.sub("", FIGURE_TEXT.sub("", text)))
     branches = iter(chosen(text, values, page, pages if pages is not None else {}))
     text = CHOOSE.sub(lambda _: next(branches)[2], text)
     return as_text(fill(text, values, page, pages))
+
+
+WORDS = re.compile(r"^[ \t]*(?P<fence>:{3,})\{words\}[ \t]+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+                   re.S | re.M)
+
+
+def word_lists(markdown: str) -> dict[str, dict[str, str]]:
+    """The ``{words}`` blocks of a page: name → {code: words}. A block holds the words a page
+    shows for codes its chapter computes (a measure's status, say), written once in the page and
+    not shown there itself; the chapter's module looks them up (``Chapter.words``) for its
+    tables, charts, tooltips and key figures::
+
+        :::{words} status
+        in_force: in force
+        end_passed_unconfirmed: scheduled end passed, no source confirms what followed
+        :::
+    """
+    import yaml
+
+    found = {}
+    for block in WORDS.finditer(markdown):
+        entries = yaml.safe_load(block["body"]) or {}
+        if not isinstance(entries, dict) or any(isinstance(v, (dict, list)) for v in entries.values()):
+            raise ValueError(f"{{words}} {block['name']}: one 'code: words' line per code")
+        found[block["name"]] = {str(k): str(v) for k, v in entries.items()}
+    return found

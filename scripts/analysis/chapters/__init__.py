@@ -61,6 +61,7 @@ class Chapter:
         self._axes: dict = {}
         self._table_texts: dict = {}
         self._templates: dict | None = None
+        self._word_lists: dict | None = None
         self.keys: dict[str, KeyFigure] = {}
         # row sets that the page's words list one row at a time (a ``words`` piece with ``each``
         # in a {figure-text} or {table-text} block): values, not key figures (neither glued nor
@@ -109,6 +110,19 @@ class Chapter:
             glue(name, self.figure(name), display=False)
         for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
             glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
+
+    def words(self, name: str) -> dict[str, str]:
+        """The page's ``{words} <name>`` block (``analysis.wordings.word_lists``): code → words.
+        KeyError when the page has none."""
+        from .. import wordings
+
+        if self._word_lists is None:
+            source = wordings.page_source(self.page) if self.page else None
+            self._word_lists = wordings.word_lists(source) if source else {}
+        try:
+            return self._word_lists[name]
+        except KeyError:
+            raise KeyError(f"{self.page or 'no page'}: no {{words}} {name} block") from None
 
     def figure_template(self, name: str, field: str):
         """The template of ``field`` in figure ``name``'s ``{figure-text}`` block on its page, as
@@ -221,9 +235,10 @@ def _encodings(chart):
 
 
 def with_axis_titles(chart, titles: dict[str, str], name: str = "chart"):
-    """A copy of ``chart`` whose ``x``/``y`` encodings with a field carry ``titles`` by channel
-    (an encoding whose title is None, hidden on purpose, keeps it); ValueError for a title the
-    module left empty for the page and ``titles`` does not give, or for a channel not on the chart."""
+    """A copy of ``chart`` whose ``x``/``y`` encodings whose title the module left to the page
+    (an empty title, ``y_title=""``) carry ``titles`` by channel; the other layers' encodings are
+    left as they are (a layer without a title shares the titled one's axis, as before). ValueError
+    for such a title ``titles`` does not give, or for a title no encoding leaves to the page."""
     import altair as alt
 
     unknown = set(titles) - set(AXIS_CHANNELS)
@@ -236,16 +251,16 @@ def with_axis_titles(chart, titles: dict[str, str], name: str = "chart"):
             encoded = getattr(encoding, channel, alt.Undefined)
             if encoded is alt.Undefined or type(encoded).__name__.endswith("Value"):
                 continue
-            title = encoded._get("title", alt.Undefined)  # ``encoded.title`` is Altair's setter method
-            if channel in titles and title is not None:
-                encoded.title = titles[channel]
-                seen.add(channel)
-            elif title == "":
+            if encoded._get("title", alt.Undefined) != "":  # ``encoded.title`` is Altair's setter method
+                continue
+            if channel not in titles:
                 raise ValueError(f"{name}: its {channel} axis title is left to the page, and the page's "
                                  f"{{figure-text}} block gives no axes: {channel}")
+            encoded.title = titles[channel]
+            seen.add(channel)
     missing = set(titles) - seen
     if missing:
-        raise ValueError(f"{name}: the page titles axis {sorted(missing)}, which the chart does not draw")
+        raise ValueError(f"{name}: the page titles axis {sorted(missing)}, which the chart does not leave to it")
     return chart
 
 
