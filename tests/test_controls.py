@@ -72,11 +72,15 @@ def test_table_and_sentence_follow_as_of():
     events = pd.DataFrame([APRIL, OCTOBER, SUSPENSION])
     after = k.status_table(events, "2026-11-25")
     assert list(after["status_as_of"]) == ["in_force", "suspended", "end_passed_unconfirmed"]
-    sentence = k.end_passed_sentence(after, "2026-11-25")
-    assert "10 November 2026" in sentence and "No. 70" in sentence and "does not guess" in sentence
+    ends = k.scheduled_ends(after, "2026-11-25")
+    assert ends["outcome"] == "end_passed" and [r["end"] for r in ends["passed"]] == ["10 November 2026"]
+    assert "No. 70" in ends["passed"][0]["measure"]
+    assert "does not guess" in ends_sentence(ends)
     before = k.status_table(events, "2026-01-15")
     assert "end_passed_unconfirmed" not in set(before["status_as_of"])
-    assert "no scheduled end date has passed" in k.end_passed_sentence(before, "2026-01-15")
+    ends = k.scheduled_ends(before, "2026-01-15")
+    assert (ends["outcome"], ends["next_end"], ends["passed"]) == ("next_end", "10 November 2026", [])
+    assert "no scheduled end date has passed" in ends_sentence(ends)
     assert k.counts(after)["in_force"] == 1
 
 
@@ -110,9 +114,24 @@ def test_sentence_names_the_suspended_measures():
     suspension = dict(SUSPENSION, category="suspension")
     october = dict(OCTOBER, effective_date="2025-10-09", category="elements")
     table = k.status_table(pd.DataFrame([october, suspension]), "2026-11-25")
-    sentence = k.end_passed_sentence(table, "2026-11-25")
+    ends = k.scheduled_ends(table, "2026-11-25")
+    assert [(r["suspends_any"], r["suspends"]) for r in ends["passed"]] == [(True, "No. 57 of 2025")]
+    sentence = ends_sentence(ends)
     assert "MOFCOM/GAC Announcement 2025 No. 70 was scheduled to end on 10 November 2026 (it suspended No. 57 of 2025)" in sentence
     assert "7 November 2025" not in sentence or "confirms its status on 18 December 2025" in sentence
+
+
+def test_a_suspension_whose_own_row_has_no_end_is_named_with_what_it_suspended():
+    """A measure past its suspension's end, the suspension itself not listed as passed: named
+    alone ("only") or after the listed measures ("also")."""
+    suspension = dict(SUSPENSION, category="suspension", scheduled_end="", status="in_force")
+    october = dict(OCTOBER, effective_date="2025-10-09", category="elements")
+    table = k.status_table(pd.DataFrame([october, suspension]), "2026-11-25")
+    table.loc[table["event_id"] == october["event_id"], "status_as_of"] = "end_passed_unconfirmed"
+    table.loc[table["event_id"] == october["event_id"], "suspended_by"] = "elsewhere"
+    ends = k.scheduled_ends(table, "2026-11-25")
+    assert (ends["outcome"], ends["passed"], ends["orphans"]) == ("end_passed", [], october["instrument"])
+    assert f"As of 25 November 2026, the suspension of {october['instrument']} has also passed" in ends_sentence(ends)
 
 
 def test_short_label_and_chart_rows_merge_same_day_events():
@@ -123,8 +142,10 @@ def test_short_label_and_chart_rows_merge_same_day_events():
         dict(OCTOBER, event_id="b", instrument="Announcement 2025 No. 56", category="package", measure="y"),
         dict(SUSPENSION, category="suspension", measure="z"),
     ])
-    rows = k.chart_rows(k.status_table(events, "2026-01-01"))
+    table = k.status_table(events, "2026-01-01")
+    rows = k.chart_rows(table.assign(status_text=table["status_as_of"].map({"in_force": "in force", "suspended": "paused"})))
     assert list(rows["label"]) == ["Nos. 55, 56 (2025)", "No. 70 (2025)"]
+    assert list(rows["status"]) == ["paused", "in force"]  # the words the caller gives each status
     assert rows.loc[1, "scheduled_end"] == "2026-11-10"
 
 
@@ -168,5 +189,21 @@ def test_general_licences_in_force_and_both_sides_lapsed_on_the_reports_date():
     assert list(licences["status_as_of"]) == ["in_force"]
     passed = table[table["status_as_of"] == "end_passed_unconfirmed"]
     assert set(passed["side"]) == {"China", "United States"}
-    sentence = k.end_passed_sentence(table, "2026-12-01")
+    sentence = ends_sentence(k.scheduled_ends(table, "2026-12-01"))
     assert "in the data" not in sentence and "does not guess" in sentence
+
+
+def ends_sentence(ends: dict) -> str:
+    """The scheduled-end finding as the geopolitics page words it (its status figure's ``ends``,
+    in book/geopolitics.md) for the values ``scheduled_ends`` returns."""
+    from pathlib import Path
+
+    from analysis import wordings
+
+    page = (Path(__file__).resolve().parents[1] / "book" / "geopolitics.md").read_text(encoding="utf-8")
+    templates = wordings.figure_texts(page)["fig-geopolitics-status"]
+    orphans = "none" if not ends["orphans"] else "also" if ends["passed"] else "only"
+    values = {"as_of_text": ends["as_of"], "ends_outcome": ends["outcome"], "ends_passed_measures": ends["passed"],
+              "ends_orphans": ends["orphans"], "ends_orphans_case": orphans, "ends_next_date": ends["next_end"],
+              "ends_next_measure": ends["next_label"]}
+    return wordings.figure_fields({"words": templates["words"]}, values, {})["ends"]

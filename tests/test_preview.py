@@ -268,6 +268,25 @@ def test_a_prose_edit_keeps_the_last_outputs_and_a_code_edit_does_not():
     assert merge_outputs(changed_front, executed) is None
 
 
+def test_an_edit_of_the_words_a_kernel_draws_runs_the_chapter_again():
+    """A figure's or a table's words ({figure-text}, {table-text}), a {words} list and a named
+    {choose} wording are read by the kernel and drawn into charts and tables: their edit is not
+    a prose edit, and the last outputs are not kept."""
+    import nbformat
+
+    from pipeline.speed.preview import merge_outputs
+
+    output = nbformat.v4.new_output("display_data", data={"text/plain": "42"})
+    blocks = [":::{figure-text} fig-a\ntitle: {t}\n:::", ":::{table-text} t\ncolumns:\n  a: {t}\n:::",
+              ":::{words} status\nin_force: {t}\n:::",
+              "::::{choose} k\n---\nwording: w\n---\n:::{case} True\n{t}\n:::\n::::"]
+    for block in blocks:
+        executed = _notebook("Words.\n\n" + block.replace("{t}", "old"), "glue('x', 42)", outputs=[output], injected=True)
+        assert merge_outputs(_notebook("Words.\n\n" + block.replace("{t}", "new"), "glue('x', 42)"), executed) is None, block
+        kept = merge_outputs(_notebook("New words.\n\n" + block.replace("{t}", "old"), "glue('x', 42)"), executed)
+        assert kept is not None and kept.cells[3].outputs == [output], block
+
+
 def test_the_pages_that_quote_a_page_are_found_and_marked(tmp_path):
     import json
     import os

@@ -33,14 +33,8 @@ SCRIPTS = REPO / "scripts"
 MODULES = sorted([*(SCRIPTS / "analysis" / "chapters").glob("*.py"), *(SCRIPTS / "analysis" / "pages").glob("*.py"),
                   *(SCRIPTS / "analysis").glob("*.py"), *(SCRIPTS / "pipeline" / "pages").glob("*.py")])
 # what is still built in the modules, per module (its path under scripts/; a module not named holds
-# none): a table's column header (options: the buffer table), a chart's axis title (geopolitics,
-# sector_impact), a table row's phrase (home: the magnet scheme's award in the watch list), a
-# value's phrase (leverage: how a year-earlier month was derived), the Chetak chart of
-# sector_impact, whose section is being moved to an appendix page, the export-control status
-# clauses and sentences (controls) and two publishers' names (figures)
-NOT_YET_MOVED = {"analysis/chapters/geopolitics.py": 1, "analysis/chapters/home.py": 1,
-                 "analysis/chapters/leverage.py": 1, "analysis/chapters/options.py": 1,
-                 "analysis/chapters/sector_impact.py": 4, "analysis/controls.py": 8, "analysis/figures.py": 2}
+# none): two publishers' short names in a figure's source line (figures)
+NOT_YET_MOVED = {"analysis/figures.py": 2}
 
 
 def module_id(path: Path) -> str:

@@ -125,6 +125,29 @@ def test_every_figure_text_of_a_page_is_filled(page, values):
         fields = wordings.figure_fields(templates, own, words)
         for _, template in wordings.every_case(templates):  # the cases not shown on these data fill too
             template.format_map(fields)
+        for _, row_fields, template, chosen in wordings.every_row_case(templates, fields):  # a listed piece, per row
+            shown = template.format_map(row_fields)
+            assert not (chosen and broken(shown)), f"{page}: {figure}: {shown!r}"
+        for channel, title in wordings.fill_axes(templates, own, words).items():
+            assert title and not broken(title), f"{page}: {figure} axis {channel}: {title!r}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_text_of_a_page_is_filled(page, values):
+    """A table's column headers and cell words ({table-text}), every case of them, fill from the
+    chapter's key figures, and every table a block words is one its chapter computes."""
+    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+    own = values.get(f"{page}.ipynb", {})
+    words = wordings.page_wordings(text, own, f"{page}.ipynb") if own else {}
+    for table, templates in wordings.table_texts(text).items():
+        assert f"```{{glue}} table-{table}" in text, f"{page}: {{table-text}} {table} words a table the page does not place"
+        filled = wordings.fill_table_text(templates, own, words)
+        for part in ("columns", "words"):
+            for name, shown in filled[part].items():
+                assert shown and not broken(shown), f"{page}: table {table} {part} {name}: {shown!r}"
+        fields = wordings.figure_fields({"words": templates.get("words") or {}}, own, words)
+        for _, template in wordings.every_table_case(templates):
+            template.format_map(fields)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -199,3 +222,118 @@ def test_the_edits_reach_the_branches_they_are_for(tmp_path):
     award_the_magnet_scheme(data)
     assert compute("leverage", data)["exports_recovered"] is False
     assert compute("strategy_roadmap", data)["repm_awarded"] is True
+
+
+def test_a_figure_text_lists_a_row_set_and_titles_axes():
+    """``each`` fills a piece once per row (its cases chosen per row) and joins the rows; ``axes``
+    gives axis titles by channel, like the other fields."""
+    block = """
+:::{figure-text} fig-x
+words:
+  ends:
+    each: measures
+    join: "; "
+    words:
+      since:
+        by: confirmed_any
+        True: "confirmed on {confirmed}"
+        False: "never confirmed"
+    item: "{measure} ended on {end}, {since}"
+title: "{n} measures: {ends}"
+subtitle: "As of {as_of}."
+alt: "{ends}."
+axes:
+  y:
+    by: percent
+    True: "Share (%)"
+    False: "Tonnes"
+:::
+"""
+    templates = wordings.figure_texts(block)["fig-x"]
+    rows = [{"measure": "No. 70", "end": "10 November 2026", "confirmed_any": True, "confirmed": "1 May 2026"},
+            {"measure": "No. 72", "end": "9 November 2026", "confirmed_any": False, "confirmed": ""}]
+    values = {"n": 2, "measures": rows, "as_of": "1 December 2026", "percent": True}
+    filled = wordings.fill_figure_text(templates, values, {})
+    assert filled["title"] == ("2 measures: No. 70 ended on 10 November 2026, confirmed on 1 May 2026; "
+                               "No. 72 ended on 9 November 2026, never confirmed")
+    assert wordings.fill_figure_text(templates, {**values, "measures": []}, {})["alt"] == "."
+    assert wordings.fill_axes(templates, values, {}) == {"y": "Share (%)"}
+    assert wordings.fill_axes(templates, {**values, "percent": False}, {}) == {"y": "Tonnes"}
+    cases = list(wordings.every_row_case(templates, wordings.figure_fields(templates, values, {})))
+    shown = {t.format_map(f) for _, f, t, chosen in cases if chosen}
+    assert "never confirmed" in shown and "confirmed on 1 May 2026" in shown  # each row's own case
+    assert len(cases) == 2 * (1 + 2)  # on each row: the item, and both cases of its piece
+    assert ("axes", "y") not in [(k, v) for k, v in wordings.every_case(templates)]
+    assert {v for _, v in wordings.every_case(templates)} >= {"Share (%)", "Tonnes"}
+
+
+def test_a_chapter_shows_its_pages_table_words_and_axis_titles(tmp_path, monkeypatch):
+    """A {table-text} block heads a table's columns and words its ``{word}`` cells; a
+    {figure-text} block's ``axes`` title a chart whose module left them to the page. A ``{word}``
+    cell or an axis title the page does not give is refused, not shown as written."""
+    import altair as alt
+    import pandas as pd
+
+    from analysis.chapters import Chapter, Figure
+
+    (tmp_path / "page.md").write_text("""
+:::{table-text} costs
+columns:
+  share: "Share of the scheme's outlay"
+words:
+  undated: "award of the scheme ({years} years to produce)"
+:::
+
+:::{figure-text} fig-page-share
+title: "t"
+subtitle: "s"
+alt: "a"
+axes:
+  y: "Share of exports (%)"
+:::
+""", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ch = Chapter(tmp_path, page="page")
+    ch.key("years", 2)
+    ch.tables["costs"] = pd.DataFrame({"What": ["{undated}", "plain"], "share": ["5%", "6%"], "n": [1, 2]})
+    shown = ch.shown_table("costs")
+    assert list(shown.columns) == ["What", "Share of the scheme's outlay", "n"]
+    assert list(shown["What"]) == ["award of the scheme (2 years to produce)", "plain"]
+    assert list(ch.tables["costs"].columns) == ["What", "share", "n"]  # the computed table is unchanged
+    ch.tables["other"] = pd.DataFrame({"What": ["{missing}"]})
+    with pytest.raises(KeyError, match="missing"):
+        ch.shown_table("other")
+
+    frame = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-02-01"]), "v": [1.0, 2.0]})
+    line = alt.Chart(frame).mark_line().encode(x=alt.X("date:T", title=None), y=alt.Y("v:Q", title=""))
+    dots = alt.Chart(frame).mark_point().encode(x="date:T", y="v:Q")
+    ch.figures["fig-page-share"] = Figure(alt.layer(line, dots), "", [], "%", frame)
+    spec = ch.chart("fig-page-share").to_dict()
+    assert [layer["encoding"]["y"].get("title") for layer in spec["layer"]] == ["Share of exports (%)", None]
+    assert spec["layer"][0]["encoding"]["x"]["title"] is None  # a title hidden on purpose stays hidden
+    assert line.to_dict()["encoding"]["y"]["title"] == ""  # the module's chart is not changed
+    ch.figures["fig-page-other"] = Figure(line, "", [], "%", frame)
+    with pytest.raises(ValueError, match="left to the page"):
+        ch.chart("fig-page-other")
+    ch.figures["fig-page-share"] = Figure(dots, "", [], "%", frame)  # no title left to the page
+    with pytest.raises(ValueError, match="does not leave"):
+        ch.chart("fig-page-share")
+
+
+def test_the_status_words_cover_every_status_and_agree_wherever_written():
+    """Each page that shows measures' statuses writes their words ({words} status, and the chart
+    labels' shorter forms, {words} status-short) for every code analysis.controls gives, and the
+    pages write the same words: a status reads the same on every page."""
+    from analysis import controls
+
+    lists = {page: wordings.word_lists((BOOK / f"{page}.md").read_text(encoding="utf-8")) for page in PAGES}
+    written = {page: found for page, found in lists.items() if "status" in found}
+    assert set(written) >= {"geopolitics", "leverage"}
+    for page, found in written.items():
+        assert set(found["status"]) == set(controls.STATUS_CODES), page
+        assert set(found.get("status-short", {})) <= set(controls.STATUS_CODES), page
+        assert all(found["status"].values()), page
+    first = next(iter(written.values()))
+    assert all(found == first for found in written.values())
+    with pytest.raises(ValueError, match="one 'code: words' line"):
+        wordings.word_lists(":::{words} bad\na:\n  b: c\n:::\n")

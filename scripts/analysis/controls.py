@@ -34,21 +34,10 @@ import pandas as pd
 from masthead.dates import long_date
 
 STATUSES = ("in_force", "suspended", "superseded", "expired", "unknown")
-STATUS_TEXT = {
-    "in_force": "in force",
-    "suspended": "suspended",
-    "superseded": "superseded",
-    "expired": "expired",
-    "unknown": "status unknown",
-    "not_announced": "not yet announced",
-    "announced": "announced, not yet in effect",
-    "end_passed_unconfirmed": "scheduled end passed, no source confirms what followed",
-    "unconfirmed_change": "took effect; later change not dated by the sources",
-}
-
-# Shorter words for chart labels (the full words are in STATUS_TEXT and in tooltips).
-STATUS_SHORT = {**STATUS_TEXT, "end_passed_unconfirmed": "end passed, outcome unconfirmed",
-                "unconfirmed_change": "changed, date unconfirmed", "announced": "announced, not yet effective"}
+# every status code ``status_on`` gives: the recorded ones, then those worked out from the dates. The
+# words a reader sees for each (and a shorter form for chart labels) are written in the pages that
+# show them, in a ``{words} status`` block (analysis.wordings.word_lists; Chapter.words)
+STATUS_CODES = (*STATUSES, "not_announced", "announced", "end_passed_unconfirmed", "unconfirmed_change")
 
 
 def to_date(value, *, what: str = "date") -> dt.date | None:
@@ -170,14 +159,14 @@ def status_on(event, as_of, suspension=None) -> str:
 
 
 def status_table(events: pd.DataFrame, as_of) -> pd.DataFrame:
-    """The timeline with ``status_as_of`` (code) and ``status_text`` for the date ``as_of``."""
+    """The timeline with ``status_as_of`` (the status code) and ``suspended_by`` (the governing
+    suspension's event id) for the date ``as_of``."""
     if events.empty:
         raise ValueError("the export-control timeline is empty")
     out = events.copy()
     rows = events.to_dict("records")
     out["status_as_of"] = [status_on(row, as_of, governing_suspension(row, events)) for row in rows]
     out["suspended_by"] = [(governing_suspension(row, events) or {}).get("event_id") for row in rows]
-    out["status_text"] = out["status_as_of"].map(STATUS_TEXT)
     return out
 
 
@@ -197,56 +186,39 @@ def status_of(events: pd.DataFrame, event_id: str, as_of) -> str:
 
 
 def scheduled_ends(table: pd.DataFrame, as_of, *, label: str = "instrument") -> dict:
-    """What the chapter says about scheduled ends on ``as_of``, as values and short clauses.
+    """What the chapter says about scheduled ends on ``as_of``, as values (its page words them).
 
-    ``table`` is the output of ``status_table``. ``outcome`` is "end_passed" (``clauses`` lists
-    the measures whose scheduled end passed with no confirmation of what followed; a suspension
-    is named with the measures it suspended), "next_end" (``next_end`` and ``next_label``: the
-    next scheduled end) or "no_end" (no scheduled end is recorded ahead).
+    ``table`` is the output of ``status_table``. ``outcome`` is "end_passed" (some measure's
+    scheduled end passed with no confirmation of what followed), "next_end" (``next_end`` and
+    ``next_label``: the next scheduled end) or "no_end" (no scheduled end is recorded ahead).
+    ``passed`` lists the measures whose own scheduled end passed, by end date, each with
+    ``measure``, ``end``, ``suspends_any`` and ``suspends`` (the measures it suspended, as
+    "Nos. 55, 56 and 62 of 2025"), ``confirmed_any`` and ``confirmed`` (the last date a source
+    confirms its status); ``orphans`` names the suspended measures whose suspension's end passed
+    though the suspension itself is not listed ("" when none).
     """
     day = to_date(as_of, what="as_of")
     passed = table[table["status_as_of"] == "end_passed_unconfirmed"]
     own_end = [to_date(v) is not None for v in passed["scheduled_end"]]
     primary = passed[own_end]
-    result = {"as_of": long_date(day), "outcome": "no_end", "clauses": "", "next_end": "", "next_label": ""}
+    result = {"as_of": long_date(day), "outcome": "no_end", "passed": [], "orphans": "", "next_end": "", "next_label": ""}
     if len(passed):
-        parts = []
+        rows = []
         for row in primary.sort_values("scheduled_end").to_dict("records"):
             deps = passed[passed["suspended_by"] == row["event_id"]] if "suspended_by" in passed else passed.iloc[0:0]
-            what = f"{row[label]} was scheduled to end on {long_date(row['scheduled_end'])}"
-            if len(deps):
-                what += f" (it suspended {_numbers(list(deps[label]))})"
             confirmed = to_date(row.get("status_confirmed"))
-            what += (f"; the latest source found confirms its status on {long_date(confirmed)}" if confirmed
-                     else "; no source found confirms its status")
-            parts.append(what)
+            rows.append({"measure": row[label], "end": long_date(row["scheduled_end"]),
+                         "suspends_any": bool(len(deps)), "suspends": _numbers(list(deps[label])) if len(deps) else "",
+                         "confirmed_any": confirmed is not None, "confirmed": long_date(confirmed) if confirmed else ""})
         orphans = passed[[not o for o in own_end]]
         orphans = orphans[~orphans["suspended_by"].isin(list(primary["event_id"]))] if "suspended_by" in orphans else orphans
-        if len(orphans):
-            parts.append(f"the suspension of {_join(list(orphans[label]))} has also passed its scheduled end")
-        return {**result, "outcome": "end_passed", "clauses": "; ".join(parts)}
+        return {**result, "outcome": "end_passed", "passed": rows, "orphans": _join(list(orphans[label])) if len(orphans) else ""}
     ends = [to_date(v) for v in table["scheduled_end"]]
     ahead = table[[e is not None and e >= day and s != "not_announced" for e, s in zip(ends, table["status_as_of"])]]
     if len(ahead):
         row = ahead.sort_values("scheduled_end").iloc[0]
         return {**result, "outcome": "next_end", "next_end": long_date(row["scheduled_end"]), "next_label": row[label]}
     return result
-
-
-# The three wordings of the scheduled-end finding; the chapter (book/geopolitics.md) holds its own copy
-# of these in Markdown, these serve the figures' alt texts.
-END_WORDINGS = {
-    "end_passed": "As of {as_of}, {clauses}. No source found says what followed (lapse, extension or replacement), "
-                  "so this report does not guess.",
-    "next_end": "As of {as_of}, no scheduled end date has passed; the next is {next_end} ({next_label}).",
-    "no_end": "As of {as_of}, no measure recorded has a scheduled end date that has passed.",
-}
-
-
-def end_passed_sentence(table: pd.DataFrame, as_of, *, label: str = "instrument") -> str:
-    """The scheduled-end finding as one sentence (for alt texts)."""
-    ends = scheduled_ends(table, as_of, label=label)
-    return END_WORDINGS[ends["outcome"]].format(**ends)
 
 
 def _numbers(instruments: list[str]) -> str:
@@ -303,7 +275,8 @@ CATEGORY_LANES = {
 def chart_rows(table: pd.DataFrame) -> pd.DataFrame:
     """One chart row per (date, lane): events of the same day in the same lane are merged, their
     short labels joined ("Nos. 55, 56, 58 (2025)"). Keeps date, scheduled_end, lane, label,
-    status_text and the instruments' full names for tooltips."""
+    status (the words of ``status_text``, a column the caller adds from its page's words) and the
+    instruments' full names for tooltips."""
     data = table.copy()
     data["lane"] = data["category"].map(CATEGORY_LANES).fillna(data["category"])
     data["label"] = data["instrument"].map(short_label)

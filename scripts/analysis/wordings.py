@@ -146,8 +146,9 @@ FIGURE_TEXT = re.compile(r"^[ \t]*(?P<fence>:{3,})\{figure-text\}[ \t]+(?P<name>
                          re.S | re.M)
 FIGURE_FIELDS = ("title", "subtitle", "alt")
 # a block may also name pieces of wording (``words:``) that its fields quote by name, each a
-# template or a mapping of cases; what a model drawn in the browser writes (``headline``) is a field too
-FIGURE_PARTS = ("words", "headline")
+# template or a mapping of cases; what a model drawn in the browser writes (``headline``) is a field
+# too, and so are the chart's axis titles (``axes:``, by channel: ``x``, ``y``)
+FIGURE_PARTS = ("words", "headline", "axes")
 
 
 def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
@@ -167,10 +168,28 @@ def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
     ``str.format`` fills them, from the chapter's key figures and from the page's ``{choose}``
     wordings by their names (``fill_figure_text``); a field whose wording depends on the data is a
     mapping with ``by`` (a key figure) and one template per case, as ``{case}`` names them.
-    Two more fields: ``words``, named pieces (templates or cases) that the fields quote by name,
-    for a clause that varies inside a sentence; and ``headline``, the sentence an in-page model
-    draws over its chart, a template of the model's own fields that the chart fills in the browser
-    at the sliders' settings (``analysis.inpage_models.headline_expr``)."""
+    More fields: ``words``, named pieces (templates or cases) that the fields quote by name,
+    for a clause that varies inside a sentence; ``axes``, the chart's axis titles by channel
+    (``y: "US share of China's magnet exports (%)"``), templates or cases like the others, for the
+    titles a module leaves to the page (empty, ``y_title=""``; the chapter refuses a figure whose
+    page gives none, ``analysis.chapters.with_axis_titles``); and ``headline``, the
+    sentence an in-page model draws over its chart, a template of the model's own fields that the
+    chart fills in the browser at the sliders' settings (``analysis.inpage_models.headline_expr``).
+
+    A piece of ``words`` may also list: ``each: <rows>`` names a row set the chapter computes
+    (``Chapter.rows``: one mapping of values per row), ``item`` is the template (or cases) filled
+    from each row's values, ``words`` pieces filled per row before it, and ``join`` (default
+    ``"; "``) what stands between the rows::
+
+        words:
+          ends:
+            each: ends_passed_measures
+            join: "; "
+            item:
+              by: confirmed_any
+              True: "{measure} was scheduled to end on {end}; its status was confirmed on {confirmed}"
+              False: "{measure} was scheduled to end on {end}; no source confirms its status"
+    """
     import yaml
 
     found = {}
@@ -206,25 +225,80 @@ def _chosen_template(name: str, template, values: dict) -> str:
     return cases[case]
 
 
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def figure_fields(templates: dict, values: dict, words: dict[str, str]) -> dict:
     """What a figure's templates may quote: key figures, the page's wordings and the block's own
-    ``words`` pieces, filled in order (a piece may quote those before it)."""
+    ``words`` pieces, filled in order (a piece may quote those before it; a piece with ``each``
+    is its ``item`` filled once per row and joined)."""
     fields = {**values, **words}
     for name, template in (templates.get("words") or {}).items():
-        fields[name] = re.sub(r"\s+", " ", _chosen_template(name, template, values).format_map(fields)).strip()
+        if isinstance(template, dict) and "each" in template:
+            fields[name] = _each(name, template, fields)
+        else:
+            fields[name] = _one_line(_chosen_template(name, template, fields).format_map(fields))
     return fields
+
+
+EACH_PARTS = ("each", "item", "words", "join")
+
+
+def _each(name: str, piece: dict, fields: dict) -> str:
+    """A ``words`` piece with ``each``: its ``item`` filled from every row of the row set it names
+    (the row's values over the block's fields, then the piece's own ``words`` per row), joined."""
+    unknown = set(piece) - set(EACH_PARTS)
+    if unknown or "item" not in piece:
+        raise ValueError(f"figure text {name}: a piece with 'each' has an 'item' and may have "
+                         f"'words' and 'join', not {sorted(unknown)}")
+    rows = fields[piece["each"]]
+    filled = []
+    for row in rows:
+        here = figure_fields({"words": piece.get("words") or {}}, {**fields, **row}, {})
+        filled.append(_one_line(_chosen_template(name, piece["item"], here).format_map(here)))
+    return str(piece.get("join", "; ")).join(filled)
 
 
 def every_case(templates: dict):
     """(field, template) for every case of every field and piece of a figure's block (those the
     data do not choose too), for the tests that fill them all."""
-    # a model's headline is filled in the browser from the model's fields (analysis.inpage_models)
-    named = [(k, v) for k, v in templates.items() if k not in FIGURE_PARTS] + list((templates.get("words") or {}).items())
+    # a model's headline is filled in the browser from the model's fields (analysis.inpage_models);
+    # a piece with ``each`` is filled per row (every_row_case)
+    named = [(k, v) for k, v in templates.items() if k not in FIGURE_PARTS] + list((templates.get("words") or {}).items()) \
+        + list((templates.get("axes") or {}).items())
     for name, template in named:
+        if isinstance(template, dict) and "each" in template:
+            continue
         if isinstance(template, dict):
             yield from ((name, str(v)) for k, v in template.items() if k != "by")
         else:
             yield name, str(template)
+
+
+def every_row_case(templates: dict, fields: dict):
+    """(piece, row's fields, template, whether the row chooses it) for every case of every
+    ``each`` piece of a figure's block, on every row of its row set (the cases a row does not
+    choose too: they must fill, though they need not read well on that row), for the tests."""
+    for name, piece in (templates.get("words") or {}).items():
+        if not (isinstance(piece, dict) and "each" in piece):
+            continue
+        for row in fields[piece["each"]]:
+            here = figure_fields({"words": piece.get("words") or {}}, {**fields, **row}, {})
+            for part in [piece["item"], *(piece.get("words") or {}).values()]:
+                if not isinstance(part, dict):
+                    yield name, here, str(part), True
+                    continue
+                cases = {str(k): str(v) for k, v in part.items() if k != "by"}
+                chosen = pick(cases, here[part["by"]])
+                yield from ((name, here, case, key == chosen) for key, case in cases.items())
+
+
+def fill_axes(templates: dict, values: dict, words: dict[str, str]) -> dict[str, str]:
+    """A figure's axis titles by channel (``axes:``), filled like its other fields; {} without any."""
+    fields = figure_fields(templates, values, words)
+    return {channel: _one_line(_chosen_template(f"axes {channel}", template, fields).format_map(fields))
+            for channel, template in (templates.get("axes") or {}).items()}
 
 
 def fill_figure_text(templates: dict, values: dict, words: dict[str, str]) -> dict[str, str]:
@@ -236,8 +310,58 @@ def fill_figure_text(templates: dict, values: dict, words: dict[str, str]) -> di
     for name, template in templates.items():
         if name in FIGURE_PARTS:
             continue
-        filled[name] = re.sub(r"\s+", " ", _chosen_template(name, template, values).format_map(fields)).strip()
+        filled[name] = _one_line(_chosen_template(name, template, values).format_map(fields))
     return filled
+
+
+TABLE_TEXT = re.compile(r"^[ \t]*(?P<fence>:{3,})\{table-text\}[ \t]+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+                        re.S | re.M)
+TABLE_PARTS = ("columns", "words")
+TABLE_WORD = re.compile(r"^\{(?P<name>\w+)\}$")
+
+
+def table_texts(markdown: str) -> dict[str, dict]:
+    """The ``{table-text}`` blocks of a page: table name → its words. A block sits beside the
+    table's ``{glue}`` and is not shown itself; like a ``{figure-text}`` block its body is YAML::
+
+        :::{table-text} buffer
+        columns:
+          share_of_outlay: "Share of the magnet scheme's outlay"
+        words:
+          award_due: "India: award of the magnet scheme (plants then have {repm_gestation_years} years)"
+        :::
+
+    ``columns`` gives a column's header by the name the module gives it; ``words`` the phrases
+    that cells quote: a cell the module writes as ``{award_due}`` shows the word ``award_due``.
+    Both are templates (or cases, with ``by``) of key figures, filled as a figure's words are
+    (``fill_table_text``)."""
+    import yaml
+
+    found = {}
+    for block in TABLE_TEXT.finditer(markdown):
+        fields = yaml.safe_load(block["body"]) or {}
+        unknown = set(fields) - set(TABLE_PARTS)
+        if unknown:
+            raise ValueError(f"{{table-text}} {block['name']}: unknown fields {sorted(unknown)} "
+                             f"(a table's text is its {' and '.join(TABLE_PARTS)})")
+        found[block["name"]] = fields
+    return found
+
+
+def fill_table_text(templates: dict, values: dict, words: dict[str, str]) -> dict[str, dict[str, str]]:
+    """A table's column headers and cell words (``{table-text}``), filled from key figures and
+    the page's wordings: {"columns": {name: header}, "words": {name: phrase}}."""
+    fields = figure_fields({"words": templates.get("words") or {}}, values, words)
+    columns = {str(column): _one_line(_chosen_template(f"column {column}", template, fields).format_map(fields))
+               for column, template in (templates.get("columns") or {}).items()}
+    return {"columns": columns, "words": {name: fields[name] for name in templates.get("words") or {}}}
+
+
+def every_table_case(templates: dict):
+    """(part, template) for every case of a table's columns and words, for the tests."""
+    for name, template in [*(templates.get("columns") or {}).items(), *(templates.get("words") or {}).items()]:
+        cases = [v for k, v in template.items() if k != "by"] if isinstance(template, dict) else [template]
+        yield from ((str(name), str(case)) for case in cases)
 
 
 def page_source(page: str) -> str | None:
@@ -268,7 +392,33 @@ def page_text(markdown: str, values: dict, page: str = "", pages: dict | None = 
     matter left out, each ``{choose}`` replaced by its chosen branch, every ``{glue:text}`` filled
     (for the tests that look for a sentence that no longer holds on edited data)."""
     text = CODE_CELL.sub("", markdown.split("\n---\n", 1)[-1] if markdown.startswith("---") else markdown)
-    text = FIGURE_TEXT.sub("", text)
+    text = WORDS.sub("", TABLE_TEXT.sub("", FIGURE_TEXT.sub("", text)))
     branches = iter(chosen(text, values, page, pages if pages is not None else {}))
     text = CHOOSE.sub(lambda _: next(branches)[2], text)
     return as_text(fill(text, values, page, pages))
+
+
+WORDS = re.compile(r"^[ \t]*(?P<fence>:{3,})\{words\}[ \t]+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",
+                   re.S | re.M)
+
+
+def word_lists(markdown: str) -> dict[str, dict[str, str]]:
+    """The ``{words}`` blocks of a page: name → {code: words}. A block holds the words a page
+    shows for codes its chapter computes (a measure's status, say), written once in the page and
+    not shown there itself; the chapter's module looks them up (``Chapter.words``) for its
+    tables, charts, tooltips and key figures::
+
+        :::{words} status
+        in_force: in force
+        end_passed_unconfirmed: scheduled end passed, no source confirms what followed
+        :::
+    """
+    import yaml
+
+    found = {}
+    for block in WORDS.finditer(markdown):
+        entries = yaml.safe_load(block["body"]) or {}
+        if not isinstance(entries, dict) or any(isinstance(v, (dict, list)) for v in entries.values()):
+            raise ValueError(f"{{words}} {block['name']}: one 'code: words' line per code")
+        found[block["name"]] = {str(k): str(v) for k, v in entries.items()}
+    return found

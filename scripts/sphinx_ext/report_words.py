@@ -283,11 +283,24 @@ class FigureText(SphinxDirective):
         return []
 
 
+class TableText(FigureText):
+    """``{table-text} <table>``: a table's column headers and the words its cells quote, written
+    beside it as YAML templates (``analysis.wordings.table_texts``). The chapter's kernel reads
+    them when it glues the table; the page shows nothing here."""
+
+
+class Words(FigureText):
+    """``{words} <name>``: the words a page shows for codes its chapter computes (``code: words``
+    lines, ``analysis.wordings.word_lists``), read by the chapter's kernel; the page shows nothing here."""
+
+
 def setup(app):
     app.add_node(pending_choice)
     app.add_node(choice_case)
     app.add_directive("choose", Choose)
     app.add_directive("figure-text", FigureText)
+    app.add_directive("table-text", TableText)
+    app.add_directive("words", Words)
     app.add_node(quoted_finding)
     app.add_directive("finding", Finding)
     app.add_post_transform(QuoteFindings)

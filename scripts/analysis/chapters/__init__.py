@@ -58,8 +58,15 @@ class Chapter:
         # written there, in a {figure-text} block beside the figure (analysis.wordings)
         self.page = page
         self._figure_texts: dict | None = None
+        self._axes: dict = {}
+        self._table_texts: dict = {}
         self._templates: dict | None = None
+        self._word_lists: dict | None = None
         self.keys: dict[str, KeyFigure] = {}
+        # row sets that the page's words list one row at a time (a ``words`` piece with ``each``
+        # in a {figure-text} or {table-text} block): values, not key figures (neither glued nor
+        # recorded in the edition record)
+        self.row_sets: dict[str, list[dict]] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.figures: dict[str, Figure] = {}
 
@@ -73,11 +80,20 @@ class Chapter:
         self.keys[name] = KeyFigure(value, unit, dataset, [str(s) for s in source_ids], label)
         return value
 
+    def rows(self, name: str, records) -> list[dict]:
+        """Record a row set (one mapping of plain values per row) that the page's words list with
+        ``each`` (``analysis.wordings``); returns it."""
+        if name in self.keys or name in self.row_sets:
+            raise ValueError(f"{name!r} is computed twice")
+        self.row_sets[name] = [{k: plain(v) for k, v in dict(r).items()} for r in records]
+        return self.row_sets[name]
+
     def __getitem__(self, name: str):
-        return self.keys[name].value
+        return self.keys[name].value if name in self.keys else self.row_sets[name]
 
     def values(self) -> dict:
-        return {name: k.value for name, k in self.keys.items()}
+        """The key figures and row sets by name: what the page's words are filled from."""
+        return {**{name: k.value for name, k in self.keys.items()}, **self.row_sets}
 
     # --- what the notebook calls (needs IPython; the tests above do not) -----------------------
     def glue(self) -> None:
@@ -94,6 +110,19 @@ class Chapter:
             glue(name, self.figure(name), display=False)
         for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
             glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
+
+    def words(self, name: str) -> dict[str, str]:
+        """The page's ``{words} <name>`` block (``analysis.wordings.word_lists``): code → words.
+        KeyError when the page has none."""
+        from .. import wordings
+
+        if self._word_lists is None:
+            source = wordings.page_source(self.page) if self.page else None
+            self._word_lists = wordings.word_lists(source) if source else {}
+        try:
+            return self._word_lists[name]
+        except KeyError:
+            raise KeyError(f"{self.page or 'no page'}: no {{words}} {name} block") from None
 
     def figure_template(self, name: str, field: str):
         """The template of ``field`` in figure ``name``'s ``{figure-text}`` block on its page, as
@@ -112,17 +141,37 @@ class Chapter:
         """Figure ``name``'s title, subtitle and alt text: as its page writes them in a
         ``{figure-text}`` block, filled from the key figures and the page's wordings; a figure
         whose words are not yet on its page keeps those its module gives."""
-        from .. import wordings
-
-        if self._figure_texts is None:
-            source = wordings.page_source(self.page) if self.page else None
-            self._figure_texts = {}
-            if source:
-                words = wordings.page_wordings(source, self.values(), f"{self.page}.ipynb")
-                self._figure_texts = {fig: wordings.fill_figure_text(t, self.values(), words)
-                                      for fig, t in wordings.figure_texts(source).items()}
+        self._read_page_words()
         f = self.figures[name]
         return {"title": f.title, "subtitle": f.subtitle, "alt": f.alt_text, **self._figure_texts.get(name, {})}
+
+    def _read_page_words(self) -> None:
+        """Read the page's {figure-text} and {table-text} blocks once, filled from the values."""
+        from .. import wordings
+
+        if self._figure_texts is not None:
+            return
+        source = wordings.page_source(self.page) if self.page else None
+        self._figure_texts, self._axes, self._table_texts = {}, {}, {}
+        if source:
+            values = self.values()
+            words = wordings.page_wordings(source, values, f"{self.page}.ipynb")
+            texts = wordings.figure_texts(source)
+            self._figure_texts = {fig: wordings.fill_figure_text(t, values, words) for fig, t in texts.items()}
+            self._axes = {fig: wordings.fill_axes(t, values, words) for fig, t in texts.items()}
+            self._table_texts = {table: wordings.fill_table_text(t, values, words)
+                                 for table, t in wordings.table_texts(source).items()}
+
+    def figure_axes(self, name: str) -> dict[str, str]:
+        """Figure ``name``'s axis titles as its page writes them (``axes:``), by channel."""
+        self._read_page_words()
+        return self._axes.get(name, {})
+
+    def chart(self, name: str):
+        """Figure ``name``'s chart with the axis titles its page writes (``axes:`` of its
+        {figure-text} block) on every encoding of those channels; ValueError when the module left
+        an axis title to the page (empty) and the page gives none."""
+        return with_axis_titles(self.figures[name].chart, self.figure_axes(name), name)
 
     def figure(self, name: str):
         """The figure ``name`` as the report shows it (chart, source line, downloads)."""
@@ -130,16 +179,89 @@ class Chapter:
 
         f = self.figures[name]
         words = self.figure_words(name)
-        return figure(f.chart, name=name, alt_text=words["alt"], source_ids=f.source_ids, data_dir=self.data_dir,
-                      unit=f.unit, data=f.data, title=words["title"], subtitle=words["subtitle"],
-                      explore_section=f.explore_section)
+        return figure(self.chart(name), name=name, alt_text=words["alt"], source_ids=f.source_ids,
+                      data_dir=self.data_dir, unit=f.unit, data=f.data, title=words["title"],
+                      subtitle=words["subtitle"], explore_section=f.explore_section)
+
+    def shown_table(self, name: str) -> pd.DataFrame:
+        """The table ``name`` with its page's words (``{table-text}``): columns headed as the page
+        heads them, and each cell the module writes as ``{word}`` showing the page's word. A
+        ``{word}`` cell the page does not give is refused (KeyError)."""
+        from ..wordings import TABLE_WORD
+
+        self._read_page_words()
+        texts = self._table_texts.get(name, {"columns": {}, "words": {}})
+        table = self.tables[name].rename(columns=texts["columns"]).copy()
+
+        def word(cell):
+            found = TABLE_WORD.match(cell) if isinstance(cell, str) else None
+            if not found:
+                return cell
+            if found["name"] not in texts["words"]:
+                raise KeyError(f"{self.page or 'no page'}: table {name} shows {cell} and no "
+                               f"{{table-text}} block gives a word {found['name']!r}")
+            return texts["words"][found["name"]]
+
+        for column in table.columns:
+            if not pd.api.types.is_numeric_dtype(table[column]):
+                table[column] = table[column].map(word)
+        return table
 
     def table(self, name: str):
-        """The table ``name`` as the report shows it (``analysis.tables.styled``: no index, numbers
-        right-aligned with separators, cells escaped as in analysis/__init__.py)."""
+        """The table ``name`` as the report shows it (``shown_table``, then ``analysis.tables.styled``:
+        no index, numbers right-aligned with separators, cells escaped as in analysis/__init__.py)."""
         from ..tables import styled
 
-        return styled(self.tables[name])
+        return styled(self.shown_table(name))
+
+
+AXIS_CHANNELS = ("x", "y")
+
+
+def _encodings(chart):
+    """Every encoding of a chart, its layers and its concatenated charts."""
+    import altair as alt
+
+    encoding = getattr(chart, "encoding", alt.Undefined)
+    if encoding is not alt.Undefined:
+        yield encoding
+    for part in ("layer", "hconcat", "vconcat", "concat"):
+        inner = getattr(chart, part, alt.Undefined)
+        for each in ([] if inner is alt.Undefined else inner):
+            yield from _encodings(each)
+    spec = getattr(chart, "spec", alt.Undefined)  # a faceted or repeated chart
+    if spec is not alt.Undefined:
+        yield from _encodings(spec)
+
+
+def with_axis_titles(chart, titles: dict[str, str], name: str = "chart"):
+    """A copy of ``chart`` whose ``x``/``y`` encodings whose title the module left to the page
+    (an empty title, ``y_title=""``) carry ``titles`` by channel; the other layers' encodings are
+    left as they are (a layer without a title shares the titled one's axis, as before). ValueError
+    for such a title ``titles`` does not give, or for a title no encoding leaves to the page."""
+    import altair as alt
+
+    unknown = set(titles) - set(AXIS_CHANNELS)
+    if unknown:
+        raise ValueError(f"{name}: axis titles for {sorted(unknown)}; a figure's axes are {', '.join(AXIS_CHANNELS)}")
+    chart = chart.copy(deep=True)
+    seen = set()
+    for encoding in _encodings(chart):
+        for channel in AXIS_CHANNELS:
+            encoded = getattr(encoding, channel, alt.Undefined)
+            if encoded is alt.Undefined or type(encoded).__name__.endswith("Value"):
+                continue
+            if encoded._get("title", alt.Undefined) != "":  # ``encoded.title`` is Altair's setter method
+                continue
+            if channel not in titles:
+                raise ValueError(f"{name}: its {channel} axis title is left to the page, and the page's "
+                                 f"{{figure-text}} block gives no axes: {channel}")
+            encoded.title = titles[channel]
+            seen.add(channel)
+    missing = set(titles) - seen
+    if missing:
+        raise ValueError(f"{name}: the page titles axis {sorted(missing)}, which the chart does not leave to it")
+    return chart
 
 
 def listing(items) -> str:

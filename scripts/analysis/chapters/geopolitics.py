@@ -25,9 +25,20 @@ UNNUMBERED = {"regulation": "{issuer} rule", "suspension": "{issuer} suspension"
               "tariff": "{issuer}, tariffs ({date})"}
 MEMBER_TEXT = {"yes": "member", "no": "not a member", "supports": "supports, not a member"}
 NOT_RECORDED = "not recorded"
-STATUS_COLOURS = {"in force": charts.CHINA, "suspended": charts.USA, "end passed, outcome unconfirmed": "#6a3d9a",
-                  "status unknown": charts.OTHER, "announced, not yet effective": "#00695c", "not yet announced": "#bdbdbd",
-                  "changed, date unconfirmed": "#ad1457", "expired": "#2e7d32", "superseded": "#2e7d32"}
+# by status code (analysis.controls); the words for each are the page's ({words} status)
+STATUS_COLOURS = {"in_force": charts.CHINA, "suspended": charts.USA, "end_passed_unconfirmed": "#6a3d9a",
+                  "unknown": charts.OTHER, "announced": "#00695c", "not_announced": "#bdbdbd",
+                  "unconfirmed_change": "#ad1457", "expired": "#2e7d32", "superseded": "#2e7d32"}
+
+
+def status_words(ch: Chapter) -> dict[str, str]:
+    """Each status code's words, as the page writes them ({words} status)."""
+    return ch.words("status")
+
+
+def status_labels(ch: Chapter) -> dict[str, str]:
+    """Each status code's chart label: the page's shorter form ({words} status-short) where it gives one."""
+    return {**ch.words("status"), **ch.words("status-short")}
 
 
 def compute(data_dir, as_of: str = "2026-12-07") -> Chapter:
@@ -62,6 +73,7 @@ def precedent(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     rows = rows[rows["date"].astype(str) >= "2026-01-01"]
     rows = rows[rows["date"].map(lambda d: controls.to_date(d) <= as_of_day)].sort_values("date")
     ids = sorted(set(rows["source_id"]))
+    words = status_words(ch)
     ch.key("precedent_n", len(rows), dataset="export_control_timeline", source_ids=ids,
            label="China's 2026 export-control measures aimed at named countries' military users or named companies")
     ch.key("precedent_any", bool(len(rows)))
@@ -74,8 +86,8 @@ def precedent(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
         "Date": [controls.long_date(d) for d in rows["date"]],
         "Instrument": list(rows["instrument"]),
         "What was cut off": list(rows["measure"]),
-        "Status": [f"{controls.STATUS_TEXT.get(s, s)}, last confirmed {controls.long_date(c)}" if pd.notna(c) and c
-                   else controls.STATUS_TEXT.get(s, s) for s, c in zip(rows["status"], rows["status_confirmed"])],
+        "Status": [f"{words.get(s, s)}, last confirmed {controls.long_date(c)}" if pd.notna(c) and c
+                   else words.get(s, s) for s, c in zip(rows["status"], rows["status_confirmed"])],
     })
 
 
@@ -92,7 +104,10 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     passed_ids = status.loc[status["status_as_of"] == "end_passed_unconfirmed", "source_id"].unique()
     ds = dict(dataset="export_control_timeline", source_ids=passed_ids)
     ch.key("ends_outcome", ends["outcome"])
-    ch.key("ends_passed", ends["clauses"], **ds)
+    # the measures whose scheduled end passed, listed one by one in the page's words (its figure texts)
+    ch.rows("ends_passed_measures", ends["passed"])
+    ch.key("ends_orphans", ends["orphans"], **ds)
+    ch.key("ends_orphans_case", "none" if not ends["orphans"] else "also" if ends["passed"] else "only")
     ch.key("ends_next_date", ends["next_end"], dataset="export_control_timeline")
     ch.key("ends_next_measure", ends["next_label"], dataset="export_control_timeline")
     n = controls.counts(status)
@@ -117,7 +132,7 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
            dataset="export_control_timeline", label='Suspension of the October 2025 package last confirmed')
     april = status[status["instrument"].str.contains("2025 No. 18")].iloc[0]
     ds = dict(dataset="export_control_timeline", source_ids=[april["source_id"]])
-    ch.key("april_status", controls.STATUS_TEXT[april["status_as_of"]], **ds)
+    ch.key("april_status", status_words(ch)[april["status_as_of"]], **ds)
     ch.key("april_elements_n", len(str(april["elements"]).split(";")), **ds)
     ch.key("april_controls_month", f"{controls.to_date(april['date']):%B %Y}")
     october = package.sort_values("date").iloc[0]
@@ -165,11 +180,11 @@ def us_side(ch: Chapter, status: pd.DataFrame) -> None:
         ch.key(name, controls.long_date(row[column]), dataset=ds, source_ids=[row["source_id"]])
     for name, row in (("affiliates_rule_status", rule), ("affiliates_suspension_status", suspension),
                       ("truce_status", truce)):
-        ch.key(name, controls.STATUS_TEXT[row["status_as_of"]], dataset=ds, source_ids=[row["source_id"]])
+        ch.key(name, status_words(ch)[row["status_as_of"]], dataset=ds, source_ids=[row["source_id"]])
     for name, number in (("no70", "2025 No. 70"), ("no72", "2025 No. 72")):
         row = _row(status, number, instrument=number)
         ch.key(f"{name}_end", controls.long_date(row["scheduled_end"]), dataset=ds, source_ids=[row["source_id"]])
-        ch.key(f"{name}_status", controls.STATUS_TEXT[row["status_as_of"]], dataset=ds, source_ids=[row["source_id"]])
+        ch.key(f"{name}_status", status_words(ch)[row["status_as_of"]], dataset=ds, source_ids=[row["source_id"]])
 
 
 # The general licences run a year (their timeline row says "Year-long"; the check below fails if
@@ -187,7 +202,7 @@ def general_licences(ch: Chapter, status: pd.DataFrame, as_of_day) -> None:
     ds = dict(dataset="export_control_timeline", source_ids=[row["source_id"]])
     ch.key("gl_first_date", controls.long_date(first), **ds)
     ch.key("gl_confirmed", controls.long_date(row["status_confirmed"]), **ds)
-    ch.key("gl_status", controls.STATUS_TEXT[row["status_as_of"]], **ds)
+    ch.key("gl_status", status_words(ch)[row["status_as_of"]], **ds)
     ch.key("gl_due", controls.long_date(due), **ds)
     ch.key("gl_due_passed", due < as_of_day)
 
@@ -309,7 +324,7 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
     plotted = us[["month", "date", "exports", "world", "share_pct", "basis", "source_id", "source_id_world"]].copy()
     tooltip = charts.sentence("{date|%B %Y}: {share_pct:.1f} per cent of China's magnet exports went to the United "
                               "States ({exports:,.0f} of {world:,.0f} tonnes), {basis}")
-    line = charts.time_series(plotted, x="date", y="share_pct", y_title="US share of China's magnet exports (%)",
+    line = charts.time_series(plotted, x="date", y="share_pct", y_title="",  # the page titles the axis
                               tooltip=tooltip, y_format=".0f")
     hollow = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] != "reported"]).mark_point(
         filled=True, fill="#ffffff", stroke=charts.USA, opacity=1, size=60, strokeWidth=2).encode(
@@ -339,7 +354,7 @@ def sequence_figure(ch: Chapter, events: pd.DataFrame, status: pd.DataFrame, mar
     ev_rows = pd.DataFrame({"date": ev["date"], "scheduled_end": None, "strand": ev["track"].map(TRACKS), "event": ev["event"],
                             "status": "", "detail": ev["description"], "source_id": ev["source_id"]})
     shown = labelled(status[status["date"] >= START]).assign(
-        status_text=lambda f: f["status_as_of"].map(controls.STATUS_SHORT))
+        status_text=lambda f: f["status_as_of"].map(status_labels(ch)))
     parts = []
     for side, strand in SIDE_STRANDS.items():
         of_side = shown[shown["side"] == side]
@@ -391,13 +406,14 @@ def labelled(status: pd.DataFrame) -> pd.DataFrame:
 
 def status_figure(ch: Chapter, status: pd.DataFrame, marker) -> Figure:
     by_id = status.set_index("event_id")
+    words, labels = status_words(ch), status_labels(ch)
     rows = []
     for r in labelled(status).sort_values("date").to_dict("records"):
         suspension_end = by_id.loc[r["suspended_by"], "scheduled_end"] if isinstance(r["suspended_by"], str) else None
         rows.append({"measure": controls.short_label(r["instrument"]), "instrument": r["instrument"],
                      "effective": r["effective_date"] if controls.to_date(r["effective_date"]) else r["date"],
                      "end": r["scheduled_end"] if controls.to_date(r["scheduled_end"]) else suspension_end,
-                     "status": controls.STATUS_SHORT[r["status_as_of"]], "status_full": r["status_text"],
+                     "status": labels[r["status_as_of"]], "status_full": words[r["status_as_of"]],
                      "confirmed": r["status_confirmed"], "source_id": r["source_id"]})
     plotted = pd.DataFrame(rows)
     # two measures of one issuer and kind (the 2025 truce's tariffs, the 2026 surcharge) are told apart
@@ -409,8 +425,9 @@ def status_figure(ch: Chapter, status: pd.DataFrame, marker) -> Figure:
                                   tooltip=charts.sentence("{instrument}: {status_full}; in effect from "
                                                           "{effective|%-d %B %Y}[, scheduled to end {end|%-d %B %Y}]"),
                                   lane_sort=list(plotted["measure"]), legend_below=True, width=charts.WIDTH - 140)
-    chart = recolour(chart, "status", alt.Scale(domain=domain, range=[STATUS_COLOURS.get(d, charts.OTHER) for d in domain]))
+    colour = {labels[code]: c for code, c in STATUS_COLOURS.items() if code in labels}
+    chart = recolour(chart, "status", alt.Scale(domain=domain, range=[colour.get(d, charts.OTHER) for d in domain]))
     chart = alt.layer(chart, marker).properties(height=34 * len(plotted))
     # each status with its count, most common first ("9 in force, 4 suspended"), for the alt text
-    ch.key("status_breakdown", ", ".join(f"{v} {controls.STATUS_TEXT[k]}" for k, v in controls.counts(status).items()))
+    ch.key("status_breakdown", ", ".join(f"{v} {words[k]}" for k, v in controls.counts(status).items()))
     return Figure(chart, "", plotted["source_id"].unique(), "dates", plotted)

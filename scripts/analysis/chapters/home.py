@@ -112,9 +112,7 @@ def watch_list(ch: Chapter, table: pd.DataFrame, milestones: pd.DataFrame, facts
     undated = []
     if not len(awarded):
         source = award["source_id"].iloc[0] if len(award) else gestation["source_id"]
-        undated.append({"When": "not announced",
-                        "What falls due": f"India: award of the magnet scheme (plants then have "
-                                          f"{int(gestation['low'])} years to start production)",
+        undated.append({"When": "not announced", "What falls due": "{repm_award_due}",  # worded in the page
                         "Source": controls_source(source, registry)})
 
     ahead = pd.DataFrame([{"When": controls.long_date(r["date"]), "What falls due": f"{r['due']} ({r['measure']})",

@@ -82,7 +82,7 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
     india_fig = india_exports.figure(to_india)
     ch.figures["fig-leverage-exports-india"] = Figure(india_fig["chart"], "", india_fig["source_ids"], india_fig["unit"],
                                                       india_fig["data"])
-    ch.figures["fig-leverage-timeline"] = timeline_figure(recorded)
+    ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, {**ch.words("status"), **ch.words("status-short")})
     return ch
 
 
@@ -251,9 +251,8 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     ch.key("exports_trough_yoy_available", bool(has_yoy))
     ch.key("exports_trough_year_earlier_month", month(year_before))
     ch.key("exports_trough_year_earlier_t", by_month.get(year_before, 0.0), unit="t", dataset="china_magnet_exports_monthly")
+    # the page words each case (how the year-earlier month's figure was found)
     ch.key("exports_trough_yoy_case", "none" if not has_yoy else "derived" if basis[year_before] == "derived" else "reported")
-    ch.key("exports_trough_year_earlier_basis", {"derived": "derived from the reported rate of change",
-                                                 "reported": "as reported", "none": "no figure found"}[ch["exports_trough_yoy_case"]])
     ch.key("exports_trough_yoy_drop_pct", 100 * (1 - low["exports"] / by_month[year_before]) if has_yoy else 0.0, unit="%",
            dataset="china_magnet_exports_monthly", label="Fall in China's magnet exports in the trough month, year on year")
     # months between the last reported one and the controls that are only derived
@@ -352,10 +351,11 @@ def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame
     ch.key("controls_other_n", len(china) - n.get("in_force", 0) - n.get("suspended", 0) - n.get("end_passed_unconfirmed", 0))
     april = china[china["instrument"].astype(str).str.contains("2025 No. 18")]
     ch.key("april_elements_n", len(str(april["elements"].iloc[0]).split(";")) if len(april) else 0)
-    ch.key("april_status", controls.STATUS_TEXT[april["status_as_of"].iloc[0]] if len(april) else "")
+    words = ch.words("status")  # each status code's words, as the page writes them
+    ch.key("april_status", words[april["status_as_of"].iloc[0]] if len(april) else "")
     package = china[china["category"] == "package"]
     codes = list(dict.fromkeys(package["status_as_of"]))
-    ch.key("package_status", controls.STATUS_TEXT[codes[0]] if len(codes) == 1 else "mixed")
+    ch.key("package_status", words[codes[0]] if len(codes) == 1 else "mixed")
     return china
 
 
@@ -498,12 +498,14 @@ def exports_figure(exp: dict) -> Figure:
     return Figure(chart, "", plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]))
 
 
-def timeline_figure(china: pd.DataFrame) -> Figure:
-    """China's measures on one axis, coloured by their status on the as-of date (controls.status_table)."""
-    plotted = controls.chart_rows(china.assign(status_text=china["status_as_of"].map(controls.STATUS_SHORT)))
+def timeline_figure(china: pd.DataFrame, labels: dict[str, str]) -> Figure:
+    """China's measures on one axis, coloured by their status on the as-of date (controls.status_table),
+    each status labelled with ``labels`` (code → the page's words)."""
+    plotted = controls.chart_rows(china.assign(status_text=china["status_as_of"].map(labels)))
     lanes = [lane for lane in controls.CATEGORY_LANES.values() if lane in set(plotted["lane"])]
     domain = list(dict.fromkeys(plotted["status"]))
-    palette = {"in force": charts.CHINA, "suspended": charts.USA, "status unknown": charts.OTHER}
+    palette = {labels[code]: colour for code, colour in
+               (("in_force", charts.CHINA), ("suspended", charts.USA), ("unknown", charts.OTHER))}
     chart = charts.event_timeline(plotted, start="date", lane="lane", label="label", end="scheduled_end", color="status",
                                   color_scale=alt.Scale(domain=domain, range=[palette.get(d, "#6a3d9a") for d in domain]),
                                   tooltip=charts.sentence("{date|%-d %B %Y}: {instrument}, {status}"

@@ -183,7 +183,7 @@ def stockpile(ch: Chapter, bill: dict, facts: pd.DataFrame, repm: pd.Series, mon
         "Months of imports held": [r["months"] for r in rows],
         "Magnets (t)": [f"{quoted(r['tonnes']):,.0f}" for r in rows],
         "Cost (INR crore)": [f"{quoted(r['crore']):,.0f}" for r in rows],
-        "Share of the magnet scheme's outlay": [f"{quoted(100 * r['crore'] / repm_outlay):g}%" for r in rows],
+        "share_of_repm_outlay": [f"{quoted(100 * r['crore'] / repm_outlay):g}%" for r in rows],  # headed in the page
     })
     return {"cost": cost, "table": table, "rows": rows, "months": months, "repm_outlay": repm_outlay,
             "source_ids": [*bill["source_ids"], plan["source_id"]]}

@@ -94,17 +94,12 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
         "output": [jul["baseline"], jun["value"], jul["value"]],
         "source_id": [jul["source_id"], jun["source_id"], jul["source_id"]],
     })
-    chart = charts.column_bars(plotted, x="month", y="output", y_title="Chetak scooters built",
+    for key, month in zip(("chetak_baseline_month", "chetak_jun_month", "chetak_jul_month"), plotted["month"]):
+        ch.key(key, month)
+    chart = charts.column_bars(plotted, x="month", y="output", y_title="",  # the page titles the axis
                                tooltip=charts.sentence("{month}: {output:,.0f} Chetak scooters built"), color=charts.INDIA,
                                width=300)
-    ch.figures["fig-sector_impact-evidence"] = Figure(
-        chart, f"Bajaj Auto built {jul['value']:,.0f} Chetak electric scooters in {plotted['month'][2]}, against "
-               f"{jun['value']:,.0f} in {plotted['month'][1]} and {jul['baseline']:,.0f} in {plotted['month'][0]}.",
-        [jul["source_id"]], "scooters a month", plotted,
-        f"Bajaj built {jul['value']:,.0f} Chetak scooters in {plotted['month'][2]}, against "
-        f"{jul['baseline']:,.0f} a year earlier",
-        f"Chetak electric scooters built by Bajaj Auto, units a month, {plotted['month'][0]}, "
-        f"{plotted['month'][1]} and {plotted['month'][2]}.")
+    ch.figures["fig-sector_impact-evidence"] = Figure(chart, "", [jul["source_id"]], "scooters a month", plotted)
     return {"source_ids": [jul["source_id"]], "cut_yoy_pct": ch["chetak_cut_yoy_pct"]}
 
 
@@ -250,7 +245,7 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
                    ].reset_index(drop=True)
     chart = charts.range_bars(
         plotted, category="case", low="demand_low_t", high="demand_high_t",
-        value_title="Electric cars: tonnes of NdFeB magnet a year", color=charts.INDIA,
+        value_title="", color=charts.INDIA,  # the page titles the axis
         tooltip=charts.sentence("{case}: {sales:,.0f} electric cars at {intensity_low_kg:,.1~f} to {intensity_high_kg:,.1~f} kg "
                                 "of magnet each need {demand_low_t:,.0f} to {demand_high_t:,.0f} tonnes a year"),
     )

@@ -184,11 +184,25 @@ def _code_signature(notebook) -> list:
     return [(c.source, sorted(c.metadata.get("tags", []))) for c in _code_cells(notebook)]
 
 
+def _kernel_words(notebook) -> tuple:
+    """The words in a chapter's Markdown that its kernel reads (``analysis.wordings``): figure and
+    table texts, ``{words}`` lists and the named ``{choose}`` wordings a figure text may quote.
+    They are drawn into charts and tables, so an edit of them needs a run, like a code edit."""
+    from analysis import wordings
+
+    text = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    named = [(c.by, c.cases, c.options) for c in wordings.choices(text) if "wording" in c.options]
+    return wordings.figure_texts(text), wordings.table_texts(text), wordings.word_lists(text), named
+
+
 def merge_outputs(fresh, executed):
     """``fresh`` (a chapter just converted) with the outputs of ``executed`` (its last run), when the
-    two differ only in Markdown cells; else None (the chapter must run again). The injected
-    parameters cell and papermill's metadata are kept, so the result is what a run would give."""
+    two differ only in Markdown cells the kernel does not read (``_kernel_words``); else None (the
+    chapter must run again). The injected parameters cell and papermill's metadata are kept, so
+    the result is what a run would give."""
     if _code_signature(fresh) != _code_signature(executed):
+        return None
+    if _kernel_words(fresh) != _kernel_words(executed):
         return None
     if any(executed.metadata.get(k) != v for k, v in fresh.metadata.items() if k != "jupytext"):  # front matter
         return None
