@@ -99,30 +99,26 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-# Publishers as a source line under a chart names them: the glossary's acronym where it has one,
-# otherwise the registry's name without its bracketed remark. The full references stay one click
-# away, in the figure's "Full sources" list.
-SHORT_PUBLISHERS = {
-    "U.S. Geological Survey": "USGS",
-    "International Energy Agency": "IEA",
-    "Ministry of Commerce of the PRC": "MOFCOM",
-    "Ministry of Commerce and General Administration of Customs of the PRC": "MOFCOM and GAC",
-    "Rare Earth Leverage project (derived)": "this report's calculations",
-    "Press Information Bureau": "PIB",
-}
+# Publishers as a source line under a chart names them: the short name the interface catalog
+# gives (book/_interface.yml, figure.short_publishers: the glossary's acronyms), otherwise the
+# registry's name without its bracketed remark. The full references stay one click away, in the
+# figure's "Full sources" list.
 PUBLISHER_REMARK = re.compile(r"\s*\([^()]*\)$")
 
 
 def short_publisher(publisher: str) -> str:
     """"USGS" for "U.S. Geological Survey"; "Press Information Bureau" for "Press Information
     Bureau (Ministry of Heavy Industries)"."""
+    from masthead import interface
+
+    short = interface.table("figure.short_publishers")
     publisher = str(publisher).strip()
-    if publisher in SHORT_PUBLISHERS:
-        return SHORT_PUBLISHERS[publisher]
+    if publisher in short:
+        return short[publisher]
     bare = publisher
     for _ in range(2):  # "X (remark), Government of India" and "X, Government of India (remark)"
         bare = PUBLISHER_REMARK.sub("", bare).removesuffix(", Government of India") or publisher
-    return SHORT_PUBLISHERS.get(bare, bare)
+    return short.get(bare, bare)
 
 
 SHORT_LINE_PUBLISHERS = 4  # more are counted ("and 6 more"), and listed in the full sources below
