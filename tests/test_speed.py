@@ -5,6 +5,7 @@ audit's verdicts. The measured targets (Lighthouse, Nu, axe, transfer) are check
 
 from __future__ import annotations
 
+import sys
 import gzip
 import html
 import json
@@ -337,3 +338,22 @@ def test_make_tests_audit_runs_lighthouse_without_the_performance_category(monke
     assert results["ok.html"].perf_mobile is None and results["ok.html"].misses(timing=False) == []
     assert results["ok.html"].misses() == ["performance (mobile): not measured"]
     assert results["bad.html"].misses(timing=False) == ["a11y 96 (target 100)"]
+
+
+def test_test_files_go_to_the_workers_longest_first():
+    """make test's two workers finish together: the longest files start first (tests/conftest.py),
+    and pytest-xdist does not put them back in its own order (most tests first)."""
+    import subprocess
+
+    from conftest import LONGEST_FIRST
+
+    repo = Path(__file__).resolve().parents[1]
+    assert all((repo / "tests" / name).is_file() for name in LONGEST_FIRST), "a file named there is gone"
+    assert "--no-loadscope-reorder" in (repo / "pyproject.toml").read_text(encoding="utf-8")
+    listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "-p", "no:cacheprovider",
+                             "tests/test_wording_guard.py", "tests/test_book_build.py", "tests/test_interrupt.py"],
+                            cwd=repo, capture_output=True, text=True, timeout=120)
+    files = [line.split("::")[0] for line in listed.stdout.splitlines() if "::" in line]
+    assert files and files[0] == "tests/test_interrupt.py", listed.stdout[-2000:]
+    order = list(dict.fromkeys(files))
+    assert order == ["tests/test_interrupt.py", "tests/test_book_build.py", "tests/test_wording_guard.py"], order
