@@ -147,13 +147,13 @@ def test_a_reformatted_note_is_listed_against_the_published_data(data, tmp_path)
     with zipfile.ZipFile(site / "_downloads" / "abc" / "report-data.zip", "w") as archive:
         for path in sorted(DATA.glob("*.csv")):
             archive.writestr(f"report-data/{path.name}", path.read_bytes())
-    assert textcells.since_published(site, data) == []  # nothing changed
+    assert textcells.since_published_warnings(site, data) == []  # nothing changed
     path = data / "india_ev_sales.csv"
     text = path.read_text(encoding="utf-8")
     assert "+12%" in text
     path.write_text(text.replace("+12%", "12.00%", 1), encoding="utf-8")
-    lines = textcells.since_published(site, data)
+    lines = textcells.since_published_warnings(site, data)
     assert lines[0].startswith("text cells changed since the published report: 1")
     assert len(lines) == 2 and 'data/india_ev_sales.csv, row ' in lines[1]
     assert "+12%" in lines[1] and "12.00%" in lines[1] and ", column \"note\": " in lines[1]
-    assert textcells.since_published(tmp_path / "nothing-published", data) == []
+    assert textcells.since_published_warnings(tmp_path / "nothing-published", data) == []

@@ -40,7 +40,7 @@ def edit_lines(path, change) -> None:
 
 
 def test_rows_added_and_removed_are_listed_by_their_key(data, site):
-    assert textcells.since_published(site, data) == []
+    assert textcells.since_published_warnings(site, data) == []
     production = data / "mine_production_by_country.csv"
     text = production.read_text(encoding="utf-8")
     india = next(line for line in text.splitlines() if line.startswith("India,IND,2024,"))
@@ -52,7 +52,7 @@ def test_rows_added_and_removed_are_listed_by_their_key(data, site):
 
     source = india.split(",")[7]
 
-    lines = textcells.since_published(site, data)
+    lines = textcells.since_published_warnings(site, data)
     assert lines[0].startswith("text cells changed since the published report: 0; rows added: 1, removed: 1 — ")
     assert lines[1:] == [
         f"  data/mine_production_by_country.csv, row {added_row} (country=India, year=2030, source_id=usgs-mcs-2025):"
@@ -69,7 +69,7 @@ def test_a_changed_key_is_a_row_removed_and_a_row_added_and_cells_still_compare(
     first = next(i for i, ln in enumerate(sales.read_text(encoding="utf-8").splitlines()) if ln.startswith("FY2023-24,"))
     edit_lines(sales, lambda lines: [ln.replace("+15.6%", "15.60%") if i != first else "2023-24," + ln[len("FY2023-24,"):]
                                      for i, ln in enumerate(lines)])
-    lines = textcells.since_published(site, data)
+    lines = textcells.since_published_warnings(site, data)
     assert lines[0].startswith("text cells changed since the published report: 1; rows added: 1, removed: 1")
     body = lines[1:]
     assert len(body) == 3, body
@@ -89,7 +89,7 @@ def test_many_changes_are_cut_to_a_readable_list(data, site):
     path = data / "mine_production_by_country.csv"
     extra = [f"Testland,TST,{year},1,t REO,true,reported,usgs-mcs-2025,\n" for year in range(1990, 2020)]
     edit_lines(path, lambda lines: lines + extra)
-    lines = textcells.since_published(site, data)
+    lines = textcells.since_published_warnings(site, data)
     assert lines[0].startswith("text cells changed since the published report: 0; rows added: 30, removed: 0")
     assert len(lines) == 1 + textcells.SHOWN + 1
     assert lines[-1] == f"  … and {30 - textcells.SHOWN} more"

@@ -4,7 +4,10 @@ A literal is a string constant, or an f-string's literal parts read as one text;
 pieces between spaces that hold two letters in a row (an identifier such as ``ecar_demand_pct`` is
 one word, "5 t" none). Not counted, because they are not report prose:
 - docstrings (a module's, class's or function's first statement);
-- error messages: any literal inside a ``raise`` statement, or passed to ``warnings.warn``;
+- error messages: any literal inside a ``raise`` statement, or passed to ``warnings.warn`` or to a
+  logger or reporter (a call named ``warning``, ``error``, ``info`` or ``debug``: Sphinx's log and
+  docutils' system messages, read by the analyst in the build's output); and another program's
+  message this one recognises (a literal assigned to a name ending in ``MESSAGE``);
 - messages to the analyst, printed at build time: any literal inside a function whose name ends in
   ``_warning``, ``_warnings`` or ``_problems`` (such a function returns the build's warnings or the
   validator's messages, e.g. ``freshness.overdue_warnings``, ``freshness.declaration_problems``,
@@ -31,6 +34,7 @@ LETTERS = re.compile(r"[A-Za-z]{2}")
 LONG = 6
 # an HTML/SVG tag (opening, closing or self-closing) or comment: markup, not words
 TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.S)
+LOG_CALLS = ("warn", "warning", "error", "info", "debug")  # warnings.warn, a logger, docutils' reporter
 MESSAGE_FUNCTIONS = ("_warning", "_warnings", "_problems")  # functions that return the analyst's messages
 
 
@@ -67,9 +71,11 @@ def _excused(tree: ast.AST) -> set[int]:
                 allow(node)
         elif isinstance(node, ast.Raise):
             allow(node)
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.endswith("MESSAGE") for t in node.targets):
+            allow(node)
         elif isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name in ("sentence", "warn") or name.startswith("transform_"):
+            if name in ("sentence", *LOG_CALLS) or name.startswith("transform_"):
                 allow(node)
             for keyword in node.keywords:
                 if keyword.arg in ("label", "expr"):

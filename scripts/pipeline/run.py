@@ -142,7 +142,7 @@ def _build(plan: BuildPlan, inputs: str, work: Path) -> Path:
     with speedups.helpers(work, plan.speedups) as (zygote, renderer):
         with Timer("validate data", report):
             validate.validate_data(data_dir)
-        text_changes = textcells.since_published(output, data_dir)  # printed at the end, once published
+        text_changes = textcells.since_published_warnings(output, data_dir)  # printed at the end, once published
         as_of = plan.current_to
         for warning in freshness.overdue_warnings(freshness.resolve(validate.load_descriptor(data_dir), data_dir), as_of) if as_of else []:
             report(warning)  # a warning, not a failure: the figures are still the newest we have

@@ -64,9 +64,10 @@ def keycite_role(name, rawtext, text, lineno, inliner, options=None, content=Non
     except RetrievalError as exc:
         ids, problem = [], str(exc)
     else:
-        problem = f"key figure {key!r} records no source ids"
+        problem = ""
     if not ids:
-        message = inliner.reporter.error(f"{{keycite}}`{key}`: {problem}", line=lineno)
+        message = inliner.reporter.error(f"{{keycite}}`{key}`: {problem or f'key figure {key!r} records no source ids'}",
+                                         line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
     cite, messages = roles.role("footcite:p", inliner.language, lineno, inliner.reporter)
     nodes_, more = cite("footcite:p", f"{{footcite:p}}`{','.join(ids)}`", ",".join(ids), lineno, inliner,

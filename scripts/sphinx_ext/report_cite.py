@@ -47,6 +47,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import clean_astext
 
 
+from masthead import interface
 from masthead.report import effective_base_url, read_report, substitutions, tags
 from pipeline.pages import citation
 
@@ -114,9 +115,9 @@ def downloads_html(m: citation.Meta, page_uri: str, key: str) -> str:
     """Links to the entry's RIS and CSL-JSON files (written by ``write_cite_files``)."""
     e = html.escape
     base = posixpath.relpath(CITE_DIR, posixpath.dirname(page_uri) or ".")
-    return (f'<p class="cite-downloads">Download: <a href="{e(base)}/{e(key)}.ris" download>RIS</a>'
-            f' (EndNote, Zotero, Mendeley) · <a href="{e(base)}/{e(key)}.json" download>CSL-JSON</a>'
-            f" (Zotero, pandoc)</p>")
+    ris = f'<a href="{e(base)}/{e(key)}.ris" download>RIS</a>'
+    csl = f'<a href="{e(base)}/{e(key)}.json" download>CSL-JSON</a>'
+    return f'<p class="cite-downloads">{interface.markup("cite.downloads", ris=ris, csl=csl)}</p>'
 
 
 def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str, downloads: str = "") -> str:
@@ -130,11 +131,11 @@ def entry_html(entry_id: str, heading: str, text: str, bibtex: str, url: str, do
         f'<p class="cite-heading">{heading}</p>'
         f'<p class="cite-text" id="{e(text_id)}">{text_html}</p>'
         f'<p class="cite-actions"><button type="button" class="cite-copy" data-copy-target="{e(text_id)}" hidden>'
-        f"Copy citation</button></p>"
-        f'<details class="cite-bibtex"><summary>BibTeX</summary>'
+        f'{interface.markup("cite.copy_citation")}</button></p>'
+        f'<details class="cite-bibtex"><summary>{interface.markup("cite.bibtex")}</summary>'
         f'<pre id="{e(bib_id)}" tabindex="0">{e(bibtex)}</pre>'
         f'<p class="cite-actions"><button type="button" class="cite-copy" data-copy-target="{e(bib_id)}" hidden>'
-        f"Copy BibTeX</button></p></details>"
+        f'{interface.markup("cite.copy_bibtex")}</button></p></details>'
         f"{downloads}"
         f"</div>"
     )
@@ -148,7 +149,7 @@ def section_item_html(anchor: str, title: str, text: str, url: str, preview: boo
         f'<li class="cite-section" id="cite-{e(anchor)}" data-cite-url="{e(url)}">'
         f'<a href="#{e(anchor)}">{e(title)}</a> '
         + ("" if preview else f'<span class="cite-url">{e(url)}</span> ')
-        + f'<button type="button" class="cite-copy" data-copy-text="{e(text)}" hidden>Copy citation</button>'
+        + f'<button type="button" class="cite-copy" data-copy-text="{e(text)}" hidden>{interface.markup("cite.copy_citation")}</button>'
         f"</li>"
     )
 
@@ -157,9 +158,8 @@ def preview_html(m: citation.Meta) -> str:
     """A preview's notice at the head of every cite block (nothing once the report is published)."""
     if not m.preview:
         return ""
-    return ('<p class="cite-preview" role="note"><strong>Preview: this report is not yet published.</strong>'
-            " It has no web address yet, so these citations give none; the published site's citations"
-            " give the address of each chapter and section.</p>")
+    lead = f'<strong>{interface.markup("cite.preview_lead")}</strong>'
+    return f'<p class="cite-preview" role="note">{interface.markup("cite.preview", lead=lead)}</p>'
 
 
 def _raw(markup: str) -> nodes.raw:
@@ -184,18 +184,17 @@ def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.sectio
     url = citation.page_url(m, page, chapter_anchor)
     key = citation.bib_key(m, chapter_anchor)
     _record(app, docname, chapter_anchor, url, chapter_title)
-    heading = f'Chapter: <a href="#{html.escape(chapter_anchor)}">{html.escape(chapter_title)}</a>'
+    heading = interface.markup("cite.chapter", chapter=f'<a href="#{html.escape(chapter_anchor)}">{html.escape(chapter_title)}</a>')
     parts = [
         preview_html(m),
-        f'<p class="cite-intro">{html.escape(m.edition_line)}. The link in each citation ends in the'
-        " section's label, which stays the same in later editions.</p>",
+        f'<p class="cite-intro">{interface.markup("cite.intro", edition_line=html.escape(m.edition_line))}</p>',
         entry_html(f"cite-{chapter_anchor}", heading, citation.cite_text(m, url, chapter=chapter_title),
                    citation.cite_bibtex(m, url, chapter_anchor, chapter=chapter_title), url,
                    downloads_html(m, page, key)),
     ]
     if sections:
-        parts.append('<p class="cite-sections-title"><strong>A section of this chapter</strong>: cite the chapter'
-                     " as above with the section's title and link.</p>")
+        lead = f'<strong>{interface.markup("cite.sections_lead")}</strong>'
+        parts.append(f'<p class="cite-sections-title">{interface.markup("cite.sections", lead=lead)}</p>')
         items = []
         for s in sections:
             anchor, title = s["ids"][0], clean_astext(s[0])
@@ -206,14 +205,14 @@ def add_cite_block(app, doctree: nodes.document, docname: str, top: nodes.sectio
         parts.append('<ul class="cite-section-list" style="overflow-wrap: anywhere">' + "".join(items) + "</ul>")
 
     block = nodes.section(ids=[CITE_SECTION_ID], names=[], classes=["report-cite"])
-    block += nodes.title("", "Cite this chapter")
+    block += nodes.title("", interface.text("cite.chapter_link"))
     block += _raw('<div class="report-cite-body">' + "".join(parts) + "</div>")
     top += block
 
     link = '<p class="cite-section-link"><a href="#cite-{}">{}</a></p>'
-    top.insert(1, _raw(link.format(html.escape(chapter_anchor), "Cite this chapter")))
+    top.insert(1, _raw(link.format(html.escape(chapter_anchor), interface.markup("cite.chapter_link"))))
     for section in sections:
-        section.insert(1, _raw(link.format(html.escape(section["ids"][0]), "Cite this section")))
+        section.insert(1, _raw(link.format(html.escape(section["ids"][0]), interface.markup("cite.section_link"))))
 
 
 STYLER_ID = re.compile(r"\bT_([0-9a-f]{5})(?![0-9A-Za-z])")
@@ -310,14 +309,14 @@ def on_env_before_read_docs(app, env, docnames) -> None:
 class FootciteFalseWarning(std_logging.Filter):
     """Drops myst-parser 3's warning for footcite references (see module docstring, item 5)."""
 
-    PREFIX = "No footnote definitions found for label: 'footcite-"
+    MYST_MESSAGE = "No footnote definitions found for label: 'footcite-"
 
     def filter(self, record: std_logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a record we cannot format is not ours to judge
             return True
-        return not message.startswith(self.PREFIX)
+        return not message.startswith(self.MYST_MESSAGE)
 
 
 def install_footcite_filter() -> None:

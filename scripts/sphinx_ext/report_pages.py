@@ -50,6 +50,9 @@ PST_DIGEST = re.compile(r"digest=([0-9a-f]+)")
 _TAGS = re.compile(r"<[^>]+>")
 PAGE_TITLES = {"genindex": "Index", "search": "Search"}  # their templates set the title themselves
 
+# the link-preview card's fonts, the first the machine has wins
+CARD_FONTS = ("Liberation Sans", "DejaVu Sans", "Arial", "sans-serif")
+
 
 def _report_block(app) -> dict:
     return read_report(Path(app.srcdir) / "_config.yml")
@@ -114,7 +117,7 @@ def _text_mark(text: str, x: float, y: float, size: int, color: str, bold: bool 
     return {"type": "text", "encode": {"enter": {
         "x": {"value": x}, "y": {"value": y}, "text": {"value": text}, "fontSize": {"value": size},
         "fontWeight": {"value": "bold" if bold else "normal"}, "fill": {"value": color},
-        "font": {"value": "Liberation Sans, DejaVu Sans, Arial, sans-serif"},
+        "font": {"value": ", ".join(CARD_FONTS)},
         "limit": {"value": limit}, "baseline": {"value": "alphabetic"}}}}
 
 

@@ -78,11 +78,12 @@ def banner_html(scenario: dict, resolved: dict[str, dict]) -> str:
         + ", ".join(f"{html.escape(k)} = {html.escape(str(v))}" for k, v in sorted(resolved.get(chapter, {}).items()))
         for chapter in sorted(scenario["parameters"])
     )
+    from masthead import interface  # the banner's words: book/_interface.yml (scenario.*)
+
     description = f" {html.escape(scenario['description'])}" if scenario["description"] else ""
-    return (
-        f'<div class="report-scenario-banner" role="note"><strong>Scenario: {html.escape(scenario["title"])}.</strong>{description} '
-        f"Parameters — {settings}. This is not the baseline report; its figures follow from these assumptions.</div>"
-    )
+    lead = f'<strong>{interface.markup("scenario.lead", title=html.escape(scenario["title"]))}</strong>'
+    return (f'<div class="report-scenario-banner" role="note">'
+            f'{interface.markup("scenario.banner", lead=lead, description=description, settings=settings)}</div>')
 
 
 def apply(site, scenario: dict, resolved: dict[str, dict]):
@@ -115,12 +116,12 @@ def variant_name(overrides: dict[str, str]) -> str:
 
 
 def overrides_banner_html(overrides: dict[str, str]) -> str:
+    from masthead import interface
+
     settings = "; ".join(f"{html.escape(k)} = {html.escape(v)}" for k, v in sorted(overrides.items()))
-    return (
-        '<div class="report-scenario-banner" role="note"><strong>Parameter build: not the published report.</strong>'
-        f" Changed settings — {settings}. Every chapter that declares a setting uses the value given here; its"
-        " figures and sentences follow from it.</div>"
-    )
+    lead = f'<strong>{interface.markup("scenario.parameters_lead")}</strong>'
+    return (f'<div class="report-scenario-banner" role="note">'
+            f'{interface.markup("scenario.parameters_banner", lead=lead, settings=settings)}</div>')
 
 
 def apply_overrides(site, overrides: dict[str, str]):

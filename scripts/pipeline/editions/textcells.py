@@ -102,7 +102,7 @@ def changes(before: dict[str, str], data_dir: Path, package: dict | None = None)
     return lines
 
 
-def since_published(output: Path, data_dir: Path) -> list[str]:
+def since_published_warnings(output: Path, data_dir: Path) -> list[str]:
     """What the build prints at its end: the text cells that differ from the published report's
     data and the rows added to it or removed from it, or nothing when there is no published report
     to compare with."""
