@@ -3,13 +3,15 @@ notebook run as the build would, without building the site (``run_chapter``, the
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib
+import json
 import shutil
 from pathlib import Path
 
 from analysis import wordings
-from analysis.chapters import KeyFigure
+from analysis.chapters import Chapter, KeyFigure
 from pipeline.stages import execute, stage
 from pipeline.config import load_site
 from pipeline.editions.record import glued_values
@@ -55,6 +57,20 @@ def compute(name: str, data_dir: Path = DATA, **params) -> dict:
         if "wording" in choice.options:
             chapter.keys[choice.options["wording"]] = KeyFigure(wordings.as_text(branch))
     return chapter.values()
+
+
+def show_figure(folder: Path, name: str, record, data_dir: Path = DATA, **words: str):
+    """Figure ``name`` as a chapter shows it (``Chapter.figure``, which ``chapter.glue()`` calls):
+    the chart its module records (``record``, an ``analysis.chapters.Figure``) with the ``title``,
+    ``subtitle`` and ``alt`` text its page writes in a ``{figure-text}`` block (a page of one block,
+    written into ``folder``; a field not given is not written)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fields = "".join(f"{field}: {json.dumps(words[field])}\n" for field in ("title", "subtitle", "alt") if field in words)
+    (folder / "test_page.md").write_text(f":::{{figure-text}} {name}\n{fields}:::\n", encoding="utf-8")
+    chapter = Chapter(data_dir, page="test_page")
+    chapter.figures[name] = record
+    with contextlib.chdir(folder):  # where a kernel finds its page (analysis.wordings.page_source)
+        return chapter.figure(name)
 
 
 def wordings_of(name: str) -> set[str]:

@@ -62,15 +62,19 @@ cut_share = 0.0
 ```{code-cell} ipython3
 :tags: [remove-cell]
 from analysis import datasets
-from analysis.keyfigures import key
+from analysis.chapters import Chapter
 
+# what a chapter's module computes, written in the page to keep the test report in one file
+chapter = Chapter(data_dir, page="leverage")
 production = datasets.load("mine_production_by_country", data_dir)
 this_year = production[production["year"] == year]
 world = this_year.loc[this_year["country"] == "World", "production"].iloc[0]
 china = this_year.loc[this_year["country"] == "China", "production"].iloc[0]
-key("mine_year", year)
-key("china_mine_share_pct", 100 * china / world, unit="%", dataset="mine_production_by_country", source_ids=["usgs-mcs-2025"])
-key("after_cut_pct", 100 * china * (1 - cut_share) / world, unit="%", dataset="mine_production_by_country", source_ids=["usgs-mcs-2025"])
+mine = dict(dataset="mine_production_by_country", source_ids=["usgs-mcs-2025"])
+chapter.key("mine_year", year)
+chapter.key("china_mine_share_pct", 100 * china / world, unit="%", **mine)
+chapter.key("after_cut_pct", 100 * china * (1 - cut_share) / world, unit="%", **mine)
+chapter.glue()
 ```
 
 ```{code-cell} ipython3
@@ -94,11 +98,13 @@ data_dir = "../data"
 ```{code-cell} ipython3
 :tags: [remove-cell]
 from analysis import datasets
-from analysis.keyfigures import key
+from analysis.chapters import Chapter
 
+chapter = Chapter(data_dir, page="reserves")
 reserves = datasets.load("reserves_by_country", data_dir)
-key("china_reserves", reserves.loc[reserves["country"] == "China", "reserves"].iloc[0], unit="t REO",
-    dataset="reserves_by_country", source_ids=["usgs-mcs-2025"])
+chapter.key("china_reserves", reserves.loc[reserves["country"] == "China", "reserves"].iloc[0], unit="t REO",
+            dataset="reserves_by_country", source_ids=["usgs-mcs-2025"])
+chapter.glue()
 ```
 """
 

@@ -62,35 +62,39 @@ year = 2024
 ```{code-cell} ipython3
 :tags: [remove-cell]
 from analysis import charts, datasets
-from analysis.figures import figure
-from analysis.keyfigures import key
+from analysis.chapters import Chapter, Figure
 
+# what a chapter's module computes (analysis/chapters/template.py), written in the page to keep
+# the test report in one file: load, process, record key figures and charts, then glue them
+chapter = Chapter(data_dir, page="leverage")
 production = datasets.load("mine_production_by_country", data_dir)
 this_year = production[production["year"] == year]
 world = this_year.loc[this_year["country"] == "World", "production"].iloc[0]
 china = this_year.loc[this_year["country"] == "China", "production"].iloc[0]
-key("china_share_pct", 100 * china / world, unit="%", dataset="mine_production_by_country",
-    source_ids=["usgs-mcs-2025"])
+chapter.key("year", year)
+chapter.key("china_share_pct", 100 * china / world, unit="%", dataset="mine_production_by_country",
+            source_ids=["usgs-mcs-2025"])
+plotted = this_year[this_year["country"] != "World"][["country", "production", "unit", "source_id"]]
+chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
+                           tooltip=["country", "production"])
+chapter.figures["fig-leverage-production"] = Figure(chart, "", ["usgs-mcs-2025"], "t REO", plotted)
+chapter.glue()
 ```
 @EXTRA@
 (leverage-mining)=
 ## Who mines
 
-```{code-cell} ipython3
----
-tags: [remove-input]
-mystnb:
-  figure:
-    name: fig-leverage-production
-    caption: Rare-earth mine production by country.
----
-plotted = this_year[this_year["country"] != "World"][["country", "production", "unit", "source_id"]]
-chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
-                           tooltip=["country", "production"])
-figure(chart, name="fig-leverage-production", alt_text=f"China mined {100 * china / world:.0f}% in {year}.",
-       source_ids=["usgs-mcs-2025"], data_dir=data_dir, unit="t REO", data=plotted,
-       title=f"China mined {100 * china / world:.0f}% in {year}", subtitle=f"Mine production, t REO, {year}")
+```{glue:figure} fig-leverage-production
+:name: fig-leverage-production
+
+Rare-earth mine production by country.
 ```
+
+:::{figure-text} fig-leverage-production
+title: "China mined {china_share_pct:.0f}% in {year}"
+subtitle: "Mine production, t REO, {year}"
+alt: "China mined {china_share_pct:.0f}% in {year}."
+:::
 """
 
 # Extra cells for the failure tests, placed after the set-up cell (code cell 2).

@@ -157,7 +157,8 @@ def test_chart_text_is_legible_and_whole(built_site, served, context, screen):
 
 
 def test_a_figure_needs_a_title_and_a_subtitle(tmp_path, monkeypatch):
-    from analysis.figures import figure
+    from analysis.chapters import Figure
+    from chapters import show_figure
 
     monkeypatch.setenv("REPORT_FIGURE_DIR", str(tmp_path))
     monkeypatch.delenv("REPORT_RENDER_DIR", raising=False)
@@ -165,12 +166,14 @@ def test_a_figure_needs_a_title_and_a_subtitle(tmp_path, monkeypatch):
     frame = pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})
     chart = alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q")
     sid = pd.read_csv(REPO / "data" / "sources.csv")["id"].iloc[0]
-    common = dict(name="fig-test", alt_text="a and b", source_ids=[sid], data_dir=REPO / "data", unit="t")
+    record = Figure(chart, "", [sid], "t", frame)
+    page = tmp_path / "page"
     with pytest.raises(ValueError, match="title"):
-        figure(chart, **common)
+        show_figure(page, "fig-test", record, REPO / "data", alt="a and b")
     with pytest.raises(ValueError, match="subtitle"):
-        figure(chart, **common, title="B is twice A")
-    made = figure(chart, **common, title="B is twice A", subtitle="Tonnes, 2025")
+        show_figure(page, "fig-test", record, REPO / "data", title="B is twice A", alt="a and b")
+    made = show_figure(page, "fig-test", record, REPO / "data", title="B is twice A", subtitle="Tonnes, 2025",
+                       alt="a and b")
     assert made.spec["title"]["text"] == ["B is twice A"] and made.spec["title"]["subtitle"] == ["Tonnes, 2025"]
     text = svg_text(tmp_path / "fig-test.svg")
     for words in ("B is twice A", "Tonnes, 2025", "Source:", "Licence: CC BY 4.0", "Edition (1 January 2026)"):

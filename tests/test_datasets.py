@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import datasets
-from analysis.keyfigures import plain
+from analysis.chapters import plain
 
 DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
 

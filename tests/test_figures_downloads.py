@@ -194,7 +194,8 @@ def test_figure_data_are_written_as_plotted():
 def test_a_figure_csv_and_its_chart_hold_the_same_rounded_numbers(tmp_path, monkeypatch):
     import altair as alt
 
-    from analysis.figures import figure
+    from analysis.chapters import Figure
+    from chapters import show_figure
     from site_server import REPO
 
     monkeypatch.setenv("REPORT_FIGURE_DIR", str(tmp_path))
@@ -202,8 +203,9 @@ def test_a_figure_csv_and_its_chart_hold_the_same_rounded_numbers(tmp_path, monk
     monkeypatch.setenv("REPORT_FIGURE_CREDIT", "Report · Licence: CC BY 4.0")
     frame = pd.DataFrame({"x": ["a", "b"], "y": [0.1 + 0.2, 200 / 3]})
     sid = pd.read_csv(REPO / "data" / "sources.csv")["id"].iloc[0]
-    made = figure(alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q"), name="fig-test", alt_text="a and b",
-                  source_ids=[sid], data_dir=REPO / "data", unit="t", title="B is bigger", subtitle="Tonnes")
+    chart = alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q")
+    made = show_figure(tmp_path / "page", "fig-test", Figure(chart, "", [sid], "t", frame), REPO / "data",
+                       title="B is bigger", subtitle="Tonnes", alt="a and b")
     assert (tmp_path / "fig-test.csv").read_text(encoding="utf-8").splitlines() == ["x,y", "a,0.3", "b,66.67"]
     plotted = [row["y"] for rows in made.spec["datasets"].values() for row in rows]
     assert plotted == [0.3, 66.67]

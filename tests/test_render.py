@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from analysis import figures
+from analysis.chapters import Figure
+from chapters import show_figure
 from pipeline.speed.cache import ChapterCache
 from pipeline.errors import BuildError
 from pipeline.speed.render import Renderer
@@ -22,7 +24,7 @@ DATA = pd.DataFrame({"country": ["China", "Myanmar", "USA"], "share_pct": [69.2,
 
 
 def draw(tmp_path, monkeypatch, later: bool):
-    """One report figure made with analysis.figures, its images drawn inline or by the build."""
+    """One report figure shown by a chapter (``Chapter.figure``), its images drawn inline or by the build."""
     from chapters import DATA as DATA_DIR
 
     fig_dir = tmp_path / ("later" if later else "inline") / "figures"
@@ -33,9 +35,8 @@ def draw(tmp_path, monkeypatch, later: bool):
     else:
         monkeypatch.delenv(figures.RENDER_DIR_ENV, raising=False)
     chart = alt.Chart(DATA).mark_bar().encode(x="share_pct:Q", y="country:N")
-    figures.figure(chart, name="fig-test-share", alt_text="China mines most.", source_ids=["usgs-mcs-2025"],
-                   data_dir=DATA_DIR, unit="% of world", data=DATA, title="China mines most",
-                   subtitle="Share of world mine production, %")
+    show_figure(tmp_path / "page", "fig-test-share", Figure(chart, "", ["usgs-mcs-2025"], "% of world", DATA), DATA_DIR,
+                title="China mines most", subtitle="Share of world mine production, %", alt="China mines most.")
     if later:
         assert not (fig_dir / "fig-test-share.png").exists(), "the kernel drew the image itself"
         renderer.submit("leverage")
@@ -90,8 +91,9 @@ def test_on_done_runs_after_the_images_exist(tmp_path, monkeypatch):
     monkeypatch.setenv(figures.RENDER_DIR_ENV, str(renderer.spec_dir("sector_impact")))
     from chapters import DATA as DATA_DIR
 
-    figures.figure(alt.Chart(DATA).mark_point().encode(x="share_pct:Q"), name="fig-x", alt_text="x",
-                   source_ids=["usgs-mcs-2025"], data_dir=DATA_DIR, unit="%", data=DATA, title="x", subtitle="%")
+    chart = alt.Chart(DATA).mark_point().encode(x="share_pct:Q")
+    show_figure(tmp_path / "page", "fig-x", Figure(chart, "", ["usgs-mcs-2025"], "%", DATA), DATA_DIR,
+                title="x", subtitle="%", alt="x")
     renderer.submit("sector_impact", lambda chapter, images: seen.append(sorted(p.name for p in images.iterdir())))
     renderer.wait()
     renderer.close()

@@ -1,6 +1,8 @@
-"""Show a chart as a report figure and save its downloads.
+"""Show a chapter's chart as a report figure and save its downloads.
 
-``figure(chart, ...)`` returns an object that displays as an interactive chart (rendered in the
+A chapter records a chart as a ``Figure`` of its ``Chapter`` (analysis.chapters) and its page
+writes the chart's words; ``Chapter.figure(name)`` (which ``Chapter.glue`` calls) passes both to
+``report_figure``, which returns an object that displays as an interactive chart (rendered in the
 browser by the report's own Vega runtime, ``_static/vega-runtime.js``: no CDN) with its source
 line and download links, and writes beside the page:
 
@@ -267,35 +269,27 @@ def vega_lite(chart: alt.TopLevelMixin, *, alt_text: str, title: str, subtitle: 
     return chart.properties(description=alt_text, title=head).to_dict(validate=validate)
 
 
-def figure(
-    chart: alt.TopLevelMixin,
-    *,
-    name: str,
-    alt_text: str,
-    source_ids,
-    data_dir: str | Path,
-    unit: str,
-    data: pd.DataFrame | None = None,
-    title: str = "",
-    subtitle: str = "",
-    explore_section: str = "",
-) -> Figure:
-    """Save a chart's downloads and return it as a displayable report figure.
+def report_figure(name: str, chart: alt.TopLevelMixin, record, words: dict, data_dir: str | Path) -> Figure:
+    """Save a chapter's chart's downloads and return it as a displayable report figure.
 
-    ``name`` is the figure's label (``fig-<chapter>-<what>``) and file stem; ``alt_text``
-    states the takeaway for readers who cannot see the chart; ``data`` is the table plotted
-    (defaults to the chart's own data). ``title`` (the finding) and ``subtitle`` (unit, period,
-    as-of date) are drawn in the chart's head; the PNG and SVG downloads add a footer with the
-    source, the report's edition and its licence. A chart with parameters bound to sliders
-    (``analysis.inpage_models``) gets them under the chart, with a note linking ``explore_section``
-    (the label of the section whose text holds the citable numbers); its downloads are drawn at
-    the parameters' defaults.
+    Called by ``Chapter.figure`` (analysis.chapters), the one way a chapter shows a chart:
+    ``chart`` is the chart with the axis titles its page writes (``Chapter.chart``), ``record``
+    the chapter's ``Figure`` (sources, unit, the plotted table) and ``words`` its title (the
+    finding), subtitle (unit, period, as-of date) and alt text, as its page writes them
+    (``Chapter.figure_words``). ``name`` is the figure's label (``fig-<chapter>-<what>``)
+    and file stem. Title and subtitle are drawn in the chart's head; the PNG and SVG downloads add
+    a footer with the source, the report's edition and its licence. A chart with parameters bound
+    to sliders (``analysis.inpage_models``) gets them under the chart, with a note linking the
+    record's ``explore_section`` (the label of the section whose text holds the citable numbers);
+    its downloads are drawn at the parameters' defaults.
     """
+    data, unit = record.data, record.unit
+    alt_text, title, subtitle = words.get("alt", ""), words.get("title", ""), words.get("subtitle", "")
     if data is None:
         data = chart.data
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"figure {name!r}: pass the plotted table as data=")
-    source_ids = list(dict.fromkeys(source_ids))
+        raise TypeError(f"figure {name!r}: record the plotted table with the figure")
+    source_ids = list(dict.fromkeys(record.source_ids))
     registry = sources(data_dir)
     unknown = [sid for sid in source_ids if sid not in registry.index]
     if unknown:
@@ -347,4 +341,4 @@ def figure(
     }
     short = short_source_line(r["publisher"] for r in source_rows)
     return Figure(name=name, spec=spec, alt_text=alt_text, source_line=f"{short}. Unit: {unit}.", files=files,
-                  full_sources=[source_label(r) for r in source_rows], explore_section=explore_section)
+                  full_sources=[source_label(r) for r in source_rows], explore_section=record.explore_section)

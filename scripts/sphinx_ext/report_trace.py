@@ -1,12 +1,12 @@
 """Sphinx extension: every key figure in the prose leads to its dataset and names its sources.
 
-A chapter glues each key figure with its provenance (``analysis.keyfigures.key``: label, unit,
-dataset, source ids, in the glued output's metadata under ``report``). Wherever the prose quotes
-one with ``{glue:text}``, on its own page or on another (``page.ipynb::key``), this extension
-makes the value a link to the *Data and sources* page, to the rows of the figure's dataset that
-its source gives (each row there names its source and links to it in the source registry; the
-dataset's section when no row group matches), described by a short note: what the figure is,
-its unit, the dataset and the sources, by publisher.
+A chapter glues each key figure with its provenance (``Chapter.key`` then ``Chapter.glue``, in
+``analysis.chapters``: label, unit, dataset, source ids, in the glued output's metadata under
+``report``). Wherever the prose quotes one with ``{glue:text}``, on its own page or on another
+(``page.ipynb::key``), this extension makes the value a link to the *Data and sources* page, to
+the rows of the figure's dataset that its source gives (each row there names its source and links
+to it in the source registry; the dataset's section when no row group matches), described by a
+short note: what the figure is, its unit, the dataset and the sources, by publisher.
 
 - **Keyboard and screen reader.** The value is an ordinary link (focusable, in the tab order);
   the note is a ``hidden`` element the link names with ``aria-describedby``, so a screen reader
@@ -185,7 +185,7 @@ def _source_names(env, source_ids) -> list[str]:
 
 def note_text(report: dict, dataset_title: str, sources: list[str]) -> str:
     label = report.get("label", "").strip().rstrip(".")
-    # a key figure glued without a label has its name as label (keyfigures.key): not reader's words
+    # a key figure glued without a label has its name as label (Chapter.glue): not reader's words
     parts = [label if label and label != report.get("key", "").replace("_", " ") else ""]
     if report.get("unit"):
         parts.append(f"Unit: {UNIT_WORDS.get(report['unit'], report['unit'])}")

@@ -12,11 +12,25 @@ a module returns values and short phrases ("mining", "May 2025"), never sentence
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..keyfigures import plain
+GLUE_PREFIX = "application/papermill.record/"  # the MIME prefix myst-nb reads a glued value from
+
+
+def plain(value):
+    """A Python scalar whose repr myst-nb can read back (numpy 2 reprs as np.float64(...))."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if hasattr(value, "item"):
+        return plain(value.item())
+    return value
 
 
 @dataclass
@@ -98,14 +112,22 @@ class Chapter:
     # --- what the notebook calls (needs IPython; the tests above do not) -----------------------
     def glue(self) -> None:
         """Glue every key figure so the chapter's prose (and other pages) can quote it, and every
-        figure and table so the chapter's Markdown can place it (``{glue:figure}`` / ``{glue}``)."""
-        from IPython.display import HTML
+        figure and table so the chapter's Markdown can place it (``{glue:figure}`` / ``{glue}``).
+
+        A key figure is glued (not displayed) with its provenance in the output's metadata, under
+        ``report``: its label (its name in words when it has none), unit, dataset and source ids,
+        which the edition record, What changed and the key-figure notes read
+        (pipeline/editions/record.py, sphinx_ext/report_trace.py)."""
+        from IPython.core.formatters import format_display_data
+        from IPython.display import HTML, display
         from myst_nb import glue
 
-        from ..keyfigures import key
-
         for name, k in self.keys.items():
-            key(name, k.value, unit=k.unit, dataset=k.dataset, source_ids=k.source_ids, label=k.label)
+            bundle, metadata = format_display_data(k.value)
+            metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+            metadata["report"] = {"label": k.label or name.replace("_", " "), "unit": k.unit,
+                                  "dataset": k.dataset, "source_ids": list(k.source_ids)}
+            display({GLUE_PREFIX + mime: v for mime, v in bundle.items()}, raw=True, metadata=metadata)
         for name in self.figures:
             glue(name, self.figure(name), display=False)
         for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
@@ -175,13 +197,9 @@ class Chapter:
 
     def figure(self, name: str):
         """The figure ``name`` as the report shows it (chart, source line, downloads)."""
-        from ..figures import figure
+        from ..figures import report_figure
 
-        f = self.figures[name]
-        words = self.figure_words(name)
-        return figure(self.chart(name), name=name, alt_text=words["alt"], source_ids=f.source_ids,
-                      data_dir=self.data_dir, unit=f.unit, data=f.data, title=words["title"],
-                      subtitle=words["subtitle"], explore_section=f.explore_section)
+        return report_figure(name, self.chart(name), self.figures[name], self.figure_words(name), self.data_dir)
 
     def shown_table(self, name: str) -> pd.DataFrame:
         """The table ``name`` with its page's words (``{table-text}``): columns headed as the page

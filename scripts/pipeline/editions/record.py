@@ -16,8 +16,8 @@ GLUE_PREFIX = "application/papermill.record/"
 
 def glued_values(executed: Path) -> dict[str, dict]:
     """name → {"value": python value, "text": text/plain, **provenance} for every key figure (glued
-    with its provenance by ``analysis.keyfigures.key``; the figures and tables a chapter glues to
-    place them in its text are not values and are left out)."""
+    with its provenance by ``Chapter.glue``, analysis.chapters; the figures and tables a chapter
+    glues to place them in its text are not values and are left out)."""
     notebook = nbformat.read(executed, as_version=4)
     found: dict[str, dict] = {}
     for cell in notebook.cells:
