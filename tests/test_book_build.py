@@ -16,11 +16,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from analysis.datapackage import read_descriptor
 from pipeline.config import ROOT as REPO, load_site
 from pipeline.editions import changes
+from pipeline.pages.datafiles import DATASETS_DIR, checked_path, datasets
+from pipeline.stages.stage import data_files
 
-# Made by scripts/build.py only, until book/data_sources.md replaces the generated page.
-STAGED_ONLY = {"data_sources"}
 SKIP = shutil.ignore_patterns("_build", "__pycache__", ".ipynb_checkpoints", "*.egg-info")
 
 
@@ -40,12 +41,11 @@ def test_jupyter_book_builds_the_report_from_book(tmp_path):
     html = copy / "book" / "_build" / "html"
     site = load_site(REPO)
     for page in site.pages:
-        if page not in STAGED_ONLY:
-            assert (html / f"{page}.html").is_file(), f"{page} is in book/_toc.yml but was not built"
+        assert (html / f"{page}.html").is_file(), f"{page} is in book/_toc.yml but was not built"
     # the source folders are only read (Python's bytecode caches aside)
     after = {p.relative_to(copy) for p in copy.rglob("*") if "_build" not in p.parts and "__pycache__" not in p.parts}
     assert after == {p for p in before if "__pycache__" not in p.parts}, sorted(map(str, after.symmetric_difference(before)))[:10]
-    texts = {page: _text(html / f"{page}.html") for page in site.pages if page not in STAGED_ONLY}
+    texts = {page: _text(html / f"{page}.html") for page in site.pages}
     for page, text in texts.items():  # every glue, substitution and citation resolved
         assert not re.search(r"\{\{ \w+ \}\}|\{glue|\{keycite|\{footcite|\{ref\}", text), page
     # the substitutions and the edition's {only} blocks (a preview: the repository's placeholder address)
@@ -63,3 +63,22 @@ def test_jupyter_book_builds_the_report_from_book(tmp_path):
     assert (html / "_static" / "vega-runtime.js").is_file()
     # the figures' downloads are in the site (the PNG of each chart a chapter glues)
     assert len(list((html / "_static" / "figures").glob("*.png"))) >= len(leverage.select("figure"))
+    # Data and sources: every dataset and the "download all data" zip, as the files the fast
+    # build's stage writes (the same function), each link leading to its file in the built site
+    expected = tmp_path / "expected"
+    bundle = data_files(site.report, copy / "data", expected)
+    wanted = {Path(checked_path(r)).name for r in datasets(read_descriptor(copy / "data"))}
+    wanted |= {z.name for z in (expected / DATASETS_DIR).glob("*.zip")}
+    assert len(wanted) == len(datasets(read_descriptor(copy / "data"))) + 1, "one zip of all data"
+    page = BeautifulSoup((html / "data_sources.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a["href"] for a in page.select("main a.download[href]")}
+    served = {}
+    for href in links:
+        target = (html / href).resolve()
+        assert target.is_file() and html.resolve() in target.parents, f"{href} leads to no file of the site"
+        served[target.name] = target.read_bytes()
+    assert set(served) == wanted, sorted(set(served) ^ wanted)
+    for name, content in served.items():
+        made = next((expected / DATASETS_DIR).rglob(name))
+        assert content == made.read_bytes(), f"{name} differs from the file the stage writes"
+    assert f"(zip, {bundle['data_bundle_kb']} KB)" in texts["data_sources"].replace("( ", "(").replace(" )", ")")

@@ -22,6 +22,7 @@ from ..pages import appendix, citation, runtime
 from ..config import NOTEBOOK_FORMAT, Site
 
 INPUTS = ".inputs"
+BIBLIOGRAPHY = "references.bib"  # made from data/sources.csv (pipeline/pages/appendix.py)
 
 
 def substitutions(site: Site) -> dict[str, str]:
@@ -78,13 +79,23 @@ def prepare_stage(site: Site, stage_dir: Path, data_dir: Path, cache_dir: Path) 
 
 
 def write_data_files(site: Site, stage_dir: Path, data_dir: Path) -> None:
-    """What the staging copy holds made from data/: the dataset downloads and the "download all data"
-    zip that the Data and sources page (book/data_sources.md) offers, the zip's name and size as
-    substitutions in the staged ``_config.yml``, and the bibliography. The preview calls it again
-    after a CSV edit (pipeline/speed/preview.py)."""
-    meta = citation.meta(site.report)
-    bundle_zip = appendix.write_downloads(data_dir, stage_dir, meta)
+    """What the staging copy holds made from data/ (``data_files``), with the zip's name and size as
+    substitutions in the staged ``_config.yml``. The preview calls it again after a CSV edit
+    (pipeline/speed/preview.py)."""
+    made = data_files(site.report, data_dir, stage_dir)
     config = yaml.safe_load((stage_dir / "_config.yml").read_text(encoding="utf-8"))
-    config["parse"]["myst_substitutions"].update(appendix.bundle_substitutions(bundle_zip))
+    config["parse"]["myst_substitutions"].update(made)
     (stage_dir / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    appendix.write_bibliography(data_dir, stage_dir / "references.bib")
+
+
+def data_files(report: dict, data_dir: Path, folder: Path) -> dict[str, str]:
+    """Write into ``folder`` what a built book holds made from data/: the dataset downloads and the
+    "download all data" zip under ``datasets/`` (the Data and sources page's ``{download}`` links,
+    book/data_sources.md) and the bibliography (``references.bib``); returns the zip's name and
+    size as the page's MyST substitutions. ``report`` is the edition metadata (``Site.report``).
+
+    The stage writes them into the staging copy; a book built straight from ``book/`` writes them
+    into its build folder (sphinx_ext/report_book.py), so both builds offer the same files."""
+    bundle_zip = appendix.write_downloads(data_dir, folder, citation.meta(report))
+    appendix.write_bibliography(data_dir, folder / BIBLIOGRAPHY)
+    return appendix.bundle_substitutions(bundle_zip)
