@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 
 import yaml
+from masthead import interface  # the banners' words: book/_interface.yml (scenario.*)
 
 from ..errors import ParameterError
 
@@ -78,8 +79,6 @@ def banner_html(scenario: dict, resolved: dict[str, dict]) -> str:
         + ", ".join(f"{html.escape(k)} = {html.escape(str(v))}" for k, v in sorted(resolved.get(chapter, {}).items()))
         for chapter in sorted(scenario["parameters"])
     )
-    from masthead import interface  # the banner's words: book/_interface.yml (scenario.*)
-
     description = f" {html.escape(scenario['description'])}" if scenario["description"] else ""
     lead = f'<strong>{interface.markup("scenario.lead", title=html.escape(scenario["title"]))}</strong>'
     return (f'<div class="report-scenario-banner" role="note">'
@@ -116,8 +115,6 @@ def variant_name(overrides: dict[str, str]) -> str:
 
 
 def overrides_banner_html(overrides: dict[str, str]) -> str:
-    from masthead import interface
-
     settings = "; ".join(f"{html.escape(k)} = {html.escape(v)}" for k, v in sorted(overrides.items()))
     lead = f'<strong>{interface.markup("scenario.parameters_lead")}</strong>'
     return (f'<div class="report-scenario-banner" role="note">'
