@@ -20,13 +20,14 @@ check-data: $(VENV)/.deps-report
 # built report; Lighthouse's performance category, which depends on how busy the machine is, is left
 # to `make audit`); then pytest, whose test files run in parallel, TEST_JOBS at
 # a time (pytest-xdist; one file to a worker, so a module's fixtures are made once; the workers
-# share one build of the report, tests/conftest.py); pytest's summary closes the output. (The audit
+# share one build of the report, tests/conftest.py, which starts from the one just made and audited:
+# REPORT_TEST_SEED); pytest's summary closes the output. (The audit
 # is not run beside pytest: its browser checks time out on a machine that busy.)
 TEST_JOBS ?= 2
 test: $(VENV)/.deps-dev browser lint
 	$(BIN)/python scripts/build.py
 	$(BIN)/python scripts/audit.py --speed-advisory
-	$(BIN)/python -m pytest -n $(TEST_JOBS)
+	REPORT_TEST_SEED=_build/html $(BIN)/python -m pytest -n $(TEST_JOBS)
 
 # ruff (pinned in requirements-dev.txt), configured in pyproject.toml
 lint: $(VENV)/.deps-dev

@@ -5,8 +5,9 @@
 page with:
 
 - **Lighthouse** (npm ``lighthouse``, driving Debian's ``/usr/bin/chromium``), mobile (its
-  default: simulated slow 4G and 4× CPU slowdown) and desktop (``--preset=desktop``), at most two
-  runs at a time. A mobile performance score under the target is measured twice more, one run at
+  default: simulated slow 4G and 4× CPU slowdown) and desktop (its desktop preset), through its
+  Node API (``scripts/lighthouse_runs.mjs``) in at most two Chromium instances, each running its
+  share of the pages one after another, the heaviest first. A mobile performance score under the target is measured twice more, one run at
   a time and each once the machine is quiet (load average under the CPU count, waiting at most a
   minute), and the median of the three counts: one run on a busy machine reads low. In ``make
   test`` (``--speed-advisory``) Lighthouse runs without its performance category and on mobile
@@ -52,6 +53,7 @@ from serve import DEFAULT_SITE, REPO, serving  # scripts/ is on the path (the sc
 CHROMIUM = "/usr/bin/chromium"
 NODE_MODULES = REPO / "node_modules"
 LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+LIGHTHOUSE_RUNS = Path(__file__).resolve().parent / "lighthouse_runs.mjs"  # Lighthouse's Node API, one Chromium
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 OUT = REPO / "_build" / "audit"
@@ -224,24 +226,39 @@ def browser_checks(base: str, pages: list[str]) -> dict[str, dict]:
 
 # --- Lighthouse ----------------------------------------------------------------------------------
 
-def lighthouse(url: str, preset: str, report: Path, categories: tuple[str, ...] = CATEGORIES) -> dict:
-    """One Lighthouse run; returns scores (0-100; None for a category not run), total bytes (None
+def lighthouse_runs(tasks: list[tuple[str, str, Path]], categories: tuple[str, ...] = CATEGORIES) -> list[dict | Exception]:
+    """Lighthouse on ``tasks`` ((url, preset, report path), run in order) in one Chromium
+    (scripts/lighthouse_runs.mjs); per task its scores (see ``read_lighthouse``) or the error."""
+    job = {"chromium": CHROMIUM, "flags": CHROME_FLAGS, "categories": list(categories),
+           "tasks": [{"url": url, "preset": preset, "out": str(report)} for url, preset, report in tasks]}
+    for _, _, report in tasks:
+        report.unlink(missing_ok=True)
+    try:
+        proc = subprocess.run(["node", str(LIGHTHOUSE_RUNS), json.dumps(job)], capture_output=True, text=True,
+                              timeout=LIGHTHOUSE_TIMEOUT_S * len(tasks), cwd=REPO)
+        failed = None if proc.returncode == 0 else f"exit {proc.returncode}: {proc.stderr.strip()[-400:]}"
+    except subprocess.TimeoutExpired:
+        failed = f"no result within {LIGHTHOUSE_TIMEOUT_S} s a page"
+    outcomes: list[dict | Exception] = []
+    for url, preset, report in tasks:
+        try:
+            if not report.exists():
+                raise RuntimeError(f"lighthouse {preset} {url} failed ({failed or 'no report written'})")
+            outcomes.append(read_lighthouse(report, url, preset, categories))
+        except Exception as error:  # noted on the page; the audit then fails
+            outcomes.append(error)
+    return outcomes
+
+
+def read_lighthouse(report: Path, url: str, preset: str, categories: tuple[str, ...]) -> dict:
+    """One Lighthouse report: scores (0-100; None for a category not run), total bytes (None
     without the performance category, whose audit it is) and failing audits' ids."""
-    cmd = ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-           f"--only-categories={','.join(categories)}", f"--chrome-flags={CHROME_FLAGS}",
-           "--disable-full-page-screenshot"]
-    if preset == "desktop":
-        cmd.append("--preset=desktop")
-    env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=LIGHTHOUSE_TIMEOUT_S, env=env)
-    if proc.returncode != 0 or not report.exists():
-        raise RuntimeError(f"lighthouse {preset} {url} failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
     data = json.loads(report.read_text(encoding="utf-8"))
     if data.get("runtimeError"):
         raise RuntimeError(f"lighthouse {preset} {url}: {data['runtimeError'].get('message')}")
     scores = {c: round((data["categories"][c]["score"] or 0) * 100) if c in categories else None for c in CATEGORIES}
     failing = []
-    for cat in ("accessibility", "best-practices", "seo"):
+    for cat in (c for c in ("accessibility", "best-practices", "seo") if c in categories):
         for ref in data["categories"][cat]["auditRefs"]:
             audit = data["audits"][ref["id"]]
             if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
@@ -253,19 +270,16 @@ def lighthouse(url: str, preset: str, report: Path, categories: tuple[str, ...] 
 
 def lighthouse_all(base: str, pages: list[str], results: dict[str, PageResult], jobs: int, retries: int,
                    categories: tuple[str, ...] = CATEGORIES, presets: tuple[str, ...] = PRESETS) -> None:
+    """Every page in every preset, the runs shared among ``jobs`` Chromium instances, each taking
+    its pages one after another; then the retries of a low mobile performance reading."""
     reports = OUT / "lighthouse"
     reports.mkdir(parents=True, exist_ok=True)
 
-    def run(task):
-        page_name, preset, attempt = task
+    def task(page_name, preset, attempt):
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", page_name.removesuffix(".html"))
-        try:
-            return task, lighthouse(base + page_name, preset, reports / f"{stem}-{preset}-{attempt}.json", categories)
-        except Exception as error:  # noted on the page; the audit then fails
-            return task, error
+        return base + page_name, preset, reports / f"{stem}-{preset}-{attempt}.json"
 
-    def record(task, outcome):
-        page_name, preset, _ = task
+    def record(page_name, preset, outcome):
         result = results[page_name]
         if isinstance(outcome, Exception):
             result.errors.append(str(outcome))
@@ -282,13 +296,24 @@ def lighthouse_all(base: str, pages: list[str], results: dict[str, PageResult], 
             result.perf_desktop = scores["performance"]
         for key, cat in (("a11y", "accessibility"), ("best_practices", "best-practices"), ("seo", "seo")):
             old = getattr(result, key)
-            setattr(result, key, scores[cat] if old is None else min(old, scores[cat]))
+            if scores[cat] is not None:
+                setattr(result, key, scores[cat] if old is None else min(old, scores[cat]))
         result.failed_audits = sorted(set(result.failed_audits) | set(outcome["failing"]))
 
-    tasks = [(p, preset, 0) for p in pages for preset in presets]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for task, outcome in pool.map(run, tasks):
-            record(task, outcome)
+    # the heaviest pages first, each to the Chromium with the least work so far (page size reads
+    # Lighthouse's time well: it walks every link and element), so the runs end together
+    weight = {p: page_weight(base, p) for p in pages}
+    shares: list[list[tuple[str, str]]] = [[] for _ in range(min(jobs, len(pages) * len(presets)))]
+    load = [0] * len(shares)
+    for run in sorted(((p, preset) for p in pages for preset in presets), key=lambda r: -weight[r[0]]):
+        lightest = load.index(min(load))
+        shares[lightest].append(run)
+        load[lightest] += weight[run[0]]
+    with ThreadPoolExecutor(max_workers=len(shares) or 1) as pool:
+        done = pool.map(lambda share: lighthouse_runs([task(p, preset, 0) for p, preset in share], categories), shares)
+        for share, outcomes in zip(shares, done):
+            for (page_name, preset), outcome in zip(share, outcomes):
+                record(page_name, preset, outcome)
     # a low first reading is measured again one run at a time, each when the machine is quiet
     for page_name in pages:
         result = results[page_name]
@@ -296,7 +321,18 @@ def lighthouse_all(base: str, pages: list[str], results: dict[str, PageResult], 
             continue
         for attempt in range(1, retries + 1):
             wait_for_quiet()
-            record(*run((page_name, "mobile", attempt)))
+            record(page_name, "mobile", lighthouse_runs([task(page_name, "mobile", attempt)], categories)[0])
+
+
+def page_weight(base: str, page_name: str) -> int:
+    """The size of a page's HTML as served (0 if it cannot be read): what its runs are ordered by."""
+    from urllib.request import urlopen
+
+    try:
+        with urlopen(base + page_name, timeout=30) as response:
+            return len(response.read())
+    except OSError:
+        return 0
 
 
 def wait_for_quiet(limit_s: float = QUIET_WAIT_S) -> None:

@@ -1,5 +1,6 @@
 import fcntl
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,6 +11,31 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+SEED_ENV = "REPORT_TEST_SEED"  # make test: the site it has just built (its _build/html)
+
+
+def seed_from(seed: Path, out: Path) -> None:
+    """Start the session's build from a site already built from this repository (``make test`` builds
+    the report and audits it before pytest starts): its pages, its state file and its chapter cache
+    are copied, and the build that follows finds them up to date, or redoes what changed since."""
+    state = seed.parent / f".{seed.name}.state.json"
+    if not (seed / "index.html").is_file() or not state.is_file():
+        return
+    shutil.copytree(seed, out)
+    shutil.copyfile(state, out.parent / state.name)
+    if (seed.parent / "cache").is_dir():
+        shutil.copytree(seed.parent / "cache", out.parent / "cache")
+
+
+def build_for_tests(out: Path) -> None:
+    from pipeline.run import BuildOptions, build_report
+
+    seed = os.environ.get(SEED_ENV)
+    if seed:
+        seed_from(Path(seed).resolve(), out)
+    build_report(BuildOptions(output=out))
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, request) -> Path:
     """The real report, built once per test session from the repository's book and data/.
@@ -17,12 +43,11 @@ def built_site(tmp_path_factory, request) -> Path:
     Returns the published html folder. Tests must not modify it (copy it first). When the tests
     run in parallel (pytest-xdist, as `make test` runs them) the workers share one build: the
     first to need it builds it under a lock in the run's common temporary folder, the others wait
-    for it and use the same folder."""
-    from pipeline.run import BuildOptions, build_report
-
+    for it and use the same folder. Under `make test` the build starts from the one make has just
+    made (``REPORT_TEST_SEED``), so the report is not built twice."""
     if not hasattr(request.config, "workerinput"):  # one process: the build is this session's own
         out = tmp_path_factory.mktemp("site") / "html"
-        build_report(BuildOptions(output=out))
+        build_for_tests(out)
         return out
     shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above every worker's own
     out = shared / "built-site" / "html"
@@ -30,7 +55,9 @@ def built_site(tmp_path_factory, request) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
         done = shared / "built-site.done"
         if not done.exists():
-            build_report(BuildOptions(output=out))
+            shutil.rmtree(out.parent, ignore_errors=True)  # what a failed attempt left
+            out.parent.mkdir(parents=True)
+            build_for_tests(out)
             done.touch()
     return out
 

@@ -90,3 +90,26 @@ def test_reading_an_undeclared_dataset_fails_the_build_clearly(tmp_path):
     assert "'mine_production_by_country'" in message and "does not declare it" in message
     assert not (root / "_build" / "html").exists()  # nothing published
     assert not (root / "_build" / "cache" / "chapters" / "reserves").exists()  # a failure is never cached
+
+
+def test_the_test_sessions_build_starts_from_the_site_make_test_built(tmp_path):
+    """tests/conftest.py (REPORT_TEST_SEED): the session's build copies the site make has just built,
+    with its state and chapter cache, and finds it up to date; when the seed is stale (a dataset
+    edited since), the build redoes only the chapters that read it, so the tests never see an old site."""
+    from conftest import seed_from
+
+    root = make_root(tmp_path / "report")
+    build(root)  # the site at root/_build/html is current
+    first = tmp_path / "fresh" / "html"
+    first.parent.mkdir()
+    seed_from(root / "_build" / "html", first)
+    _, lines = build(root, output=first)
+    assert any(line.startswith("up to date") for line in lines), lines
+
+    edit_china_production(root / "data", 260000)  # now the seed is stale
+    second = tmp_path / "stale" / "html"
+    second.parent.mkdir()
+    seed_from(root / "_build" / "html", second)
+    index, lines = build(root, output=second)
+    assert chapters_run(lines) == {"executed": {"leverage"}, "reused": {"reserves"}}
+    assert "66.7" in (index.parent / "leverage.html").read_text(encoding="utf-8")  # 260000 / 390000

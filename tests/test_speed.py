@@ -291,6 +291,13 @@ def test_audit_table_lists_every_page():
     assert len(lines) == 4 and "leverage.html" in lines[2] and lines[3].rstrip(" |").endswith("NO")
 
 
+def runs_of(one_run):
+    """A stand-in for ``audit.lighthouse_runs`` made of a stand-in for one run."""
+    def runs(tasks, categories):
+        return [one_run(url, preset, report, categories) for url, preset, report in tasks]
+    return runs
+
+
 def test_audit_measures_a_low_mobile_score_twice_more_and_takes_the_median(monkeypatch, tmp_path):
     import audit
 
@@ -304,7 +311,7 @@ def test_audit_measures_a_low_mobile_score_twice_more_and_takes_the_median(monke
         return {"scores": {"performance": perf, "accessibility": 100, "best-practices": 100, "seo": 100},
                 "bytes": 1000, "failing": [], "benchmark": 1500}
 
-    monkeypatch.setattr(audit, "lighthouse", fake_lighthouse)
+    monkeypatch.setattr(audit, "lighthouse_runs", runs_of(fake_lighthouse))
     monkeypatch.setattr(audit, "wait_for_quiet", lambda: None)
     monkeypatch.setattr(audit, "OUT", tmp_path)
     results = {p: audit.PageResult(p, False) for p in ("slow.html", "fast.html")}
@@ -328,7 +335,7 @@ def test_make_tests_audit_runs_lighthouse_without_the_performance_category(monke
             scores["accessibility"] = 96
         return {"scores": scores, "bytes": None, "failing": [], "benchmark": 900}
 
-    monkeypatch.setattr(audit, "lighthouse", fake_lighthouse)
+    monkeypatch.setattr(audit, "lighthouse_runs", runs_of(fake_lighthouse))
     monkeypatch.setattr(audit, "OUT", tmp_path)
     results = {p: audit.PageResult(p, False, transfer_bytes=1000, axe_severe=0, nu_errors=0) for p in ("ok.html", "bad.html")}
     categories = tuple(c for c in audit.CATEGORIES if c != "performance")
@@ -338,6 +345,25 @@ def test_make_tests_audit_runs_lighthouse_without_the_performance_category(monke
     assert results["ok.html"].perf_mobile is None and results["ok.html"].misses(timing=False) == []
     assert results["ok.html"].misses() == ["performance (mobile): not measured"]
     assert results["bad.html"].misses(timing=False) == ["a11y 96 (target 100)"]
+
+
+def test_lighthouse_runs_pages_in_one_chromium_and_names_a_page_that_fails(built_site, gzip_served, tmp_path):
+    """The audit's Lighthouse runner (scripts/lighthouse_runs.mjs) on two real pages and one that
+    cannot load, in one Chromium: the real pages get their scores, the third its own error, and a
+    page's failure does not stop the runs after it."""
+    import audit
+
+    closed = "http://127.0.0.1:9/index.html"  # the discard port: nothing listens
+    tasks = [(gzip_served + "glossary.html", "mobile", tmp_path / "a.json"), (closed, "mobile", tmp_path / "b.json"),
+             (gzip_served + "how_to_cite.html", "desktop", tmp_path / "c.json")]
+    categories = ("accessibility", "seo")
+    first, failed, last = audit.lighthouse_runs(tasks, categories)
+    for outcome in (first, last):
+        assert outcome["scores"]["accessibility"] == 100 and outcome["scores"]["seo"] == 100, outcome
+        assert outcome["scores"]["performance"] is None and outcome["scores"]["best-practices"] is None
+    assert json.loads((tmp_path / "c.json").read_text())["configSettings"]["formFactor"] == "desktop"
+    assert json.loads((tmp_path / "a.json").read_text())["configSettings"]["formFactor"] == "mobile"
+    assert isinstance(failed, RuntimeError) and closed in str(failed), failed
 
 
 def test_test_files_go_to_the_workers_longest_first():
