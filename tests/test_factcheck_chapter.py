@@ -112,8 +112,8 @@ def test_the_shares_are_the_leverage_chapters_own(chapter):
 def test_the_notebook_glues_what_the_module_computes(tmp_path, chapter):
     glued = run_chapter("factcheck", tmp_path, provenance=True)
     assert {k: glued[k]["value"] for k in chapter.keys} == chapter.values()
-    # with the label the page writes ({labels}), or the interface catalog for a finding the leverage
-    # chapter states too; a figure without one is glued with its name, as What changed expects
+    # with the label the page writes ({labels}), the interface catalog's for a finding the leverage
+    # chapter states too (shared); a figure without one is glued with its name, as What changed expects
     labels = chapter.labels()
     assert labels["snapshot_n"] == "Rows of the news report's snapshot checked"
     assert labels["china_mine_share_pct"] == f"China's share of world mine production, {chapter['mine_year']}"
@@ -135,9 +135,9 @@ def test_a_label_the_chapter_cannot_fill_stops_the_chapter_naming_the_page_and_t
     from pipeline.errors import ChapterError
 
     page = (REPO / "book" / "factcheck.md").read_text(encoding="utf-8")
-    block = "\n:::{labels}\n"
-    assert block in page
+    own = '\nsnapshot_n: "'  # the block's first line of the page's own labels
+    assert page.count(own) == 1
     for line, named in (('snapshot_total_n: "Rows checked"', "snapshot_total_n"),
                         ('rows_n: "Rows checked in {snapshot_year}"', "rows_n")):
         with pytest.raises(ChapterError, match=rf"factcheck.*'{named}'"):
-            run_chapter("factcheck", tmp_path / named, page=page.replace(block, f"{block}{line}\n", 1))
+            run_chapter("factcheck", tmp_path / named, page=page.replace(own, f"\n{line}{own}", 1))

@@ -14,8 +14,9 @@ a chart's tooltip count like any other words)
 Where the words went: a page's own words into its Markdown file (a chart's tooltip into its
 figure's ``{figure-text}`` block, its key figures' labels into its ``{labels}`` block); the words
 that belong to no one page (footer, citation notes, downloads' messages, the Data page's cells, the
-in-page model's note, the label of a finding several chapters state) into the interface catalog, ``book/_interface.yml`` (``masthead.interface``); the data bundle's
-README into ``book/_data_readme.md``; the chart runtime's JavaScript into .js files.
+in-page model's note, the label of a finding several chapters state) into the interface catalog,
+``book/_interface.yml`` (``masthead.interface``); the data bundle's README into
+``book/_data_readme.md``; the chart runtime's JavaScript into .js files.
 """
 
 from __future__ import annotations
@@ -124,8 +125,9 @@ def f(ch, charts, year):
                      ": {production:,.0f} tonnes of oxide mined, {share_pct:.1f} per cent"]
     # and a tooltip too short to count as prose is still the page's
     assert tooltip_literals(source + 'short = charts.sentence("{month}: {output}")\n') == [
-        (5, "{date|%B %Y}: {exports:,.0f} tonnes exported, {basis} and more words"), (6, ": {production:,.0f} tonnes of oxide mined, {share_pct:.1f} per cent"),
-        (6, "{country} in "), (9, "{month}: {output}")]
+        (5, "{date|%B %Y}: {exports:,.0f} tonnes exported, {basis} and more words"),
+        (6, ": {production:,.0f} tonnes of oxide mined, {share_pct:.1f} per cent"), (6, "{country} in "),
+        (9, "{month}: {output}")]
 
 
 def test_the_guard_reads_markup_by_its_text_and_allows_code_and_the_analysts_messages():

@@ -341,40 +341,46 @@ def test_the_status_words_cover_every_status_and_agree_wherever_written():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_label_of_a_page_is_filled(page, values):
-    """Each key figure's label ({labels} on its page, or the interface catalog's ``labels`` for a
+    """Each key figure's label ({labels} on its page: its own, or the interface catalog's for a
     finding several chapters state) names a key figure its chapter computes and fills from the
     chapter's values, on the real data and on every edited copy, reading as words."""
-    from masthead import interface
-
     text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
     own = values.get(f"{page}.ipynb", {})
-    written = wordings.key_labels(text)
-    shared = interface.entry("labels")
-    assert not set(written) & set(shared), f"{page}: labels written both in the page and in the catalog"
-    for name, template in [*written.items(), *((n, t) for n, t in shared.items() if n in own)]:
+    for name, template in wordings.key_labels(text).items():
         assert name in own, f"{page}: {{labels}} labels {name}, which its chapter does not compute"
         shown = template.format_map(own)
         assert shown.strip() and not broken(shown) and "{" not in shown, f"{page}: the label of {name}: {shown!r}"
 
 
-def test_every_catalog_label_names_a_key_figure_a_chapter_computes(values):
+def test_a_catalog_label_is_one_several_pages_share():
+    """The catalog labels a finding several chapters state, once: every label in it is shared by two
+    pages or more (one page's label belongs in that page), and no page writes its own wording of
+    a label the catalog gives."""
     from masthead import interface
 
-    computed = {name for page, own in values.items() for name in own}
-    assert set(interface.entry("labels")) <= computed
+    catalog = interface.entry("labels")
+    pages = {page: (BOOK / f"{page}.md").read_text(encoding="utf-8") for page in PAGES}
+    sharing = {name: [page for page, text in pages.items()
+                      if any(name in head["options"].split() for block in wordings.LABELS.finditer(text)
+                             if (head := wordings.LABELS_HEAD.match(block["body"])))]
+               for name in catalog}
+    assert {name: found for name, found in sharing.items() if len(found) < 2} == {}
+    for page, text in pages.items():
+        assert all(label == catalog[name] for name, label in wordings.key_labels(text).items() if name in catalog), page
 
 
 def test_a_chapters_labels_are_its_pages_and_a_bad_one_names_the_page_and_the_key(tmp_path, monkeypatch):
-    """``Chapter.labels``: the page's {labels} block filled from the values, the catalog's label of
-    a finding several chapters state where the chapter computes it, none for the other figures; a
-    label of a key figure not computed, a field not computed, or a label written in both places
-    is refused with the page and the key figure named."""
+    """``Chapter.labels``: the page's {labels} block filled from the values (with the catalog's label
+    of each key figure it names under ``shared``), none for the other figures; a label of a key
+    figure not computed, a field not computed, a key figure labelled twice or shared from a
+    catalog that does not label it is refused with the page and the key figure named."""
     from analysis.chapters import Chapter
 
     monkeypatch.chdir(tmp_path)
 
-    def chapter(block: str) -> Chapter:
-        (tmp_path / "page.md").write_text(f"Prose.\n\n:::{{labels}}\n{block}:::\n", encoding="utf-8")
+    def chapter(block: str, shared: str = "") -> Chapter:
+        head = f"---\nshared: {shared}\n---\n" if shared else ""
+        (tmp_path / "page.md").write_text(f"Prose.\n\n:::{{labels}}\n{head}{block}:::\n", encoding="utf-8")
         ch = Chapter(tmp_path, page="page")
         ch.key("exports_t", 1200.0, unit="t")
         ch.key("exports_year", 2025)
@@ -383,17 +389,22 @@ def test_a_chapters_labels_are_its_pages_and_a_bad_one_names_the_page_and_the_ke
         return ch
 
     ch = chapter('exports_t: "China\'s magnet exports in {exports_year}"\n')
+    assert ch.labels() == {"exports_t": "China's magnet exports in 2025"}  # the catalog's only where shared
+    assert ch.label("china_mine_share_pct") == ch.label("exports_year") == ""  # What changed words the name
+    ch = chapter('exports_t: "China\'s magnet exports in {exports_year}"\n', shared="china_mine_share_pct")
     assert ch.labels() == {"exports_t": "China's magnet exports in 2025",
-                           "china_mine_share_pct": "China's share of world mine production, 2024"}  # the catalog's
-    assert ch.label("exports_year") == ""  # no label: What changed words its name, the note gives none
+                           "china_mine_share_pct": "China's share of world mine production, 2024"}
     with pytest.raises(ValueError, match=r"page: the \{labels\} block labels 'imports_t'"):
         chapter('imports_t: "India\'s imports"\n').labels()
     with pytest.raises(ValueError, match=r"page: the label of 'exports_t'.*imports_year"):
         chapter('exports_t: "China\'s magnet exports in {imports_year}"\n').labels()
-    with pytest.raises(ValueError, match=r"page: china_mine_share_pct labelled in the page's \{labels\} block and in"):
-        chapter('china_mine_share_pct: "China\'s share of mining"\n').labels()
+    with pytest.raises(ValueError, match=r"page: .*china_mine_share_pct labelled twice"):
+        chapter('china_mine_share_pct: "China\'s share of mining"\n', shared="china_mine_share_pct").labels()
+    with pytest.raises(ValueError, match=r"page: .*shared exports_t, which the interface catalog does not label"):
+        chapter("", shared="exports_t").labels()
     with pytest.raises(ValueError, match="one 'key_figure: label' line"):
         wordings.key_labels(":::{labels}\nexports_t:\n  by: x\n:::\n")
+    assert wordings.key_labels(":::{labels}\n---\nshared: a\n---\n:::\n", catalog={"a": "A {x}"}) == {"a": "A {x}"}
     assert "China's magnet exports" not in wordings.page_text(
         (tmp_path / "page.md").read_text(encoding="utf-8"), {})  # the block is not the page's prose
 

@@ -411,32 +411,57 @@ def page_text(markdown: str, values: dict, page: str = "", pages: dict | None = 
 
 
 LABELS = re.compile(r"^[ \t]*(?P<fence>:{3,})\{labels\}[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$", re.S | re.M)
+LABELS_HEAD = re.compile(r"\A[ \t]*---[ \t]*\n(?P<options>.*?)^[ \t]*---[ \t]*\n", re.S | re.M)
 
 
-def key_labels(markdown: str) -> dict[str, str]:
+def key_labels(markdown: str, catalog: dict | None = None) -> dict[str, str]:
     """The ``{labels}`` block of a page: key figure → its label, a template of the chapter's key
     figures. A label names a figure where a reader meets it out of its sentence: on What changed
     and in the note of a key figure that traces it to its row (``Chapter.labels`` fills them)::
 
         :::{labels}
-        china_mine_share_pct: "China's share of world mine production, {mine_year}"
+        ---
+        shared: as_of_text china_mine_share_pct
+        ---
         exports_trough_t: "China's magnet exports in the trough month"
+        mine_hhi: "HHI of rare-earth mine production, {mine_year} (named countries)"
         :::
 
-    A key figure the block does not name has no label (What changed words its name, the note
-    gives none). A label of a finding several chapters state is written once, under ``labels`` in
-    the interface catalog (book/_interface.yml). The block is not shown."""
+    A finding several chapters state is labelled once, under ``labels`` in the interface catalog
+    (book/_interface.yml; ``catalog`` stands in for it in tests): each page that states it names
+    it under ``shared`` (the option block MyST reads first) and gets the catalog's template. A key
+    figure the block does not name has no label (What changed words its name, the note gives none).
+    The block is not shown. ValueError for a line that is not ``key_figure: label``, a key figure
+    labelled twice, or a shared one the catalog does not label."""
     import yaml
 
     found: dict[str, str] = {}
     for block in LABELS.finditer(markdown):
-        entries = yaml.safe_load(block["body"]) or {}
+        body, shared = block["body"], []
+        head = LABELS_HEAD.match(body)
+        if head:
+            options = dict(OPTION.findall(head["options"]))
+            if set(options) - {"shared"}:
+                raise ValueError(f"{{labels}}: options {sorted(set(options) - {'shared'})}; the one option is 'shared'")
+            shared, body = options.get("shared", "").split(), body[head.end():]
+        entries = yaml.safe_load(body) or {}
         if not isinstance(entries, dict) or any(isinstance(v, (dict, list)) for v in entries.values()):
             raise ValueError("{labels}: one 'key_figure: label' line per key figure")
-        twice = sorted(set(found) & set(map(str, entries)))
+        if shared:
+            if catalog is None:
+                from masthead import interface
+
+                catalog = interface.entry("labels")
+            missing = [name for name in shared if name not in catalog]
+            if missing:
+                raise ValueError(f"{{labels}}: shared {', '.join(missing)}, which the interface catalog does not "
+                                 f"label (book/_interface.yml, labels:)")
+        named = [*map(str, entries), *shared]
+        twice = sorted({name for name in named if named.count(name) > 1} | (set(found) & set(named)))
         if twice:
             raise ValueError(f"{{labels}}: {', '.join(twice)} labelled twice")
         found.update({str(k): str(v) for k, v in entries.items()})
+        found.update({name: str(catalog[name]) for name in shared})
     return found
 
 

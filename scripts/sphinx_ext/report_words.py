@@ -295,11 +295,13 @@ class Words(FigureText):
 
 
 class Labels(FigureText):
-    """``{labels}``: the labels of the chapter's key figures (``key_figure: label`` lines,
-    ``analysis.wordings.key_labels``), read by the chapter's kernel, which records them with the
-    figures (What changed, the key-figure notes); the page shows nothing here."""
+    """``{labels}``: the labels of the chapter's key figures (``key_figure: label`` lines, and under
+    ``shared`` those the interface catalog labels; ``analysis.wordings.key_labels``), read by the
+    chapter's kernel, which records them with the figures (What changed, the key-figure notes);
+    the page shows nothing here."""
 
     required_arguments = 0
+    option_spec = {"shared": directives.unchanged}
 
 
 def setup(app):

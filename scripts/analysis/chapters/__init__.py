@@ -138,34 +138,28 @@ class Chapter:
             glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
 
     def labels(self) -> dict[str, str]:
-        """Each labelled key figure's label, filled from the chapter's values (``values``): as the
-        page writes it in its ``{labels}`` block (``analysis.wordings.key_labels``) or, for a finding
-        several chapters state, as the interface catalog does under ``labels`` (book/_interface.yml,
-        for every chapter that computes that key figure). A key figure named in neither has none.
-        ValueError, naming the page and the key figure, for a label of a key figure the chapter
-        does not compute, one labelled in both places, or a field the chapter does not compute."""
-        from masthead import interface
-
+        """Each labelled key figure's label, as the page writes it in its ``{labels}`` block
+        (``analysis.wordings.key_labels``: its own, or the interface catalog's for a finding several
+        chapters state, which the block names under ``shared``), filled from the chapter's values
+        (``values``). A key figure the block does not name has none. ValueError, naming the page
+        and the key figure, for a label of a key figure the chapter does not compute or naming a
+        field it does not compute."""
         from .. import wordings
 
         where = self.page or "no page"
         if self._label_templates is None:
             source = wordings.page_source(self.page) if self.page else None
-            own = wordings.key_labels(source) if source else {}
-            shared = interface.entry("labels")
-            both = sorted(set(own) & set(shared))
-            if both:
-                raise ValueError(f"{where}: {', '.join(both)} labelled in the page's {{labels}} block and in "
-                                 f"{interface.CATALOG.name} (labels:); a finding's label is written once")
-            self._label_templates = {"own": own, "shared": {str(k): str(v) for k, v in shared.items()}}
-        own, shared = self._label_templates["own"], self._label_templates["shared"]
-        unknown = [name for name in own if name not in self.keys]
+            try:
+                self._label_templates = wordings.key_labels(source) if source else {}
+            except ValueError as problem:
+                raise ValueError(f"{where}: {problem}") from None
+        unknown = [name for name in self._label_templates if name not in self.keys]
         if unknown:
             raise ValueError(f"{where}: the {{labels}} block labels {', '.join(map(repr, unknown))}, which the "
                              f"chapter does not compute")
         values = self.values()
         labels = {}
-        for name, template in [*((n, t) for n, t in shared.items() if n in self.keys), *own.items()]:
+        for name, template in self._label_templates.items():
             try:
                 labels[name] = template.format_map(values)
             except (KeyError, IndexError, AttributeError, ValueError) as problem:
