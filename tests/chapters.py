@@ -79,9 +79,12 @@ def wordings_of(name: str) -> set[str]:
     return {choice.options["wording"] for choice in wordings.choices(text) if "wording" in choice.options}
 
 
-def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> dict:
+def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, *, page: str | None = None, provenance: bool = False,
+                **params) -> dict:
     """Execute chapter ``name`` against ``data_dir`` with ``params``; returns its glued values
-    (name → value). Raises pipeline.errors.ChapterError if the notebook fails.
+    (name → value; with ``provenance``, name → the value with its label, unit, dataset and source
+    ids as glued). ``page``: the page's Markdown to run instead of book/<name>.md (an edited copy).
+    Raises pipeline.errors.ChapterError if the notebook fails.
 
     The kernel is an ordinary papermill kernel that draws its own figures, as in a build with
     ``--no-speedups`` (the speed-ups are tested by test_kernels.py, test_render.py and the builds)."""
@@ -92,10 +95,11 @@ def run_chapter(name: str, tmp_path: Path, data_dir: Path = DATA, **params) -> d
     import jupytext
     import nbformat
 
-    notebook = jupytext.read(chapter.source, fmt="md:myst")
+    notebook = jupytext.reads(page, fmt="md:myst") if page is not None else jupytext.read(chapter.source, fmt="md:myst")
     nbformat.write(notebook, stage_dir / stage.INPUTS / f"{name}.ipynb")
     run = execute.execute_chapter(chapter, stage_dir, Path(data_dir).resolve(), params, tmp_path / "failed")
-    return {key: item["value"] for key, item in glued_values(run.executed).items()}
+    glued = glued_values(run.executed)
+    return glued if provenance else {key: item["value"] for key, item in glued.items()}
 
 
 def check_parameter(name: str, parameter: str, text: str):

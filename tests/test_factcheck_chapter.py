@@ -8,7 +8,7 @@ import pytest
 from analysis import claims
 from analysis.figures import short_publisher
 from analysis.chapters import factcheck
-from chapters import DATA, compute, copy_data, read_rows, run_chapter, write_rows
+from chapters import DATA, REPO, compute, copy_data, read_rows, run_chapter, write_rows
 
 PARTS = {"snapshot": "article_snapshot.csv", "sectors": "india_sector_impact.csv",
          "roadmap": "strategy_roadmap.csv", "claims": "article_claims.csv"}
@@ -110,5 +110,34 @@ def test_the_shares_are_the_leverage_chapters_own(chapter):
 
 
 def test_the_notebook_glues_what_the_module_computes(tmp_path, chapter):
-    glued = run_chapter("factcheck", tmp_path)
-    assert {k: glued[k] for k in chapter.keys} == chapter.values()
+    glued = run_chapter("factcheck", tmp_path, provenance=True)
+    assert {k: glued[k]["value"] for k in chapter.keys} == chapter.values()
+    # with the label the page writes ({labels}), the interface catalog's for a finding the leverage
+    # chapter states too (shared); a figure without one is glued with its name, as What changed expects
+    labels = chapter.labels()
+    assert labels["snapshot_n"] == "Rows of the news report's snapshot checked"
+    assert labels["china_mine_share_pct"] == f"China's share of world mine production, {chapter['mine_year']}"
+    assert labels["china_mine_share_pct"] == leverage_label("china_mine_share_pct")
+    assert "mine_year" not in labels and "rows_n" not in labels
+    assert {k: glued[k]["label"] for k in chapter.keys} == {k: labels.get(k) or k.replace("_", " ") for k in chapter.keys}
+
+
+def leverage_label(name):
+    """The leverage chapter's own label for ``name``: one wording for one finding on both pages."""
+    from analysis.chapters import leverage
+
+    return leverage.compute(DATA).label(name)
+
+
+def test_a_label_the_chapter_cannot_fill_stops_the_chapter_naming_the_page_and_the_key(tmp_path):
+    """A {labels} line for a key figure the chapter does not compute, or naming a field it does not
+    compute, fails the notebook (and so the build) with the page and the key figure named."""
+    from pipeline.errors import ChapterError
+
+    page = (REPO / "book" / "factcheck.md").read_text(encoding="utf-8")
+    own = '\nsnapshot_n: "'  # the block's first line of the page's own labels
+    assert page.count(own) == 1
+    for line, named in (('snapshot_total_n: "Rows checked"', "snapshot_total_n"),
+                        ('rows_n: "Rows checked in {snapshot_year}"', "rows_n")):
+        with pytest.raises(ChapterError, match=rf"factcheck.*'{named}'"):
+            run_chapter("factcheck", tmp_path / named, page=page.replace(own, f"\n{line}{own}", 1))

@@ -4,6 +4,7 @@ leverage chapter (expected values read from the CSV rows here)."""
 import pandas as pd
 import pytest
 
+from analysis import charts
 from analysis import india_exports as ie
 from analysis.chapters import Chapter, leverage
 from chapters import DATA, read_rows
@@ -51,7 +52,7 @@ def test_read_counts_months_shares_and_year_earlier():
 
 def test_figure_breaks_its_line_at_every_gap():
     part = ie.read(Chapter(DATA), DATA_ROWS)
-    spec = ie.figure(part)["chart"].to_dict()
+    spec = ie.figure(part, charts.sentence("{date|%B %Y}: {exports:,.0f} t"))["chart"].to_dict()
     drawn = max((rows for rows in spec["datasets"].values() if rows and "segment" in rows[0]), key=len)
     segments = {}
     for row in drawn:

@@ -269,9 +269,10 @@ def test_a_prose_edit_keeps_the_last_outputs_and_a_code_edit_does_not():
 
 
 def test_an_edit_of_the_words_a_kernel_draws_runs_the_chapter_again():
-    """A figure's or a table's words ({figure-text}, {table-text}), a {words} list and a named
-    {choose} wording are read by the kernel and drawn into charts and tables: their edit is not
-    a prose edit, and the last outputs are not kept."""
+    """A figure's or a table's words ({figure-text}, {table-text}), a {words} list, the key
+    figures' {labels} and a named {choose} wording are read by the kernel, drawn into charts and
+    tables or recorded with the figures: their edit is not a prose edit, and the last outputs are
+    not kept."""
     import nbformat
 
     from pipeline.speed.preview import merge_outputs
@@ -279,6 +280,7 @@ def test_an_edit_of_the_words_a_kernel_draws_runs_the_chapter_again():
     output = nbformat.v4.new_output("display_data", data={"text/plain": "42"})
     blocks = [":::{figure-text} fig-a\ntitle: {t}\n:::", ":::{table-text} t\ncolumns:\n  a: {t}\n:::",
               ":::{words} status\nin_force: {t}\n:::",
+              ":::{labels}\nexports_t: {t}\n:::",
               "::::{choose} k\n---\nwording: w\n---\n:::{case} True\n{t}\n:::\n::::"]
     for block in blocks:
         executed = _notebook("Words.\n\n" + block.replace("{t}", "old"), "glue('x', 42)", outputs=[output], injected=True)

@@ -1,7 +1,8 @@
 """The guard: reader-facing prose is written in book/, not in Python.
 
 Fails on a string literal of six or more words (tests/wording_guard.py says exactly what counts and
-what is allowed: docstrings, error messages, edition-record labels, tooltip templates)
+what is allowed: docstrings, error messages, the analyst's messages, code; a key figure's label and
+a chart's tooltip count like any other words)
 - in any Python code cell of a page in book/ (none is allowed);
 - in a chapter or page module and the library they call: the chapters (scripts/analysis/chapters/),
   the analysis library (scripts/analysis/*.py) and the build's page modules (scripts/pipeline/pages/:
@@ -10,10 +11,12 @@ what is allowed: docstrings, error messages, edition-record labels, tooltip temp
   count must fall to zero; the test fails when a module holds more *or fewer* than its count, so a
   move is recorded here when it is made.
 
-Where the words went: a page's own words into its Markdown file; the words that belong to no one
-page (footer, citation notes, downloads' messages, the Data page's cells, the in-page model's note)
-into the interface catalog, ``book/_interface.yml`` (``masthead.interface``); the data bundle's
-README into ``book/_data_readme.md``; the chart runtime's JavaScript into .js files.
+Where the words went: a page's own words into its Markdown file (a chart's tooltip into its
+figure's ``{figure-text}`` block, its key figures' labels into its ``{labels}`` block); the words
+that belong to no one page (footer, citation notes, downloads' messages, the Data page's cells, the
+in-page model's note, the label of a finding several chapters state) into the interface catalog,
+``book/_interface.yml`` (``masthead.interface``); the data bundle's README into
+``book/_data_readme.md``; the chart runtime's JavaScript into .js files.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import re
 from pathlib import Path
 
 import pytest
-from wording_guard import long_literals, words
+from wording_guard import long_literals, tooltip_literals, words
 
 REPO = Path(__file__).resolve().parents[1]
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
@@ -77,6 +80,14 @@ def test_chapter_modules_hold_no_prose_beyond_what_is_still_to_move(module):
         + "; ".join(f"line {line}: {text[:60]!r}" for line, text in found))
 
 
+@pytest.mark.parametrize("module", MODULES, ids=module_id)
+def test_no_module_writes_a_tooltip(module):
+    """A tooltip of any length is the page's: a module reads it (``Chapter.tooltip``) and never
+    gives ``charts.sentence`` a literal."""
+    found = tooltip_literals(module.read_text(encoding="utf-8"))
+    assert found == [], f"{module_id(module)}: write the tooltip in the figure's {{figure-text}} block: {found}"
+
+
 def test_the_guard_sees_what_it_should_and_allows_what_it_says():
     source = '''
 """A module docstring of well over six words, allowed."""
@@ -84,8 +95,6 @@ def f(ch, charts, x):
     """A function docstring of well over six words, allowed."""
     if x:
         raise ValueError(f"an error message of more than six words: {x}")
-    ch.key("k", 1, label="Months from the April controls to the first licences")
-    tip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes exported, {basis} and more words")
     short = "five words are fine here"
     title = f"China's share rises along the chain: {x} of mining"
     return "a plain sentence of seven whole words."
@@ -93,6 +102,32 @@ def f(ch, charts, x):
     found = [text for _, text in long_literals(source)]
     assert found == ["China's share rises along the chain:   of mining", "a plain sentence of seven whole words."]
     assert words("ecar_demand_share_of_imports_high_pct") == 1 and words("5 t in May 2025") == 2
+
+
+def test_a_key_figures_label_and_a_charts_tooltip_are_words_like_any_other():
+    """The guard once let a key figure's ``label=`` and a ``charts.sentence`` template through (as
+    an edition record's and a chart's own); readers see both (What changed, a key figure's note,
+    a mark on hover), so a page writes them now ({labels}, a {figure-text} block's tooltip) and the
+    guard counts them where a module still writes one."""
+    source = '''
+def f(ch, charts, year):
+    ch.key("k", 1, label="Months from the April controls to the first licences")
+    ch.key("share", 2, label=f"China's share of world mine production, {year}")
+    tip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes exported, {basis} and more words")
+    mine = charts.sentence("{country} in " + str(year) + ": {production:,.0f} tonnes of oxide mined, {share_pct:.1f} per cent")
+    read = ch.tooltip("fig-leverage-exports")  # the page's words, read: nothing here to count
+    return ch.key("short", 3, label="Controls in force"), tip, mine, read
+'''
+    found = [text for _, text in long_literals(source)]
+    assert found == ["Months from the April controls to the first licences",
+                     "China's share of world mine production, ",
+                     "{date|%B %Y}: {exports:,.0f} tonnes exported, {basis} and more words",
+                     ": {production:,.0f} tonnes of oxide mined, {share_pct:.1f} per cent"]
+    # and a tooltip too short to count as prose is still the page's
+    assert tooltip_literals(source + 'short = charts.sentence("{month}: {output}")\n') == [
+        (5, "{date|%B %Y}: {exports:,.0f} tonnes exported, {basis} and more words"),
+        (6, ": {production:,.0f} tonnes of oxide mined, {share_pct:.1f} per cent"), (6, "{country} in "),
+        (9, "{month}: {output}")]
 
 
 def test_the_guard_reads_markup_by_its_text_and_allows_code_and_the_analysts_messages():

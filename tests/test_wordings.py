@@ -337,3 +337,186 @@ def test_the_status_words_cover_every_status_and_agree_wherever_written():
     assert all(found == first for found in written.values())
     with pytest.raises(ValueError, match="one 'code: words' line"):
         wordings.word_lists(":::{words} bad\na:\n  b: c\n:::\n")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_label_of_a_page_is_filled(page, values):
+    """Each key figure's label ({labels} on its page: its own, or the interface catalog's for a
+    finding several chapters state) names a key figure its chapter computes and fills from the
+    chapter's values, on the real data and on every edited copy, reading as words."""
+    text = (BOOK / f"{page}.md").read_text(encoding="utf-8")
+    own = values.get(f"{page}.ipynb", {})
+    for name, template in wordings.key_labels(text).items():
+        assert name in own, f"{page}: {{labels}} labels {name}, which its chapter does not compute"
+        shown = template.format_map(own)
+        assert shown.strip() and not broken(shown) and "{" not in shown, f"{page}: the label of {name}: {shown!r}"
+
+
+def test_a_catalog_label_is_one_several_pages_share():
+    """The catalog labels a finding several chapters state, once: every label in it is shared by two
+    pages or more (one page's label belongs in that page), and no page writes its own wording of
+    a label the catalog gives."""
+    from masthead import interface
+
+    catalog = interface.entry("labels")
+    pages = {page: (BOOK / f"{page}.md").read_text(encoding="utf-8") for page in PAGES}
+    sharing = {name: [page for page, text in pages.items()
+                      if any(name in head["options"].split() for block in wordings.LABELS.finditer(text)
+                             if (head := wordings.LABELS_HEAD.match(block["body"])))]
+               for name in catalog}
+    assert {name: found for name, found in sharing.items() if len(found) < 2} == {}
+    for page, text in pages.items():
+        assert all(label == catalog[name] for name, label in wordings.key_labels(text).items() if name in catalog), page
+
+
+def test_a_chapters_labels_are_its_pages_and_a_bad_one_names_the_page_and_the_key(tmp_path, monkeypatch):
+    """``Chapter.labels``: the page's {labels} block filled from the values (with the catalog's label
+    of each key figure it names under ``shared``), none for the other figures; a label of a key
+    figure not computed, a field not computed, a key figure labelled twice or shared from a
+    catalog that does not label it is refused with the page and the key figure named."""
+    from analysis.chapters import Chapter
+
+    monkeypatch.chdir(tmp_path)
+
+    def chapter(block: str, shared: str = "") -> Chapter:
+        head = f"---\nshared: {shared}\n---\n" if shared else ""
+        (tmp_path / "page.md").write_text(f"Prose.\n\n:::{{labels}}\n{head}{block}:::\n", encoding="utf-8")
+        ch = Chapter(tmp_path, page="page")
+        ch.key("exports_t", 1200.0, unit="t")
+        ch.key("exports_year", 2025)
+        ch.key("mine_year", 2024)
+        ch.key("china_mine_share_pct", 69.2, unit="%")
+        return ch
+
+    ch = chapter('exports_t: "China\'s magnet exports in {exports_year}"\n')
+    assert ch.labels() == {"exports_t": "China's magnet exports in 2025"}  # the catalog's only where shared
+    assert ch.label("china_mine_share_pct") == ch.label("exports_year") == ""  # What changed words the name
+    ch = chapter('exports_t: "China\'s magnet exports in {exports_year}"\n', shared="china_mine_share_pct")
+    assert ch.labels() == {"exports_t": "China's magnet exports in 2025",
+                           "china_mine_share_pct": "China's share of world mine production, 2024"}
+    with pytest.raises(ValueError, match=r"page: the \{labels\} block labels 'imports_t'"):
+        chapter('imports_t: "India\'s imports"\n').labels()
+    with pytest.raises(ValueError, match=r"page: the label of 'exports_t'.*imports_year"):
+        chapter('exports_t: "China\'s magnet exports in {imports_year}"\n').labels()
+    with pytest.raises(ValueError, match=r"page: .*china_mine_share_pct labelled twice"):
+        chapter('china_mine_share_pct: "China\'s share of mining"\n', shared="china_mine_share_pct").labels()
+    with pytest.raises(ValueError, match=r"page: .*shared exports_t, which the interface catalog does not label"):
+        chapter("", shared="exports_t").labels()
+    with pytest.raises(ValueError, match="one 'key_figure: label' line"):
+        wordings.key_labels(":::{labels}\nexports_t:\n  by: x\n:::\n")
+    assert wordings.key_labels(":::{labels}\n---\nshared: a\n---\n:::\n", catalog={"a": "A {x}"}) == {"a": "A {x}"}
+    assert "China's magnet exports" not in wordings.page_text(
+        (tmp_path / "page.md").read_text(encoding="utf-8"), {})  # the block is not the page's prose
+
+
+def test_a_charts_tooltip_is_its_pages(tmp_path, monkeypatch):
+    """``Chapter.tooltip``: the ``tooltip`` of the figure's {figure-text} block (or one of its
+    ``tooltips`` by name) as a ``charts.sentence``, a key figure named in ``keys`` filled first; a
+    tooltip the page does not write is refused, and so is one the page writes that the chart does
+    not show."""
+    import altair as alt
+    import pandas as pd
+
+    from analysis import charts
+    from analysis.chapters import Chapter, Figure
+
+    (tmp_path / "page.md").write_text("""
+:::{figure-text} fig-page-mine
+title: "t"
+subtitle: "s"
+alt: "a"
+tooltip: "{country} in {mine_year}: {share_pct:.1f} per cent[ ({note})]"
+:::
+
+:::{figure-text} fig-page-two
+title: "t"
+subtitle: "s"
+alt: "a"
+tooltips:
+  exports: "{date|%B %Y}: {exports:,.0f} tonnes exported"
+  marks: "{start|%-d %B %Y}: China announced {label}"
+:::
+""", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ch = Chapter(tmp_path, page="page")
+    ch.key("mine_year", 2025)
+    tip = ch.tooltip("fig-page-mine", keys=["mine_year"])
+    assert tip == charts.sentence("{country} in 2025: {share_pct:.1f} per cent[ ({note})]")
+    assert ch.tooltip("fig-page-mine").fields() == ["country", "mine_year", "share_pct", "note"]  # else the browser's
+    assert ch.tooltip("fig-page-two", "marks").template == "{start|%-d %B %Y}: China announced {label}"
+    with pytest.raises(KeyError, match="page: no 'tooltips: lines'"):
+        ch.tooltip("fig-page-two", "lines")
+    with pytest.raises(KeyError, match="page: no 'tooltip'.*fig-page-other"):
+        ch.tooltip("fig-page-other")
+    with pytest.raises(ValueError, match="date format"):
+        charts.sentence("{date|%B %Y}: {exports}").with_values({"date": "2025"})
+
+    frame = pd.DataFrame({"country": ["China"], "share_pct": [69.2], "exports": [1.0]})
+    ch.figures["fig-page-mine"] = Figure(charts.with_tooltip(alt.Chart(frame).mark_bar(), tip), "", [], "%", frame)
+    assert ch._unread_tooltips("fig-page-mine") == []
+    ch.figures["fig-page-two"] = Figure(alt.Chart(frame).mark_line(), "", [], "t", frame)
+    with pytest.raises(ValueError, match="page: the \\{figure-text\\} block of fig-page-two writes exports, "
+                                         "which its chart does not show"):
+        ch.figure("fig-page-two")
+    with pytest.raises(ValueError, match="not both"):
+        wordings.figure_texts(":::{figure-text} f\ntooltip: \"a\"\ntooltips:\n  b: \"c\"\n:::\n")
+
+
+def _chart_fields(spec) -> set[str]:
+    """Every field a chart's marks may read: its rows' columns and what its transforms compute."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("as"), str):
+                found.add(node["as"])
+            elif isinstance(node.get("as"), list):
+                found.update(a for a in node["as"] if isinstance(a, str))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    for rows in spec.get("datasets", {}).values():
+        found.update(key for row in rows for key in row)
+    return found
+
+
+def _tooltip_fields(spec) -> set[str]:
+    """The fields the chart's tooltip sentences read (``charts.TOOLTIP_FIELD``, built in the browser)."""
+    import json
+    import re
+
+    from analysis import charts
+
+    text = json.dumps(spec)
+    found: set[str] = set()
+    for calc in re.findall(r'\{"calculate": ("(?:[^"\\]|\\.)*"), "as": "' + charts.TOOLTIP_FIELD + r'"\}', text):
+        found.update(re.findall(r'datum\["([^"]+)"\]', json.loads(calc)))
+    return found
+
+
+@pytest.mark.parametrize("name", [c for c in CHAPTERS if c != "data_sources"])
+def test_every_tooltip_a_page_writes_is_one_its_chart_shows(name):
+    """Each ``tooltip`` (or ``tooltips``) of a page's {figure-text} blocks is read by its chapter
+    for a figure it computes, and every field the browser fills names a field of the chart (a
+    column of its rows or one a transform computes): no mark reads "not known" for a field that is
+    never there (a key figure the module did not fill, say)."""
+    import importlib
+
+    module = importlib.import_module(f"analysis.chapters.{MODULE_OF.get(name, name)}")
+    ch = module.compute(DATA)
+    written = {fig for fig, t in wordings.figure_texts((BOOK / f"{name}.md").read_text(encoding="utf-8")).items()
+               if "tooltip" in t or "tooltips" in t}
+    assert written or not ch.figures, f"{name}: no tooltip written in the page"
+    for fig in written:
+        assert fig in ch.figures, f"{name}: a tooltip for {fig}, which the chapter does not compute"
+        assert ch._unread_tooltips(fig) == [], f"{name}: {fig}'s tooltips {ch._unread_tooltips(fig)} are not shown"
+    for fig in ch.figures:
+        spec = ch.chart(fig).to_dict()
+        read = _tooltip_fields(spec)
+        assert read, f"{name}: {fig} has no tooltip sentence"
+        missing = sorted(read - _chart_fields(spec))
+        assert missing == [], f"{name}: {fig}'s tooltip reads {missing}, which no row or transform of the chart holds"

@@ -12,12 +12,14 @@ one word, "5 t" none). Not counted, because they are not report prose:
   ``_warning``, ``_warnings`` or ``_problems`` (such a function returns the build's warnings or the
   validator's messages, e.g. ``freshness.overdue_warnings``, ``freshness.declaration_problems``,
   ``citation.base_url_warning``; the caller prints them, never a page);
-- edition-record labels: the ``label=`` of a key figure (``ch.key(..., label=...)``);
-- tooltip templates: the argument of ``charts.sentence(...)`` (what a chart's tooltip says about
-  a mark, filled by the browser, field by field);
 - code: a Vega expression, that is a literal passed to a Vega-Lite transform (a method named
   ``transform_*``, such as ``chart.transform_calculate(gap="datum.a - datum.b")``) or as an
   ``expr=`` keyword. (Other JavaScript is kept in .js files, which the guard does not read.)
+
+A key figure's label and a chart's tooltip are words a reader sees (on What changed, in a key
+figure's note, on hover), so they are counted like any other: a chapter's page writes them, in its
+``{labels}`` block and in the ``tooltip`` of the figure's ``{figure-text}`` block
+(``analysis.wordings``), and the module reads them (``Chapter.labels``, ``Chapter.tooltip``).
 
 Markup is counted on its text only: a literal that holds an HTML or SVG tag (``<p ...>``, ``</a>``,
 ``<rect .../>``) or comment is read without its tags, so the words between them count and the
@@ -75,10 +77,10 @@ def _excused(tree: ast.AST) -> set[int]:
             allow(node)
         elif isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name in ("sentence", *LOG_CALLS) or name.startswith("transform_"):
+            if name in LOG_CALLS or name.startswith("transform_"):
                 allow(node)
             for keyword in node.keywords:
-                if keyword.arg in ("label", "expr"):
+                if keyword.arg == "expr":
                     allow(keyword)
     return allowed
 
@@ -101,4 +103,16 @@ def long_literals(source: str, excuse: bool = True) -> list[tuple[int, str]]:
         text = _text(node)
         if text is not None and words(reader_text(text)) >= LONG:
             found.append((node.lineno, " ".join(reader_text(text).split()) if TAG.search(text) else text))
+    return sorted(found)
+
+
+def tooltip_literals(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every literal a ``sentence(...)`` call is given (``charts.sentence``), of any
+    length: a chart's tooltip is its page's (``Chapter.tooltip``), never a module's."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name == "sentence":
+                found += [(n.lineno, _text(n)) for arg in node.args for n in ast.walk(arg) if _text(n) is not None]
     return sorted(found)

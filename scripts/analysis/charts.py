@@ -42,12 +42,13 @@ WIDTH = 620
 #
 # A chart's tooltip is one line of text built in the browser from a template, e.g.
 # sentence("{date|%B %Y}: {exports:,.0f} tonnes, {basis}") reads "May 2025: 1,238 tonnes,
-# reported". Fields in braces: {name} as it is, {name:FORMAT} a number in d3-format ("," thousands,
-# ".1f" one decimal), {name|FORMAT} a date in d3-time-format ("%B %Y" = "May 2025", "%-d %B %Y" =
-# "4 April 2025"). A part in square brackets is left out when a field in it has no value
-# ("[, ends {end|%B %Y}]"); elsewhere a missing value reads "not known". Every shape below takes one
-# as its ``tooltip`` (a list of fields still works), so units are words in the template, not a
-# column header.
+# reported". The template is written in the chapter's page, in the figure's {figure-text} block
+# (``tooltip:``), and a chapter's module reads it with ``Chapter.tooltip``. Fields in braces:
+# {name} as it is, {name:FORMAT} a number in d3-format ("," thousands, ".1f" one decimal),
+# {name|FORMAT} a date in d3-time-format ("%B %Y" = "May 2025", "%-d %B %Y" = "4 April 2025").
+# A part in square brackets is left out when a field in it has no value ("[, ends {end|%B %Y}]");
+# elsewhere a missing value reads "not known". Every shape below takes one as its ``tooltip`` (a
+# list of fields still works), so units are words in the template, not a column header.
 
 TOOLTIP_FIELD = "tooltip_sentence"
 _PLACEHOLDER = re.compile(r"\{([^{}:|]+)(?:([:|])([^{}]*))?\}")
@@ -86,6 +87,20 @@ class Sentence:
 
     def fields(self) -> list[str]:
         return [m.group(1) for m in _PLACEHOLDER.finditer(self.template)]
+
+    def with_values(self, values: dict) -> Sentence:
+        """The template with the fields ``values`` names filled now, as Python formats them
+        (``{year}``, ``{share:.1f}``): a value every mark shares that the rows do not hold. The
+        other fields are left for the browser."""
+        def one(m):
+            name, kind, fmt = m.group(1), m.group(2), m.group(3)
+            if name not in values:
+                return m.group(0)
+            if kind == "|":
+                raise ValueError(f"{m.group(0)}: a date format is the browser's; give the value as text")
+            return format(values[name], fmt or "")
+
+        return Sentence(_PLACEHOLDER.sub(one, self.template)) if values else self
 
     def expression(self) -> str:
         """The template as a Vega expression that builds the sentence from one datum."""

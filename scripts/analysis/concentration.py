@@ -29,8 +29,9 @@ WORLD = "World"
 OTHER_ISO3 = "OTH"
 WORLD_ISO3 = "WLD"
 HHI_MAX = 10_000.0
+# highly concentrated above this: US DOJ/FTC Merger Guidelines (2023), Guideline 1 (the label of
+# the key figure that quotes it names the guideline: book/leverage.md, {labels})
 HHI_HIGHLY_CONCENTRATED = 1_800.0
-HHI_GUIDELINE = "US DOJ/FTC Merger Guidelines (2023), Guideline 1"
 # Shares of named countries may exceed 100 % of the world only by rounding in the source.
 SUM_TOLERANCE_PCT = 2.0
 

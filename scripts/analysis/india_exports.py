@@ -6,7 +6,7 @@ month that have none, India's share of China's exports in the months both are gi
 latest India month against the same month a year earlier where both exist. ``figure`` draws the
 India months as dots (filled: reported; open: derived) joined only across consecutive months,
 with the unpublished runs shaded, so that no line crosses a month without a figure. Its title,
-subtitle and alt text are in book/leverage.md ({figure-text} fig-leverage-exports-india).
+subtitle, alt text and tooltip are in book/leverage.md ({figure-text} fig-leverage-exports-india).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def read(ch, exports: pd.DataFrame) -> dict:
     latest, first_rep = reported.iloc[-1], reported.iloc[0]
     ch.key("india_latest_month", name(str(latest["month"])))
     ch.key("india_latest_t", float(latest["exports"]), unit="t", dataset="china_magnet_exports_monthly",
-           source_ids=[latest["source_id"]], label="China's magnet exports to India, latest month published")
+           source_ids=[latest["source_id"]])
     ch.key("india_first_reported_month", name(str(first_rep["month"])))
     ch.key("india_first_reported_t", float(first_rep["exports"]), unit="t", dataset="china_magnet_exports_monthly",
            source_ids=[first_rep["source_id"]])
@@ -90,8 +90,9 @@ def read(ch, exports: pd.DataFrame) -> dict:
     return {"india": india, "runs": runs, "start": start, "end": end, "source_ids": ids}
 
 
-def figure(part: dict) -> dict:
-    """The chart and its data (the chapter wraps them as its Figure)."""
+def figure(part: dict, tooltip) -> dict:
+    """The chart and its data (the chapter wraps them as its Figure); ``tooltip`` is a mark's,
+    as the chapter's page writes it (``Chapter.tooltip``)."""
     india, runs = part["india"].copy(), part["runs"]
     india["segment"] = [str(i) for i in (pd.Series([_index(m) for m in india["month"]]).diff().fillna(1) != 1).cumsum()]
     half = pd.Timedelta(days=15)
@@ -102,7 +103,6 @@ def figure(part: dict) -> dict:
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=domain),
               axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6, labelOverlap="greedy"))
     y = alt.Y("exports:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f"), scale=alt.Scale(zero=True))
-    tooltip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes exported to India, {basis}")
     band = alt.Chart(gaps).mark_rect(color=charts.GRID, opacity=0.8).encode(x="start:T", x2="end:T",
                                                                            tooltip=alt.Tooltip("label:N"))
     band_text = alt.Chart(gaps).mark_text(align="left", baseline="top", dx=3, dy=3, color=charts.MUTED).encode(

@@ -211,13 +211,15 @@ def whatif_outcome() -> str:
 
 
 def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_months: float, inventory_weeks: float,
-                 reference: pd.DataFrame, headline, color: str = charts.INDIA, width: int = 260, height: int = 240,
-                 headline_dx: int = -60) -> alt.VConcatChart:
+                 reference: pd.DataFrame, headline, tooltip: charts.Sentence, color: str = charts.INDIA, width: int = 260,
+                 height: int = 240, headline_dx: int = -60) -> alt.VConcatChart:
     """Bars of EV output at risk in the low, central and high cases, under a headline sentence,
     recomputed from ``inputs`` (``whatif_inputs``) at the sliders' settings. ``reference`` is the
     chapter's result (columns ``label`` and ``at_risk_rounded``), outlined once a slider moves.
     ``headline`` is its wording in the chapter (``headline_expr``), filled from the central case's
     fields (``at_risk_rounded``, ``share_pct``, ``low_at_risk``, ``high_at_risk``; cases by ``outcome``).
+    ``tooltip`` is a bar's, as the chapter writes it (``Chapter.tooltip``), of the case's fields
+    (``label``, ``cut_pct``, ``months``, ``weeks``, ``at_risk_rounded``, ``share_pct``).
     The headline starts ``headline_dx`` px left of the plot, over the axis labels, so the chart
     fits a phone."""
     whatif.check_parameters(supply_cut_share, disruption_months, inventory_weeks)
@@ -228,9 +230,6 @@ def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_mo
     order = [dict(zip(inputs["case"], inputs["label"]))[c] for c in CASE_ORDER if c in set(inputs["case"])]
     xenc = alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=1000))
     bars = base.encode(x=xenc, y=alt.Y("at_risk_rounded:Q", title="EVs at risk", axis=alt.Axis(format=",.0f")))
-    tooltip = charts.sentence("{label} case: supply cut by {cut_pct:.0f} per cent for {months} months with {weeks} "
-                              "weeks of stocks puts {at_risk_rounded:,.0f} EVs at risk, {share_pct:.2~r} per cent "
-                              "of a year's sales")
     plot = (charts.with_tooltip(bars.mark_bar(color=color), tooltip)
             + _reference(reference, WHATIF_CONTROLS, defaults, xenc, "at_risk_rounded")
         + bars.mark_text(baseline="bottom", dy=-3).encode(text=alt.Text("at_risk_rounded:Q", format=",.0f"))
@@ -289,14 +288,16 @@ def _capacity_transforms(chart: alt.Chart) -> alt.Chart:
 
 def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_realisation: float,
                    capacity_delay_years: int, bar_label: str, line_label: str, broad_label: str, y_title: str,
-                   reference: pd.DataFrame, headline, width: int = charts.WIDTH - 100,
+                   reference: pd.DataFrame, headline, tooltip: charts.Sentence, width: int = charts.WIDTH - 100,
                    height: int = 300) -> alt.VConcatChart:
     """Domestic capacity (bars) against demand (a line; the government's estimate dashed) by year,
     under a headline sentence, recomputed from ``inputs`` (``capacity_inputs``) at the sliders'
     settings. ``reference`` is the chapter's path (columns ``year`` and ``capacity_t``), its
     capacity outlined once a slider moves. ``headline`` is its wording in the chapter
     (``headline_expr``), filled from the last year's fields (``last_year``, ``capacity_t``,
-    ``demand_t``, ``first_met``; cases by ``met_by_end``)."""
+    ``demand_t``, ``first_met``; cases by ``met_by_end``). ``tooltip`` is a year's, as the chapter
+    writes it (``Chapter.tooltip``), of its fields (``year``, ``capacity_t``, ``demand_t``,
+    ``demand_broad_t``)."""
     capacity.check_parameters(demand_growth, capacity_realisation, capacity_delay_years)
     defaults = dict(demand_growth=demand_growth, capacity_realisation=capacity_realisation,
                     capacity_delay_years=capacity_delay_years)
@@ -305,9 +306,6 @@ def capacity_chart(inputs: pd.DataFrame, *, demand_growth: float, capacity_reali
     domain = [bar_label, line_label, broad_label]
     scale = alt.Scale(domain=domain, range=[charts.INDIA, charts.TEXT, charts.NEUTRAL[1]])
     xenc = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-    tooltip = charts.sentence("{year}: domestic capacity {capacity_t:,.0f} tonnes a year; demand "
-                              "{demand_t:,.0f} tonnes (loose magnet imports) or {demand_broad_t:,.0f} tonnes "
-                              "(the government's estimate)")
     bars = charts.with_tooltip(base.transform_calculate(series=_js(bar_label)).mark_bar(opacity=0.85).encode(
         x=xenc, y=alt.Y("capacity_t:Q", title=y_title, axis=alt.Axis(format=",.0f")),
         color=alt.Color("series:N", title=None, scale=scale)), tooltip)

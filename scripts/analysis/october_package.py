@@ -67,7 +67,7 @@ def read(ch, package: pd.DataFrame, timeline: pd.DataFrame) -> dict:
     ch.key("package_n_elements_total", len(set(elements(april["elements"])) | set(elements(added["elements"]))),
            dataset="export_control_timeline")
     ch.key("de_minimis_pct", percent(de_minimis["threshold"]), unit="% of value", dataset="october_2025_package",
-           source_ids=[de_minimis["source_id"]], label="De-minimis threshold of Announcement 2025 No. 61")
+           source_ids=[de_minimis["source_id"]])
     ch.key("de_minimis_from", controls.long_date(str(de_minimis["effective_date"])[:10]))
     ch.key("military_owned_pct", percent(military["threshold"]), unit="%", dataset="october_2025_package",
            source_ids=[military["source_id"]])

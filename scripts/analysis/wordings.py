@@ -147,8 +147,10 @@ FIGURE_TEXT = re.compile(r"^[ \t]*(?P<fence>:{3,})\{figure-text\}[ \t]+(?P<name>
 FIGURE_FIELDS = ("title", "subtitle", "alt")
 # a block may also name pieces of wording (``words:``) that its fields quote by name, each a
 # template or a mapping of cases; what a model drawn in the browser writes (``headline``) is a field
-# too, and so are the chart's axis titles (``axes:``, by channel: ``x``, ``y``)
-FIGURE_PARTS = ("words", "headline", "axes")
+# too, and so are the chart's axis titles (``axes:``, by channel: ``x``, ``y``) and its tooltips
+# (``tooltip:``, or ``tooltips:`` by name for a chart whose layers say different things), which the
+# browser fills mark by mark (``analysis.charts.sentence``)
+FIGURE_PARTS = ("words", "headline", "axes", "tooltip", "tooltips")
 
 
 def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
@@ -175,6 +177,12 @@ def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
     page gives none, ``analysis.chapters.with_axis_titles``); and ``headline``, the
     sentence an in-page model draws over its chart, a template of the model's own fields that the
     chart fills in the browser at the sliders' settings (``analysis.inpage_models.headline_expr``).
+    ``tooltip`` is what the chart says about a mark on hover, a template in ``charts.sentence``'s
+    syntax that the browser fills from the mark's row (``"{date|%B %Y}: {exports:,.0f} tonnes
+    exported, {basis}"``); a chart whose layers say different things names each under
+    ``tooltips`` (``exports: "…"``, ``announcements: "…"``). The module reads them when it builds
+    the chart (``Chapter.tooltip``), which may fill a key figure into one first (a year the rows do
+    not hold).
 
     A piece of ``words`` may also list: ``each: <rows>`` names a row set the chapter computes
     (``Chapter.rows``: one mapping of values per row), ``item`` is the template (or cases) filled
@@ -202,6 +210,10 @@ def figure_texts(markdown: str) -> dict[str, dict[str, str]]:
         if unknown:
             raise ValueError(f"{{figure-text}} {block['name']}: unknown fields {sorted(unknown)} "
                              f"(a figure's text is its {', '.join(FIGURE_FIELDS + FIGURE_PARTS)})")
+        if "tooltip" in fields and "tooltips" in fields:
+            raise ValueError(f"{{figure-text}} {block['name']}: a 'tooltip' or 'tooltips' by name, not both")
+        if not isinstance(fields.get("tooltips", {}), dict):
+            raise ValueError(f"{{figure-text}} {block['name']}: 'tooltips' names each layer's tooltip (name: template)")
         found[block["name"]] = {k: v if isinstance(v, dict) else str(v) for k, v in fields.items()}
     return found
 
@@ -392,10 +404,65 @@ def page_text(markdown: str, values: dict, page: str = "", pages: dict | None = 
     matter left out, each ``{choose}`` replaced by its chosen branch, every ``{glue:text}`` filled
     (for the tests that look for a sentence that no longer holds on edited data)."""
     text = CODE_CELL.sub("", markdown.split("\n---\n", 1)[-1] if markdown.startswith("---") else markdown)
-    text = WORDS.sub("", TABLE_TEXT.sub("", FIGURE_TEXT.sub("", text)))
+    text = LABELS.sub("", WORDS.sub("", TABLE_TEXT.sub("", FIGURE_TEXT.sub("", text))))
     branches = iter(chosen(text, values, page, pages if pages is not None else {}))
     text = CHOOSE.sub(lambda _: next(branches)[2], text)
     return as_text(fill(text, values, page, pages))
+
+
+LABELS = re.compile(r"^[ \t]*(?P<fence>:{3,})\{labels\}[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$", re.S | re.M)
+LABELS_HEAD = re.compile(r"\A[ \t]*---[ \t]*\n(?P<options>.*?)^[ \t]*---[ \t]*\n", re.S | re.M)
+
+
+def key_labels(markdown: str, catalog: dict | None = None) -> dict[str, str]:
+    """The ``{labels}`` block of a page: key figure → its label, a template of the chapter's key
+    figures. A label names a figure where a reader meets it out of its sentence: on What changed
+    and in the note of a key figure that traces it to its row (``Chapter.labels`` fills them)::
+
+        :::{labels}
+        ---
+        shared: as_of_text china_mine_share_pct
+        ---
+        exports_trough_t: "China's magnet exports in the trough month"
+        mine_hhi: "HHI of rare-earth mine production, {mine_year} (named countries)"
+        :::
+
+    A finding several chapters state is labelled once, under ``labels`` in the interface catalog
+    (book/_interface.yml; ``catalog`` stands in for it in tests): each page that states it names
+    it under ``shared`` (the option block MyST reads first) and gets the catalog's template. A key
+    figure the block does not name has no label (What changed words its name, the note gives none).
+    The block is not shown. ValueError for a line that is not ``key_figure: label``, a key figure
+    labelled twice, or a shared one the catalog does not label."""
+    import yaml
+
+    found: dict[str, str] = {}
+    for block in LABELS.finditer(markdown):
+        body, shared = block["body"], []
+        head = LABELS_HEAD.match(body)
+        if head:
+            options = dict(OPTION.findall(head["options"]))
+            if set(options) - {"shared"}:
+                raise ValueError(f"{{labels}}: options {sorted(set(options) - {'shared'})}; the one option is 'shared'")
+            shared, body = options.get("shared", "").split(), body[head.end():]
+        entries = yaml.safe_load(body) or {}
+        if not isinstance(entries, dict) or any(isinstance(v, (dict, list)) for v in entries.values()):
+            raise ValueError("{labels}: one 'key_figure: label' line per key figure")
+        if shared:
+            if catalog is None:
+                from masthead import interface
+
+                catalog = interface.entry("labels")
+            missing = [name for name in shared if name not in catalog]
+            if missing:
+                raise ValueError(f"{{labels}}: shared {', '.join(missing)}, which the interface catalog does not "
+                                 f"label (book/_interface.yml, labels:)")
+        named = [*map(str, entries), *shared]
+        twice = sorted({name for name in named if named.count(name) > 1} | (set(found) & set(named)))
+        if twice:
+            raise ValueError(f"{{labels}}: {', '.join(twice)} labelled twice")
+        found.update({str(k): str(v) for k, v in entries.items()})
+        found.update({name: str(catalog[name]) for name in shared})
+    return found
 
 
 WORDS = re.compile(r"^[ \t]*(?P<fence>:{3,})\{words\}[ \t]+(?P<name>\S+)[ \t]*\n(?P<body>.*?)^[ \t]*(?P=fence)[ \t]*$",

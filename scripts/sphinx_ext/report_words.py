@@ -294,6 +294,16 @@ class Words(FigureText):
     lines, ``analysis.wordings.word_lists``), read by the chapter's kernel; the page shows nothing here."""
 
 
+class Labels(FigureText):
+    """``{labels}``: the labels of the chapter's key figures (``key_figure: label`` lines, and under
+    ``shared`` those the interface catalog labels; ``analysis.wordings.key_labels``), read by the
+    chapter's kernel, which records them with the figures (What changed, the key-figure notes);
+    the page shows nothing here."""
+
+    required_arguments = 0
+    option_spec = {"shared": directives.unchanged}
+
+
 def setup(app):
     app.add_node(pending_choice)
     app.add_node(choice_case)
@@ -301,6 +311,7 @@ def setup(app):
     app.add_directive("figure-text", FigureText)
     app.add_directive("table-text", TableText)
     app.add_directive("words", Words)
+    app.add_directive("labels", Labels)
     app.add_node(quoted_finding)
     app.add_directive("finding", Finding)
     app.add_post_transform(QuoteFindings)

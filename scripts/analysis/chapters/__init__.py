@@ -35,13 +35,13 @@ def plain(value):
 
 @dataclass
 class KeyFigure:
-    """A value the chapter states, with its provenance (what the edition record lists)."""
+    """A value the chapter states, with its provenance (what the edition record lists). Its label,
+    the words that name it out of its sentence, is the page's (``Chapter.labels``)."""
 
     value: object
     unit: str = ""
     dataset: str = ""
     source_ids: list = field(default_factory=list)
-    label: str = ""
 
 
 @dataclass
@@ -76,6 +76,8 @@ class Chapter:
         self._table_texts: dict = {}
         self._templates: dict | None = None
         self._word_lists: dict | None = None
+        self._label_templates: dict | None = None
+        self._tooltips_read: set[tuple[str, str]] = set()  # (figure, tooltip name) the module read
         self.keys: dict[str, KeyFigure] = {}
         # row sets that the page's words list one row at a time (a ``words`` piece with ``each``
         # in a {figure-text} or {table-text} block): values, not key figures (neither glued nor
@@ -84,14 +86,15 @@ class Chapter:
         self.tables: dict[str, pd.DataFrame] = {}
         self.figures: dict[str, Figure] = {}
 
-    def key(self, name: str, value, *, unit: str = "", dataset: str = "", source_ids=(), label: str = ""):
-        """Record a key figure; returns the value. NaN is refused: the data it needs is missing."""
+    def key(self, name: str, value, *, unit: str = "", dataset: str = "", source_ids=()):
+        """Record a key figure; returns the value. NaN is refused: the data it needs is missing.
+        Its label is written in the page (``labels``), not here."""
         value = plain(value)
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"key figure {name!r} is NaN: the data it needs is missing")
         if name in self.keys:
             raise ValueError(f"key figure {name!r} is computed twice")
-        self.keys[name] = KeyFigure(value, unit, dataset, [str(s) for s in source_ids], label)
+        self.keys[name] = KeyFigure(value, unit, dataset, [str(s) for s in source_ids])
         return value
 
     def rows(self, name: str, records) -> list[dict]:
@@ -115,23 +118,58 @@ class Chapter:
         figure and table so the chapter's Markdown can place it (``{glue:figure}`` / ``{glue}``).
 
         A key figure is glued (not displayed) with its provenance in the output's metadata, under
-        ``report``: its label (its name in words when it has none), unit, dataset and source ids,
-        which the edition record, What changed and the key-figure notes read
+        ``report``: its label (``labels``; its name in words when it has none), unit, dataset and
+        source ids, which the edition record, What changed and the key-figure notes read
         (pipeline/editions/record.py, sphinx_ext/report_trace.py)."""
         from IPython.core.formatters import format_display_data
         from IPython.display import HTML, display
         from myst_nb import glue
 
+        labels = self.labels()
         for name, k in self.keys.items():
             bundle, metadata = format_display_data(k.value)
             metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
-            metadata["report"] = {"label": k.label or name.replace("_", " "), "unit": k.unit,
+            metadata["report"] = {"label": labels.get(name) or name.replace("_", " "), "unit": k.unit,
                                   "dataset": k.dataset, "source_ids": list(k.source_ids)}
             display({GLUE_PREFIX + mime: v for mime, v in bundle.items()}, raw=True, metadata=metadata)
         for name in self.figures:
             glue(name, self.figure(name), display=False)
         for name in self.tables:  # as HTML: a Styler's plain-text form names its memory address
             glue(f"table-{name}", HTML(self.table(name)._repr_html_()), display=False)
+
+    def labels(self) -> dict[str, str]:
+        """Each labelled key figure's label, as the page writes it in its ``{labels}`` block
+        (``analysis.wordings.key_labels``: its own, or the interface catalog's for a finding several
+        chapters state, which the block names under ``shared``), filled from the chapter's values
+        (``values``). A key figure the block does not name has none. ValueError, naming the page
+        and the key figure, for a label of a key figure the chapter does not compute or naming a
+        field it does not compute."""
+        from .. import wordings
+
+        where = self.page or "no page"
+        if self._label_templates is None:
+            source = wordings.page_source(self.page) if self.page else None
+            try:
+                self._label_templates = wordings.key_labels(source) if source else {}
+            except ValueError as problem:
+                raise ValueError(f"{where}: {problem}") from None
+        unknown = [name for name in self._label_templates if name not in self.keys]
+        if unknown:
+            raise ValueError(f"{where}: the {{labels}} block labels {', '.join(map(repr, unknown))}, which the "
+                             f"chapter does not compute")
+        values = self.values()
+        labels = {}
+        for name, template in self._label_templates.items():
+            try:
+                labels[name] = template.format_map(values)
+            except (KeyError, IndexError, AttributeError, ValueError) as problem:
+                raise ValueError(f"{where}: the label of {name!r} ({template!r}) cannot be filled: "
+                                 f"{problem!r} (a field the chapter does not compute?)") from None
+        return labels
+
+    def label(self, name: str) -> str:
+        """Key figure ``name``'s label (``labels``); "" when it has none."""
+        return self.labels().get(name, "")
 
     def words(self, name: str) -> dict[str, str]:
         """The page's ``{words} <name>`` block (``analysis.wordings.word_lists``): code → words.
@@ -146,18 +184,45 @@ class Chapter:
         except KeyError:
             raise KeyError(f"{self.page or 'no page'}: no {{words}} {name} block") from None
 
-    def figure_template(self, name: str, field: str):
-        """The template of ``field`` in figure ``name``'s ``{figure-text}`` block on its page, as
-        written (a model's ``headline``, which the browser fills). KeyError when the page has none."""
+    def _figure_templates(self) -> dict:
+        """The page's {figure-text} blocks as written (``analysis.wordings.figure_texts``), read once."""
         from .. import wordings
 
         if self._templates is None:
             source = wordings.page_source(self.page) if self.page else None
             self._templates = wordings.figure_texts(source) if source else {}
+        return self._templates
+
+    def figure_template(self, name: str, field: str):
+        """The template of ``field`` in figure ``name``'s ``{figure-text}`` block on its page, as
+        written (a model's ``headline``, which the browser fills). KeyError when the page has none."""
         try:
-            return self._templates[name][field]
+            return self._figure_templates()[name][field]
         except KeyError:
             raise KeyError(f"{self.page or 'no page'}: no {field!r} in a {{figure-text}} block for {name}") from None
+
+    def tooltip(self, figure: str, name: str = "", *, keys=()):
+        """Figure ``figure``'s tooltip as its page writes it, as an ``analysis.charts.sentence``: the
+        ``tooltip`` of its ``{figure-text}`` block or, with ``name``, the one so named under
+        ``tooltips`` (a chart whose layers say different things). The browser fills it from each
+        mark's row; a field named in ``keys`` (key figures of the chapter) is filled here first, for
+        a value every mark shares and the rows do not hold (the year of a chart of one year).
+        KeyError when the page writes none."""
+        from ..charts import sentence
+
+        block = self._figure_templates().get(figure, {})
+        template = (block.get("tooltips") or {}).get(name) if name else block.get("tooltip")
+        if template is None or isinstance(template, dict):
+            part = f"tooltips: {name}" if name else "tooltip"
+            raise KeyError(f"{self.page or 'no page'}: no {part!r} in a {{figure-text}} block for {figure}")
+        self._tooltips_read.add((figure, name))
+        return sentence(str(template)).with_values({key: self[key] for key in keys})
+
+    def _unread_tooltips(self, figure: str) -> list[str]:
+        """The tooltips figure ``figure``'s block writes that its module did not read (``tooltip``)."""
+        block = self._figure_templates().get(figure, {})
+        written = ([""] if "tooltip" in block else []) + list(block.get("tooltips") or {})
+        return [name or "tooltip" for name in written if (figure, name) not in self._tooltips_read]
 
     def figure_words(self, name: str) -> dict[str, str]:
         """Figure ``name``'s title, subtitle and alt text: as its page writes them in a
@@ -196,8 +261,14 @@ class Chapter:
         return with_axis_titles(self.figures[name].chart, self.figure_axes(name), name)
 
     def figure(self, name: str):
-        """The figure ``name`` as the report shows it (chart, source line, downloads)."""
+        """The figure ``name`` as the report shows it (chart, source line, downloads). ValueError
+        when its page writes a tooltip its chart does not show (words no reader would see)."""
         from ..figures import report_figure
+
+        unread = self._unread_tooltips(name)
+        if unread:
+            raise ValueError(f"{self.page or 'no page'}: the {{figure-text}} block of {name} writes "
+                             f"{', '.join(unread)}, which its chart does not show (the module reads none)")
 
         return report_figure(name, self.chart(name), self.figures[name], self.figure_words(name), self.data_dir)
 

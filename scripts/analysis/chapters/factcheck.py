@@ -40,7 +40,7 @@ def compute(data_dir, year: int = 2025, as_of: str = "2026-12-07") -> Chapter:
     production = datasets.load("mine_production_by_country", data_dir)
 
     # --- process ------------------------------------------------------------------------------
-    ch.key("as_of_text", long_date(as_of), label='Information current to')
+    ch.key("as_of_text", long_date(as_of))
     frames["claims"] = frames["claims"].drop_duplicates(subset="claim", keep="first")  # each claim once
     for part, frame in frames.items():
         verdicts(ch, part, frame)
@@ -62,7 +62,7 @@ def compute(data_dir, year: int = 2025, as_of: str = "2026-12-07") -> Chapter:
 def verdicts(ch: Chapter, part: str, frame: pd.DataFrame) -> None:
     """How many of a part's rows have each verdict, citing the sources the verdicts rest on."""
     ds = dict(dataset=PARTS[part], source_ids=[ARTICLE, *claims.evidence_ids(frame)])
-    ch.key(f"{part}_n", len(frame), **ds, label=f"Rows of the news report's {part} checked")
+    ch.key(f"{part}_n", len(frame), **ds)
     for code, n in claims.assessment_counts(frame).items():
         ch.key(f"{part}_{code}_n", n, **ds)
         ch.key(f"{part}_{code}_any", n > 0)  # the page words "contradicts none" apart
@@ -79,9 +79,11 @@ def lree_share(ch: Chapter, seed: pd.DataFrame, chain: pd.DataFrame, production:
     scratch = Chapter(ch.data_dir)  # the leverage chapter's own figures, computed its way
     shares = value_chain(scratch, chain, registry)
     mine = mining(scratch, production, registry, year)
+    # labelled as in the leverage chapter: the same finding, whose label the interface catalog
+    # writes once for both (book/_interface.yml, labels)
     for name in ("china_mine_share_pct", "china_magnet_share_pct", "mine_year"):
         k = scratch.keys[name]
-        ch.key(name, k.value, unit=k.unit, dataset=k.dataset, source_ids=k.source_ids, label=k.label)
+        ch.key(name, k.value, unit=k.unit, dataset=k.dataset, source_ids=k.source_ids)
     lree = seed[seed["claim"].str.contains("light rare earth magnets", case=False)].iloc[0]
     value = claims.parse_value(lree["seed_value"])
     match = claims.closest_match(value, {"mining": mine["china_share_pct"], "magnets": shares["magnets"]["share_pct"]})

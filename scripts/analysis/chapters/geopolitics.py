@@ -51,7 +51,7 @@ def compute(data_dir, as_of: str = "2026-12-07") -> Chapter:
     registry = datasets.sources(data_dir)
 
     as_of_day = controls.to_date(as_of, what="as_of")
-    ch.key("as_of_text", controls.long_date(as_of_day), label='Information current to')
+    ch.key("as_of_text", controls.long_date(as_of_day))
     status = status_on(ch, timeline, as_of_day)
     us_side(ch, status)
     general_licences(ch, status, as_of_day)
@@ -74,12 +74,10 @@ def precedent(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     rows = rows[rows["date"].map(lambda d: controls.to_date(d) <= as_of_day)].sort_values("date")
     ids = sorted(set(rows["source_id"]))
     words = status_words(ch)
-    ch.key("precedent_n", len(rows), dataset="export_control_timeline", source_ids=ids,
-           label="China's 2026 export-control measures aimed at named countries' military users or named companies")
+    ch.key("precedent_n", len(rows), dataset="export_control_timeline", source_ids=ids)
     ch.key("precedent_any", bool(len(rows)))
     japan = rows[rows["measure"].str.contains("Japan", case=False)]
-    ch.key("precedent_japan_n", len(japan), dataset="export_control_timeline", source_ids=sorted(set(japan["source_id"])),
-           label="China's 2026 measures aimed at Japan")
+    ch.key("precedent_japan_n", len(japan), dataset="export_control_timeline", source_ids=sorted(set(japan["source_id"])))
     ch.key("precedent_first", controls.long_date(rows["date"].iloc[0]) if len(rows) else "")
     ch.key("precedent_last", controls.long_date(rows["date"].iloc[-1]) if len(rows) else "")
     return pd.DataFrame({
@@ -112,8 +110,8 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     ch.key("ends_next_measure", ends["next_label"], dataset="export_control_timeline")
     n = controls.counts(status)
     not_yet = n.get("not_announced", 0) + n.get("announced", 0)
-    ch.key("n_measures", len(status), label='Measures in the chart')
-    ch.key("n_in_force", n.get("in_force", 0), label='Measures in force')
+    ch.key("n_measures", len(status))
+    ch.key("n_in_force", n.get("in_force", 0))
     ch.key("n_suspended", n.get("suspended", 0))
     ch.key("n_end_passed", n.get("end_passed_unconfirmed", 0))
     ch.key("n_not_yet", not_yet)
@@ -126,10 +124,9 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     suspension = by_id.loc[package["suspended_by"].dropna().iloc[0]] if package["suspended_by"].notna().any() else None
     ch.key("october_suspended", suspension is not None)
     ch.key("october_suspension_end", controls.long_date(suspension["scheduled_end"]) if suspension is not None else "",
-           dataset="export_control_timeline", source_ids=[suspension["source_id"]] if suspension is not None else [],
-           label='Suspension of the October 2025 package ends')
+           dataset="export_control_timeline", source_ids=[suspension["source_id"]] if suspension is not None else [])
     ch.key("october_suspension_confirmed", controls.long_date(suspension["status_confirmed"]) if suspension is not None else "",
-           dataset="export_control_timeline", label='Suspension of the October 2025 package last confirmed')
+           dataset="export_control_timeline")
     april = status[status["instrument"].str.contains("2025 No. 18")].iloc[0]
     ds = dict(dataset="export_control_timeline", source_ids=[april["source_id"]])
     ch.key("april_status", status_words(ch)[april["status_as_of"]], **ds)
@@ -137,20 +134,19 @@ def status_on(ch: Chapter, timeline: pd.DataFrame, as_of_day) -> pd.DataFrame:
     ch.key("april_controls_month", f"{controls.to_date(april['date']):%B %Y}")
     october = package.sort_values("date").iloc[0]
     ch.key("october_package_month", f"{controls.to_date(october['date']):%B %Y}")
-    ch.key("april_confirmed", controls.long_date(april["status_confirmed"]), label="April 2025 controls' status last confirmed")
+    ch.key("april_confirmed", controls.long_date(april["status_confirmed"]))
 
     # the scheduled ends that have passed with no source on what followed (suspensions and truces)
     own_end = status["scheduled_end"].map(lambda v: controls.to_date(v) is not None).astype(bool)
     passed = status[(status["status_as_of"] == "end_passed_unconfirmed") & own_end]
     ends = sorted(controls.to_date(v) for v in passed["scheduled_end"])
     ds = dict(dataset="export_control_timeline", source_ids=passed["source_id"].unique())
-    ch.key("ends_passed_n", len(passed), **ds, label='Truce measures past their scheduled end')
-    ch.key("ends_passed_first", controls.long_date(ends[0]) if ends else "", **ds, label='First scheduled end of the truce passed')
+    ch.key("ends_passed_n", len(passed), **ds)
+    ch.key("ends_passed_first", controls.long_date(ends[0]) if ends else "", **ds)
     ch.key("ends_passed_last", controls.long_date(ends[-1]) if ends else "", **ds)
     ch.key("ends_passed_china_n", int((passed["side"] == "China").sum()), **ds)
-    ch.key("ends_passed_us_n", int((passed["side"] != "China").sum()), **ds, label='US truce measures past their scheduled end')
-    ch.key("n_under_passed_ends", int(status["suspended_by"].isin(list(passed["event_id"])).sum()), **ds,
-           label='Measures under a suspension whose end has passed')
+    ch.key("ends_passed_us_n", int((passed["side"] != "China").sum()), **ds)
+    ch.key("n_under_passed_ends", int(status["suspended_by"].isin(list(passed["event_id"])).sum()), **ds)
     return status
 
 
@@ -169,8 +165,8 @@ def us_side(ch: Chapter, status: pd.DataFrame) -> None:
     """The US measures of the bargain: the BIS Affiliates Rule, its suspension and the truce measures."""
     ds = "export_control_timeline"
     us = status[status["side"] == "United States"]
-    ch.key("n_us_measures", len(us), dataset=ds, label='US measures in the chart')
-    ch.key("n_china_measures", int((status["side"] == "China").sum()), dataset=ds, label='Chinese measures in the chart')
+    ch.key("n_us_measures", len(us), dataset=ds)
+    ch.key("n_china_measures", int((status["side"] == "China").sum()), dataset=ds)
     rule = _row(us, "the Affiliates Rule", category="regulation")
     suspension = _row(us, "the Affiliates Rule's suspension", category="suspension")
     truce = _row(us, "the US truce measures", category="truce")
@@ -228,7 +224,7 @@ def event_dates(ch: Chapter, events: pd.DataFrame, as_of_day, registry: pd.DataF
     dated = events[[controls.to_date(d) <= as_of_day for d in events["date"]]]
     newest = dated.sort_values("date").iloc[-1]
     ch.key("newest_event_date", controls.long_date(newest["date"]), dataset="geopolitical_events",
-           source_ids=[newest["source_id"]], label='Newest event')
+           source_ids=[newest["source_id"]])
 
 
 def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) -> None:
@@ -250,7 +246,7 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
         ch.key(name, controls.long_date(row["since"]), dataset=ds, source_ids=[row["source_id"]])
     msp = membership("Minerals Security Partnership", "India")
     ch.key("msp_india_year", controls.to_date(msp["since"]).year, dataset=ds, source_ids=[msp["source_id"]])
-    ch.key("frameworks_n", members["framework"].nunique(), label='Frameworks India belongs to or supports')
+    ch.key("frameworks_n", members["framework"].nunique())
     brazil = instruments[instruments["name"].str.contains("Brazil", regex=False)]
     if len(brazil) != 1:
         raise ValueError(f"{len(brazil)} India–Brazil agreements in policy_instruments, expected one")
@@ -274,8 +270,7 @@ def frameworks(ch: Chapter, members: pd.DataFrame, instruments: pd.DataFrame) ->
     status_domain = ["member", "supports, not a member", "not a member", NOT_RECORDED]
     colours = {"member": "#2e7d32", "supports, not a member": "#9ccc65", "not a member": charts.CHINA, NOT_RECORDED: "#757575"}
     chart = charts.membership_matrix(plotted, row="framework", column="country", value="status", text="cell",
-                                     tooltip=charts.sentence("{country}, {framework}: {status}[ since {since|%-d %B %Y}]"
-                                                             "[. {note}]"),
+                                     tooltip=ch.tooltip("fig-geopolitics-frameworks"),
                                      value_domain=status_domain, value_range=[colours[v] for v in status_domain],
                                      column_sort=countries, row_sort=list(dict.fromkeys(plotted["framework"])))
     india_in = plotted[(plotted["country"] == "India") & (plotted["status"] == "member")]
@@ -309,21 +304,20 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
     ch.key("us_share_latest_world_t", latest["world"], unit="t", dataset=ds, source_ids=[latest["source_id_world"]])
     ch.key("us_first_month", month(us["month"].iloc[0]))
     ch.key("us_last_month", month(us["month"].iloc[-1]))
-    ch.key("us_months_n", len(us), label='Months of exports to the US in the series')
-    ch.key("us_derived_n", int((us["basis"] != "reported").sum()), label='Months of exports to the US derived, not reported')
+    ch.key("us_months_n", len(us))
+    ch.key("us_derived_n", int((us["basis"] != "reported").sum()))
 
     long = pd.concat([
         us.assign(destination="World", value=us["world"], source=us["source_id_world"]),
         us.assign(destination="United States", value=us["exports"], source=us["source_id"]),
     ])[["month", "date", "destination", "value", "source"]].rename(columns={"value": "exports", "source": "source_id"})
-    tooltip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes of magnets exported ({destination})")
+    tooltip = ch.tooltip("fig-geopolitics-us-exports")
     chart = charts.time_series(long, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip, series="destination")
     ch.figures["fig-geopolitics-us-exports"] = Figure(chart, "", long["source_id"].unique(), "t per month",
                                                       long.drop(columns="date"))
 
     plotted = us[["month", "date", "exports", "world", "share_pct", "basis", "source_id", "source_id_world"]].copy()
-    tooltip = charts.sentence("{date|%B %Y}: {share_pct:.1f} per cent of China's magnet exports went to the United "
-                              "States ({exports:,.0f} of {world:,.0f} tonnes), {basis}")
+    tooltip = ch.tooltip("fig-geopolitics-us-share")
     line = charts.time_series(plotted, x="date", y="share_pct", y_title="",  # the page titles the axis
                               tooltip=tooltip, y_format=".0f")
     hollow = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] != "reported"]).mark_point(
@@ -372,8 +366,7 @@ def sequence_figure(ch: Chapter, events: pd.DataFrame, status: pd.DataFrame, mar
     plotted["when"] = [f"{controls.to_date(d).day} {controls.to_date(d):%b %Y}" for d in plotted["date"]]
     strands = ["US–China", "China–India", *SIDE_STRANDS.values()]
     chart = charts.event_timeline(plotted, start="date", lane="event", label="when", end="scheduled_end", color="strand",
-                                  tooltip=charts.sentence("{date|%-d %B %Y} ({strand}): {event}"
-                                                          "[; scheduled to end {scheduled_end|%-d %B %Y}][. {detail}]"),
+                                  tooltip=ch.tooltip("fig-geopolitics-sequence"),
                                   lane_sort=list(plotted["event"]), wrap=32)
     chart = recolour(chart.properties(height=30 * len(plotted)), "strand",
                      alt.Scale(domain=strands, range=[charts.OTHER, charts.INDIA, charts.CHINA, charts.USA]))
@@ -422,8 +415,7 @@ def status_figure(ch: Chapter, status: pd.DataFrame, marker) -> Figure:
                           for m, e in zip(plotted["measure"], plotted["effective"])]
     domain = list(dict.fromkeys(plotted["status"]))
     chart = charts.event_timeline(plotted, start="effective", lane="measure", label="status", end="end", color="status",
-                                  tooltip=charts.sentence("{instrument}: {status_full}; in effect from "
-                                                          "{effective|%-d %B %Y}[, scheduled to end {end|%-d %B %Y}]"),
+                                  tooltip=ch.tooltip("fig-geopolitics-status"),
                                   lane_sort=list(plotted["measure"]), legend_below=True, width=charts.WIDTH - 140)
     colour = {labels[code]: c for code, c in STATUS_COLOURS.items() if code in labels}
     chart = recolour(chart, "status", alt.Scale(domain=domain, range=[colour.get(d, charts.OTHER) for d in domain]))

@@ -50,7 +50,7 @@ def compute(data_dir, as_of: str = "2026-12-07") -> Chapter:
     ch.tables["watch-ahead"] = ahead
     ch.tables["watch-passed"] = passed
     # the chart's title, subtitle and alt text are written beside it in book/index.md ({figure-text})
-    ch.key("as_of_text", controls.long_date(day), label='Information current to')
+    ch.key("as_of_text", controls.long_date(day))
     ch.figures["fig-home-exports"] = exports_figure(ch, world, table)
     return ch
 
@@ -67,8 +67,7 @@ def latest_exports(ch: Chapter, exports: pd.DataFrame, day: dt.date) -> pd.DataF
     ch.key("exports_first_month", magnet_exports.month_name(world["month"].iloc[0]))
     ch.key("exports_latest_month", magnet_exports.month_name(last["month"]))
     ch.key("exports_latest_reported_month", magnet_exports.month_name(reported["month"]))
-    ch.key("exports_latest_t", float(reported["exports"]), unit="t", **ds,
-           label="China's magnet exports in the latest month reported")
+    ch.key("exports_latest_t", float(reported["exports"]), unit="t", **ds)
     # months between the latest one reported and the as-of date: nothing is known of them
     gap = (day.year - int(reported["month"][:4])) * 12 + day.month - int(reported["month"][5:7]) - 1
     ch.key("exports_months_unreported", max(gap, 0), unit="months")
@@ -123,16 +122,13 @@ def watch_list(ch: Chapter, table: pd.DataFrame, milestones: pd.DataFrame, facts
                             "Source": controls_source(r["source_id"], registry)} for r in passed_rows.to_dict("records")],
                           columns=["Date", "What fell due", "Status last confirmed", "Source"])
 
-    ch.key("watch_ahead_n", len(ahead), label='Steps ahead on the watch list')
-    ch.key("watch_ahead_dated_n", len(ahead_rows), label='Dated steps ahead on the watch list')
-    ch.key("watch_next_date", controls.long_date(ahead_rows["date"].iloc[0]) if len(ahead_rows) else "",
-           label='Next date on the watch list')
-    ch.key("watch_next_due", ahead_rows["due"].iloc[0] if len(ahead_rows) else "", label='Next step on the watch list')
-    ch.key("watch_passed_n", len(passed_rows), label='Watch-list dates passed with no known outcome')
-    ch.key("watch_passed_first", controls.long_date(passed_rows["date"].iloc[0]) if len(passed_rows) else "",
-           label='First watch-list date passed')
-    ch.key("watch_passed_last", controls.long_date(passed_rows["date"].iloc[-1]) if len(passed_rows) else "",
-           label='Last watch-list date passed')
+    ch.key("watch_ahead_n", len(ahead))
+    ch.key("watch_ahead_dated_n", len(ahead_rows))
+    ch.key("watch_next_date", controls.long_date(ahead_rows["date"].iloc[0]) if len(ahead_rows) else "")
+    ch.key("watch_next_due", ahead_rows["due"].iloc[0] if len(ahead_rows) else "")
+    ch.key("watch_passed_n", len(passed_rows))
+    ch.key("watch_passed_first", controls.long_date(passed_rows["date"].iloc[0]) if len(passed_rows) else "")
+    ch.key("watch_passed_last", controls.long_date(passed_rows["date"].iloc[-1]) if len(passed_rows) else "")
     ch.key("watch_passed_any", bool(len(passed_rows)))
     return ahead, passed
 
@@ -185,11 +181,11 @@ def exports_figure(ch: Chapter, world: pd.DataFrame, table: pd.DataFrame) -> Fig
     # labels stacked from the top of the chart, one line a level, in the chart's own units
     top = float(world["exports"].max())
     marks["offset"] = [top * (1.08 - 0.07 * level) for level in marks["level"]]
-    tooltip = charts.sentence("{date|%B %Y}: {exports:,.0f} tonnes exported, {basis}")
+    tooltip = ch.tooltip("fig-home-exports", "exports")
     lines = charts.time_series(plotted, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip,
                                tick_count={"interval": "month", "step": 6})
     rules = charts.with_tooltip(alt.Chart(marks).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(x="start:T"),
-                                charts.sentence("{start|%-d %B %Y}: China announced {label}"))
+                                ch.tooltip("fig-home-exports", "announcements"))
     labels = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, color="#b2182b", fontSize=11).encode(
         x="start:T", y=alt.Y("offset:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f")), text="label:N")
     derived = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(

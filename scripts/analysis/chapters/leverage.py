@@ -76,13 +76,13 @@ def compute(data_dir, year: int = 2025, focus_country: str = "India", as_of: str
 
     # each chart's title, subtitle and alt text are written beside it in book/leverage.md ({figure-text})
     ch.figures["fig-leverage-chain"] = chain_figure(ch, chain, registry)
-    ch.figures["fig-leverage-mine-share"] = mine_share_figure(mine, year, focus_country)
-    ch.figures["fig-leverage-reserves"] = reserves_figure(res, mine, year)
-    ch.figures["fig-leverage-exports"] = exports_figure(exp)
-    india_fig = india_exports.figure(to_india)
+    ch.figures["fig-leverage-mine-share"] = mine_share_figure(ch, mine, focus_country)
+    ch.figures["fig-leverage-reserves"] = reserves_figure(ch, res, mine, year)
+    ch.figures["fig-leverage-exports"] = exports_figure(ch, exp)
+    india_fig = india_exports.figure(to_india, ch.tooltip("fig-leverage-exports-india"))
     ch.figures["fig-leverage-exports-india"] = Figure(india_fig["chart"], "", india_fig["source_ids"], india_fig["unit"],
                                                       india_fig["data"])
-    ch.figures["fig-leverage-timeline"] = timeline_figure(recorded, {**ch.words("status"), **ch.words("status-short")})
+    ch.figures["fig-leverage-timeline"] = timeline_figure(ch, recorded, {**ch.words("status"), **ch.words("status-short")})
     return ch
 
 
@@ -90,9 +90,9 @@ def value_chain(ch: Chapter, chain: pd.DataFrame, registry: pd.DataFrame) -> dic
     separation = concentration.stage_share(chain, registry, "separation_refining", IEA)
     magnets = concentration.stage_share(chain, registry, "magnet_manufacturing", IEA)
     ch.key("china_separation_share_pct", separation["share_pct"], unit="%", dataset="china_value_chain_share",
-           source_ids=[separation["source_id"]], label="China's share of rare-earth separation (IEA)")
+           source_ids=[separation["source_id"]])
     ch.key("china_magnet_share_pct", magnets["share_pct"], unit="%", dataset="china_value_chain_share",
-           source_ids=[magnets["source_id"]], label="China's share of permanent-magnet manufacturing (IEA)")
+           source_ids=[magnets["source_id"]])
     ch.key("china_separation_period", separation["period"])
     return {"separation": separation, "magnets": magnets}
 
@@ -108,19 +108,17 @@ def mining(ch: Chapter, production: pd.DataFrame, registry: pd.DataFrame, year: 
     ch.key("mine_year", int(year))
     ch.key("mine_source", registry.loc[source, "title"])
     ch.key("mine_source_id", source)
-    ch.key("china_mine_share_pct", china["share_pct"], unit="%", **ds, label=f"China's share of world mine production, {year}")
+    ch.key("china_mine_share_pct", china["share_pct"], unit="%", **ds)
     ch.key("china_mine_t", china["production"], unit="t REO", **ds)
     ch.key("world_mine_t", conc["world"], unit="t REO", **ds)
     ch.key("mine_top_country", conc["top_country"])
-    ch.key("mine_hhi", conc["hhi"], unit="index (0-10,000)", **ds,
-           label=f"HHI of rare-earth mine production, {year} (named countries)")
-    ch.key("mine_hhi_about", about(conc["hhi"]), unit="index (0-10,000)", **ds,
-           label=f"HHI of rare-earth mine production, {year}, rounded as quoted")
+    ch.key("mine_hhi", conc["hhi"], unit="index (0-10,000)", **ds)
+    ch.key("mine_hhi_about", about(conc["hhi"]), unit="index (0-10,000)", **ds)
     ch.key("mine_hhi_upper", conc["hhi_upper"], unit="index (0-10,000)", **ds)
     ch.key("mine_residual_share_pct", conc["residual_share_pct"], unit="%", **ds)
     ch.key("mine_named_share_pct", conc["named_share_pct"], unit="%", **ds)
     ch.key("mine_hhi_reading", conc["reading"])
-    ch.key("hhi_threshold", concentration.HHI_HIGHLY_CONCENTRATED, unit="index", label=concentration.HHI_GUIDELINE)
+    ch.key("hhi_threshold", concentration.HHI_HIGHLY_CONCENTRATED, unit="index")
     ch.key("hhi_max", concentration.HHI_MAX, unit="index")
     ch.key("mine_countries_n", conc["n_countries"])
     return {"rows": rows, "source": source, "shares": mine_shares, "conc": conc,
@@ -233,11 +231,10 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     month = magnet_exports.month_name
     by_month = dict(zip(world["month"], world["exports"]))
     basis = dict(zip(world["month"], world["basis"]))
-    ch.key("exports_trough_t", low["exports"], unit="t", **ds, label="China's magnet exports in the trough month")
+    ch.key("exports_trough_t", low["exports"], unit="t", **ds)
     ch.key("exports_trough_about", about(low["exports"]), unit="t", **ds)
     ch.key("exports_trough_month", month(low["month"]))
-    ch.key("exports_pre_control_t", pre["exports"], unit="t", **ds,
-           label="China's magnet exports in the last reported month before the April 2025 controls")
+    ch.key("exports_pre_control_t", pre["exports"], unit="t", **ds)
     ch.key("exports_pre_control_about", about(pre["exports"]), unit="t", **ds)
     ch.key("exports_pre_control_month", month(pre["month"]))
     # "the record month": the base of the peak-to-trough fall is the highest month of the whole series
@@ -254,7 +251,7 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     # the page words each case (how the year-earlier month's figure was found)
     ch.key("exports_trough_yoy_case", "none" if not has_yoy else "derived" if basis[year_before] == "derived" else "reported")
     ch.key("exports_trough_yoy_drop_pct", 100 * (1 - low["exports"] / by_month[year_before]) if has_yoy else 0.0, unit="%",
-           dataset="china_magnet_exports_monthly", label="Fall in China's magnet exports in the trough month, year on year")
+           dataset="china_magnet_exports_monthly")
     # months between the last reported one and the controls that are only derived
     ch.key("exports_derived_before_controls", bool(last_any["month"] != pre["month"]))
     ch.key("exports_last_derived_month", month(last_any["month"]))
@@ -281,9 +278,10 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     months_y = {m[5:] for m in by_month if m.startswith(f"{y}-")}
     months_prev = {m[5:] for m in by_month if m.startswith(f"{y - 1}-")}
     ch.key("exports_control_year", y)
+    ch.key("exports_prev_year", y - 1)
     ch.key("exports_control_year_complete", len(months_y) == 12)
     ch.key("exports_control_year_t", sum(by_month[f"{y}-{m}"] for m in months_y), unit="t",
-           dataset="china_magnet_exports_monthly", label=f"China's magnet exports, {y}, sum of the months")
+           dataset="china_magnet_exports_monthly")
     ch.key("exports_prev_year_complete", len(months_prev) == 12)
     ch.key("exports_prev_year_t", sum(by_month[f"{y - 1}-{m}"] for m in months_prev), unit="t",
            dataset="china_magnet_exports_monthly")
@@ -293,8 +291,7 @@ def magnet_export_collapse(ch: Chapter, exports: pd.DataFrame) -> dict:
     change = 100 * (now_t / then_t - 1) if then_t else 0.0
     ch.key("exports_common_months", month_runs([f"{y}-{m}" for m in common]).replace(f" {y}", ""))
     ch.key("exports_common_n", len(common))
-    ch.key("exports_common_change_pct", abs(change), unit="%", dataset="china_magnet_exports_monthly",
-           label=f"China's magnet exports, {y} against {y - 1}, same months")
+    ch.key("exports_common_change_pct", abs(change), unit="%", dataset="china_magnet_exports_monthly")
     ch.key("exports_common_direction", "higher" if change >= 0 else "lower")
     ch.key("exports_common_prev_derived_n", sum(basis[f"{y - 1}-{m}"] == "derived" for m in common))
     # months without a figure inside the chart's span (the line breaks there)
@@ -324,11 +321,11 @@ def year_totals(ch: Chapter, annual: pd.DataFrame, exp: dict) -> None:
     ds = dict(dataset="china_magnet_exports_annual", source_ids=ids)
     ch.key("exports_year_case", "annual" if has else "months" if ch["exports_prev_year_complete"] else "common")
     ch.key("exports_year_annual", bool(has))
-    ch.key("exports_annual_t", this, unit="t", **ds, label=f"China's magnet exports in {y} (reported total)")
+    ch.key("exports_annual_t", this, unit="t", **ds)
     ch.key("exports_annual_about", about(this, 3), unit="t", **ds)
-    ch.key("exports_annual_prev_t", before, unit="t", **ds, label=f"China's magnet exports in {y - 1} (reported total)")
+    ch.key("exports_annual_prev_t", before, unit="t", **ds)
     change = 100 * (this / before - 1) if has else 0.0
-    ch.key("exports_annual_change_pct", abs(change), unit="%", **ds, label=f"Change in China's magnet exports, {y} on {y - 1}")
+    ch.key("exports_annual_change_pct", abs(change), unit="%", **ds)
     ch.key("exports_annual_direction", "more" if change >= 0 else "less")
 
 
@@ -336,18 +333,18 @@ def control_measures(ch: Chapter, timeline: pd.DataFrame, as_of) -> pd.DataFrame
     """China's measures with their status on ``as_of``, computed by ``controls.status_table`` over
     the whole timeline (as the geopolitics chapter does), then kept to ``side == "China"``."""
     day = controls.to_date(as_of, what="as_of")
-    ch.key("as_of_text", controls.long_date(day), label='Information current to')
+    ch.key("as_of_text", controls.long_date(day))
     table = controls.status_table(timeline, day)
     china = table[table["side"] == SIDE] if "side" in table.columns else table
     first = china.sort_values("date").iloc[0]
     ch.key("controls_first", controls.long_date(first["date"]))
     ch.key("controls_last", controls.long_date(china.sort_values("date").iloc[-1]["date"]))
-    ch.key("controls_n", len(china), label='Chinese controls on the timeline')
-    ch.key("controls_us_n", len(table) - len(china), label='US measures on the timeline')
+    ch.key("controls_n", len(china))
+    ch.key("controls_us_n", len(table) - len(china))
     n = controls.counts(china)
-    ch.key("controls_in_force_n", n.get("in_force", 0), label='Controls in force')
+    ch.key("controls_in_force_n", n.get("in_force", 0))
     ch.key("controls_suspended_n", n.get("suspended", 0))
-    ch.key("controls_end_passed_n", n.get("end_passed_unconfirmed", 0), label='Controls past a scheduled end, outcome unconfirmed')
+    ch.key("controls_end_passed_n", n.get("end_passed_unconfirmed", 0))
     ch.key("controls_other_n", len(china) - n.get("in_force", 0) - n.get("suspended", 0) - n.get("end_passed_unconfirmed", 0))
     april = china[china["instrument"].astype(str).str.contains("2025 No. 18")]
     ch.key("april_elements_n", len(str(april["elements"].iloc[0]).split(";")) if len(april) else 0)
@@ -371,8 +368,7 @@ def chain_figure(ch: Chapter, chain: pd.DataFrame, registry: pd.DataFrame) -> Fi
     # each dot's shape says which period it covers
     chart = charts.spread_dots(plotted, category="stage_label", value="share_pct", series="source", shape="period",
                                value_title="China's share (%)",
-                               tooltip=charts.sentence("{stage_label}, {period}: China's share {share_pct:.1f} per cent "
-                                                       "({source})"),
+                               tooltip=ch.tooltip("fig-leverage-chain"),
                                domain=(0, 100), sort=list(STAGES.values()))
     # the stage whose sources disagree most, and their range (the chart's alt text names it)
     ch.key("chain_widest_stage", widest.lower())
@@ -394,18 +390,17 @@ def labelled(chart, frame: pd.DataFrame, value: str = "share_pct"):
     return chart
 
 
-def mine_share_figure(mine: dict, year: int, focus_country: str) -> Figure:
+def mine_share_figure(ch: Chapter, mine: dict, focus_country: str) -> Figure:
     plotted = mine["shares"][["country", "production", "share_pct", "unit", "source_id"]].copy()
     chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="Share of world mine production (%)",
-                               tooltip=charts.sentence("{country} in " + str(year) + ": {production:,.0f} tonnes of "
-                                                       "rare-earth oxide mined, {share_pct:.1f} per cent of the world"),
+                               tooltip=ch.tooltip("fig-leverage-mine-share", keys=["mine_year"]),
                                value_format=".1f",
                                highlight={focus_country: charts.INDIA})
     chart = labelled(chart, plotted)
     return Figure(chart, "", [mine["source"]], "% of world mine production (t REO)", plotted)
 
 
-def reserves_figure(res: dict, mine: dict, year: int) -> Figure:
+def reserves_figure(ch: Chapter, res: dict, mine: dict, year: int) -> Figure:
     """Each country's share of reserves (newest edition, and the earlier one where it gives the
     focus country a figure the newest does not) beside its share of mine production."""
     both = concentration.reserves_vs_production(res["rows"], mine["rows"])
@@ -428,7 +423,7 @@ def reserves_figure(res: dict, mine: dict, year: int) -> Figure:
     countries += [c for c in dict.fromkeys(plotted["country"]) if c not in countries]
     chart = charts.grouped_bars(plotted, category="country", value="share_pct", group="measure",
                                 value_title="Share of world total (%)",
-                                tooltip=charts.sentence("{country}, {measure}: {share_pct:.1f} per cent of the world total"),
+                                tooltip=ch.tooltip("fig-leverage-reserves"),
                                 value_format=".1f",
                                 category_sort=countries, group_sort=order)
     chart = labelled(chart, plotted)
@@ -448,7 +443,7 @@ def segments(months: pd.Series) -> list[int]:
     return out
 
 
-def exports_figure(exp: dict) -> Figure:
+def exports_figure(ch: Chapter, exp: dict) -> Figure:
     world, low, back = exp["world"], exp["low"], exp["back"]
     month = magnet_exports.month_name
     shown = world[world["month"] >= CHART_START].copy()
@@ -469,7 +464,7 @@ def exports_figure(exp: dict) -> Figure:
     bands = pd.DataFrame({"start": [pd.Timestamp(f"{a}-01") - half for a, _, _ in spans],
                           "end": [pd.Timestamp(f"{b}-01") + half for _, b, _ in spans],
                           "label": [label for _, _, label in spans]})
-    tooltip = charts.sentence("{series}, {date|%B %Y}: {exports:,.0f} tonnes exported, {basis}")
+    tooltip = ch.tooltip("fig-leverage-exports")
     both = ["Exports", "Same month a year earlier"]
     colour = alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=1000),
                        scale=alt.Scale(domain=both, range=[charts.CHINA, charts.OTHER]))
@@ -498,7 +493,7 @@ def exports_figure(exp: dict) -> Figure:
     return Figure(chart, "", plotted["source_id"].unique(), "t per month", plotted.drop(columns=["date", "segment"]))
 
 
-def timeline_figure(china: pd.DataFrame, labels: dict[str, str]) -> Figure:
+def timeline_figure(ch: Chapter, china: pd.DataFrame, labels: dict[str, str]) -> Figure:
     """China's measures on one axis, coloured by their status on the as-of date (controls.status_table),
     each status labelled with ``labels`` (code → the page's words)."""
     plotted = controls.chart_rows(china.assign(status_text=china["status_as_of"].map(labels)))
@@ -508,7 +503,6 @@ def timeline_figure(china: pd.DataFrame, labels: dict[str, str]) -> Figure:
                (("in_force", charts.CHINA), ("suspended", charts.USA), ("unknown", charts.OTHER))}
     chart = charts.event_timeline(plotted, start="date", lane="lane", label="label", end="scheduled_end", color="status",
                                   color_scale=alt.Scale(domain=domain, range=[palette.get(d, "#6a3d9a") for d in domain]),
-                                  tooltip=charts.sentence("{date|%-d %B %Y}: {instrument}, {status}"
-                                                          "[; scheduled to end {scheduled_end|%-d %B %Y}]"),
+                                  tooltip=ch.tooltip("fig-leverage-timeline"),
                                   lane_sort=lanes, stagger_days=150, width=charts.WIDTH - 40)
     return Figure(chart, "", china["source_id"].unique(), "dates", plotted)

@@ -126,9 +126,9 @@ def import_bill(ch: Chapter, imports: pd.DataFrame) -> dict:
     per_kg = crore * 1e7 / (tonnes * 1000)
     ds = dict(dataset="india_magnet_imports", source_ids=ids)
     ch.key("imports_year", str(year))
-    ch.key("re_imports_t", tonnes, unit="t", **ds, label=f"India's imports of rare-earth magnets, {year}")
-    ch.key("re_imports_value_cr", crore, unit="INR crore", **ds, label=f"Value of India's rare-earth magnet imports, {year}")
-    ch.key("re_value_per_kg", per_kg, unit="INR/kg", **ds, label="Import value per kilogram of rare-earth magnets")
+    ch.key("re_imports_t", tonnes, unit="t", **ds)
+    ch.key("re_imports_value_cr", crore, unit="INR crore", **ds)
+    ch.key("re_value_per_kg", per_kg, unit="INR/kg", **ds)
     ch.key("re_value_per_kg_q", quoted(per_kg), unit="INR/kg", **ds)
     ch.key("re_monthly_t", tonnes / 12, unit="t/month", **ds)
     ch.key("re_monthly_t_q", quoted(tonnes / 12), unit="t/month", **ds)
@@ -157,25 +157,22 @@ def stockpile(ch: Chapter, bill: dict, facts: pd.DataFrame, repm: pd.Series, mon
     ds = dict(dataset="india_magnet_imports", source_ids=bill["source_ids"])
     cost = buffer_cost(bill, months)
     ch.key("buffer_months", months, unit="months")
-    ch.key("buffer_t", cost["tonnes"], unit="t", **ds, label=f"Rare-earth magnets in a {months}-month buffer")
+    ch.key("buffer_t", cost["tonnes"], unit="t", **ds)
     ch.key("buffer_t_q", quoted(cost["tonnes"]), unit="t", **ds)
-    ch.key("buffer_cost_cr", cost["crore"], unit="INR crore", **ds,
-           label=f"Cost of a {months}-month buffer of rare-earth magnets at import prices")
+    ch.key("buffer_cost_cr", cost["crore"], unit="INR crore", **ds)
     ch.key("buffer_cost_cr_q", quoted(cost["crore"]), unit="INR crore", **ds)
     ch.key("repm_outlay_cr", repm_outlay, unit="INR crore", dataset="policy_instruments",
-           source_ids=[repm["source_id"]], label="Magnet scheme budget outlay")
+           source_ids=[repm["source_id"]])
     share = 100 * cost["crore"] / repm_outlay
     ch.key("buffer_share_of_repm_pct", share, unit="%", dataset="policy_instruments")
     ch.key("buffer_share_of_repm_pct_q", quoted(share), unit="%")
     plan = facts.loc["ncms-reserve"]
     alloc = facts.loc["ncmm-supply-shock"]
-    ch.key("ncms_months", int(plan["low"]), unit="months", dataset="india_options", source_ids=[plan["source_id"]],
-           label="Planned National Critical Mineral Stockpile (months of rare earths)")
+    ch.key("ncms_months", int(plan["low"]), unit="months", dataset="india_options", source_ids=[plan["source_id"]])
     ch.key("ncms_reported", month_label(plan["date"]))
     ch.key("ncms_cost_cr_q", quoted(buffer_cost(bill, int(plan["low"]))["crore"]), unit="INR crore",
            dataset="india_magnet_imports", source_ids=bill["source_ids"])
-    ch.key("ncmm_shock_cr", float(alloc["low"]), unit="INR crore", dataset="india_options", source_ids=[alloc["source_id"]],
-           label="Reported allocation under the National Critical Mineral Mission against supply shocks")
+    ch.key("ncmm_shock_cr", float(alloc["low"]), unit="INR crore", dataset="india_options", source_ids=[alloc["source_id"]])
     ch.key("buffer_fits_allocation", bool(cost["crore"] <= float(alloc["low"])))
     months_list = sorted({*BUFFER_TABLE_MONTHS, months})
     rows = [buffer_cost(bill, m) for m in months_list]
@@ -211,12 +208,10 @@ def disruption_2025(ch: Chapter, exports: pd.DataFrame, timeline: pd.DataFrame, 
     if back:
         b = dt.date.fromisoformat(back["month"] + "-01")
         world_months = (b.year - start.year) * 12 + b.month - start.month
-    ch.key("world_cut_months", world_months, unit="months", dataset="china_magnet_exports_monthly",
-           label="Months from the April 2025 controls until China's magnet exports were back above a year earlier")
+    ch.key("world_cut_months", world_months, unit="months", dataset="china_magnet_exports_monthly")
     ch.key("world_recovery_month", magnet_exports.month_name(back["month"]) if back else "")
     ch.key("india_licence_date", controls.long_date(first["date"]))
-    ch.key("india_wait_months", india_wait, unit="months", dataset="geopolitical_events", source_ids=[first["source_id"]],
-           label="Months from the April 2025 controls to the first licences for Indian importers")
+    ch.key("india_wait_months", india_wait, unit="months", dataset="geopolitical_events", source_ids=[first["source_id"]])
     ch.key("india_wait_months_q", round(india_wait), unit="months")
     # China's magnet exports to India as a whole: back above a year earlier before the licences
     # for heavy rare-earth magnets (the two measure different things; both are stated)
@@ -224,11 +219,11 @@ def disruption_2025(ch: Chapter, exports: pd.DataFrame, timeline: pd.DataFrame, 
     india_back = (magnet_exports.back_above_year_earlier(magnet_exports.series(exports, "India"), f"{start:%Y-%m}")
                   if not india_series.empty else None)
     ch.key("india_exports_recovered", bool(india_back))
-    if india_back:
-        row = india_series[india_series["month"] == india_back["month"]].iloc[0]
-        ch.key("india_exports_recovery_month", magnet_exports.month_name(india_back["month"]))
-        ch.key("india_exports_recovery_t", india_back["exports"], unit="t", dataset="china_magnet_exports_monthly",
-               source_ids=[row["source_id"]], label="China's magnet exports to India in the first month back above a year earlier")
+    # computed whether or not exports recovered (empty when not), so the page can label them
+    row = india_series[india_series["month"] == india_back["month"]].iloc[0] if india_back else None
+    ch.key("india_exports_recovery_month", magnet_exports.month_name(india_back["month"]) if india_back else "")
+    ch.key("india_exports_recovery_t", india_back["exports"] if india_back else 0.0, unit="t",
+           dataset="china_magnet_exports_monthly", source_ids=[row["source_id"]] if india_back else [])
     ch.key("buffer_covers_world", bool(back) and months >= world_months)
     ch.key("buffer_covers_india", months >= india_wait)
     ch.key("india_wait_longer", bool(india_wait > world_months))
@@ -252,12 +247,11 @@ def diversified_sourcing(ch: Chapter, production: pd.DataFrame, reserves: pd.Dat
     magnets = concentration.stage_share(chain, registry, "magnet_manufacturing", IEA)
     mine_src = str(rows["source_id"].iloc[0])
     ch.key("mine_year", year)
-    ch.key("outside_mine_pct", 100 - china_mine, unit="%", dataset="mine_production_by_country", source_ids=[mine_src],
-           label=f"Share of world rare-earth mining outside China, {year}")
+    ch.key("outside_mine_pct", 100 - china_mine, unit="%", dataset="mine_production_by_country", source_ids=[mine_src])
     ch.key("outside_separation_pct", 100 - separation["share_pct"], unit="%", dataset="china_value_chain_share",
-           source_ids=[separation["source_id"]], label="Share of rare-earth separation outside China (IEA)")
+           source_ids=[separation["source_id"]])
     ch.key("outside_magnets_pct", 100 - magnets["share_pct"], unit="%", dataset="china_value_chain_share",
-           source_ids=[magnets["source_id"]], label="Share of permanent-magnet manufacturing outside China (IEA)")
+           source_ids=[magnets["source_id"]])
     edition = concentration.latest_complete_edition(reserves, countries=("China",))
     res = concentration.select_edition(reserves, edition).set_index("country")
     table = shares[shares["country"].isin(OUTSIDE_CHINA)][["country", "production", "share_pct"]].copy()
@@ -286,7 +280,7 @@ def diversified_sourcing(ch: Chapter, production: pd.DataFrame, reserves: pd.Dat
     premium = facts.loc["non-china-premium"]
     lo, hi = float(premium["low"]), float(premium["high"])
     pds = dict(dataset="india_options", source_ids=[premium["source_id"]])
-    ch.key("premium_low", lo, unit="times", **pds, label="Price of magnets from outside China, low (times the Chinese price)")
+    ch.key("premium_low", lo, unit="times", **pds)
     ch.key("premium_high", hi, unit="times", **pds)
     extra_lo, extra_hi = bill["crore"] * (lo - 1), bill["crore"] * (hi - 1)
     ch.key("premium_extra_low_cr_q", quoted(extra_lo), unit="INR crore a year", **pds)
@@ -298,7 +292,7 @@ def diversified_sourcing(ch: Chapter, production: pd.DataFrame, reserves: pd.Dat
     japan_share = facts.loc["japan-lynas-share"]
     ch.key("lynas_hree_date", month_label(lynas["date"]))
     ch.key("lynas_hree_capacity_t", float(circuit["low"]), unit="t/yr", dataset="india_options",
-           source_ids=[circuit["source_id"]], label="Lynas heavy rare-earth separation circuits, Malaysia")
+           source_ids=[circuit["source_id"]])
     ch.key("japan_first_date", month_label(japan_first["date"]))
     ch.key("japan_first_usd_m", float(japan_first["low"]), unit="USD million", dataset="india_options",
            source_ids=[japan_first["source_id"]])
@@ -306,10 +300,9 @@ def diversified_sourcing(ch: Chapter, production: pd.DataFrame, reserves: pd.Dat
     ch.key("japan_hree_aud_m", float(japan_hree["low"]), unit="AUD million", dataset="india_options",
            source_ids=[japan_hree["source_id"]])
     ch.key("japan_hree_share_pct", float(japan_share["low"]), unit="%", dataset="india_options",
-           source_ids=[japan_share["source_id"]], label="Share of Japan's heavy rare-earth demand covered by the Lynas deal (METI)")
+           source_ids=[japan_share["source_id"]])
     years = months_between(dt.date.fromisoformat(japan_first["date"] + "-01"), controls.to_date(lynas["date"])) / 12
-    ch.key("japan_lead_years", round(years), unit="years", dataset="india_options",
-           label="Years from Japan's first financing of Lynas to separated heavy rare earths outside China")
+    ch.key("japan_lead_years", round(years), unit="years", dataset="india_options")
     return {"table": shown, "extra": (extra_lo, extra_hi), "lead_years": round(years),
             "source_ids": [premium["source_id"], lynas["source_id"], japan_first["source_id"], japan_hree["source_id"]]}
 
@@ -319,10 +312,10 @@ def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, fact
                      as_of: str, milestones: pd.DataFrame) -> dict:
     capacity = float(repm["capacity"])
     ds = dict(dataset="policy_instruments", source_ids=[repm["source_id"]])
-    ch.key("repm_capacity_t", capacity, unit="t/yr", **ds, label="Magnet scheme capacity")
+    ch.key("repm_capacity_t", capacity, unit="t/yr", **ds)
     ch.key("repm_approved", controls.long_date(repm["date"]))
     ch.key("repm_outlay_over_bill", quoted(float(repm["outlay"]) / bill["crore"]), unit="times",
-           dataset="policy_instruments", label="Magnet scheme outlay over one year's rare-earth magnet import bill")
+           dataset="policy_instruments")
     term, gestation = facts.loc["repm-term"], facts.loc["repm-gestation"]
     ch.key("repm_term_years", int(term["low"]), unit="years", dataset="india_options", source_ids=[term["source_id"]])
     ch.key("repm_gestation_years", int(gestation["low"]), unit="years", dataset="india_options",
@@ -343,14 +336,14 @@ def domestic_magnets(ch: Chapter, repm: pd.Series, resources: pd.DataFrame, fact
     ch.key("repm_award_date", controls.long_date(awarded[0]) if awarded else "", dataset="policy_milestones")
     award = awarded[0] if awarded else max(controls.to_date(facts.loc["repm-bid-due", "date"]), day)
     earliest = dt.date(award.year + int(gestation["low"]), award.month, 1)
-    ch.key("as_of_text", controls.long_date(controls.to_date(as_of, what="as_of")), label='Information current to')
+    ch.key("as_of_text", controls.long_date(controls.to_date(as_of, what="as_of")))
     ch.key("repm_earliest_output", earliest.strftime("%B %Y"))
     ndpr = resources[resources["item"] == "irel_ndpr_capacity"].copy()
     if ndpr.empty:
         raise ValueError("india_rare_earth_resources holds no IREL NdPr oxide capacity")
     ndpr = ndpr.sort_values("value", ascending=False)
     ch.key("irel_ndpr_high_t", float(ndpr["value"].iloc[0]), unit="t/yr NdPr oxide", dataset="india_rare_earth_resources",
-           source_ids=[ndpr["source_id"].iloc[0]], label="IREL NdPr oxide output (higher report)")
+           source_ids=[ndpr["source_id"].iloc[0]])
     ch.key("irel_ndpr_low_t", float(ndpr["value"].iloc[-1]), unit="t/yr NdPr oxide", dataset="india_rare_earth_resources",
            source_ids=[ndpr["source_id"].iloc[-1]])
     ch.key("irel_ndpr_reports_differ", bool(ndpr["value"].nunique() > 1))
@@ -364,7 +357,7 @@ def recycling(ch: Chapter, facts: pd.DataFrame) -> dict:
     outlay, term = facts.loc["recycling-outlay"], facts.loc["recycling-term"]
     cap, out = facts.loc["recycling-capacity"], facts.loc["recycling-output"]
     ds = dict(dataset="india_options", source_ids=[outlay["source_id"]])
-    ch.key("recycling_outlay_cr", float(outlay["low"]), unit="INR crore", **ds, label="Critical-mineral recycling scheme outlay")
+    ch.key("recycling_outlay_cr", float(outlay["low"]), unit="INR crore", **ds)
     ch.key("recycling_approved", month_label(outlay["date"]))
     ch.key("recycling_years", int(term["low"]), unit="years", **ds)
     ch.key("recycling_capacity_t", float(cap["low"]), unit="t/yr", **ds)
@@ -379,7 +372,7 @@ def less_heavy_rare_earths(ch: Chapter, intensity: pd.DataFrame, facts: pd.DataF
         raise ValueError("magnet_intensity holds no grain-boundary diffusion ratio")
     g = gbd.iloc[0]
     ds = dict(dataset="magnet_intensity", source_ids=[g["source_id"]])
-    ch.key("gbd_low_ratio", float(g["low"]), unit="ratio", **ds, label="Dy/Tb needed with grain-boundary diffusion, low")
+    ch.key("gbd_low_ratio", float(g["low"]), unit="ratio", **ds)
     ch.key("gbd_high_ratio", float(g["high"]), unit="ratio", **ds)
     ch.key("gbd_low_fraction", fraction(float(g["low"])))
     ch.key("gbd_high_fraction", fraction(float(g["high"])))
@@ -397,8 +390,7 @@ def diplomacy(ch: Chapter, events: pd.DataFrame, frameworks: pd.DataFrame, shock
     india = frameworks[(frameworks["country"] == "India") & frameworks["member"].isin(["yes", "partner"])]
     # a framework another has succeeded (the MSP, by FORGE) is not one India belongs to now
     india = india[~india["note"].fillna("").str.contains("succeeded by")].sort_values("since")
-    ch.key("frameworks_n", len(india), dataset="framework_membership", source_ids=sorted(set(india["source_id"])),
-           label='Frameworks India belongs to or supports')
+    ch.key("frameworks_n", len(india), dataset="framework_membership", source_ids=sorted(set(india["source_id"])))
     ch.key("frameworks_list", ", ".join(f"{r['framework']} (since {controls.long_date(r['since'])})"
                                         if pd.notna(r["since"]) else r["framework"] for _, r in india.iterrows()))
     ids = {"euc": "cn-in-2025-04-euc-process", "applications": "cn-in-2025-06-applications",
@@ -449,8 +441,7 @@ def buffer_figure(ch: Chapter, buffer: dict, bill: dict) -> Figure:
         "tonnes": [quoted(r["tonnes"]) for r in buffer["rows"]],
     })
     chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="INR crore", width=320,
-                               tooltip=charts.sentence("A stock of {months} of imports: about {tonnes:,.0f} tonnes, "
-                                                       "costing about INR {cost_crore:,.0f} crore"))
+                               tooltip=ch.tooltip("fig-options-buffer"))
     # each bar as the alt text reads it ("3 months, about 220 t, INR 190 crore; …")
     ch.key("buffer_bars", "; ".join(f"{m}, about {t:,.0f} t, INR {c:,.0f} crore" for m, t, c
                                     in zip(plotted["months"], plotted["tonnes"], plotted["cost_crore"])))
@@ -464,9 +455,9 @@ def buffer_figure(ch: Chapter, buffer: dict, bill: dict) -> Figure:
 
 # --- what the oxide prices mean for a stock and for the magnet scheme (analysis.oxide_value) ---
 OXIDE_NAMES = {"ndpr_oxide": "NdPr oxide", "dy_oxide": "Dysprosium oxide", "tb_oxide": "Terbium oxide"}
-# the three magnet make-ups the oxide values are computed for, as the edition record names them
-MAGNET_MIX_LABELS = {"low": "least NdPr, no dysprosium", "high_dy": "most NdPr, with dysprosium",
-                     "high_tb": "most NdPr, with terbium"}
+# the three magnet make-ups the oxide values are computed for (book/options.md names them in the
+# labels of the stock's values: least NdPr and no dysprosium; most NdPr, with dysprosium or terbium)
+MAGNET_MIXES = ("low", "high_dy", "high_tb")
 
 
 def oxide_prices(ch: Chapter, data_dir, buffer: dict, repm: pd.Series, intensity: pd.DataFrame,
@@ -486,13 +477,13 @@ def oxide_prices(ch: Chapter, data_dir, buffer: dict, repm: pd.Series, intensity
     mix_ids = content["source_ids"]
     for p, short in (("ndpr_oxide", "ndpr"), ("dy_oxide", "dy"), ("tb_oxide", "tb")):
         u, c = usgs[p], china[p]
-        ch.key(f"{short}_usgs", u["price"], unit="US$/kg", dataset="oxide_prices", source_ids=[u["source_id"]],
-               label=f"{OXIDE_NAMES[p]}, USGS annual average {u['year']}")
+        ch.key(f"{short}_usgs", u["price"], unit="US$/kg", dataset="oxide_prices", source_ids=[u["source_id"]])
+        ch.key(f"{short}_usgs_year", u["year"])  # the year of that average (its label names it)
         ch.key(f"{short}_usgs_low", u["low"], unit="US$/kg", dataset="oxide_prices", source_ids=u["source_ids"])
         ch.key(f"{short}_usgs_high", u["high"], unit="US$/kg", dataset="oxide_prices", source_ids=u["source_ids"])
         ch.key(f"{short}_usgs_high_year", u["high_year"])
         ch.key(f"{short}_spot_cny", c["cny_per_kg"], unit="CNY/kg", dataset="oxide_spot_prices_china",
-               source_ids=[c["source_id"]], label=f"{OXIDE_NAMES[p]}, China spot price")
+               source_ids=[c["source_id"]])
         ch.key(f"{short}_agree_rate", oxide_value.implied_yuan_per_dollar(u["price"], c["cny_per_kg"]),
                unit="CNY per US$")
     ch.key("oxide_usgs_year", usgs["ndpr_oxide"]["year"])
@@ -516,18 +507,18 @@ def oxide_prices(ch: Chapter, data_dir, buffer: dict, repm: pd.Series, intensity
                source_ids=spot_ids + mix_ids)
     stock_usd = oxide_value.stock_value(buffer["cost"]["tonnes"], usd)
     stock_cny = oxide_value.stock_value(buffer["cost"]["tonnes"], cny)
-    for case, case_label in MAGNET_MIX_LABELS.items():
+    for case in MAGNET_MIXES:
         ch.key(f"buffer_oxide_usd_m_{case}", stock_usd[case], unit="US$ million", dataset="oxide_prices",
-               source_ids=usgs_ids + mix_ids, label=f"Oxide in the magnet stock at USGS prices ({case_label})")
+               source_ids=usgs_ids + mix_ids)
         ch.key(f"buffer_oxide_cny_m_{case}", stock_cny[case], unit="CNY million", dataset="oxide_spot_prices_china",
-               source_ids=spot_ids + mix_ids, label=f"Oxide in the magnet stock at China spot prices ({case_label})")
+               source_ids=spot_ids + mix_ids)
     need = oxide_value.oxide_need(float(repm["capacity"]), oxide)
     ch.key("repm_ndpr_need_low_t", need["low"], unit="t/yr NdPr oxide", dataset="magnet_intensity", source_ids=mix_ids)
     ch.key("repm_ndpr_need_high_t", need["high"], unit="t/yr NdPr oxide", dataset="magnet_intensity", source_ids=mix_ids)
     ch.key("repm_ndpr_bill_usd_m_low", need["low"] * usgs["ndpr_oxide"]["price"] / 1000, unit="US$ million/yr",
-           dataset="oxide_prices", source_ids=usgs_ids + mix_ids, label="NdPr oxide for the scheme's capacity, low")
+           dataset="oxide_prices", source_ids=usgs_ids + mix_ids)
     ch.key("repm_ndpr_bill_usd_m_high", need["high"] * usgs["ndpr_oxide"]["price"] / 1000, unit="US$ million/yr",
-           dataset="oxide_prices", source_ids=usgs_ids + mix_ids, label="NdPr oxide for the scheme's capacity, high")
+           dataset="oxide_prices", source_ids=usgs_ids + mix_ids)
     for name in ("repm_ndpr_need_low_t", "repm_ndpr_need_high_t", "repm_ndpr_bill_usd_m_low", "repm_ndpr_bill_usd_m_high"):
         ch.key(f"{name}_q", quoted(ch[name]), unit=ch.keys[name].unit, dataset=ch.keys[name].dataset,
                source_ids=ch.keys[name].source_ids)

@@ -97,7 +97,7 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
     for key, month in zip(("chetak_baseline_month", "chetak_jun_month", "chetak_jul_month"), plotted["month"]):
         ch.key(key, month)
     chart = charts.column_bars(plotted, x="month", y="output", y_title="",  # the page titles the axis
-                               tooltip=charts.sentence("{month}: {output:,.0f} Chetak scooters built"), color=charts.INDIA,
+                               tooltip=ch.tooltip("fig-sector_impact-evidence"), color=charts.INDIA,
                                width=300)
     ch.figures["fig-sector_impact-evidence"] = Figure(chart, "", [jul["source_id"]], "scooters a month", plotted)
     return {"source_ids": [jul["source_id"]], "cut_yoy_pct": ch["chetak_cut_yoy_pct"]}
@@ -152,7 +152,7 @@ def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
         ["series_label", "fiscal_year", "value", "unit", "source_id", "note"]].reset_index(drop=True)
     left = plotted[plotted["series_label"] == "All permanent magnets"]
     right = plotted[plotted["series_label"] == "Rare-earth magnets"]
-    tip = charts.sentence("{series_label}, {fiscal_year}: {value:,.0f} tonnes imported[. {note}]")
+    tip = ch.tooltip("fig-sector_impact-imports")
     chart = alt.hconcat(
         charts.column_bars(left, x="fiscal_year", y="value", y_title="Tonnes", tooltip=tip,
                            title="All permanent magnets (incl. ferrite), t", color=charts.OTHER, width=340, label_angle=-30),
@@ -197,7 +197,7 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
     chart = charts.grouped_bars(
         plotted, category="segment_label", value="sales", group="group", value_title="Vehicles sold",
         category_sort=[SEGMENT[s] for s in SEGMENT if SEGMENT[s] in set(plotted["segment_label"])],
-        tooltip=charts.sentence("{segment_label}, {period}: {sales:,.0f} vehicles sold, by {counter}'s count[. {note}]"),
+        tooltip=ch.tooltip("fig-sector_impact-ev-sales"),
     )
     ch.key("ev_sales_counts", listing(dict.fromkeys(plotted["group"])))  # "FADA, calendar 2025 and …"
     ch.figures["fig-sector_impact-ev-sales"] = Figure(chart, "", list(plotted["source_id"]), "vehicles", plotted)
@@ -246,8 +246,7 @@ def magnet_demand_band(ch: Chapter, current: pd.DataFrame, intensity: pd.DataFra
     chart = charts.range_bars(
         plotted, category="case", low="demand_low_t", high="demand_high_t",
         value_title="", color=charts.INDIA,  # the page titles the axis
-        tooltip=charts.sentence("{case}: {sales:,.0f} electric cars at {intensity_low_kg:,.1~f} to {intensity_high_kg:,.1~f} kg "
-                                "of magnet each need {demand_low_t:,.0f} to {demand_high_t:,.0f} tonnes a year"),
+        tooltip=ch.tooltip("fig-sector_impact-demand-band"),
     )
     sources = list(dict.fromkeys(list(ecar["intensity_source_ids"].str.split(";").explode())
                                  + list(current.loc[current["segment"] == "e_car", "source_id"])))
@@ -370,7 +369,8 @@ def what_if(ch: Chapter, current: pd.DataFrame, sales: pd.DataFrame, sales_count
     # at its defaults, the chapter's settings, it shows the rows of ``plotted``
     chart = inpage_models.whatif_chart(
         inpage_models.whatif_inputs(base, CASE_LABEL, SEGMENT), **params, reference=plotted,
-        headline=ch.figure_template("fig-sector_impact-whatif", "headline"), color=charts.INDIA)
+        headline=ch.figure_template("fig-sector_impact-whatif", "headline"), tooltip=ch.tooltip("fig-sector_impact-whatif"),
+        color=charts.INDIA)
     ch.key("whatif_sales_counter", counted_by(sales_counter), dataset="india_ev_sales")
     ch.key("whatif_sales_period", base_period, dataset="india_ev_sales")
     ch.figures["fig-sector_impact-whatif"] = Figure(chart, "", ids, "vehicles", plotted,

@@ -70,8 +70,8 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     ch.key("roadmap_areas_n", len(roadmap), **article)
     ch.key("roadmap_areas", listing(roadmap["initiative"].str.lower()), **article)
     counts = roadmap["assessment"].value_counts()
-    ch.key("roadmap_partly_n", int(counts.get("partly_supported", 0)), **article, label='Roadmap ratings partly supported')
-    ch.key("roadmap_contradicted_n", int(counts.get("contradicted", 0)), **article, label='Roadmap ratings contradicted')
+    ch.key("roadmap_partly_n", int(counts.get("partly_supported", 0)), **article)
+    ch.key("roadmap_contradicted_n", int(counts.get("contradicted", 0)), **article)
     ch.key("roadmap_supported_n", int(counts.get("supported", 0)), **article)
     ch.key("n_instruments", len(instruments), dataset="policy_instruments")
 
@@ -108,7 +108,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     awarded = award["date"].notna()
     ch.key("repm_awarded", bool(awarded.any()), dataset=ms_ds, source_ids=list(award["source_id"]))
     ch.key("repm_award_date", long_date(award.loc[awarded, "date"].iloc[0]) if awarded.any() else "", dataset=ms_ds)
-    ch.key("as_of_text", long_date(as_of), label='Information current to')
+    ch.key("as_of_text", long_date(as_of))
     gsi = ms.loc["ncmm-gsi-projects-2025-26"]
     ch.key("ncmm_gsi_projects_n", int(gsi["value"]), dataset=ms_ds, source_ids=[gsi["source_id"]])
     ch.key("ncmm_gsi_projects_date", long_date(gsi["date"]), dataset=ms_ds)
@@ -148,7 +148,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     chart = charts.event_timeline(
         plotted, start="date", lane="label", label="date_label", color="area",
         lane_sort=list(plotted.sort_values(["area", "date"])["label"]),
-        tooltip=charts.sentence("{date|%-d %B %Y}: {name} ({area})[; outlay INR {outlay:,.0f} crore]"),
+        tooltip=ch.tooltip("fig-strategy_roadmap-timeline"),
     ).configure_axisY(labelLimit=1000, labelExpr="split(datum.label, '\\n')").configure_range(category=NEUTRAL)
     ch.key("timeline_first_name", first["name"])
     ch.key("timeline_first_date", long_date(first["date"]))
@@ -164,7 +164,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
     chart = charts.ranked_bars(
         plotted, value="outlay", label="name", value_title="INR crore",
         highlight={n: charts.INDIA for n in plotted["name"]}, wrap=34,
-        tooltip=charts.sentence("{name}: INR {outlay:,.0f} crore[, approved {date|%-d %B %Y}] ({area})"),
+        tooltip=ch.tooltip("fig-strategy_roadmap-outlays"),
     ).configure_axisY(labelLimit=1000)
     top = plotted.sort_values("outlay", ascending=False).iloc[0]
     ch.key("outlays_top_name", top["name"])
@@ -323,7 +323,8 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         capacity_delay_years=capacity_delay_years, bar_label="Domestic capacity",
         line_label="Demand: loose magnet imports", broad_label="Demand: government estimate",
         y_title="Tonnes of magnets a year", reference=plotted,
-        headline=ch.figure_template("fig-strategy_roadmap-capacity", "headline"))
+        headline=ch.figure_template("fig-strategy_roadmap-capacity", "headline"),
+        tooltip=ch.tooltip("fig-strategy_roadmap-capacity"))
     ch.key("demand_base_year", base_year)
     ch.figures["fig-strategy_roadmap-capacity"] = Figure(chart, "", case_ids, "t per year", plotted,
                                                          explore_section="strategy_roadmap-capacity")
@@ -370,8 +371,7 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
     chart = charts.log_dots(
         plotted, value="tonnes_reo", label="label", value_title="Tonnes of rare-earth oxide", color="kind",
         sort=list(plotted["label"]),
-        tooltip=charts.sentence("{label}: {tonnes_reo:,.0f} tonnes of rare-earth oxide, about {years_of_output:,.2~r} "
-                                "years of India's current mine output"),
+        tooltip=ch.tooltip("fig-strategy_roadmap-resources"),
     ).configure_axisY(labelLimit=1000)
     ch.figures["fig-strategy_roadmap-resources"] = Figure(chart, "", res_ids, "t REO", plotted)
     ch.tables["resources"] = pd.DataFrame({
@@ -399,6 +399,6 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
         nd_plot.assign(series=nd_plot["publisher"] + " (" + nd_plot["kind_label"] + ")"),
         category="period", value="value", series="series", value_title="Tonnes of neodymium",
         domain=(0, 100 * math.ceil(float(nd_plot["value"].max()) * 1.1 / 100)), sort=list(dict.fromkeys(nd_plot["period"])),
-        tooltip=charts.sentence("{period}, {kind_label}: {value:,.0f} tonnes of neodymium, by {publisher}'s account"),
+        tooltip=ch.tooltip("fig-strategy_roadmap-irel"),
     ).configure_legend(labelLimit=1000, columns=2).configure_range(category=NEUTRAL)
     ch.figures["fig-strategy_roadmap-irel"] = Figure(chart, "", list(nd_plot["source_id"]), "t of neodymium", nd_plot)

@@ -1,8 +1,9 @@
 """The chapter template's module (book/_template.md): copy both to start a chapter.
 
 Read it as load → process → return: ``compute`` loads the datasets the chapter declares, records
-each figure the chapter states with ``ch.key`` (value, unit, dataset, sources, label), and each
-chart with the rows it plots. Sentences stay in the chapter's Markdown.
+each figure the chapter states with ``ch.key`` (value, unit, dataset, sources), and each chart
+with the rows it plots. Sentences stay in the chapter's Markdown: the figures' labels in its
+``{labels}`` block, each chart's title, subtitle, alt text and tooltip in its ``{figure-text}`` block.
 """
 
 from __future__ import annotations
@@ -27,16 +28,17 @@ def compute(data_dir, year: int = 2024) -> Chapter:
     india = rows.loc[rows["country"] == "India", "production"].iloc[0]
     ds = dict(dataset="mine_production_by_country", source_ids=[source])
     ch.key("year", int(year))
-    ch.key("china_share_pct", 100 * china / world, unit="%", **ds, label=f"China's share of world mine production, {year}")
+    ch.key("china_share_pct", 100 * china / world, unit="%", **ds)
     ch.key("world_t", world, unit="t REO", **ds)
     ch.key("india_share_pct", 100 * india / world, unit="%", **ds)
 
     # --- figures ------------------------------------------------------------------------------
     plotted = rows[rows["country"] != "World"][["country", "production", "unit", "source_id"]].reset_index(drop=True)
     chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
-                               # a tooltip reads as a sentence, its unit in words (charts.sentence)
-                               tooltip=charts.sentence("{country}: {production:,.0f} tonnes of rare-earth oxide mined in "
-                                                       + str(year)))
+                               # a tooltip reads as a sentence, its unit in words: the page writes it
+                               # (charts.sentence's template), the browser fills it; a key figure
+                               # named in keys= is filled first, here the year no row holds
+                               tooltip=ch.tooltip("fig-template-production", keys=["year"]))
     # what is computed only: the title, subtitle and alt text are written beside the figure in the
     # page, in a {figure-text} block of templates filled from the key figures
     ch.figures["fig-template-production"] = Figure(chart, "", [source], "t REO", plotted)

@@ -255,8 +255,9 @@ def computed_record(site, data_dir: Path) -> dict:
         module = importlib.import_module(f"analysis.chapters.{name}")
         accepted = inspect.signature(module.compute).parameters
         computed = module.compute(data_dir, **{k: v for k, v in params.items() if k != "data_dir" and k in accepted})
+        labels = computed.labels()  # the page's words (analysis.chapters.Chapter.labels)
         figures[chapter.name] = {key: {"value": _plain(k.value), "unit": k.unit, "dataset": k.dataset,
-                                       "source_ids": list(k.source_ids), "label": k.label or key.replace("_", " ")}
+                                       "source_ids": list(k.source_ids), "label": labels.get(key) or key.replace("_", " ")}
                                  for key, k in sorted(computed.keys.items())}
     report = site.report
     return {"edition": {"name": report.get("edition", ""), "date": str(report.get("edition_date", ""))},

@@ -186,13 +186,15 @@ def _code_signature(notebook) -> list:
 
 def _kernel_words(notebook) -> tuple:
     """The words in a chapter's Markdown that its kernel reads (``analysis.wordings``): figure and
-    table texts, ``{words}`` lists and the named ``{choose}`` wordings a figure text may quote.
-    They are drawn into charts and tables, so an edit of them needs a run, like a code edit."""
+    table texts, ``{words}`` lists, the key figures' ``{labels}`` and the named ``{choose}``
+    wordings a figure text may quote. They are drawn into charts and tables or recorded with the
+    figures, so an edit of them needs a run, like a code edit."""
     from analysis import wordings
 
     text = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     named = [(c.by, c.cases, c.options) for c in wordings.choices(text) if "wording" in c.options]
-    return wordings.figure_texts(text), wordings.table_texts(text), wordings.word_lists(text), named
+    return (wordings.figure_texts(text), wordings.table_texts(text), wordings.word_lists(text),
+            wordings.key_labels(text), named)
 
 
 def merge_outputs(fresh, executed):
