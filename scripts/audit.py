@@ -7,14 +7,16 @@ page with:
 - **Lighthouse** (npm ``lighthouse``, driving Debian's ``/usr/bin/chromium``), mobile (its
   default: simulated slow 4G and 4× CPU slowdown) and desktop (its desktop preset), through its
   Node API (``scripts/lighthouse_runs.mjs``) in at most two Chromium instances, each running its
-  share of the pages one after another, the heaviest first. A mobile performance score under the target is measured twice more, one run at
-  a time and each once the machine is quiet (load average under the CPU count, waiting at most a
-  minute), and the median of the three counts: one run on a busy machine reads low. In ``make
-  test`` (``--speed-advisory``) Lighthouse runs without its performance category and on mobile
-  only: the desktop layout's accessibility is checked there by axe-core at 1280 px.
+  share of the pages one after another, the heaviest first. A mobile performance score under the
+  target is measured twice more, one run at a time and each once the machine is quiet (load
+  average under the CPU count, waiting at most a minute), and the median of the three counts: one
+  run on a busy machine reads low. In ``make test`` (``--speed-advisory``) Lighthouse runs without
+  its performance category and on mobile only: the desktop layout's accessibility is checked there
+  by axe-core at 1280 px, in pytest.
 - **the Nu HTML Checker** (npm ``vnu-jar``, run by Debian's Java): errors per page.
 - **axe-core** (npm ``axe-core``, the version in package.json), in Chromium through Playwright,
-  after every chart is drawn: serious and critical violations per page.
+  after every chart is drawn: serious and critical violations per page. In ``make test`` the audit
+  leaves it to pytest, whose tests/test_accessibility.py runs the same check on every page.
 - **transfer**: the bytes a reader downloads for the page with every chart drawn (all
   resources, compressed as served, fresh cache), and Lighthouse's own total at load.
 
@@ -102,8 +104,10 @@ class PageResult:
 
     def misses(self, timing: bool = True) -> list[str]:
         """Every target this page misses, in words (a measure that could not be taken misses).
-        ``timing=False`` leaves out the one measure that depends on how busy the machine is
-        (Lighthouse's mobile performance): ``make test`` reports it, ``make audit`` holds it."""
+        ``timing=False`` (``make test``) leaves out the one measure that depends on how busy the
+        machine is (Lighthouse's mobile performance): ``make test`` reports it, ``make audit`` holds
+        it; and axe-core, when the audit did not run it: ``make test`` runs it on every page in
+        pytest (tests/test_accessibility.py, the same axe-core at the same 1280 px, charts drawn)."""
         out = list(self.errors)
 
         def need(name, value, ok, target):
@@ -119,7 +123,8 @@ class PageResult:
         limit = self.byte_limit()
         weight = max([b for b in (self.transfer_bytes, self.lighthouse_bytes) if b is not None], default=None)
         need("transfer bytes", weight, lambda v: v <= limit, f"≤ {limit:,}")
-        need("axe serious/critical", self.axe_severe, lambda v: v == 0, 0)
+        if timing or self.axe_severe is not None:
+            need("axe serious/critical", self.axe_severe, lambda v: v == 0, 0)
         need("Nu errors", self.nu_errors, lambda v: v == 0, 0)
         if out:
             out.extend(f"  failing Lighthouse audit: {a}" for a in self.failed_audits)
@@ -193,8 +198,9 @@ RUN_AXE = """async () => {
 }"""
 
 
-def browser_checks(base: str, pages: list[str]) -> dict[str, dict]:
-    """Per page: axe serious/critical violation ids and the bytes transferred with all charts drawn."""
+def browser_checks(base: str, pages: list[str], axe: bool = True) -> dict[str, dict]:
+    """Per page: axe serious/critical violation ids (None with ``axe=False``) and the bytes
+    transferred with all charts drawn."""
     from playwright.sync_api import sync_playwright
 
     results = {}
@@ -211,9 +217,11 @@ def browser_checks(base: str, pages: list[str]) -> dict[str, dict]:
                     page.wait_for_function(CHARTS_SETTLED, timeout=30_000)
                     page.wait_for_load_state("networkidle")
                     transfer = page.evaluate(TRANSFER)
-                    page.add_script_tag(path=str(AXE))
-                    violations = page.evaluate(RUN_AXE)
-                    severe = [f"{v['id']} ({v['impact']}, {v['nodes']})" for v in violations if v["impact"] in SEVERE]
+                    severe = None
+                    if axe:
+                        page.add_script_tag(path=str(AXE))
+                        violations = page.evaluate(RUN_AXE)
+                        severe = [f"{v['id']} ({v['impact']}, {v['nodes']})" for v in violations if v["impact"] in SEVERE]
                     results[page_name] = {"transfer": transfer, "axe": severe, "error": None}
                 except Exception as error:  # reported per page; the audit then fails
                     results[page_name] = {"transfer": None, "axe": None, "error": f"browser: {error}"}
@@ -397,13 +405,16 @@ def main(argv: list[str] | None = None) -> int:
         results[page].nu_messages = errors[:20]
     nu_done = time.monotonic()
     with serving(args.site) as base:
-        for page, found in browser_checks(base, pages).items():
+        # make test: axe-core is pytest's (tests/test_accessibility.py runs it on every page), so the
+        # audit does not run it twice; make audit runs it
+        for page, found in browser_checks(base, pages, axe=not args.speed_advisory).items():
             if found["error"]:
                 results[page].errors.append(found["error"])
                 continue
             results[page].transfer_bytes = found["transfer"]
-            results[page].axe_severe = len(found["axe"])
-            results[page].axe_ids = found["axe"]
+            if found["axe"] is not None:
+                results[page].axe_severe = len(found["axe"])
+                results[page].axe_ids = found["axe"]
         browser_done = time.monotonic()
         # make test: no performance category (speed targets are held by make audit and make bench on a
         # quiet machine, never by the tests); the other three categories and every other check still run
@@ -420,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nmobile performance: median of the runs shown; KB (load) is Lighthouse's total at load, KB (all)"
           f" every resource with every chart drawn (gzip, fresh cache); CPU index: Lighthouse's lowest"
           f" benchmarkIndex of the page's runs (under about 1000 the machine was busy and performance reads low).\n"
-          f"time: Nu {nu_done - started:.0f} s, axe + transfer {browser_done - nu_done:.0f} s,"
+          f"time: Nu {nu_done - started:.0f} s, {'transfer' if args.speed_advisory else 'axe + transfer'}"
+          f" {browser_done - nu_done:.0f} s,"
           f" Lighthouse {finished - browser_done:.0f} s, total {finished - started:.0f} s")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps([{**asdict(r), "perf_mobile": r.perf_mobile, "misses": r.misses()}

@@ -260,6 +260,19 @@ def test_make_test_reports_mobile_speed_without_failing_on_it_and_holds_every_ot
     assert "scripts/audit.py" in audit_recipe and "--speed-advisory" not in audit_recipe
 
 
+def test_make_tests_audit_leaves_axe_to_pytest_and_make_audit_holds_it():
+    """make test's audit does not run axe-core (pytest's tests/test_accessibility.py runs it on every
+    page): a page it did not check passes there and fails make audit; a violation the audit did find
+    fails both."""
+    import test_accessibility
+
+    unchecked = _result(axe_severe=None)
+    assert unchecked.misses(timing=False) == []
+    assert unchecked.misses() == ["axe serious/critical: not measured"]
+    assert _result(axe_severe=1).misses(timing=False) == ["axe serious/critical 1 (target 0)"]
+    assert "test_no_serious_or_critical_axe_violation" in dir(test_accessibility)  # where make test runs it
+
+
 def test_make_tests_audit_runs_lighthouse_on_mobile_alone_and_make_audit_on_both(monkeypatch, tmp_path):
     """--speed-advisory: one Lighthouse run a page, mobile; without it, mobile and desktop."""
     import audit
@@ -275,12 +288,14 @@ def test_make_tests_audit_runs_lighthouse_on_mobile_alone_and_make_audit_on_both
     monkeypatch.setattr(audit, "lighthouse_all", fake_lighthouse_all)
     monkeypatch.setattr(audit, "check_tools", lambda: [])
     monkeypatch.setattr(audit, "nu_check", lambda site, pages: {})
-    monkeypatch.setattr(audit, "browser_checks", lambda base, pages: {})
+    axe_runs = []
+    monkeypatch.setattr(audit, "browser_checks", lambda base, pages, axe=True: axe_runs.append(axe) or {})
     monkeypatch.setattr(audit, "OUT", tmp_path / "out")
     audit.main(["--site", str(site), "--speed-advisory", "--json", str(tmp_path / "a.json")])
     audit.main(["--site", str(site), "--json", str(tmp_path / "b.json")])
     assert runs[0][0] == ("mobile",) and "performance" not in runs[0][1]
     assert runs[1][0] == ("mobile", "desktop") and "performance" in runs[1][1]
+    assert axe_runs == [False, True]  # make test leaves axe-core to pytest; make audit runs it
 
 
 def test_audit_table_lists_every_page():
@@ -354,8 +369,8 @@ def test_lighthouse_runs_pages_in_one_chromium_and_names_a_page_that_fails(built
     import audit
 
     closed = "http://127.0.0.1:9/index.html"  # the discard port: nothing listens
-    tasks = [(gzip_served + "glossary.html", "mobile", tmp_path / "a.json"), (closed, "mobile", tmp_path / "b.json"),
-             (gzip_served + "how_to_cite.html", "desktop", tmp_path / "c.json")]
+    tasks = [(gzip_served + "search.html", "mobile", tmp_path / "a.json"), (closed, "mobile", tmp_path / "b.json"),
+             (gzip_served + "search.html", "desktop", tmp_path / "c.json")]
     categories = ("accessibility", "seo")
     first, failed, last = audit.lighthouse_runs(tasks, categories)
     for outcome in (first, last):
