@@ -80,6 +80,32 @@ def test_the_chart_runtime_is_served_by_the_site(built_site):
     assert "cdn.jsdelivr" not in text
 
 
+def test_the_runtime_is_bundled_once_for_every_build_of_this_code(tmp_path, monkeypatch):
+    """A build with an empty cache (a new report root, a -p build) takes the runtime from the
+    repository's build cache instead of bundling Vega again; an edit to the drawing code is
+    bundled anew, in both caches."""
+    import vl_convert
+
+    from pipeline.pages import runtime
+
+    monkeypatch.setattr(runtime, "SHARED_CACHE", tmp_path / "shared")
+    bundled = []
+    real_bundle = vl_convert.javascript_bundle
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda code: bundled.append(1) or real_bundle(code))
+
+    first = runtime.write_runtime(tmp_path / "a.js", tmp_path / "cache-a")
+    second = runtime.write_runtime(tmp_path / "b.js", tmp_path / "cache-b")
+    assert len(bundled) == 1 and first.read_bytes() == second.read_bytes()
+    assert (tmp_path / "cache-b" / f"vega-runtime-{vl_convert.__version__}.js").read_bytes() == first.read_bytes()
+
+    monkeypatch.setattr(runtime, "draw_code", lambda: "/* drawing code, edited */\n")
+    third = runtime.write_runtime(tmp_path / "c.js", tmp_path / "cache-b")
+    assert len(bundled) == 2 and "drawing code, edited" in third.read_text(encoding="utf-8")
+    shared = tmp_path / "shared" / f"vega-runtime-{vl_convert.__version__}.js"
+    assert "drawing code, edited" in shared.read_text(encoding="utf-8")
+    assert not list((tmp_path / "shared").glob("*.tmp"))
+
+
 def test_two_builds_from_the_same_inputs_are_byte_identical(built_site, tmp_path):
     second = tmp_path / "html"
     build_report(BuildOptions(output=second))

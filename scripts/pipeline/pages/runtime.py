@@ -16,10 +16,13 @@ draws each chart as it comes near.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 import vl_convert
+
+from ..config import ROOT
 
 RUNTIME_NAME = "vega-runtime.js"
 # The runtime's JavaScript is kept in .js files beside this module: the bundle's entry (Vega's
@@ -64,15 +67,44 @@ def _starts_with(path: Path, head: bytes) -> bool:
         return handle.read(len(head)) == head
 
 
+# Bundling Vega takes vl-convert over a second, the same bytes for every build with this vl-convert,
+# entry and drawing code: besides the build's own cache, a copy is kept in the repository's build
+# cache (``_build/cache``, where ``make report`` keeps its chapters), which every build of this code
+# reads, whatever report root, output or cache it is given (the tests' small reports, a -p build).
+SHARED_CACHE = ROOT / "_build" / "cache"
+
+
+def _valid(path: Path, head: bytes) -> bool:
+    return path.is_file() and _starts_with(path, head)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``path`` through a temporary file of this process, so builds running at once never
+    read a half-written copy."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def write_runtime(target: Path, cache_dir: Path) -> Path:
     """Write the runtime to ``target``, reusing the copy built for this vl-convert version (and
-    this bundle entry and drawing code: an edit to either takes effect)."""
-    cached = cache_dir / f"vega-runtime-{vl_convert.__version__}.js"
+    this bundle entry and drawing code: an edit to either takes effect), from ``cache_dir`` or
+    else from the repository's build cache."""
+    name = f"vega-runtime-{vl_convert.__version__}.js"
+    cached, shared = cache_dir / name, SHARED_CACHE / name
     head = f"/* report chart runtime {_key()}:".encode("utf-8")
-    if not cached.exists() or not _starts_with(cached, head):
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(runtime_source(), encoding="utf-8")
-        tmp.replace(cached)
+    if not _valid(cached, head):
+        if _valid(shared, head):
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomically(cached, shared.read_text(encoding="utf-8"))
+        else:
+            source = runtime_source()
+            _write_atomically(cached, source)
+            if shared.resolve() != cached.resolve():
+                try:
+                    _write_atomically(shared, source)
+                except OSError:  # a read-only checkout: the build's own cache is enough
+                    pass
     shutil.copyfile(cached, target)
     return target
