@@ -115,6 +115,24 @@ TABLE_PAGES = [f"{chapter.name}.html" for chapter in load_site(REPO).chapters] +
 PLAIN_NUMBER = r"^[~<>]?[0-9][0-9,]*(\.[0-9]+)?%?$"
 
 
+# Charts of a few columns, drawn narrow enough for a phone: the reader sees every column and its
+# label without scrolling the chart's box (wide time series scroll sideways in their own box).
+PHONE_FIT_CHARTS = {"sector_impact.html": ["fig-sector_impact-evidence"], "options.html": ["fig-options-buffer"]}
+
+
+@pytest.mark.parametrize("page_name", sorted(PHONE_FIT_CHARTS))
+def test_few_column_charts_fit_a_phone(served, context, page_name):
+    with opened_page(context, f"charts-390-{page_name}") as (page, log):
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(served + page_name, wait_until="load")
+        wait_for_charts(page)
+        for figure in PHONE_FIT_CHARTS[page_name]:
+            box = page.locator(f"#chart-{figure}")
+            box.scroll_into_view_if_needed()
+            drawn, shown = box.evaluate("c => [c.scrollWidth, c.clientWidth]")
+            assert drawn <= shown, f"{figure} is drawn {drawn} px wide in a {shown} px box at 390 px"
+
+
 @pytest.mark.parametrize("page_name", TABLE_PAGES)
 def test_tables_read_at_phone_width(served, context, page_name):
     """At 390 px no chapter page is wider than the viewport (a wide table scrolls sideways in its

@@ -97,8 +97,7 @@ def sectors_and_evidence(ch: Chapter, impact: pd.DataFrame, evidence: pd.DataFra
     for key, month in zip(("chetak_baseline_month", "chetak_jun_month", "chetak_jul_month"), plotted["month"]):
         ch.key(key, month)
     chart = charts.column_bars(plotted, x="month", y="output", y_title="",  # the page titles the axis
-                               tooltip=ch.tooltip("fig-sector_impact-evidence"), color=charts.INDIA,
-                               width=300)
+                               tooltip=ch.tooltip("fig-sector_impact-evidence"), color=charts.INDIA)
     ch.figures["fig-sector_impact-evidence"] = Figure(chart, "", [jul["source_id"]], "scooters a month", plotted)
     return {"source_ids": [jul["source_id"]], "cut_yoy_pct": ch["chetak_cut_yoy_pct"]}
 
