@@ -175,3 +175,19 @@ def test_a_computed_period_needs_a_real_column():
     assert problems == [f'{WHERE}: freshness.period_field "nope" is not a column of the dataset (rule: freshness)']
     block["period_field"] = "month"
     assert freshness.declaration_problems(WHERE, {"name": "x", "freshness": block, "schema": {"fields": [{"name": "month"}]}}) == []
+
+
+def test_a_dataset_with_a_date_column_computes_its_latest_period():
+    """A dataset whose rows carry a date, month, year or access date names that column
+    (``period_field``) and never declares its latest period by hand: a row added is then a newer
+    period at once (export_control_timeline declared 26 December 2025 while its rows reached July 2026)."""
+    from pathlib import Path
+
+    package = json.loads((Path(__file__).resolve().parents[1] / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    by_hand = []
+    for resource in package["resources"]:
+        fresh = resource.get("freshness") or resource.get("custom", {}).get("freshness") or {}
+        dated = {f["name"] for f in resource["schema"]["fields"]} & {"date", "month", "year", "accessed"}
+        if dated and "latest_period" in fresh:
+            by_hand.append(f"{resource['name']} ({', '.join(sorted(dated))})")
+    assert not by_hand, f"latest_period declared by hand beside a date column: {by_hand}"
