@@ -214,7 +214,7 @@ def event_dates(ch: Chapter, events: pd.DataFrame, as_of_day, registry: pd.DataF
                            ("geneva", "geneva"), ("london", "london"), ("further_approvals", "further-approvals"),
                            ("gl_confirmed_event", "mofcom-general-licences"), ("forge", "2026-02-04-forge"),
                            ("india_forge", "india-forge"), ("beijing_summit", "beijing-summit"),
-                           ("quad_framework", "quad-cmi-framework")):
+                           ("quad_framework", "quad-cmi-framework"), ("state_visit", "2026-09-25-state-visit")):
         row = event(fragment)
         ch.key(f"{name}_date", controls.long_date(row["date"]), dataset="geopolitical_events",
                source_ids=[row["source_id"]])
