@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 
 import pytest
-from wording_guard import long_literals, tooltip_literals, words
+from wording_guard import axis_title_literals, long_literals, tooltip_literals, words
 
 REPO = Path(__file__).resolve().parents[1]
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```$", re.S | re.M)
@@ -86,6 +86,24 @@ def test_no_module_writes_a_tooltip(module):
     gives ``charts.sentence`` a literal."""
     found = tooltip_literals(module.read_text(encoding="utf-8"))
     assert found == [], f"{module_id(module)}: write the tooltip in the figure's {{figure-text}} block: {found}"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=module_id)
+def test_no_module_titles_an_axis(module):
+    """An axis title of any length is the page's (``axes:``): a module leaves it empty."""
+    found = axis_title_literals(module.read_text(encoding="utf-8"))
+    assert found == [], f"{module_id(module)}: write the axis title in the figure's {{figure-text}} block (axes:): {found}"
+
+
+def test_the_axis_title_guard_sees_what_it_should():
+    source = (
+        'chart = charts.time_series(f, x="date", y="t", y_title="Tonnes per month", tooltip=t)\n'
+        'y = alt.Y("t:Q", title="Tonnes")\n'
+        'x = alt.X("date:T", title=None)\n'
+        'ok = charts.ranked_bars(f, value="v", label="n", value_title="")\n'
+        'legend = alt.Color("s:N", title="Source")\n'
+    )
+    assert axis_title_literals(source) == [(1, "Tonnes per month"), (2, "Tonnes")]
 
 
 def test_the_guard_sees_what_it_should_and_allows_what_it_says():

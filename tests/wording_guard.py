@@ -116,3 +116,24 @@ def tooltip_literals(source: str) -> list[tuple[int, str]]:
             if name == "sentence":
                 found += [(n.lineno, _text(n)) for arg in node.args for n in ast.walk(arg) if _text(n) is not None]
     return sorted(found)
+
+
+AXIS_TITLE_ARGS = ("x_title", "y_title", "value_title")  # the chart library's axis-title parameters
+AXIS_CHANNEL_CALLS = ("X", "Y")  # alt.X / alt.Y
+
+
+def axis_title_literals(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every non-empty literal given as an axis title: a chart library call's
+    ``x_title``/``y_title``/``value_title`` or ``alt.X``/``alt.Y``'s ``title``. An axis title is its
+    page's (``axes:`` in the figure's {figure-text} block); the module leaves it empty."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for keyword in node.keywords:
+            titled = keyword.arg in AXIS_TITLE_ARGS or (keyword.arg == "title" and name in AXIS_CHANNEL_CALLS)
+            text = _text(keyword.value) if titled else None
+            if text:
+                found.append((keyword.value.lineno, text))
+    return sorted(found)

@@ -470,10 +470,11 @@ def log_dots(
     value_format: str = ",.0f",
     sort: list | None = None,
 ) -> alt.Chart:
-    """A dot per row on a LOG scale (the axis title says so) for quantities that differ by orders
-    of magnitude, each labelled with its value. Dots, not bars: on a log axis a bar's length means
-    nothing (it has no zero to start from). Ticks at the powers of ten only, so they never crowd;
-    groups in ``color`` take neutral colours."""
+    """A dot per row on a LOG scale for quantities that differ by orders of magnitude, each
+    labelled with its value. The axis title says so: "(log scale)" follows ``value_title``, and a
+    title left to the page (``value_title=""``) says so in the page's words. Dots, not bars: on a
+    log axis a bar's length means nothing (it has no zero to start from). Ticks at the powers of
+    ten only, so they never crowd; groups in ``color`` take neutral colours."""
     import math
 
     positive = [float(v) for v in frame[value] if float(v) > 0]
@@ -483,7 +484,7 @@ def log_dots(
     top = 10 ** math.ceil(math.log10(max(positive)) + 0.3)
     powers = [10 ** k for k in range(round(math.log10(low)), round(math.log10(top)) + 1)]
     y = alt.Y(f"{label}:N", title=None, sort=sort if sort is not None else "-x")
-    x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)", scale=alt.Scale(type="log", domain=[low, top]),
+    x = alt.X(f"{value}:Q", title=f"{value_title} (log scale)" if value_title else "", scale=alt.Scale(type="log", domain=[low, top]),
               axis=alt.Axis(values=powers, format="~s", grid=True))
     if color:
         groups = list(dict.fromkeys(frame[color]))

@@ -102,7 +102,7 @@ def figure(part: dict, tooltip) -> dict:
     domain = [(pd.Timestamp(f"{part['start']}-01") - half).isoformat(), (pd.Timestamp(f"{part['end']}-01") + half).isoformat()]
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=domain),
               axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6, labelOverlap="greedy"))
-    y = alt.Y("exports:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f"), scale=alt.Scale(zero=True))
+    y = alt.Y("exports:Q", title="", axis=alt.Axis(format=",.0f"), scale=alt.Scale(zero=True))
     band = alt.Chart(gaps).mark_rect(color=charts.GRID, opacity=0.8).encode(x="start:T", x2="end:T",
                                                                            tooltip=alt.Tooltip("label:N"))
     band_text = alt.Chart(gaps).mark_text(align="left", baseline="top", dx=3, dy=3, color=charts.MUTED).encode(

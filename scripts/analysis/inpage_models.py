@@ -229,7 +229,7 @@ def whatif_chart(inputs: pd.DataFrame, *, supply_cut_share: float, disruption_mo
     base = _whatif_transforms(alt.Chart(inputs))
     order = [dict(zip(inputs["case"], inputs["label"]))[c] for c in CASE_ORDER if c in set(inputs["case"])]
     xenc = alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=1000))
-    bars = base.encode(x=xenc, y=alt.Y("at_risk_rounded:Q", title="EVs at risk", axis=alt.Axis(format=",.0f")))
+    bars = base.encode(x=xenc, y=alt.Y("at_risk_rounded:Q", title="", axis=alt.Axis(format=",.0f")))  # the page titles it
     plot = (charts.with_tooltip(bars.mark_bar(color=color), tooltip)
             + _reference(reference, WHATIF_CONTROLS, defaults, xenc, "at_risk_rounded")
         + bars.mark_text(baseline="bottom", dy=-3).encode(text=alt.Text("at_risk_rounded:Q", format=",.0f"))

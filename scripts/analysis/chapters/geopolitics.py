@@ -312,7 +312,7 @@ def us_exports(ch: Chapter, exports: pd.DataFrame) -> None:
         us.assign(destination="United States", value=us["exports"], source=us["source_id"]),
     ])[["month", "date", "destination", "value", "source"]].rename(columns={"value": "exports", "source": "source_id"})
     tooltip = ch.tooltip("fig-geopolitics-us-exports")
-    chart = charts.time_series(long, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip, series="destination")
+    chart = charts.time_series(long, x="date", y="exports", y_title="", tooltip=tooltip, series="destination")
     ch.figures["fig-geopolitics-us-exports"] = Figure(chart, "", long["source_id"].unique(), "t per month",
                                                       long.drop(columns="date"))
 

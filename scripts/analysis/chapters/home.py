@@ -182,12 +182,12 @@ def exports_figure(ch: Chapter, world: pd.DataFrame, table: pd.DataFrame) -> Fig
     top = float(world["exports"].max())
     marks["offset"] = [top * (1.08 - 0.07 * level) for level in marks["level"]]
     tooltip = ch.tooltip("fig-home-exports", "exports")
-    lines = charts.time_series(plotted, x="date", y="exports", y_title="Tonnes per month", tooltip=tooltip,
+    lines = charts.time_series(plotted, x="date", y="exports", y_title="", tooltip=tooltip,
                                tick_count={"interval": "month", "step": 6})
     rules = charts.with_tooltip(alt.Chart(marks).mark_rule(color="#b2182b", strokeDash=[4, 3]).encode(x="start:T"),
                                 ch.tooltip("fig-home-exports", "announcements"))
     labels = alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, color="#b2182b", fontSize=11).encode(
-        x="start:T", y=alt.Y("offset:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f")), text="label:N")
+        x="start:T", y=alt.Y("offset:Q", title="", axis=alt.Axis(format=",.0f")), text="label:N")
     derived = charts.with_tooltip(alt.Chart(plotted[plotted["basis"] == "derived"]).mark_point(
         # open: a white centre at full opacity (at the theme's point opacity it read as a pale dot)
         filled=True, fill="#ffffff", stroke=charts.USA, opacity=1, size=50, strokeWidth=2).encode(x="date:T", y="exports:Q"),

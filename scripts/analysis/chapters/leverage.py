@@ -367,7 +367,7 @@ def chain_figure(ch: Chapter, chain: pd.DataFrame, registry: pd.DataFrame) -> Fi
     # sources' figures are of different years (an EU study's 2016-2020 average beside the IEA's 2024):
     # each dot's shape says which period it covers
     chart = charts.spread_dots(plotted, category="stage_label", value="share_pct", series="source", shape="period",
-                               value_title="China's share (%)",
+                               value_title="",  # the page titles the axis
                                tooltip=ch.tooltip("fig-leverage-chain"),
                                domain=(0, 100), sort=list(STAGES.values()))
     # the stage whose sources disagree most, and their range (the chart's alt text names it)
@@ -392,7 +392,7 @@ def labelled(chart, frame: pd.DataFrame, value: str = "share_pct"):
 
 def mine_share_figure(ch: Chapter, mine: dict, focus_country: str) -> Figure:
     plotted = mine["shares"][["country", "production", "share_pct", "unit", "source_id"]].copy()
-    chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="Share of world mine production (%)",
+    chart = charts.ranked_bars(plotted, value="share_pct", label="country", value_title="",  # the page titles the axis
                                tooltip=ch.tooltip("fig-leverage-mine-share", keys=["mine_year"]),
                                value_format=".1f",
                                highlight={focus_country: charts.INDIA})
@@ -422,7 +422,7 @@ def reserves_figure(ch: Chapter, res: dict, mine: dict, year: int) -> Figure:
     countries = [c for c in both["country"] if c in set(plotted["country"])]
     countries += [c for c in dict.fromkeys(plotted["country"]) if c not in countries]
     chart = charts.grouped_bars(plotted, category="country", value="share_pct", group="measure",
-                                value_title="Share of world total (%)",
+                                value_title="",  # the page titles the axis
                                 tooltip=ch.tooltip("fig-leverage-reserves"),
                                 value_format=".1f",
                                 category_sort=countries, group_sort=order)
@@ -471,7 +471,7 @@ def exports_figure(ch: Chapter, exp: dict) -> Figure:
     quarters = [d.strftime("%Y-%m-%d") for d in pd.date_range(shown["date"].min(), shown["date"].max(), freq="QS")
                 if d.month in (1, 7)]  # half-yearly ticks: "Apr 2024" and "Jul 2024" collide at this width
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, values=quarters, labelOverlap="greedy"))
-    y = alt.Y("exports:Q", title="Tonnes per month", axis=alt.Axis(format=",.0f"))
+    y = alt.Y("exports:Q", title="", axis=alt.Axis(format=",.0f"))
     lines = alt.Chart(plotted).mark_line().encode(
         x=x, y=y, color=colour, detail="segment:N",
         strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=["Exports", "Same month a year earlier"],

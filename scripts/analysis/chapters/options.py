@@ -440,7 +440,7 @@ def buffer_figure(ch: Chapter, buffer: dict, bill: dict) -> Figure:
         "cost_crore": [quoted(r["crore"]) for r in buffer["rows"]],
         "tonnes": [quoted(r["tonnes"]) for r in buffer["rows"]],
     })
-    chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="INR crore", width=280,
+    chart = charts.column_bars(plotted, x="months", y="cost_crore", y_title="", width=280,
                                tooltip=ch.tooltip("fig-options-buffer"))
     # each bar as the alt text reads it ("3 months, about 220 t, INR 190 crore; …")
     ch.key("buffer_bars", "; ".join(f"{m}, about {t:,.0f} t, INR {c:,.0f} crore" for m, t, c

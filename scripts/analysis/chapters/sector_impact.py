@@ -153,9 +153,9 @@ def magnet_imports(ch: Chapter, imports: pd.DataFrame) -> float:
     right = plotted[plotted["series_label"] == "Rare-earth magnets"]
     tip = ch.tooltip("fig-sector_impact-imports")
     chart = alt.hconcat(
-        charts.column_bars(left, x="fiscal_year", y="value", y_title="Tonnes", tooltip=tip,
+        charts.column_bars(left, x="fiscal_year", y="value", y_title="", tooltip=tip,
                            title="All permanent magnets (incl. ferrite), t", color=charts.OTHER, width=340, label_angle=-30),
-        charts.column_bars(right, x="fiscal_year", y="value", y_title="Tonnes", tooltip=tip,
+        charts.column_bars(right, x="fiscal_year", y="value", y_title="", tooltip=tip,
                            title="Rare-earth magnets only, t", color=charts.CHINA, width=120),
     ).resolve_scale(y="independent")
     ch.figures["fig-sector_impact-imports"] = Figure(chart, "", list(plotted["source_id"]), "t", plotted)
@@ -194,7 +194,7 @@ def ev_sales(ch: Chapter, sales: pd.DataFrame) -> pd.DataFrame:
     plotted = current[["segment_label", "group", "counter", "period", "basis", "sales", "unit", "source_id", "note"]
                       ].reset_index(drop=True)
     chart = charts.grouped_bars(
-        plotted, category="segment_label", value="sales", group="group", value_title="Vehicles sold",
+        plotted, category="segment_label", value="sales", group="group", value_title="",  # the page titles the axis
         category_sort=[SEGMENT[s] for s in SEGMENT if SEGMENT[s] in set(plotted["segment_label"])],
         tooltip=ch.tooltip("fig-sector_impact-ev-sales"),
     )

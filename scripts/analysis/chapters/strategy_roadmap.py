@@ -162,7 +162,7 @@ def roadmap_and_instruments(ch: Chapter, roadmap: pd.DataFrame, instruments: pd.
                           & (instruments["instrument_id"] != "ncmm-psu-investment")]
     plotted = outlays[["name", "area", "date", "outlay", "outlay_unit", "source_id"]].reset_index(drop=True)
     chart = charts.ranked_bars(
-        plotted, value="outlay", label="name", value_title="INR crore",
+        plotted, value="outlay", label="name", value_title="",  # the page titles the axis
         highlight={n: charts.INDIA for n in plotted["name"]}, wrap=34,
         tooltip=ch.tooltip("fig-strategy_roadmap-outlays"),
     ).configure_axisY(labelLimit=1000)
@@ -322,7 +322,7 @@ def capacity_against_demand(ch: Chapter, instruments: pd.DataFrame, imports: pd.
         demand_growth=demand_growth, capacity_realisation=capacity_realisation,
         capacity_delay_years=capacity_delay_years, bar_label="Domestic capacity",
         line_label="Demand: loose magnet imports", broad_label="Demand: government estimate",
-        y_title="Tonnes of magnets a year", reference=plotted,
+        y_title="", reference=plotted,  # the page titles the axis
         headline=ch.figure_template("fig-strategy_roadmap-capacity", "headline"),
         tooltip=ch.tooltip("fig-strategy_roadmap-capacity"))
     ch.key("demand_base_year", base_year)
@@ -369,7 +369,7 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
     ch.key("reserves_later_edition", "MCS " + str(registry.loc[later["source_id"].iloc[0], "date"])[:4]
            if len(later) else "", dataset=ds, source_ids=list(later["source_id"]))
     chart = charts.log_dots(
-        plotted, value="tonnes_reo", label="label", value_title="Tonnes of rare-earth oxide", color="kind",
+        plotted, value="tonnes_reo", label="label", value_title="", color="kind",  # the page titles the axis
         sort=list(plotted["label"]),
         tooltip=ch.tooltip("fig-strategy_roadmap-resources"),
     ).configure_axisY(labelLimit=1000)
@@ -397,7 +397,7 @@ def resources_against_output(ch: Chapter, res: pd.DataFrame, registry: pd.DataFr
     ch.key("irel_ndpr_t_low", ndpr["value"].min(), unit="t/yr NdPr oxide", dataset=ds, source_ids=list(ndpr["source_id"]))
     chart = charts.spread_dots(
         nd_plot.assign(series=nd_plot["publisher"] + " (" + nd_plot["kind_label"] + ")"),
-        category="period", value="value", series="series", value_title="Tonnes of neodymium",
+        category="period", value="value", series="series", value_title="",  # the page titles the axis
         domain=(0, 100 * math.ceil(float(nd_plot["value"].max()) * 1.1 / 100)), sort=list(dict.fromkeys(nd_plot["period"])),
         tooltip=ch.tooltip("fig-strategy_roadmap-irel"),
     ).configure_legend(labelLimit=1000, columns=2).configure_range(category=NEUTRAL)

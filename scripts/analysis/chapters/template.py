@@ -34,7 +34,7 @@ def compute(data_dir, year: int = 2024) -> Chapter:
 
     # --- figures ------------------------------------------------------------------------------
     plotted = rows[rows["country"] != "World"][["country", "production", "unit", "source_id"]].reset_index(drop=True)
-    chart = charts.ranked_bars(plotted, value="production", label="country", value_title="t REO",
+    chart = charts.ranked_bars(plotted, value="production", label="country", value_title="",  # the page titles the axis
                                # a tooltip reads as a sentence, its unit in words: the page writes it
                                # (charts.sentence's template), the browser fills it; a key figure
                                # named in keys= is filled first, here the year no row holds
