@@ -126,7 +126,7 @@ def leverage_label(name):
     """The leverage chapter's own label for ``name``: one wording for one finding on both pages."""
     from analysis.chapters import leverage
 
-    return leverage.compute(DATA).labels().get(name, "")
+    return leverage.compute(DATA).label(name)
 
 
 def test_a_label_the_chapter_cannot_fill_stops_the_chapter_naming_the_page_and_the_key(tmp_path):

@@ -167,6 +167,10 @@ class Chapter:
                                  f"{problem!r} (a field the chapter does not compute?)") from None
         return labels
 
+    def label(self, name: str) -> str:
+        """Key figure ``name``'s label (``labels``); "" when it has none."""
+        return self.labels().get(name, "")
+
     def words(self, name: str) -> dict[str, str]:
         """The page's ``{words} <name>`` block (``analysis.wordings.word_lists``): code → words.
         KeyError when the page has none."""
